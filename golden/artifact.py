@@ -1,0 +1,215 @@
+"""The exported artifact: a directory with manifest.json and one .npy per array (numpy only).
+
+manifest.json: format name and version, config (and its hash), derived widths, per-layer scale exponents,
+and for every array its file, shape, dtype and sha256. Written atomically: the whole directory is built
+under a temporary name beside the target and renamed into place, so a failure never leaves half an
+artifact. `load_artifact` validates version, config, shapes, value ranges and hashes, and raises
+SaformerError naming the file and field at fault.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from golden.config import SAFormerConfig, derive, wrange
+from golden.errors import SaformerError
+from golden.vectors import VECTOR_KEYS
+
+FORMAT = "saformer-artifact"
+FORMAT_VERSION = 1
+
+
+def param_specs(cfg: SAFormerConfig) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
+    """name -> (shape, allowed [min, max]) of every integer model parameter."""
+    d = derive(cfg)
+    W, Bi = wrange(cfg.w_bits), wrange(cfg.bias_bits)
+    TH = (1, d.theta_max)
+    D, H = cfg.D, cfg.hidden
+    s: dict[str, tuple[tuple[int, ...], tuple[int, int]]] = {
+        "conv1.w": ((cfg.stem_ch, cfg.in_ch, 3, 3), W), "conv1.b": ((cfg.stem_ch,), Bi), "conv1.theta": ((), TH),
+        "conv2.w": ((D, cfg.stem_ch, 3, 3), W), "conv2.b": ((D,), Bi), "u.theta": ((), TH),
+        "head.w": ((D, cfg.n_classes), W), "head.b": ((cfg.n_classes,), Bi),
+    }
+    for i in range(cfg.L):
+        p = f"b{i}."
+        s.update({
+            p + "sasa.wq": ((D, D), W), p + "sasa.bq": ((D,), Bi), p + "sasa.theta_q": ((), TH),
+            p + "sasa.wk": ((D, D), W), p + "sasa.bk": ((D,), Bi), p + "sasa.theta_k": ((), TH),
+            p + "sasa.theta_a": ((cfg.heads,), (1, cfg.N)),
+            p + "sasa.wo": ((D, D), W), p + "sasa.bo": ((D,), Bi),
+            p + "dwc.w": ((D, 3, 3), W), p + "dwc.b": ((D,), Bi),
+            p + "mlp.w1": ((D, H), W), p + "mlp.b1": ((H,), Bi), p + "mlp.theta_h": ((), TH),
+            p + "mlp.w2": ((H, D), W), p + "mlp.b2": ((D,), Bi),
+        })
+    return s
+
+
+def vector_specs(cfg: SAFormerConfig, count: int) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
+    d = derive(cfg)
+    T, N, D = cfg.T, cfg.N, cfg.D
+    sp = param_specs(cfg)
+    out = {k: (sp["b0.sasa." + k][0], sp["b0.sasa." + k][1]) for k in
+           ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")} if cfg.L else {}
+    for k in ("s", "q", "k", "y"):
+        out[k] = ((count, T, N, D), (0, 1))
+    out["a"] = ((count, T, D), (0, N))
+    out["A"] = ((count, T, D), (0, 1))
+    out["inc"] = ((count, T, N, D), d.ranges["sasa.increment"])
+    return out
+
+
+@dataclass
+class Artifact:
+    path: Path
+    cfg: SAFormerConfig
+    params: dict[str, np.ndarray]
+    vectors: dict[str, dict[str, np.ndarray]]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def sasa_params(self, block: int = 0) -> dict[str, np.ndarray]:
+        pre = f"b{block}.sasa."
+        return {k[len(pre):]: v for k, v in self.params.items() if k.startswith(pre)}
+
+
+def _npy_bytes(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _dtype_for(lo: int, hi: int) -> np.dtype:
+    for dt in (np.uint8, np.int8, np.int16, np.int32, np.int64):
+        info = np.iinfo(dt)
+        if info.min <= lo and hi <= info.max:
+            return np.dtype(dt)
+    raise AssertionError("range too wide")
+
+
+def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.ndarray],
+                  vectors: dict[str, dict[str, np.ndarray]], meta: dict[str, Any] | None = None) -> Path:
+    """Validate and write an artifact directory atomically (temp dir + rename)."""
+    path = Path(path)
+    arrays: dict[str, np.ndarray] = {}
+    specs = param_specs(cfg)
+    for name, (shape, (lo, hi)) in specs.items():
+        if name not in params:
+            raise SaformerError(f"export: parameter '{name}' missing")
+        a = np.asarray(params[name])
+        arrays["params/" + name] = a.astype(_dtype_for(lo, hi))
+    for vname, vset in vectors.items():
+        count = vset["s"].shape[0]
+        for key, (shape, (lo, hi)) in vector_specs(cfg, count).items():
+            arrays[f"vectors/{vname}/{key}"] = np.asarray(vset[key]).astype(_dtype_for(lo, hi))
+    manifest: dict[str, Any] = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "config": cfg.to_dict(), "config_hash": cfg.hash(),
+        "widths": {k: derive(cfg).width(k) for k in derive(cfg).ranges},
+        "ranges": {k: list(v) for k, v in derive(cfg).ranges.items()},
+        "vectors": {k: int(v["s"].shape[0]) for k, v in vectors.items()},
+        "arrays": {},
+        **(meta or {}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    try:
+        for name, a in arrays.items():
+            blob = _npy_bytes(a)
+            f = tmp / (name + ".npy")
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_bytes(blob)
+            manifest["arrays"][name] = {"file": name + ".npy", "shape": list(a.shape), "dtype": str(a.dtype),
+                                        "sha256": hashlib.sha256(blob).hexdigest()}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        # Validate what was written before it replaces anything.
+        load_artifact(tmp)
+        old = None
+        if path.exists():
+            old = path.parent / f".{path.name}.old-{os.getpid()}"
+            os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def load_artifact(path: str | Path) -> Artifact:
+    """Load and validate an artifact directory; SaformerError on any defect."""
+    path = Path(path)
+    mf = path / "manifest.json"
+    if not path.is_dir():
+        raise SaformerError(f"{path}: no artifact directory here (run `make export` to create one)")
+    if not mf.is_file():
+        raise SaformerError(f"{mf}: missing; not an artifact directory")
+    try:
+        m = json.loads(mf.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise SaformerError(f"{mf}: corrupt JSON ({e})") from None
+    if not isinstance(m, dict) or m.get("format") != FORMAT:
+        raise SaformerError(f"{mf}: field 'format' is not '{FORMAT}'")
+    if m.get("format_version") != FORMAT_VERSION:
+        raise SaformerError(f"{mf}: field 'format_version' is {m.get('format_version')!r}, this tool reads "
+                            f"{FORMAT_VERSION}; re-export the artifact with this version")
+    if not isinstance(m.get("config"), dict):
+        raise SaformerError(f"{mf}: field 'config' missing")
+    cfg = SAFormerConfig.from_dict(m["config"], where=f"{mf}: config")
+    if m.get("config_hash") != cfg.hash():
+        raise SaformerError(f"{mf}: field 'config_hash' does not match the config")
+    arrays: dict[str, np.ndarray] = {}
+    entries = m.get("arrays")
+    if not isinstance(entries, dict):
+        raise SaformerError(f"{mf}: field 'arrays' missing")
+    for name, e in entries.items():
+        f = path / e["file"]
+        if not f.is_file():
+            raise SaformerError(f"{f}: missing (listed in manifest as '{name}')")
+        blob = f.read_bytes()
+        if hashlib.sha256(blob).hexdigest() != e["sha256"]:
+            raise SaformerError(f"{f}: sha256 mismatch; the file is corrupt or was edited")
+        try:
+            a = np.load(io.BytesIO(blob), allow_pickle=False)
+        except Exception as ex:  # noqa: BLE001 - any numpy parse failure is a corrupt file
+            raise SaformerError(f"{f}: not a valid .npy file ({ex})") from None
+        if list(a.shape) != e["shape"] or str(a.dtype) != e["dtype"] or not np.issubdtype(a.dtype, np.integer):
+            raise SaformerError(f"{f}: shape/dtype {a.shape}/{a.dtype} differ from the manifest")
+        arrays[name] = a
+    params = {n[len("params/"):]: a.astype(np.int64) for n, a in arrays.items() if n.startswith("params/")}
+    specs = param_specs(cfg)
+    _check(params, specs, path, "params")
+    vectors: dict[str, dict[str, np.ndarray]] = {}
+    for n, a in arrays.items():
+        if n.startswith("vectors/"):
+            _, vname, key = n.split("/")
+            vectors.setdefault(vname, {})[key] = a.astype(np.int64) if key not in VECTOR_KEYS else a
+    for vname, vset in vectors.items():
+        if "s" not in vset:
+            raise SaformerError(f"{path}: vector set '{vname}' has no input 's'")
+        _check(vset, vector_specs(cfg, vset["s"].shape[0]), path, f"vectors/{vname}")
+    return Artifact(path, cfg, params, vectors, m)
+
+
+def _check(arrs: dict[str, np.ndarray], specs: dict, path: Path, where: str) -> None:
+    for name, (shape, (lo, hi)) in specs.items():
+        if name not in arrs:
+            raise SaformerError(f"{path}: {where}/{name} missing")
+        a = arrs[name]
+        if tuple(a.shape) != tuple(shape):
+            raise SaformerError(f"{path}: {where}/{name} has shape {tuple(a.shape)}, config needs {tuple(shape)}")
+        if a.size and (int(a.min()) < lo or int(a.max()) > hi):
+            raise SaformerError(f"{path}: {where}/{name} has values in [{int(a.min())}, {int(a.max())}], "
+                                f"outside the declared range [{lo}, {hi}]")
+    extra = sorted(set(arrs) - set(specs))
+    if extra:
+        raise SaformerError(f"{path}: {where} has unexpected arrays {extra}")

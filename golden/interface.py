@@ -1,0 +1,192 @@
+"""The SASA engine's external interface, as data: stream formats, weight-load stream, register map.
+
+The one source for docs/interface.md (rendered by `render_markdown`, checked by a test), the RTL and HLS
+generators, the testbenches and the PYNQ driver. Numpy only.
+
+Streams (all AXI4-Stream, TLAST on the last beat of each image):
+- spikes in (s_axis): one word per token (t, n), t outer, n inner; channel c at bit c; word width 32 or 64.
+- increments out (m_axis): one beat per (t, n, g) with g the channel group of P = lanes channels; lane i
+  (bits 16i+15..16i) holds channel g*P+i as a 16-bit two's-complement value; lanes past D are zero.
+- weights in (s_axis_w): 32-bit words: header (magic, format version, config hash, payload word count),
+  then every SASA parameter as one sign-extended 32-bit word, in the order of `WEIGHT_ORDER`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from golden.config import SAFormerConfig, derive
+
+LANE_BITS = 16  # one output lane; the config check keeps the increment width <= LANE_BITS
+WEIGHT_MAGIC = 0x5341_5341  # "SASA"
+WEIGHT_FORMAT_VERSION = 1
+WEIGHT_ORDER = ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")
+
+
+def groups(cfg: SAFormerConfig) -> int:
+    """G = ceil(D / P): channel groups per token."""
+    return -(-cfg.D // cfg.lanes)
+
+
+def out_word_bits(cfg: SAFormerConfig) -> int:
+    return cfg.lanes * LANE_BITS
+
+
+# ------------------------------------------------------------------------------ spikes in
+def pack_spikes(s: np.ndarray) -> np.ndarray:
+    """s (T, N, D) {0,1} -> (T*N,) uint64 words, t outer, n inner, channel c at bit c."""
+    T, N, D = s.shape
+    w = (s.reshape(T * N, D).astype(np.uint64) << np.arange(D, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+    return w.astype(np.uint64)
+
+
+def unpack_spikes(words: np.ndarray, T: int, N: int, D: int) -> np.ndarray:
+    w = np.asarray(words, dtype=np.uint64).reshape(T * N, 1)
+    return ((w >> np.arange(D, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8).reshape(T, N, D)
+
+
+# ------------------------------------------------------------------------------ increments out
+def pack_increments(inc: np.ndarray, lanes: int) -> list[int]:
+    """inc (T, N, D) ints -> beats (Python ints, lanes x 16 bits), order t, n, g."""
+    T, N, D = inc.shape
+    G = -(-D // lanes)
+    pad = np.zeros((T, N, G * lanes), dtype=np.int64)
+    pad[:, :, :D] = inc
+    u = (pad & 0xFFFF).reshape(T * N * G, lanes)
+    beats = []
+    for row in u:
+        v = 0
+        for i, x in enumerate(row):
+            v |= int(x) << (LANE_BITS * i)
+        beats.append(v)
+    return beats
+
+
+def unpack_increments(beats: list[int], T: int, N: int, D: int, lanes: int) -> np.ndarray:
+    G = -(-D // lanes)
+    out = np.zeros((T * N * G, lanes), dtype=np.int64)
+    for b, v in enumerate(beats):
+        for i in range(lanes):
+            x = (int(v) >> (LANE_BITS * i)) & 0xFFFF
+            out[b, i] = x - 0x10000 if x & 0x8000 else x
+    return out.reshape(T, N, G * lanes)[:, :, :D]
+
+
+# ------------------------------------------------------------------------------ weight stream
+def weight_payload(cfg: SAFormerConfig, p: dict[str, np.ndarray]) -> list[int]:
+    """Every SASA parameter, one sign-extended 32-bit word each, in WEIGHT_ORDER (row-major)."""
+    words: list[int] = []
+    for k in WEIGHT_ORDER:
+        words += [int(x) & 0xFFFF_FFFF for x in np.asarray(p[k], dtype=np.int64).reshape(-1)]
+    return words
+
+
+def weight_words(cfg: SAFormerConfig) -> int:
+    D, H = cfg.D, cfg.heads
+    return 3 * D * D + 3 * D + 2 + H
+
+
+def weight_stream(cfg: SAFormerConfig, p: dict[str, np.ndarray]) -> list[int]:
+    payload = weight_payload(cfg, p)
+    assert len(payload) == weight_words(cfg)
+    return [WEIGHT_MAGIC, WEIGHT_FORMAT_VERSION, cfg.hash32, len(payload)] + payload
+
+
+# ------------------------------------------------------------------------------ register map
+@dataclass(frozen=True)
+class Reg:
+    name: str
+    offset: int
+    access: str
+    doc: str
+
+
+def registers(cfg: SAFormerConfig) -> list[Reg]:
+    """AXI4-Lite map in the Vitis HLS ap_ctrl_hs layout: control at 0x00, arguments from 0x10."""
+    regs = [
+        Reg("CTRL", 0x00, "RW", "bit0 ap_start (W1, self-clearing), bit1 ap_done (COR), bit2 ap_idle, "
+            "bit3 ap_ready (COR), bit7 auto_restart"),
+        Reg("GIE", 0x04, "RW", "bit0 global interrupt enable"),
+        Reg("IER", 0x08, "RW", "bit0 ap_done interrupt enable, bit1 ap_ready interrupt enable"),
+        Reg("ISR", 0x0C, "RW", "bit0 ap_done, bit1 ap_ready interrupt status (toggle on write 1)"),
+        Reg("IMAGES", 0x10, "RW", "images to process per ap_start (0 counts as 1)"),
+        Reg("STATUS", 0x14, "R", "error flags: bit0 weights not loaded, bit1 weight header mismatch "
+            "(magic/version/config hash), bit2 weight load truncated or over-long, bit3 spike stream "
+            "protocol error (TLAST misplaced); cleared by a valid weight load or reset"),
+        Reg("CYCLES_ACTIVE", 0x18, "R", "cycles the engine did work in the last run (stalls excluded)"),
+        Reg("CYCLES_TOTAL", 0x1C, "R", "cycles from ap_start to ap_done in the last run"),
+        Reg("CONFIG_HASH", 0x20, "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
+    ]
+    off = 0x24
+    for f, v in cfg.to_dict().items():
+        regs.append(Reg(f"CFG_{f.upper()}", off, "R", f"config field {f} (= {v})"))
+        off += 4
+    return regs
+
+
+def render_markdown(cfg: SAFormerConfig) -> str:
+    d = derive(cfg)
+    G = groups(cfg)
+    lines = [
+        "<!-- generated by `saformer interface` from golden/interface.py and golden/config.py; do not edit -->",
+        "# SASA engine interface",
+        "",
+        f"Rendered for the default configuration (config hash `{cfg.hash()[:16]}...`, hash32 "
+        f"`0x{cfg.hash32:08x}`). Every number below is derived from `golden/config.py`; the RTL, the HLS "
+        "kernel, the testbenches and the driver read the same module (`golden/interface.py`).",
+        "",
+        "## Spike input stream `s_axis`",
+        f"- One word per token (t, n): {cfg.T * cfg.N} words per image (T={cfg.T}, N={cfg.N}), t outer, "
+        "n inner (n = row * grid + col).",
+        f"- `tdata` is {cfg.stream_bits} bits: channel c (0..{cfg.D - 1}) at bit c; bits {cfg.D}.."
+        f"{cfg.stream_bits - 1} are zero.",
+        "- `tlast` is 1 on the last word of each image (t = T-1, n = N-1) and 0 elsewhere; a misplaced "
+        "`tlast` sets STATUS bit3.",
+        "",
+        "## Increment output stream `m_axis`",
+        f"- One beat per (t, n, g), g = channel group of P = {cfg.lanes} lanes: {G} beats per token, "
+        f"{cfg.T * cfg.N * G} beats per image; order t, n, g.",
+        f"- `tdata` is {out_word_bits(cfg)} bits: lane i (bits 16i+15..16i) holds channel g*P+i as a 16-bit "
+        f"two's-complement value (the increment is {d.sasa_out_bits} bits wide, sign-extended); lanes "
+        "past D are zero.",
+        "- `tlast` is 1 on the last beat of each image.",
+        "",
+        "## Weight-load stream `s_axis_w`",
+        "32-bit words, `tlast` on the last word:",
+        "",
+        "| word | content |",
+        "|---|---|",
+        f"| 0 | magic `0x{WEIGHT_MAGIC:08x}` |",
+        f"| 1 | format version `{WEIGHT_FORMAT_VERSION}` |",
+        f"| 2 | config hash32 `0x{cfg.hash32:08x}` |",
+        f"| 3 | payload word count `{weight_words(cfg)}` |",
+    ]
+    off = 4
+    D, H = cfg.D, cfg.heads
+    sizes = {"wq": D * D, "bq": D, "theta_q": 1, "wk": D * D, "bk": D, "theta_k": 1, "theta_a": H,
+             "wo": D * D, "bo": D}
+    for k in WEIGHT_ORDER:
+        n = sizes[k]
+        shape = "(in j, out c), row-major: word j*D+c" if k.startswith("w") else (
+            "per channel" if k.startswith("b") else ("per head" if k == "theta_a" else "scalar"))
+        lines.append(f"| {off}..{off + n - 1} | `{k}`: {n} sign-extended values, {shape} |")
+        off += n
+    lines += [
+        "",
+        "A load whose header differs (magic, version or config hash) sets STATUS bit1; a load whose "
+        "`tlast` comes before or after the announced count sets STATUS bit2. The engine refuses `ap_start` "
+        "(STATUS bit0) until a valid load has completed.",
+        "",
+        "## Register map (AXI4-Lite `s_axi_control`, Vitis `ap_ctrl_hs` layout)",
+        "",
+        "| offset | name | access | meaning |",
+        "|---|---|---|---|",
+    ]
+    for r in registers(cfg):
+        lines.append(f"| 0x{r.offset:02X} | {r.name} | {r.access} | {r.doc} |")
+    lines += ["", "## Derived widths", "", "| quantity | proven range | bits |", "|---|---|---|"]
+    for k, (lo, hi) in d.ranges.items():
+        lines.append(f"| {k} | [{lo}, {hi}] | {d.width(k)} |")
+    return "\n".join(lines) + "\n"
