@@ -89,3 +89,33 @@ def membrane_extremes(cfg: SAFormerConfig, vset: dict[str, np.ndarray]) -> tuple
             lo, hi = min(lo, int(v.min())), max(hi, int(v.max()))
             v = np.where(v >= int(vset[th]), 0, v)
     return lo, hi
+
+
+def random_params(cfg: SAFormerConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """A whole random integer model within the declared ranges (weights are reloadable: any in-range
+    value is a legitimate input). SASA parameters come from `random_sasa_params`."""
+    from golden.artifact import param_specs
+
+    out = {}
+    for name, (shape, (lo, hi)) in param_specs(cfg).items():
+        if "theta" in name:
+            out[name] = np.asarray(rng.integers(lo, min(hi, 64) + 1, shape), dtype=np.int64)
+        else:
+            out[name] = np.asarray(rng.integers(lo, hi + 1, shape), dtype=np.int64)
+    for i in range(cfg.L):
+        for k, v in random_sasa_params(cfg, rng).items():
+            out[f"b{i}.sasa.{k}"] = v
+    return out
+
+
+def random_artifact(cfg: SAFormerConfig, path, seed: int = 0, n_random: int = 16):
+    """Artifact of a random integer model (for configurations that have no trained model):
+    random-density and worst-case SASA vector sets."""
+    from golden.artifact import save_artifact
+
+    rng = np.random.default_rng(seed)
+    params = random_params(cfg, rng)
+    p0 = {k[len("b0.sasa."):]: v for k, v in params.items() if k.startswith("b0.sasa.")}
+    sets = {"random": make_set(cfg, p0, random_spikes(cfg, rng, n_random, np.linspace(0.02, 0.6, n_random)))}
+    sets.update(worst_case_sets(cfg))
+    return save_artifact(path, cfg, params, sets, {"source": f"random integer model, seed {seed}"})

@@ -1,0 +1,23 @@
+"""Named configurations of the regression (RTL, HLS and their reports use these names).
+
+`default` is the trained model's configuration; the others stress one dimension each. Any configuration
+that is not `default` runs on a random integer model (weights are reloadable) plus worst-case vectors.
+"""
+
+from __future__ import annotations
+
+from golden.config import DEFAULT, SAFormerConfig
+
+_SMALL = dict(D=16, heads=2, lanes=4, stem_ch=8)
+
+NAMED: dict[str, SAFormerConfig] = {
+    "default": DEFAULT,  # trained digits model: T=4, N=16, D=32, 2 heads, P=8
+    "t1": DEFAULT.replace(T=1, **_SMALL),  # a single timestep
+    "n9": DEFAULT.replace(img=6, **_SMALL),  # N = 9 tokens: not a power of two
+    "p1": DEFAULT.replace(**{**_SMALL, "lanes": 1}),  # one lane
+    "pD": DEFAULT.replace(**{**_SMALL, "lanes": 16}),  # P = D
+    "p5": DEFAULT.replace(**{**_SMALL, "lanes": 5}),  # P does not divide D: padded last group
+    "h4": DEFAULT.replace(**{**_SMALL, "heads": 4}),  # four heads
+    # membranes exactly at the proven minimum width, narrow weights and biases (worst cases reach both bounds)
+    "minwidth": DEFAULT.replace(**{**_SMALL, "w_bits": 3, "bias_bits": 6, "theta_bits": 8, "u_frac": 2}),
+}
