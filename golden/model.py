@@ -150,7 +150,7 @@ class Proj(nn.Module):
 
     def weight_exponent(self) -> int:
         """log2 of the weight scale (an integer, asserted)."""
-        s = float(self.layer.quant_weight().scale.reshape(()))
+        s = float(self.layer.quant_weight().scale.detach().reshape(()))
         e = math.log2(s)
         assert e == round(e), f"weight scale {s} is not a power of two"
         return int(round(e))

@@ -1,0 +1,203 @@
+"""Artifact round trip, the interface document, and every kind of bad input (one-line error, nothing lost)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from golden import reference as ref
+from golden.artifact import FORMAT_VERSION, load_artifact, save_artifact
+from golden.config import DEFAULT, SAFormerConfig, derive
+from golden.configs import NAMED
+from golden.errors import SaformerError
+from golden.export import export_model
+from golden.interface import (pack_increments, pack_spikes, render_markdown, unpack_increments,
+                              unpack_spikes, weight_stream, weight_words)
+from golden.vectors import random_artifact, random_params
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def art(tmp_path: Path) -> Path:
+    return random_artifact(NAMED["minwidth"], tmp_path / "art", seed=5)
+
+
+def test_export_round_trip(tmp_path: Path) -> None:
+    from tests.test_spine_reference import random_quant_model
+
+    qm = random_quant_model(DEFAULT, 7)
+    pixels = np.random.default_rng(0).integers(0, 17, (4, 1, 8, 8))
+    path = export_model(qm, tmp_path / "a", pixels)
+    a = load_artifact(path)
+    assert a.cfg == DEFAULT
+    from golden.export import int_params
+
+    params, _ = int_params(qm)
+    assert set(a.params) == set(params)
+    for k, v in params.items():
+        assert np.array_equal(a.params[k], v), k
+    assert set(a.vectors) == {"real", "random", "worst_min", "worst_max"}
+    for name, vs in a.vectors.items():
+        r = ref.sasa(vs["s"], {k: vs[k] for k in ref.SASA_KEYS}, a.cfg)
+        for k in ("q", "k", "a", "A", "y", "inc"):
+            assert np.array_equal(vs[k], r[k]), (name, k)
+    # the real set is the block-0 SASA input of the exported model on those pixels
+    full = ref.forward(pixels, a.params, a.cfg)
+    assert np.array_equal(a.vectors["real"]["s"], full["b0.sasa.s"])
+
+
+def test_interface_doc_is_generated_and_current() -> None:
+    assert (ROOT / "docs/interface.md").read_text() == render_markdown(DEFAULT), \
+        "docs/interface.md is stale: run `make interface`"
+
+
+def test_stream_packing_round_trips() -> None:
+    rng = np.random.default_rng(0)
+    for cfg in NAMED.values():
+        s = (rng.random((cfg.T, cfg.N, cfg.D)) < 0.3).astype(np.uint8)
+        w = pack_spikes(s)
+        assert len(w) == cfg.T * cfg.N and int(w.max()) < 2 ** cfg.stream_bits
+        assert np.array_equal(unpack_spikes(w, cfg.T, cfg.N, cfg.D), s)
+        lo, hi = derive(cfg).ranges["sasa.increment"]
+        inc = rng.integers(lo, hi + 1, (cfg.T, cfg.N, cfg.D))
+        assert np.array_equal(unpack_increments(pack_increments(inc, cfg.lanes), cfg.T, cfg.N, cfg.D, cfg.lanes), inc)
+        p = {k[8:]: v for k, v in random_params(cfg, rng).items() if k.startswith("b0.sasa.")}
+        ws = weight_stream(cfg, p)
+        assert ws[2] == cfg.hash32 and ws[3] == weight_words(cfg) == len(ws) - 4
+
+
+# ------------------------------------------------------------------------------------- bad input
+def test_missing_artifact(tmp_path: Path) -> None:
+    with pytest.raises(SaformerError, match="no artifact directory"):
+        load_artifact(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SaformerError, match="manifest.json: missing"):
+        load_artifact(tmp_path / "empty")
+
+
+def _edit_manifest(art: Path, fn) -> None:
+    m = json.loads((art / "manifest.json").read_text())
+    fn(m)
+    (art / "manifest.json").write_text(json.dumps(m))
+
+
+def test_corrupt_manifest(art: Path) -> None:
+    (art / "manifest.json").write_text("{not json")
+    with pytest.raises(SaformerError, match="corrupt JSON"):
+        load_artifact(art)
+
+
+def test_other_format_version(art: Path) -> None:
+    _edit_manifest(art, lambda m: m.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(SaformerError, match="format_version"):
+        load_artifact(art)
+
+
+def test_corrupt_array_file(art: Path) -> None:
+    f = art / "params/b0.sasa.wq.npy"
+    b = bytearray(f.read_bytes())
+    b[-1] ^= 1
+    f.write_bytes(bytes(b))
+    with pytest.raises(SaformerError, match=r"b0\.sasa\.wq\.npy: sha256 mismatch"):
+        load_artifact(art)
+
+
+def test_missing_array_file(art: Path) -> None:
+    (art / "params/head.b.npy").unlink()
+    with pytest.raises(SaformerError, match="head.b.npy: missing"):
+        load_artifact(art)
+
+
+def test_config_out_of_range_in_manifest(art: Path) -> None:
+    def bad(m):
+        m["config"]["heads"] = 3  # D=16 not divisible by 3
+    _edit_manifest(art, bad)
+    with pytest.raises(SaformerError, match="config field 'heads'"):
+        load_artifact(art)
+
+
+def test_config_hash_mismatch(art: Path) -> None:
+    _edit_manifest(art, lambda m: m.update(config_hash="0" * 64))
+    with pytest.raises(SaformerError, match="config_hash"):
+        load_artifact(art)
+
+
+@pytest.mark.parametrize("kw,field", [
+    (dict(D=30, heads=4), "heads"),
+    (dict(mem_bits=8), "mem_bits"),
+    (dict(lanes=33), "lanes"),
+    (dict(img=9), "patch"),
+    (dict(w_bits=1), "w_bits"),
+    (dict(u_frac=12), "u_frac"),
+    (dict(D=66), "D"),
+])
+def test_config_rejects_out_of_range(kw: dict, field: str) -> None:
+    with pytest.raises(SaformerError, match=f"'{field}'"):
+        SAFormerConfig(**kw).validate()
+
+
+def test_unknown_config_field() -> None:
+    with pytest.raises(SaformerError, match="unknown field"):
+        SAFormerConfig.from_dict({**DEFAULT.to_dict(), "Dee": 3})
+
+
+def test_mem_bits_at_minimum_is_accepted() -> None:
+    d = derive(DEFAULT)
+    SAFormerConfig(mem_bits=d.sasa_mem_bits).validate()
+    with pytest.raises(SaformerError, match="proven minimum"):
+        SAFormerConfig(mem_bits=d.sasa_mem_bits - 1).validate()
+
+
+def test_out_of_range_values_rejected_on_save_and_load(tmp_path: Path, art: Path) -> None:
+    a = load_artifact(art)
+    p = dict(a.params)
+    p["b0.sasa.wq"] = p["b0.sasa.wq"].copy()
+    p["b0.sasa.wq"][0, 0] = 99  # beyond w_bits
+    with pytest.raises(SaformerError, match=r"b0.sasa.wq has values"):
+        save_artifact(tmp_path / "x", a.cfg, p, a.vectors)
+    assert not (tmp_path / "x").exists(), "a failed save must leave nothing behind"
+    assert [q.name for q in tmp_path.iterdir()] == ["art"] or not any(
+        q.name.startswith(".x") for q in tmp_path.iterdir())
+
+
+def test_failed_save_keeps_the_old_artifact(art: Path) -> None:
+    a = load_artifact(art)
+    before = (art / "manifest.json").read_bytes()
+    bad = dict(a.params)
+    del bad["head.w"]
+    with pytest.raises(SaformerError, match="head.w"):
+        save_artifact(art, a.cfg, bad, a.vectors)
+    assert (art / "manifest.json").read_bytes() == before
+    load_artifact(art)
+
+
+def test_shape_mismatch(art: Path) -> None:
+    a = load_artifact(art)
+    np.save(art / "params/b0.sasa.bq.npy", np.zeros(3, np.int8))
+    import hashlib
+    blob = (art / "params/b0.sasa.bq.npy").read_bytes()
+    def fix(m):
+        e = m["arrays"]["params/b0.sasa.bq"]
+        e.update(shape=[3], dtype="int8", sha256=hashlib.sha256(blob).hexdigest())
+    _edit_manifest(art, fix)
+    with pytest.raises(SaformerError, match=r"b0.sasa.bq has shape \(3,\)"):
+        load_artifact(art)
+    assert a.cfg.D == 16
+
+
+def test_cli_one_line_error_and_exit_code(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    code = ("import sys; from saformer.cli import main; from golden.artifact import load_artifact\n"
+            "from golden.errors import SaformerError\n"
+            "sys.exit(main(['nonexistent-command']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2
+    r = subprocess.run([sys.executable, "-m", "saformer.cli", "interface", "--out", str(tmp_path / "i.md")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and (tmp_path / "i.md").read_text() == render_markdown(DEFAULT)
