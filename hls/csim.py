@@ -1,0 +1,183 @@
+"""g++ C-simulation of the generated SASA kernel against golden.reference, for every named config.
+
+`prepare(name, workdir)` generates the build folder of one named config, exports its vector sets and
+compiles the kernel with its testbench once (hash-keyed: recompiled only when a source or a flag changes;
+a file lock makes it safe under pytest-xdist). `run_set` runs the testbench on one vector folder and parses
+its RESULT line. `run_all` does every config and returns {config: {"vectors": n, "mismatches": m, ...}} for
+build/report/verify.json.
+
+The Xilinx `ap_int.h`/`hls_stream.h` come from the hls4ml wheel (on -isystem); `ap_axi_sdata.h`, absent
+there, comes from the shim in hls/include/compat/ only when no real one is found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock
+
+from golden.artifact import Artifact, load_artifact
+from golden.configs import NAMED
+from golden.errors import SaformerError
+from golden.vectors import random_artifact
+from hls.generate import COMPAT, INCLUDE, ROOT, generate
+
+CXX = "g++"
+CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas")
+TRAINED_ARTIFACT = ROOT / "build" / "artifact"
+DEFAULT_WORKDIR = ROOT / "build" / "hls"
+RANDOM_SEED = 6
+SOURCES = ("sasa_config.h", "sasa_top.h", "sasa_top.cpp", "sasa_tb.cpp")
+
+
+def xilinx_include() -> Path:
+    """Folder of the open Xilinx ap_types headers shipped in the hls4ml wheel (hls4ml is not imported)."""
+    spec = importlib.util.find_spec("hls4ml")
+    if spec is None or not spec.submodule_search_locations:
+        raise SaformerError("hls4ml is not installed: its ap_types headers are needed for C-simulation "
+                            "(run `make venv`)")
+    d = Path(list(spec.submodule_search_locations)[0]) / "templates" / "vivado" / "ap_types"
+    if not (d / "ap_int.h").is_file() or not (d / "hls_stream.h").is_file():
+        raise SaformerError(f"{d}: ap_int.h / hls_stream.h missing from the hls4ml wheel")
+    return d
+
+
+def include_flags() -> list[str]:
+    xil = xilinx_include()
+    flags = [f"-I{INCLUDE}"]
+    if not (xil / "ap_axi_sdata.h").is_file():
+        flags.append(f"-I{COMPAT}")
+    return flags + ["-isystem", str(xil)]
+
+
+def artifact_for(name: str, workdir: Path | None = None) -> Artifact:
+    """The artifact a named config is checked on: the trained model's (build/artifact) for 'default' when it
+    exists, otherwise a random integer model with worst-case vectors, made once under `workdir`."""
+    if name not in NAMED:
+        raise SaformerError(f"unknown config '{name}'; known: {sorted(NAMED)}")
+    if name == "default" and (TRAINED_ARTIFACT / "manifest.json").is_file():
+        return load_artifact(TRAINED_ARTIFACT)
+    cfg = NAMED[name]
+    workdir = Path(workdir or DEFAULT_WORKDIR)
+    path = workdir / "artifacts" / f"{name}-{cfg.hash()[:12]}-seed{RANDOM_SEED}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        if not (path / "manifest.json").is_file():
+            random_artifact(cfg, path, seed=RANDOM_SEED)
+    return load_artifact(path)
+
+
+def compile_csim(folder: Path) -> tuple[Path, float]:
+    """Compile sasa_top.cpp + sasa_tb.cpp in `folder` into `folder/csim` unless an identical build exists.
+    Returns (binary, seconds spent compiling; 0.0 when reused). Caller holds the folder lock."""
+    flags = [*CXXFLAGS, *include_flags()]
+    h = hashlib.sha256(" ".join([CXX, *flags]).encode())
+    for f in SOURCES:
+        h.update((folder / f).read_bytes())
+    for f in sorted(INCLUDE.rglob("*.h")):
+        h.update(f.name.encode() + f.read_bytes())
+    key = h.hexdigest()
+    binary, stamp = folder / "csim", folder / "csim.key"
+    if binary.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return binary, 0.0
+    t0 = time.monotonic()
+    tmp = folder / "csim.tmp"
+    cmd = [CXX, *flags, f"-I{folder}", str(folder / "sasa_top.cpp"), str(folder / "sasa_tb.cpp"), "-o", str(tmp)]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SaformerError(f"{folder}: g++ failed ({' '.join(cmd)}):\n{p.stderr[-4000:]}")
+    tmp.replace(binary)
+    stamp.write_text(key)
+    return binary, time.monotonic() - t0
+
+
+@dataclass
+class Prepared:
+    name: str
+    folder: Path
+    binary: Path
+    artifact: Artifact
+    compile_s: float
+
+    @property
+    def sets(self) -> list[str]:
+        return sorted(self.artifact.vectors)
+
+
+def prepare(name: str, workdir: Path | None = None) -> Prepared:
+    """Generate, export vectors and compile one named config (idempotent, xdist-safe)."""
+    workdir = Path(workdir or DEFAULT_WORKDIR)
+    art = artifact_for(name, workdir)
+    folder = workdir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder) + ".lock"):
+        generate(art, folder, name)
+        binary, secs = compile_csim(folder)
+    return Prepared(name, folder, binary, art, secs)
+
+
+@dataclass
+class CsimResult:
+    returncode: int
+    vectors: int = 0
+    beats: int = 0
+    expected_beats: int = 0
+    mismatches: int = -1
+    status: int = -1
+    first_mismatch: str = ""
+    output: str = ""
+    seconds: float = 0.0
+    coords: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0 and self.mismatches == 0
+
+
+_RESULT = re.compile(r"RESULT vectors=(\d+) beats=(\d+) expected_beats=(\d+) mismatches=(\d+) status=0x([0-9a-f]+)")
+_FIRST = re.compile(r"FIRST MISMATCH vector=(\d+) t=(\d+) n=(\d+) channel=(\d+)")
+
+
+def run_set(binary: Path, vector_dir: Path, timeout: float = 120.0) -> CsimResult:
+    t0 = time.monotonic()
+    p = subprocess.run([str(binary), str(vector_dir)], capture_output=True, text=True, timeout=timeout)
+    r = CsimResult(p.returncode, output=p.stdout + p.stderr, seconds=time.monotonic() - t0)
+    m = _RESULT.search(p.stdout)
+    if m:
+        r.vectors, r.beats, r.expected_beats, r.mismatches = (int(x) for x in m.groups()[:4])
+        r.status = int(m.group(5), 16)
+    f = _FIRST.search(p.stdout)
+    if f:
+        r.first_mismatch = p.stdout[f.start():].splitlines()[0]
+        r.coords = dict(zip(("vector", "t", "n", "channel"), (int(x) for x in f.groups())))
+    return r
+
+
+def run_config(name: str, workdir: Path | None = None) -> dict:
+    pr = prepare(name, workdir)
+    sets: dict[str, dict] = {}
+    for s in pr.sets:
+        r = run_set(pr.binary, pr.folder / "vectors" / s)
+        if r.mismatches < 0:
+            raise SaformerError(f"{pr.folder}/vectors/{s}: testbench gave no RESULT line:\n{r.output[-2000:]}")
+        sets[s] = {"vectors": r.vectors, "mismatches": r.mismatches, "returncode": r.returncode,
+                   "first_mismatch": r.first_mismatch, "run_s": round(r.seconds, 3)}
+    return {"vectors": sum(v["vectors"] for v in sets.values()),
+            "mismatches": sum(v["mismatches"] for v in sets.values())
+            + sum(1 for v in sets.values() if v["returncode"] != 0 and v["mismatches"] == 0),
+            "sets": sets, "compile_s": round(pr.compile_s, 2), "artifact": str(pr.artifact.path)}
+
+
+def run_all(configs: list[str] | None = None, workdir: Path | None = None, jobs: int = 2) -> dict[str, dict]:
+    """C-simulate every named config (or `configs`): {name: {"vectors": n, "mismatches": m, "sets": ...}}."""
+    names = list(configs) if configs is not None else list(NAMED)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = list(ex.map(lambda n: run_config(n, workdir), names))
+    return dict(zip(names, results))

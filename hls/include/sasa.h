@@ -1,0 +1,266 @@
+// Hand-written, templated HLS library for the SASA block (docs/integer-semantics.md, golden/reference.py:sasa).
+//
+// Every size and width comes from a config struct C that hls/generate.py writes into sasa_config.h from
+// golden/config.py (nothing here is a number of the model). C provides:
+//   T, N, D, HEADS, HEAD_DIM, LANES, GROUPS, LANE_BITS, LEAK_SHIFT, WEIGHT_WORDS, WEIGHT_MAGIC,
+//   WEIGHT_VERSION, CONFIG_HASH32, STATUS_* bits, and the types
+//   spike_t  ap_uint<D>            one token's spikes, channel c at bit c
+//   weight_t ap_int<w_bits>        bias_t ap_int<bias_bits>       theta_t ap_uint<theta_bits>
+//   acc_t    ap_int<sasa_acc_bits> (Q/K currents)                  mem_t   ap_int<sasa_mem_bits>
+//   out_t    ap_int<sasa_out_bits> (increments)                    count_t ap_uint<count_bits>
+// Widths are the proven minimum ones, so nothing here can overflow for any in-range weights (the proof is in
+// docs/integer-semantics.md; the register assignment would wrap exactly like the RTL if it could).
+//
+// Dataflow per image (t outer, n inner, as on the stream):
+//   for t: for n: read spike word; Q, K currents = bias + sum of the weight rows of the active spikes
+//          (spike-driven: no multiplications); LIF on both; keep Q[t, n]; a[c] += K[t, n, c]
+//          A[c] = a[c] >= theta_a[head(c)]      (needs K of all N tokens of timestep t)
+//          for n: Y = Q[t, n] & A; increment = bo + sum of the rows of Wo selected by Y; G beats of P lanes.
+#ifndef SASA_H
+#define SASA_H
+
+#include "sasa_types.h"
+
+// Loop labels name the loops in Vitis reports and directives; g++ sees them as unused labels.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-label"
+#endif
+
+namespace sasa {
+
+// ------------------------------------------------------------------------ spike-driven projection
+// acc[c] = b[c] + sum over active j of W[j][c]. One input channel per cycle, all D outputs in parallel
+// (W must be partitioned on its second dimension). Partial sums stay inside the proven current range
+// because every partial sum is itself a sum of a subset of rows plus the bias.
+template <class C, class ACC_T>
+void project(typename C::spike_t s, const typename C::weight_t W[C::D][C::D], const typename C::bias_t b[C::D],
+             ACC_T acc[C::D]) {
+#pragma HLS INLINE
+init:
+    for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+        acc[c] = b[c];
+    }
+rows:
+    for (int j = 0; j < C::D; j++) {
+#pragma HLS PIPELINE II = 1
+        if (s[j]) {
+        cols:
+            for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+                acc[c] += W[j][c];
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ LIF neuron
+// v <- v - (v >>> k) + I; s = v >= theta; v <- s ? 0 : v. ap_int >> on a signed value is arithmetic (floor).
+// A shift of MEM_BITS-1 already gives the sign fill (-1 or 0), same as any larger shift.
+template <class C>
+bool lif_step(typename C::mem_t &v, typename C::acc_t current, typename C::theta_t theta) {
+#pragma HLS INLINE
+    const int sh = C::LEAK_SHIFT < C::MEM_BITS ? C::LEAK_SHIFT : C::MEM_BITS - 1;
+    typename C::mem_t nv = v - (v >> sh) + current;  // fits mem_t by the proof; the assignment would wrap
+    ap_int<C::THETA_BITS + 1> th = theta;             // signed compare: a negative membrane never fires
+    bool s = nv >= th;
+    v = s ? typename C::mem_t(0) : nv;
+    return s;
+}
+
+// ------------------------------------------------------------------------ run-time weight load
+// Weight stream (golden/interface.py): magic, version, config hash32, payload count, then WEIGHT_WORDS
+// sign-extended 32-bit words in WEIGHT_ORDER; TLAST on the last word. Returns 0 on a valid load, else
+// STATUS_HEADER (magic/version/hash/count differ) or STATUS_LENGTH (TLAST early or missing); on any error
+// the rest of the load is drained up to TLAST so the next load starts on a header.
+template <class C>
+struct word_reader {
+    bool ended;  // TLAST seen
+    bool early;  // TLAST before the final word
+    word_reader() : ended(false), early(false) {}
+    template <class W_AXIS>
+    ap_int<32> next(hls::stream<W_AXIS> &s, bool final) {
+#pragma HLS INLINE
+        if (ended) {
+            early = true;
+            return 0;
+        }
+        W_AXIS x = s.read();
+        ended = x.last == 1;
+        if (ended && !final) early = true;
+        return ap_int<32>(x.data);
+    }
+};
+
+template <class C, class W_AXIS>
+void drain(hls::stream<W_AXIS> &s) {
+drain:
+    for (;;) {
+#pragma HLS PIPELINE II = 1
+        W_AXIS x = s.read();
+        if (x.last) break;
+    }
+}
+
+template <class C, class W_AXIS>
+ap_uint<32> load_weights(hls::stream<W_AXIS> &s, typename C::weight_t wq[C::D][C::D], typename C::bias_t bq[C::D],
+                         typename C::theta_t &theta_q, typename C::weight_t wk[C::D][C::D],
+                         typename C::bias_t bk[C::D], typename C::theta_t &theta_k,
+                         typename C::count_t theta_a[C::HEADS], typename C::weight_t wo[C::D][C::D],
+                         typename C::bias_t bo[C::D]) {
+    word_reader<C> r;
+    ap_uint<32> hdr[4];
+header:
+    for (int i = 0; i < 4; i++) {
+#pragma HLS PIPELINE II = 1
+        hdr[i] = ap_uint<32>(r.next(s, false));
+    }
+    if (r.ended) return C::STATUS_LENGTH;
+    if (hdr[0] != C::WEIGHT_MAGIC || hdr[1] != C::WEIGHT_VERSION || hdr[2] != C::CONFIG_HASH32 ||
+        hdr[3] != C::WEIGHT_WORDS) {
+        drain<C>(s);
+        return C::STATUS_HEADER;
+    }
+    const int DD = C::D * C::D;
+load_wq:
+    for (int i = 0; i < DD; i++) {
+#pragma HLS PIPELINE II = 1
+        wq[i / C::D][i % C::D] = r.next(s, false);
+    }
+load_bq:
+    for (int c = 0; c < C::D; c++) {
+#pragma HLS PIPELINE II = 1
+        bq[c] = r.next(s, false);
+    }
+    theta_q = r.next(s, false);
+load_wk:
+    for (int i = 0; i < DD; i++) {
+#pragma HLS PIPELINE II = 1
+        wk[i / C::D][i % C::D] = r.next(s, false);
+    }
+load_bk:
+    for (int c = 0; c < C::D; c++) {
+#pragma HLS PIPELINE II = 1
+        bk[c] = r.next(s, false);
+    }
+    theta_k = r.next(s, false);
+load_theta_a:
+    for (int h = 0; h < C::HEADS; h++) {
+#pragma HLS PIPELINE II = 1
+        theta_a[h] = r.next(s, false);
+    }
+load_wo:
+    for (int i = 0; i < DD; i++) {
+#pragma HLS PIPELINE II = 1
+        wo[i / C::D][i % C::D] = r.next(s, false);
+    }
+load_bo:
+    for (int c = 0; c < C::D; c++) {
+#pragma HLS PIPELINE II = 1
+        bo[c] = r.next(s, c == C::D - 1);
+    }
+    if (r.early) return C::STATUS_LENGTH;
+    if (!r.ended) {  // over-long: more words before TLAST
+        drain<C>(s);
+        return C::STATUS_LENGTH;
+    }
+    return 0;
+}
+
+// ------------------------------------------------------------------------ one image
+// Reads T*N spike words, writes T*N*GROUPS output beats. Returns STATUS_PROTOCOL if an input TLAST is
+// misplaced (the image is still processed word for word: the count, not TLAST, delimits it).
+template <class C, class IN_AXIS, class OUT_AXIS>
+ap_uint<32> image(hls::stream<IN_AXIS> &s_axis, hls::stream<OUT_AXIS> &m_axis,
+                  const typename C::weight_t wq[C::D][C::D], const typename C::bias_t bq[C::D],
+                  typename C::theta_t theta_q, const typename C::weight_t wk[C::D][C::D],
+                  const typename C::bias_t bk[C::D], typename C::theta_t theta_k,
+                  const typename C::count_t theta_a[C::HEADS], const typename C::weight_t wo[C::D][C::D],
+                  const typename C::bias_t bo[C::D]) {
+    typename C::mem_t vq[C::N][C::D];  // membranes, carried across timesteps
+    typename C::mem_t vk[C::N][C::D];
+    typename C::spike_t qbuf[C::N];    // Q of the current timestep, waiting for A
+#pragma HLS ARRAY_PARTITION variable = vq dim = 2 complete
+#pragma HLS ARRAY_PARTITION variable = vk dim = 2 complete
+    ap_uint<32> status = 0;
+reset_n:
+    for (int n = 0; n < C::N; n++) {
+    reset_c:
+        for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+            vq[n][c] = 0;
+            vk[n][c] = 0;
+        }
+    }
+timestep:
+    for (int t = 0; t < C::T; t++) {
+        typename C::count_t a[C::D];
+#pragma HLS ARRAY_PARTITION variable = a complete
+    clear_a:
+        for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+            a[c] = 0;
+        }
+    token_in:
+        for (int n = 0; n < C::N; n++) {
+            IN_AXIS x = s_axis.read();
+            bool want_last = (t == C::T - 1) && (n == C::N - 1);
+            if ((x.last == 1) != want_last) status |= C::STATUS_PROTOCOL;
+            typename C::spike_t s = x.data(C::D - 1, 0);
+            typename C::acc_t iq[C::D], ik[C::D];
+#pragma HLS ARRAY_PARTITION variable = iq complete
+#pragma HLS ARRAY_PARTITION variable = ik complete
+            project<C>(s, wq, bq, iq);
+            project<C>(s, wk, bk, ik);
+            typename C::spike_t q = 0;
+        neuron:
+            for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+                q[c] = lif_step<C>(vq[n][c], iq[c], theta_q);
+                if (lif_step<C>(vk[n][c], ik[c], theta_k)) a[c] += 1;  // a <= N fits count_t
+            }
+            qbuf[n] = q;
+        }
+        typename C::spike_t A = 0;
+    attend:
+        for (int c = 0; c < C::D; c++) {
+#pragma HLS UNROLL
+            A[c] = a[c] >= theta_a[c / C::HEAD_DIM];
+        }
+    token_out:
+        for (int n = 0; n < C::N; n++) {
+            typename C::spike_t y = qbuf[n] & A;
+            typename C::out_t inc[C::D];
+#pragma HLS ARRAY_PARTITION variable = inc complete
+            project<C>(y, wo, bo, inc);
+        group:
+            for (int g = 0; g < C::GROUPS; g++) {
+#pragma HLS PIPELINE II = 1
+                OUT_AXIS o;
+                o.data = 0;
+            lane:
+                for (int i = 0; i < C::LANES; i++) {
+#pragma HLS UNROLL
+                    const int ch = g * C::LANES + i;
+                    ap_int<C::LANE_BITS> v = 0;
+                    if (ch < C::D) v = inc[ch];  // sign-extended to the 16-bit lane
+                    o.data(C::LANE_BITS * i + C::LANE_BITS - 1, C::LANE_BITS * i) = v;
+                }
+                o.keep = -1;
+                o.strb = -1;
+                o.last = (t == C::T - 1) && (n == C::N - 1) && (g == C::GROUPS - 1);
+                m_axis.write(o);
+            }
+        }
+    }
+    return status;
+}
+
+}  // namespace sasa
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#endif
