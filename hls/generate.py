@@ -291,12 +291,14 @@ def expected_increments(cfg: SAFormerConfig, vset: dict[str, np.ndarray]) -> np.
 
 def export_vectors(cfg: SAFormerConfig, vset: dict[str, np.ndarray], out: Path, *,
                    weights: list[int] | None = None, expected: np.ndarray | None = None,
-                   expect_status: int = 0) -> Path:
+                   expect_status: int = 0, source: str | None = None) -> Path:
     """Write one vector set for the C++ testbench (format in hls/include/sasa_testbench.h).
 
     `weights` overrides the weight stream (header included); `expected` overrides the increments
-    (None: computed by golden.reference); with a nonzero `expect_status` no outputs are expected.
+    (None: computed by golden.reference). The kernel produces outputs only with loaded weights, so none are
+    expected when `expect_status` has the not-loaded bit.
     """
+    head = banner(str(source or "a vector set"), "#")
     params = {k: vset[k] for k in ref.SASA_KEYS}
     s = np.asarray(vset["s"])
     V = s.shape[0]
@@ -309,15 +311,15 @@ def export_vectors(cfg: SAFormerConfig, vset: dict[str, np.ndarray], out: Path, 
         sl += [f"{int(w):0{sd}x} {int(i == len(pw) - 1)}" for i, w in enumerate(pw)]
     od = -(-out_word_bits(cfg) // 4)
     el = []
-    if not expect_status:
+    if not expect_status & (1 << STATUS_BITS["NOT_LOADED"]):
         inc = expected_increments(cfg, vset) if expected is None else expected
         for v in range(V):
             beats = pack_increments(inc[v], cfg.lanes)
             el += [f"{b:0{od}x} {int(i == len(beats) - 1)}" for i, b in enumerate(beats)]
-    _write(out / "meta.txt", f"images {V}\nexpect_status {expect_status:x}\n")
-    _write(out / "weights.txt", "\n".join(wl) + "\n")
-    _write(out / "spikes.txt", "\n".join(sl) + "\n")
-    _write(out / "expected.txt", f"beats {len(el)}\n" + "".join(x + "\n" for x in el))
+    _write(out / "meta.txt", head + f"images {V}\nexpect_status {expect_status:x}\n")
+    _write(out / "weights.txt", head + "\n".join(wl) + "\n")
+    _write(out / "spikes.txt", head + "\n".join(sl) + "\n")
+    _write(out / "expected.txt", head + f"beats {len(el)}\n" + "".join(x + "\n" for x in el))
     return out
 
 
@@ -338,7 +340,7 @@ def generate(art: Artifact, out: Path, name: str = "default", *, part: str = DEF
     _write(out / "run_hls.tcl", tcl_script(src, first, part, clock_ns))
     if vectors:
         for set_name, vset in art.vectors.items():
-            export_vectors(cfg, vset, out / "vectors" / set_name)
+            export_vectors(cfg, vset, out / "vectors" / set_name, source=f"{src}, vector set '{set_name}'")
     return out
 
 

@@ -1,0 +1,270 @@
+"""HLS C-simulation: the generated Vitis kernel, compiled with g++, equals golden.reference bit for bit.
+
+Every named config is generated and compiled once into build/hls/<config> (hash-keyed, file-locked, so
+pytest-xdist workers share it); the per-case checks (bad header, mutation, missing expected file) write their
+vector folders into tmp_path and reuse the compiled binary.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from golden import reference as ref
+from golden.configs import NAMED
+from golden.config import derive
+from golden.interface import groups, registers, unpack_increments, weight_stream
+from hls import csim
+from hls.generate import STATUS_BITS, STATUS_DOC_WORDS, export_vectors, generate
+
+NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("NOT_LOADED", "HEADER", "LENGTH", "PROTOCOL"))
+
+
+@pytest.fixture(scope="session")
+def prepared():
+    cache: dict[str, csim.Prepared] = {}
+
+    def get(name: str) -> csim.Prepared:
+        if name not in cache:
+            cache[name] = csim.prepare(name)
+        return cache[name]
+
+    return get
+
+
+def _read_beats(path: Path) -> list[int]:
+    lines = [ln for ln in path.read_text().splitlines() if ln and not ln.startswith("#")]
+    assert lines[0].startswith("beats ")
+    return [int(ln.split()[0], 16) for ln in lines[1:]]
+
+
+# ------------------------------------------------------------------------------ bit-exactness
+@pytest.mark.parametrize("name", list(NAMED))
+def test_csim_bit_exact(prepared, name):
+    pr = prepared(name)
+    cfg = pr.artifact.cfg
+    expected_sets = {"random", "worst_min", "worst_max"} | ({"real"} if name == "default" and
+                                                            (csim.TRAINED_ARTIFACT / "manifest.json").is_file()
+                                                            else set())
+    assert expected_sets <= set(pr.sets)
+    for s in pr.sets:
+        vset = pr.artifact.vectors[s]
+        r = csim.run_set(pr.binary, pr.folder / "vectors" / s)
+        assert r.returncode == 0 and r.mismatches == 0, f"{name}/{s}: {r.first_mismatch or r.output[-800:]}"
+        V = vset["s"].shape[0]
+        assert r.vectors == V and r.beats == V * cfg.T * cfg.N * groups(cfg) and r.status == 0
+        # Second, independent comparison in Python: unpack the kernel's beats, == on integers.
+        beats = _read_beats(pr.folder / "vectors" / s / "actual.txt")
+        per = cfg.T * cfg.N * groups(cfg)
+        got = np.stack([unpack_increments(beats[v * per:(v + 1) * per], cfg.T, cfg.N, cfg.D, cfg.lanes)
+                        for v in range(V)])
+        want = ref.sasa(vset["s"], {k: vset[k] for k in ref.SASA_KEYS}, cfg)["inc"]
+        bad = np.argwhere(got != want)
+        assert bad.size == 0, f"{name}/{s}: first mismatch (vector, t, n, channel) = {tuple(bad[0])}"
+
+
+@pytest.mark.parametrize("name", ["default", "minwidth"])
+def test_worst_sets_drive_the_kernel_membranes_to_both_bounds(prepared, name):
+    """The worst-case sets the kernel passed (test above) take the Q/K membranes to both proven bounds, and
+    the kernel's membrane register (MEM_BITS in sasa_config.h) is exactly the proven minimum width: the
+    C-sim would wrap, and mismatch, if the library computed the membrane any narrower."""
+    from golden.vectors import membrane_extremes
+
+    pr = prepared(name)
+    cfg = pr.artifact.cfg
+    lo, hi = derive(cfg).ranges["sasa.qk_membrane"]
+    assert membrane_extremes(cfg, pr.artifact.vectors["worst_min"])[0] == lo
+    assert membrane_extremes(cfg, pr.artifact.vectors["worst_max"])[1] == hi
+    mem_bits = int(re.search(r"MEM_BITS = (\d+);", (pr.folder / "sasa_config.h").read_text()).group(1))
+    assert mem_bits == derive(cfg).sasa_mem_bits
+
+
+# ------------------------------------------------------------------------------ the comparison can fail
+def _mutated_wo(pr: csim.Prepared, tmp_path: Path) -> tuple[Path, tuple[int, int, int, int]]:
+    """Corrupt one Wo weight word on the stream; return the folder and where the first mismatch must be."""
+    cfg = pr.artifact.cfg
+    vset = pr.artifact.vectors["random"]
+    p = {k: vset[k] for k in ref.SASA_KEYS}
+    y = ref.sasa(vset["s"], p, cfg)["y"]
+    v, t, n, j = (int(x) for x in np.argwhere(y)[0])  # first token (stream order) with an active Y
+    c = min(1, cfg.D - 1)
+    words = weight_stream(cfg, p)
+    D, H = cfg.D, cfg.heads
+    idx = 4 + 2 * (D * D + D + 1) + H + j * D + c
+    assert words[idx] & 0xFFFF_FFFF == int(p["wo"][j, c]) & 0xFFFF_FFFF
+    w = int(p["wo"][j, c])
+    words[idx] = (w - 1 if w > -(2 ** (cfg.w_bits - 1)) else w + 1) & 0xFFFF_FFFF
+    # Expected outputs stay those of the true weights: the kernel must now disagree.
+    return export_vectors(cfg, vset, tmp_path / "mut", weights=words), (v, t, n, c)
+
+
+@pytest.mark.parametrize("name", ["default", "p5"])
+def test_mutation_is_caught_with_coordinates(prepared, tmp_path, name):
+    pr = prepared(name)
+    folder, (v, t, n, c) = _mutated_wo(pr, tmp_path)
+    r = csim.run_set(pr.binary, folder)
+    assert r.returncode == 1 and r.mismatches > 0, r.output
+    assert r.coords == {"vector": v, "t": t, "n": n, "channel": c}, r.first_mismatch
+
+
+def test_edited_expected_output_is_caught(prepared, tmp_path):
+    pr = prepared("default")
+    cfg = pr.artifact.cfg
+    vset = pr.artifact.vectors["worst_max"]
+    inc = ref.sasa(vset["s"], {k: vset[k] for k in ref.SASA_KEYS}, cfg)["inc"].copy()
+    inc[1, cfg.T - 1, cfg.N - 1, cfg.D - 1] += 1
+    r = csim.run_set(pr.binary, export_vectors(cfg, vset, tmp_path / "e", expected=inc))
+    assert r.returncode == 1
+    assert r.coords == {"vector": 1, "t": cfg.T - 1, "n": cfg.N - 1, "channel": cfg.D - 1}
+
+
+# ------------------------------------------------------------------------------ weight header / protocol
+def _with_header(pr: csim.Prepared, tmp_path: Path, edit, expect_status: int) -> csim.CsimResult:
+    cfg = pr.artifact.cfg
+    vset = pr.artifact.vectors["random"]
+    words = edit(weight_stream(cfg, {k: vset[k] for k in ref.SASA_KEYS}))
+    return csim.run_set(pr.binary, export_vectors(cfg, vset, tmp_path / "h", weights=words,
+                                                  expect_status=expect_status))
+
+
+@pytest.mark.parametrize("field,status", [(0, HEADER), (1, HEADER), (2, HEADER), (3, HEADER)])
+def test_weight_header_is_validated(prepared, tmp_path, field, status):
+    """Wrong magic / version / config hash / count: error flag set, weights refused, no outputs."""
+    def edit(w):
+        w[field] ^= 1
+        return w
+
+    r = _with_header(prepared("default"), tmp_path, edit, status | NOT_LOADED)
+    assert r.returncode == 0, r.output
+    assert r.status == status | NOT_LOADED and r.beats == 0
+
+
+@pytest.mark.parametrize("how", ["truncated", "over-long"])
+def test_weight_length_is_validated(prepared, tmp_path, how):
+    r = _with_header(prepared("p5"), tmp_path, (lambda w: w[:-3]) if how == "truncated" else (lambda w: w + [0, 0]),
+                     LENGTH | NOT_LOADED)
+    assert r.returncode == 0 and r.status == LENGTH | NOT_LOADED and r.beats == 0, r.output
+
+
+def test_wrong_hash_fails_a_normal_run(prepared, tmp_path):
+    """The same wrong-hash load against normal expectations must fail (no outputs, status set)."""
+    r = _with_header(prepared("default"), tmp_path, lambda w: w[:2] + [w[2] ^ 0x8000_0000] + w[3:], 0)
+    assert r.returncode == 1 and r.beats == 0 and r.status == HEADER | NOT_LOADED
+
+
+def test_misplaced_spike_tlast_sets_protocol_flag(prepared, tmp_path):
+    pr = prepared("t1")
+    cfg = pr.artifact.cfg
+    folder = export_vectors(cfg, pr.artifact.vectors["worst_max"], tmp_path / "p", expect_status=PROTOCOL)
+    sp = folder / "spikes.txt"
+    lines = sp.read_text().splitlines()
+    first = next(i for i, ln in enumerate(lines) if not ln.startswith("#"))
+    lines[first] = lines[first].split()[0] + " 1"  # TLAST on the first word of the first image
+    sp.write_text("\n".join(lines) + "\n")
+    r = csim.run_set(pr.binary, folder)
+    assert r.returncode == 0 and r.status == PROTOCOL and r.mismatches == 0, r.output
+
+
+# ------------------------------------------------------------------------------ hls4ml #459 / #893
+@pytest.mark.parametrize("damage", ["missing", "empty", "short", "no-header"])
+def test_testbench_fails_without_expected_output(prepared, tmp_path, damage):
+    pr = prepared("t1")
+    folder = export_vectors(pr.artifact.cfg, pr.artifact.vectors["random"], tmp_path / "x")
+    exp = folder / "expected.txt"
+    lines = exp.read_text().splitlines()
+    if damage == "missing":
+        exp.unlink()
+    elif damage == "empty":
+        exp.write_text("")
+    elif damage == "short":
+        exp.write_text("\n".join(lines[:-5]) + "\n")
+    else:
+        exp.write_text("\n".join(ln for ln in lines if not ln.startswith("beats")) + "\n")
+    r = csim.run_set(pr.binary, folder)
+    assert r.returncode == 2 and "ERROR" in r.output and "RESULT" not in r.output, r.output
+
+
+# ------------------------------------------------------------------------------ generated files
+def test_generated_files_banner_and_config(tmp_path):
+    art = csim.artifact_for("default")
+    out = generate(art, tmp_path / "g", "default", vectors=True)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert {"sasa_config.h", "sasa_top.h", "sasa_top.cpp", "sasa_tb.cpp", "run_hls.tcl"} <= {p.name for p in files}
+    for p in files:
+        first = p.read_text().splitlines()[0]
+        assert re.match(r"(//|#) generated by hls/generate\.py from .+; do not edit$", first), p
+    tcl = (out / "run_hls.tcl").read_text()
+    for step in ("csim_design", "csynth_design", "cosim_design", "export_design -format ip_catalog"):
+        assert step in tcl
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_config_header_carries_every_number(tmp_path, name):
+    from hls.generate import config_header
+
+    cfg = NAMED[name]
+    d = derive(cfg)
+    text = config_header(cfg, "test")
+    got = {k: int(v) for k, v in re.findall(r"static const int (\w+) = (-?\d+);", text)}
+    assert got["T"] == cfg.T and got["N"] == cfg.N and got["D"] == cfg.D and got["HEADS"] == cfg.heads
+    assert got["LANES"] == cfg.lanes and got["GROUPS"] == groups(cfg) and got["LEAK_SHIFT"] == cfg.leak_shift
+    assert (got["ACC_BITS"], got["MEM_BITS"], got["OUT_BITS"], got["COUNT_BITS"]) == (
+        d.sasa_acc_bits, d.sasa_mem_bits, d.sasa_out_bits, d.count_bits)
+    assert (got["W_BITS"], got["BIAS_BITS"], got["THETA_BITS"]) == (cfg.w_bits, cfg.bias_bits, cfg.theta_bits)
+    assert f"CONFIG_HASH32 = 0x{cfg.hash32:08x}u" in text
+
+
+def test_register_offsets_follow_the_interface(tmp_path):
+    from hls.generate import NOT_IN_HLS, top_source
+
+    cfg = NAMED["default"]
+    text = top_source(cfg, "test")
+    offs = {m[0]: int(m[1], 16) for m in re.findall(r"s_axilite port = (\w+) offset = 0x([0-9a-f]+)", text)}
+    for r in registers(cfg):
+        if r.offset >= 0x10 and r.name not in NOT_IN_HLS:
+            assert offs[r.name.lower()] == r.offset, r.name
+    assert "ap_ctrl_hs port = return" in text and "bundle = control" in text
+
+
+def test_status_bits_match_the_interface_text():
+    doc = next(r.doc for r in registers(NAMED["default"]) if r.name == "STATUS")
+    for k, b in STATUS_BITS.items():
+        assert f"bit{b} {STATUS_DOC_WORDS[k]}" in doc, (k, doc)
+
+
+def test_shim_only_when_real_header_absent():
+    flags = csim.include_flags()
+    real = (csim.xilinx_include() / "ap_axi_sdata.h").is_file()
+    assert (f"-I{csim.COMPAT}" in flags) != real
+
+
+def test_run_all_reports_per_config(prepared):
+    prepared("t1")
+    r = csim.run_all(configs=["t1"])
+    assert set(r) == {"t1"} and r["t1"]["mismatches"] == 0 and r["t1"]["vectors"] == sum(
+        v["s"].shape[0] for v in csim.artifact_for("t1").vectors.values())
+
+
+# ------------------------------------------------------------------------------ Vitis
+def test_hls_synth_says_vitis_is_missing(tmp_path, monkeypatch, capsys):
+    if shutil.which("vitis_hls"):
+        pytest.skip("vitis_hls is on PATH here; the missing-tool message cannot be exercised")
+    from hls.generate import cli_hls_synth
+
+    rc = cli_hls_synth(["--out", str(tmp_path)])
+    assert rc != 0
+    assert "vitis_hls not found on PATH" in capsys.readouterr().err
+    assert (tmp_path / "default" / "run_hls.tcl").is_file()
+
+
+@pytest.mark.vitis
+@pytest.mark.skipif(shutil.which("vitis_hls") is None, reason="vitis_hls not on PATH")
+def test_vitis_hls_csim_csynth_cosim_export(tmp_path):
+    from hls.generate import cli_hls_synth
+
+    assert cli_hls_synth(["--out", str(tmp_path)]) == 0
+    assert list((tmp_path / "default" / "sasa_prj").rglob("*.zip")), "export_design produced no IP archive"
