@@ -268,3 +268,35 @@ def test_vitis_hls_csim_csynth_cosim_export(tmp_path):
 
     assert cli_hls_synth(["--out", str(tmp_path)]) == 0
     assert list((tmp_path / "default" / "sasa_prj").rglob("*.zip")), "export_design produced no IP archive"
+
+
+def test_one_bit_narrower_membrane_is_caught(prepared, tmp_path):
+    """Mutation of the datapath width. The artifact's worst_min set reaches the membrane minimum only at the
+    last timestep with theta at its maximum, so a wrapped membrane never changes a spike there (checked
+    below: a one-bit-narrower kernel still passes it). With theta_q = theta_k = 1 the same currents make a
+    wrapped (positive) membrane fire: the correct kernel passes and the narrow one must fail."""
+    from golden.vectors import make_set, membrane_extremes, worst_case_sets
+
+    pr = prepared("minwidth")
+    cfg = pr.artifact.cfg
+    lo = derive(cfg).ranges["sasa.qk_membrane"][0]
+    wm = worst_case_sets(cfg)["worst_min"]
+    p = {k: wm[k] for k in ref.SASA_KEYS}
+    p["theta_q"] = p["theta_k"] = np.array(1, dtype=np.int64)
+    vset = make_set(cfg, p, wm["s"])
+    assert membrane_extremes(cfg, vset)[0] == lo
+    vec = export_vectors(cfg, vset, tmp_path / "low-theta")
+    assert csim.run_set(pr.binary, vec).passed
+
+    folder = tmp_path / "narrow"
+    folder.mkdir()
+    for f in csim.SOURCES:
+        shutil.copy(pr.folder / f, folder / f)
+    cfgh = folder / "sasa_config.h"
+    bits = derive(cfg).sasa_mem_bits
+    cfgh.write_text(cfgh.read_text().replace(f"MEM_BITS = {bits};", f"MEM_BITS = {bits - 1};"))
+    binary, _ = csim.compile_csim(folder)
+    assert csim.run_set(binary, pr.folder / "vectors" / "worst_min").passed  # the blind spot described above
+    r = csim.run_set(binary, vec)
+    assert r.returncode == 1 and r.mismatches > 0, r.output
+    assert set(r.coords) == {"vector", "t", "n", "channel"}, r.first_mismatch
