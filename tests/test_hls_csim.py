@@ -300,3 +300,20 @@ def test_one_bit_narrower_membrane_is_caught(prepared, tmp_path):
     r = csim.run_set(binary, vec)
     assert r.returncode == 1 and r.mismatches > 0, r.output
     assert set(r.coords) == {"vector", "t", "n", "channel"}, r.first_mismatch
+
+
+def test_default_uses_the_trained_artifact_and_its_real_set(tmp_path, monkeypatch):
+    """When build/artifact exists, 'default' runs on it, 'real' vector set included (simulated here with a
+    stand-in artifact so the path is tested before the trained model lands)."""
+    from golden.artifact import load_artifact, save_artifact
+    from golden.vectors import random_artifact
+
+    cfg = NAMED["default"]
+    base = load_artifact(random_artifact(cfg, tmp_path / "base", seed=11, n_random=2))
+    trained = save_artifact(tmp_path / "artifact", cfg, base.params,
+                            {**base.vectors, "real": base.vectors["random"]}, {"source": "test stand-in"})
+    monkeypatch.setattr(csim, "TRAINED_ARTIFACT", trained)
+    assert csim.artifact_for("default", tmp_path / "work").path == trained
+    r = csim.run_config("default", tmp_path / "work")
+    assert "real" in r["sets"] and r["sets"]["real"]["vectors"] == 2 and r["mismatches"] == 0
+    assert "real" in (tmp_path / "work" / "default" / "run_hls.tcl").read_text()  # Vitis csim/cosim use it
