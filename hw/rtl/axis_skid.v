@@ -1,0 +1,62 @@
+`default_nettype none
+// axis_skid: a two-entry AXI-Stream skid buffer (register slice). Both directions are registered:
+// s_ready comes from a flop (the skid entry is empty) and m_valid/m_data come from flops, so it breaks
+// every combinational path between producer and consumer at full throughput. Used on the spike input and
+// the increment output of the SASA engine, and meant for every stream boundary of the whole network.
+// Only the valid flags are reset; the data registers need none.
+module axis_skid #(
+    parameter integer W = 32  // payload width (bits): tdata plus any sideband (tlast) packed by the user
+) (
+    input  wire         clk,
+    input  wire         rst,      // synchronous, active high
+    input  wire [W-1:0] s_data,
+    input  wire         s_valid,
+    output wire         s_ready,
+    output wire [W-1:0] m_data,
+    output wire         m_valid,
+    input  wire         m_ready
+);
+    reg [W-1:0] out_q, out_d;    // output register
+    reg         outv_q, outv_d;
+    reg [W-1:0] skid_q, skid_d;  // overflow entry, filled when the consumer stalls
+    reg         skidv_q, skidv_d;
+
+    assign s_ready = !skidv_q;
+    assign m_data  = out_q;
+    assign m_valid = outv_q;
+
+    always @* begin
+        out_d   = out_q;
+        outv_d  = outv_q;
+        skid_d  = skid_q;
+        skidv_d = skidv_q;
+        if (!outv_q || m_ready) begin
+            // output register free (or being emptied): take the skid entry first, else the input
+            if (skidv_q) begin
+                out_d   = skid_q;
+                outv_d  = 1'b1;
+                skidv_d = 1'b0;
+            end else begin
+                out_d  = s_data;
+                outv_d = s_valid;
+            end
+        end else if (s_valid && !skidv_q) begin
+            // output held by a stalled consumer: park the accepted word in the skid entry
+            skid_d  = s_data;
+            skidv_d = 1'b1;
+        end
+    end
+
+    always @(posedge clk) begin
+        out_q  <= out_d;
+        skid_q <= skid_d;
+        if (rst) begin
+            outv_q  <= 1'b0;
+            skidv_q <= 1'b0;
+        end else begin
+            outv_q  <= outv_d;
+            skidv_q <= skidv_d;
+        end
+    end
+endmodule
+`default_nettype wire

@@ -1,0 +1,212 @@
+`default_nettype none
+// sasa_wload: the weight-load sequencer of the SASA engine. It consumes the s_axis_w stream of
+// docs/interface.md (32-bit words: magic, format version, config hash32, payload count, then wq, bq,
+// theta_q, wk, bk, theta_k, theta_a, wo, bo in golden/interface.py WEIGHT_ORDER, row-major (in j, out c))
+// and turns each payload word into a write strobe for the lane memories: matrix word (j, c) goes to lane
+// c mod P at row address (c div P) * D + j, bias word c to lane c mod P at address c div P. The
+// division and product are never computed: counters step lane, group and group base (+D) as c advances.
+// A header that differs from this build's constants sets err_hdr and the rest of the load is dropped; a
+// tlast before or after the announced count sets err_len. `loaded` rises only after a complete, correct
+// load and falls when the next load begins. Issue 5 maps these flags into the AXI-Lite STATUS register.
+module sasa_wload #(
+    parameter integer D       = 32,           // channels
+    parameter integer P       = 8,            // lanes
+    parameter integer H       = 2,            // heads
+    parameter integer CW      = 5,            // bits of a channel index (holds D-1)
+    parameter integer LW      = 3,            // bits of a lane index (holds P-1)
+    parameter integer GW      = 2,            // bits of a group index (holds G-1)
+    parameter integer WA_W    = 7,            // bits of a weight-row address (holds G*D-1)
+    parameter integer HW      = 1,            // bits of a head index (holds H-1)
+    parameter [31:0]  MAGIC   = 32'h53415341, // header word 0
+    parameter [31:0]  VERSION = 32'd1,        // header word 1: weight format version
+    parameter [31:0]  HASH    = 32'd0,        // header word 2: low 32 bits of the config hash
+    parameter [31:0]  COUNT   = 32'd0         // header word 3: payload words (3 D^2 + 3 D + 2 + H)
+) (
+    input  wire            clk,
+    input  wire            rst,       // synchronous, active high
+    input  wire            en,        // the engine is between images: a load may proceed
+    input  wire [31:0]     s_data,
+    input  wire            s_valid,
+    input  wire            s_last,
+    output wire            s_ready,
+    output wire            busy,      // a load has started and not yet seen tlast
+    output wire            we_wq, we_wk, we_wo, we_bq, we_bk, we_bo, we_thq, we_thk, we_tha,
+    output wire [P-1:0]    lane_oh,   // one-hot lane of the word being written
+    output wire [WA_W-1:0] waddr,     // weight-row address (group base + input channel j)
+    output wire [GW-1:0]   baddr,     // bias address (group)
+    output wire [HW-1:0]   haddr,     // head of a theta_a word
+    output wire [31:0]     wdata,
+    output wire            loaded,    // a complete, valid load is in place
+    output wire            err_hdr,   // last load had a wrong magic, version, config hash or count
+    output wire            err_len    // last load was truncated or over-long
+);
+    localparam [3:0] SEG_MAGIC = 4'd0, SEG_VER = 4'd1, SEG_HASH = 4'd2, SEG_COUNT = 4'd3,
+                     SEG_WQ = 4'd4, SEG_BQ = 4'd5, SEG_THQ = 4'd6, SEG_WK = 4'd7, SEG_BK = 4'd8,
+                     SEG_THK = 4'd9, SEG_THA = 4'd10, SEG_WO = 4'd11, SEG_BO = 4'd12, SEG_OVER = 4'd13,
+                     SEG_SKIP = 4'd14;
+    localparam integer    DM1 = D - 1, PM1 = P - 1, HM1 = H - 1, DI = D;
+    localparam [CW-1:0]   C_LAST = DM1[CW-1:0];
+    localparam [LW-1:0]   L_LAST = PM1[LW-1:0];
+    localparam [HW-1:0]   H_LAST = HM1[HW-1:0];
+    localparam [WA_W-1:0] D_STEP = DI[WA_W-1:0];
+
+    reg [3:0]      seg_q, seg_d;
+    reg [CW-1:0]   c_q, c_d;        // output channel of the word
+    reg [CW-1:0]   j_q, j_d;        // input channel (matrix row)
+    reg [LW-1:0]   l_q, l_d;        // lane = c mod P
+    reg [GW-1:0]   g_q, g_d;        // group = c div P
+    reg [WA_W-1:0] gb_q, gb_d;      // group base = g * D
+    reg [HW-1:0]   h_q, h_d;
+    reg            hdr_ok_q, hdr_ok_d;
+    reg            busy_q, busy_d;
+    reg            loaded_q, loaded_d;
+    reg            err_hdr_q, err_hdr_d;
+    reg            err_len_q, err_len_d;
+
+    wire take = s_valid && en;
+    wire row_end = (c_q == C_LAST);
+
+    assign s_ready = en;
+    assign busy    = busy_q;
+    assign wdata   = s_data;
+    assign waddr   = gb_q + {{(WA_W - CW){1'b0}}, j_q};
+    assign baddr   = g_q;
+    assign haddr   = h_q;
+    assign loaded  = loaded_q;
+    assign err_hdr = err_hdr_q;
+    assign err_len = err_len_q;
+    assign we_wq   = take && seg_q == SEG_WQ;
+    assign we_wk   = take && seg_q == SEG_WK;
+    assign we_wo   = take && seg_q == SEG_WO;
+    assign we_bq   = take && seg_q == SEG_BQ;
+    assign we_bk   = take && seg_q == SEG_BK;
+    assign we_bo   = take && seg_q == SEG_BO;
+    assign we_thq  = take && seg_q == SEG_THQ;
+    assign we_thk  = take && seg_q == SEG_THK;
+    assign we_tha  = take && seg_q == SEG_THA;
+
+    genvar gl;
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane_oh
+            assign lane_oh[gl] = (l_q == gl[LW-1:0]);
+        end
+    endgenerate
+
+    // step (c, lane, group, base) to the next output channel; (j) to the next row at a row end
+    task step_channel;
+        begin
+            if (row_end) begin
+                c_d  = {CW{1'b0}};
+                l_d  = {LW{1'b0}};
+                g_d  = {GW{1'b0}};
+                gb_d = {WA_W{1'b0}};
+            end else begin
+                c_d = c_q + 1'b1;
+                if (l_q == L_LAST) begin
+                    l_d  = {LW{1'b0}};
+                    g_d  = g_q + 1'b1;
+                    gb_d = gb_q + D_STEP;
+                end else begin
+                    l_d = l_q + 1'b1;
+                end
+            end
+        end
+    endtask
+
+    always @* begin
+        seg_d     = seg_q;
+        c_d       = c_q;
+        j_d       = j_q;
+        l_d       = l_q;
+        g_d       = g_q;
+        gb_d      = gb_q;
+        h_d       = h_q;
+        hdr_ok_d  = hdr_ok_q;
+        busy_d    = busy_q;
+        loaded_d  = loaded_q;
+        err_hdr_d = err_hdr_q;
+        err_len_d = err_len_q;
+        if (take) begin
+            busy_d = !s_last;
+            case (seg_q)
+                SEG_MAGIC: begin
+                    loaded_d  = 1'b0;
+                    err_hdr_d = 1'b0;
+                    err_len_d = 1'b0;
+                    hdr_ok_d  = (s_data == MAGIC);
+                    c_d = {CW{1'b0}}; j_d = {CW{1'b0}}; l_d = {LW{1'b0}}; g_d = {GW{1'b0}};
+                    gb_d = {WA_W{1'b0}}; h_d = {HW{1'b0}};
+                    seg_d = SEG_VER;
+                end
+                SEG_VER:  begin hdr_ok_d = hdr_ok_q && (s_data == VERSION); seg_d = SEG_HASH; end
+                SEG_HASH: begin hdr_ok_d = hdr_ok_q && (s_data == HASH); seg_d = SEG_COUNT; end
+                SEG_COUNT: begin
+                    if (hdr_ok_q && (s_data == COUNT)) begin
+                        seg_d = SEG_WQ;
+                    end else begin
+                        err_hdr_d = 1'b1;
+                        seg_d = SEG_SKIP;
+                    end
+                end
+                SEG_WQ, SEG_WK, SEG_WO: begin
+                    step_channel;
+                    if (row_end) begin
+                        if (j_q == C_LAST) begin
+                            j_d   = {CW{1'b0}};
+                            seg_d = seg_q + 4'd1;
+                        end else begin
+                            j_d = j_q + 1'b1;
+                        end
+                    end
+                end
+                SEG_BQ, SEG_BK, SEG_BO: begin
+                    step_channel;
+                    if (row_end) seg_d = (seg_q == SEG_BO) ? SEG_OVER : seg_q + 4'd1;
+                end
+                SEG_THQ, SEG_THK: seg_d = seg_q + 4'd1;
+                SEG_THA: begin
+                    if (h_q == H_LAST) seg_d = SEG_WO;
+                    else h_d = h_q + 1'b1;
+                end
+                SEG_OVER: err_len_d = 1'b1;  // a word past the announced count
+                default: ;                   // SEG_SKIP: drop the rest of a bad load
+            endcase
+            if (s_last) begin
+                seg_d = SEG_MAGIC;
+                if (seg_q == SEG_SKIP || (seg_q == SEG_COUNT && !(hdr_ok_q && s_data == COUNT))) begin
+                    loaded_d = 1'b0;
+                end else if (seg_q == SEG_BO && row_end && !err_len_q) begin
+                    loaded_d = 1'b1;
+                end else begin
+                    err_len_d = 1'b1;  // truncated (or over-long: SEG_OVER)
+                    loaded_d  = 1'b0;
+                end
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        c_q      <= c_d;
+        j_q      <= j_d;
+        l_q      <= l_d;
+        g_q      <= g_d;
+        gb_q     <= gb_d;
+        h_q      <= h_d;
+        hdr_ok_q <= hdr_ok_d;
+        if (rst) begin
+            seg_q     <= SEG_MAGIC;
+            busy_q    <= 1'b0;
+            loaded_q  <= 1'b0;
+            err_hdr_q <= 1'b0;
+            err_len_q <= 1'b0;
+        end else begin
+            seg_q     <= seg_d;
+            busy_q    <= busy_d;
+            loaded_q  <= loaded_d;
+            err_hdr_q <= err_hdr_d;
+            err_len_q <= err_len_d;
+        end
+    end
+
+endmodule
+`default_nettype wire

