@@ -145,9 +145,12 @@ _RESULT = re.compile(r"RESULT vectors=(\d+) beats=(\d+) expected_beats=(\d+) mis
 _FIRST = re.compile(r"FIRST MISMATCH vector=(\d+) t=(\d+) n=(\d+) channel=(\d+)")
 
 
-def run_set(binary: Path, vector_dir: Path, timeout: float = 120.0) -> CsimResult:
+def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout: float = 120.0) -> CsimResult:
+    """Run the testbench on one vector folder; `actual` is where it writes the beats it got
+    (default <vector_dir>/actual.txt)."""
     t0 = time.monotonic()
-    p = subprocess.run([str(binary), str(vector_dir)], capture_output=True, text=True, timeout=timeout)
+    cmd = [str(binary), str(vector_dir)] + ([str(actual)] if actual else [])
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     r = CsimResult(p.returncode, output=p.stdout + p.stderr, seconds=time.monotonic() - t0)
     m = _RESULT.search(p.stdout)
     if m:

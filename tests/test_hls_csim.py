@@ -44,7 +44,7 @@ def _read_beats(path: Path) -> list[int]:
 
 # ------------------------------------------------------------------------------ bit-exactness
 @pytest.mark.parametrize("name", list(NAMED))
-def test_csim_bit_exact(prepared, name):
+def test_csim_bit_exact(prepared, tmp_path, name):
     pr = prepared(name)
     cfg = pr.artifact.cfg
     expected_sets = {"random", "worst_min", "worst_max"} | ({"real"} if name == "default" and
@@ -53,12 +53,12 @@ def test_csim_bit_exact(prepared, name):
     assert expected_sets <= set(pr.sets)
     for s in pr.sets:
         vset = pr.artifact.vectors[s]
-        r = csim.run_set(pr.binary, pr.folder / "vectors" / s)
+        r = csim.run_set(pr.binary, pr.folder / "vectors" / s, tmp_path / f"actual-{s}.txt")
         assert r.returncode == 0 and r.mismatches == 0, f"{name}/{s}: {r.first_mismatch or r.output[-800:]}"
         V = vset["s"].shape[0]
         assert r.vectors == V and r.beats == V * cfg.T * cfg.N * groups(cfg) and r.status == 0
         # Second, independent comparison in Python: unpack the kernel's beats, == on integers.
-        beats = _read_beats(pr.folder / "vectors" / s / "actual.txt")
+        beats = _read_beats(tmp_path / f"actual-{s}.txt")
         per = cfg.T * cfg.N * groups(cfg)
         got = np.stack([unpack_increments(beats[v * per:(v + 1) * per], cfg.T, cfg.N, cfg.D, cfg.lanes)
                         for v in range(V)])
@@ -296,8 +296,8 @@ def test_one_bit_narrower_membrane_is_caught(prepared, tmp_path):
     bits = derive(cfg).sasa_mem_bits
     cfgh.write_text(cfgh.read_text().replace(f"MEM_BITS = {bits};", f"MEM_BITS = {bits - 1};"))
     binary, _ = csim.compile_csim(folder)
-    assert csim.run_set(binary, pr.folder / "vectors" / "worst_min").passed  # the blind spot described above
-    r = csim.run_set(binary, vec)
+    assert csim.run_set(binary, pr.folder / "vectors" / "worst_min", tmp_path / "a.txt").passed  # blind spot
+    r = csim.run_set(binary, vec, tmp_path / "b.txt")
     assert r.returncode == 1 and r.mismatches > 0, r.output
     assert set(r.coords) == {"vector", "t", "n", "channel"}, r.first_mismatch
 

@@ -1,6 +1,6 @@
 // Hand-written C-simulation testbench for the SASA kernel (used by the generated sasa_tb.cpp).
 //
-// Usage: csim <vector-dir>. The folder (written by hls/generate.py:export_vectors) holds
+// Usage: csim <vector-dir> [<actual-output-file>]. The folder (written by hls/generate.py:export_vectors) holds
 //   meta.txt      "images <V>" and "expect_status <hex>"
 //   weights.txt   one weight-stream word per line: "<hex32> <tlast>"
 //   spikes.txt    one spike word per line: "<hex> <tlast>"  (V images, t outer, n inner)
@@ -10,7 +10,7 @@
 // are refused: then only STATUS is compared). It prints one RESULT line and, on the
 // first mismatch, its coordinates (vector, t, n, channel). A missing, empty or short expected file is an
 // error, never a pass (hls4ml issues #459/#893). Exit status: 0 pass, 1 mismatch, 2 bad input files.
-// It also writes actual.txt (same format as expected.txt) beside the inputs.
+// It also writes the beats it got (same format as expected.txt) to <vector-dir>/actual.txt or the given file.
 #ifndef SASA_TESTBENCH_H
 #define SASA_TESTBENCH_H
 
@@ -112,11 +112,12 @@ inline bool read_meta(const std::string &path, long &images, unsigned long &expe
 // TOP: callable(s_axis, m_axis, s_axis_w, images, status&) wrapping the kernel's register arguments.
 template <class C, class IN_AXIS, class OUT_AXIS, class W_AXIS, class TOP>
 int run(int argc, char **argv, TOP top) {
-    if (argc != 2) {
-        std::printf("usage: %s <vector-dir>\n", argv[0]);
+    if (argc != 2 && argc != 3) {
+        std::printf("usage: %s <vector-dir> [<actual-output-file>]\n", argv[0]);
         return 2;
     }
     const std::string dir = argv[1];
+    const std::string actual = argc == 3 ? std::string(argv[2]) : dir + "/actual.txt";
     long images = 0;
     unsigned long expect_status = 0;
     std::vector<line_word> wwords, swords, ewords;
@@ -157,7 +158,7 @@ int run(int argc, char **argv, TOP top) {
     long mismatches = 0;
     bool first = true;
     const size_t nb = got.size() > ewords.size() ? got.size() : ewords.size();
-    std::ofstream act((dir + "/actual.txt").c_str());
+    std::ofstream act(actual.c_str());
     act << "beats " << got.size() << "\n";
     for (size_t b = 0; b < nb; b++) {
         const long v = (long)b / per_image, r = (long)b % per_image;
