@@ -172,7 +172,8 @@ def top_source(cfg: SAFormerConfig, source: str, offsets: bool = True) -> str:
            "#pragma HLS INTERFACE mode = ap_ctrl_hs port = return"]
     consts = [f"    {name} = {c};" for name, _, d, c in regs if d == "out" and c]
     skipped = ", ".join(f"{r.name} (0x{r.offset:02X})" for r in registers(cfg) if r.name in NOT_IN_HLS)
-    return f"""{banner(source)}// SASA kernel top: run-time weight load, then IMAGES images (0 counts as 1) of T*N spike words each.
+    return f"""{banner(source)}// SASA kernel top: run-time weight load, then IMAGES images (0 counts as 1)
+// of T*N spike words each.
 // Register layout: golden.interface.registers (ap_ctrl_hs block at 0x00..0x0C made by Vitis; arguments at
 // their documented offsets). Not produced here: {skipped} -- a C function cannot count clock cycles.
 // STATUS: weights not loaded / header mismatch / load length error / spike TLAST misplaced (sasa_config.h).
@@ -236,7 +237,8 @@ def tb_source(cfg: SAFormerConfig, source: str) -> str:
     checks = [f"    if ({name} != {c}) {{ std::printf(\"ERROR: register {name} = %u, expected %u\\n\", "
               f"(unsigned){name}, (unsigned)({c})); std::exit(2); }}"
               for name, _, d, c in regs if d == "out" and c]
-    return f"""{banner(source)}// C-simulation testbench main: the logic is hls/include/sasa_testbench.h (usage: csim <vector-dir>).
+    return f"""{banner(source)}// C-simulation testbench main; the logic is hls/include/sasa_testbench.h
+// (usage: csim <vector-dir> [<actual-output-file>]).
 #include <cstdio>
 #include <cstdlib>
 
@@ -259,7 +261,8 @@ int main(int argc, char **argv) {{
 
 
 def tcl_script(source: str, vector_set: str, part: str, clock_ns: float) -> str:
-    return f"""{banner(source, '#')}# Vitis HLS: C-simulation, synthesis, C/RTL co-simulation, export as IP (run: vitis_hls -f run_hls.tcl).
+    return f"""{banner(source, '#')}# Vitis HLS: C-simulation, synthesis, C/RTL co-simulation, export as IP
+# (run: vitis_hls -f run_hls.tcl).
 # Not checked here: no vitis_hls was available where this generator was written (see hls/README.md).
 set here [file dirname [file normalize [info script]]]
 set lib {INCLUDE}
