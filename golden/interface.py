@@ -22,6 +22,8 @@ from golden.config import SAFormerConfig, derive
 LANE_BITS = 16  # one output lane; the config check keeps the increment width <= LANE_BITS
 WEIGHT_MAGIC = 0x5341_5341  # "SASA"
 WEIGHT_FORMAT_VERSION = 1
+ARG_BASE = 0x10  # first argument register (Vitis ap_ctrl_hs layout)
+ARG_STRIDE = 8  # bytes between argument registers (data word + Vitis ap_vld word)
 WEIGHT_ORDER = ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")
 
 
@@ -111,18 +113,21 @@ def registers(cfg: SAFormerConfig) -> list[Reg]:
         Reg("GIE", 0x04, "RW", "bit0 global interrupt enable"),
         Reg("IER", 0x08, "RW", "bit0 ap_done interrupt enable, bit1 ap_ready interrupt enable"),
         Reg("ISR", 0x0C, "RW", "bit0 ap_done, bit1 ap_ready interrupt status (toggle on write 1)"),
-        Reg("IMAGES", 0x10, "RW", "images to process per ap_start (0 counts as 1)"),
-        Reg("STATUS", 0x14, "R", "error flags: bit0 weights not loaded, bit1 weight header mismatch "
-            "(magic/version/config hash), bit2 weight load truncated or over-long, bit3 spike stream "
-            "protocol error (TLAST misplaced); cleared by a valid weight load or reset"),
-        Reg("CYCLES_ACTIVE", 0x18, "R", "cycles the engine did work in the last run (stalls excluded)"),
-        Reg("CYCLES_TOTAL", 0x1C, "R", "cycles from ap_start to ap_done in the last run"),
-        Reg("CONFIG_HASH", 0x20, "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
     ]
-    off = 0x24
-    for f, v in cfg.to_dict().items():
-        regs.append(Reg(f"CFG_{f.upper()}", off, "R", f"config field {f} (= {v})"))
-        off += 4
+    # Arguments from 0x10, one every ARG_STRIDE bytes as Vitis HLS lays out 32-bit scalars: an output
+    # argument gets its data word at the offset and an ap_vld control word at offset + 4.
+    args = [
+        ("IMAGES", "RW", "images to process per ap_start (0 counts as 1)"),
+        ("STATUS", "R", "error flags: bit0 weights not loaded, bit1 weight header mismatch "
+         "(magic/version/config hash), bit2 weight load truncated or over-long, bit3 spike stream "
+         "protocol error (TLAST misplaced); cleared by a valid weight load or reset"),
+        ("CYCLES_ACTIVE", "R", "cycles the engine did work in the last run (stalls excluded)"),
+        ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run"),
+        ("CONFIG_HASH", "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
+    ]
+    args += [(f"CFG_{f.upper()}", "R", f"config field {f} (= {v})") for f, v in cfg.to_dict().items()]
+    for i, (name, acc, doc) in enumerate(args):
+        regs.append(Reg(name, ARG_BASE + ARG_STRIDE * i, acc, doc))
     return regs
 
 

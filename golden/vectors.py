@@ -47,6 +47,7 @@ def worst_case_sets(cfg: SAFormerConfig) -> dict[str, dict[str, np.ndarray]]:
     f^T(0) with f(v) = v - (v >>> k) + Imin; `worst_max`: every weight and bias at its maximum and
     thresholds at their maximum, so the membranes climb as high as a constant current allows (the proven
     maximum, for configurations where the interval iteration never clips; see docs/integer-semantics.md).
+    `worst_wrap`: the minimum currents with thresholds at 1 (see below).
     Also spans a=0 / a=N and empty tokens through a mixed image.
     """
     der = derive(cfg)
@@ -65,6 +66,12 @@ def worst_case_sets(cfg: SAFormerConfig) -> dict[str, dict[str, np.ndarray]]:
              "theta_a": np.arange(cfg.heads) % 2 * (N - 1) + 1}  # heads alternate theta_a = 1 and N
         p = {k: np.asarray(v, dtype=np.int64) for k, v in p.items()}
         out[name] = make_set(cfg, p, s)
+    # Thresholds at 1 with minimum currents: a membrane register one bit narrower than the proof wraps
+    # the negative extreme to a positive value that fires, so this set catches a too-narrow membrane
+    # (with theta at its maximum a wrapped value may never change a spike).
+    p = {k: v.copy() for k, v in out["worst_min"].items() if k in ref.SASA_KEYS}
+    p["theta_q"] = p["theta_k"] = np.array(1, dtype=np.int64)
+    out["worst_wrap"] = make_set(cfg, p, s)
     return out
 
 

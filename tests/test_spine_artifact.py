@@ -42,7 +42,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     assert set(a.params) == set(params)
     for k, v in params.items():
         assert np.array_equal(a.params[k], v), k
-    assert set(a.vectors) == {"real", "random", "worst_min", "worst_max"}
+    assert set(a.vectors) == {"real", "random", "worst_min", "worst_max", "worst_wrap"}
     for name, vs in a.vectors.items():
         r = ref.sasa(vs["s"], {k: vs[k] for k in ref.SASA_KEYS}, a.cfg)
         for k in ("q", "k", "a", "A", "y", "inc"):
