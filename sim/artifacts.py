@@ -4,6 +4,10 @@
 written by `make export`) -- or on any artifact directory passed in -- and otherwise, like every other
 named configuration, on a random integer model (`golden.vectors.random_artifact`), cached under the work
 directory and created under a file lock so parallel pytest-xdist workers never write it twice.
+
+Every artifact gets one more in-memory vector set, `cover` (`coverage_set`): weights are reloadable, so
+a set chosen to saturate the attention path (every Q and K fires, a = N, A all ones) is a legitimate
+hardware input that random and worst-case sets rarely reach.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from filelock import FileLock
 from golden.artifact import Artifact, load_artifact
 from golden.configs import NAMED
 from golden.errors import SaformerError
-from golden.vectors import random_artifact
+import numpy as np
+
+from golden.config import SAFormerConfig, derive, wrange
+from golden.vectors import make_set, random_artifact
 
 REPO = Path(__file__).resolve().parent.parent
 TRAINED = REPO / "build" / "artifact"
 RANDOM_SEED = 1234
+REAL_IMAGES = 64  # random-model stand-in for the trained model's >= 50 real images (default config)
 
 
 def trained_artifact_dir() -> Path | None:
@@ -42,11 +50,32 @@ def artifact_for(name: str, workdir: str | Path, override: str | Path | None = N
         if art.cfg != cfg and override is None:
             raise SaformerError(f"{src}: its config (hash {art.cfg.hash()[:12]}) is not the '{name}' "
                                 f"configuration (hash {cfg.hash()[:12]}); re-export or pass the artifact explicitly")
+        art.vectors.setdefault("cover", coverage_set(art.cfg, seed))
         return art
     root = Path(workdir) / "artifacts"
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}-{cfg.hash()[:10]}-s{seed}"
     with FileLock(str(path) + ".lock"):
         if not (path / "manifest.json").is_file():
-            random_artifact(cfg, path, seed=seed)
-    return load_artifact(path)
+            random_artifact(cfg, path, seed=seed, n_random=REAL_IMAGES if name == "default" else 16)
+    art = load_artifact(path)
+    art.vectors.setdefault("cover", coverage_set(cfg, seed))
+    return art
+
+
+def coverage_set(cfg: SAFormerConfig, seed: int) -> dict[str, np.ndarray]:
+    """Two images that saturate attention: Wq, Wk, bq, bk at their maximum and theta_q = theta_k = 1, so
+    every Q and K spike fires (a = N, A all ones where theta_a = N); heads alternate theta_a = 1 and N.
+    Image 0 has every input spike on, image 1 none (empty tokens, bias-only currents)."""
+    rng = np.random.default_rng(seed)
+    D, N, T = cfg.D, cfg.N, cfg.T
+    wlo, whi = wrange(cfg.w_bits)
+    blo, bhi = wrange(cfg.bias_bits)
+    p = {"wq": np.full((D, D), whi), "wk": np.full((D, D), whi), "wo": rng.integers(wlo, whi + 1, (D, D)),
+         "bq": np.full(D, bhi), "bk": np.full(D, bhi), "bo": rng.integers(blo, bhi + 1, D),
+         "theta_q": np.array(1), "theta_k": np.array(1),
+         "theta_a": np.arange(cfg.heads) % 2 * (N - 1) + 1}
+    p = {k: np.asarray(v, dtype=np.int64) for k, v in p.items()}
+    assert derive(cfg).theta_max >= 1
+    s = np.stack([np.ones((T, N, D), np.uint8), np.zeros((T, N, D), np.uint8)])
+    return make_set(cfg, p, s)
