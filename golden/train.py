@@ -189,6 +189,7 @@ def save_checkpoint(path: str | Path, res: TrainResult) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             torch.save(blob, f)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
