@@ -69,6 +69,7 @@ module sasa_core #(
     output wire                    err_proto      // a spike-stream tlast was misplaced (sticky)
 );
     localparam GP = G * P;
+    localparam integer PAD_FROM = D - (G - 1) * P;  // lanes >= this are past D in the last group
     localparam [1:0] S_IN = 2'd0, S_QK = 2'd1, S_A = 2'd2, S_Y = 2'd3;
     localparam integer    GM1 = G - 1, NM1 = N - 1, TM1 = T - 1, DI = D;
     localparam [GW-1:0]   G_LAST = GM1[GW-1:0];
@@ -243,7 +244,7 @@ module sasa_core #(
 
             assign o_val = accq_q + bo_x;
             sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_LANE_W)) u_xo (.din(o_val), .dout(o_lane));
-            if ((G - 1) * P + gl >= D) begin : gen_pad
+            if (gl >= PAD_FROM) begin : gen_pad
                 // lane past D in the last group: zero on the wire (interface), don't-care inside
                 assign out_data[gl * OUT_LANE_W +: OUT_LANE_W] = (g_q == G_LAST) ? {OUT_LANE_W{1'b0}} : o_lane;
             end else begin : gen_full

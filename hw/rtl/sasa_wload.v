@@ -92,26 +92,28 @@ module sasa_wload #(
         end
     endgenerate
 
-    // step (c, lane, group, base) to the next output channel; (j) to the next row at a row end
-    task step_channel;
-        begin
-            if (row_end) begin
-                c_d  = {CW{1'b0}};
-                l_d  = {LW{1'b0}};
-                g_d  = {GW{1'b0}};
-                gb_d = {WA_W{1'b0}};
-            end else begin
-                c_d = c_q + 1'b1;
-                if (l_q == L_LAST) begin
-                    l_d  = {LW{1'b0}};
-                    g_d  = g_q + 1'b1;
-                    gb_d = gb_q + D_STEP;
-                end else begin
-                    l_d = l_q + 1'b1;
-                end
+    // the next output channel: (c, lane, group, base) step by one; all wrap to 0 at a row end
+    reg [CW-1:0]   c_nx;
+    reg [LW-1:0]   l_nx;
+    reg [GW-1:0]   g_nx;
+    reg [WA_W-1:0] gb_nx;
+    always @* begin
+        c_nx  = {CW{1'b0}};
+        l_nx  = {LW{1'b0}};
+        g_nx  = {GW{1'b0}};
+        gb_nx = {WA_W{1'b0}};
+        if (!row_end) begin
+            c_nx  = c_q + 1'b1;
+            l_nx  = l_q + 1'b1;
+            g_nx  = g_q;
+            gb_nx = gb_q;
+            if (l_q == L_LAST) begin
+                l_nx  = {LW{1'b0}};
+                g_nx  = g_q + 1'b1;
+                gb_nx = gb_q + D_STEP;
             end
         end
-    endtask
+    end
 
     always @* begin
         seg_d     = seg_q;
@@ -149,7 +151,7 @@ module sasa_wload #(
                     end
                 end
                 SEG_WQ, SEG_WK, SEG_WO: begin
-                    step_channel;
+                    c_d = c_nx; l_d = l_nx; g_d = g_nx; gb_d = gb_nx;
                     if (row_end) begin
                         if (j_q == C_LAST) begin
                             j_d   = {CW{1'b0}};
@@ -160,7 +162,7 @@ module sasa_wload #(
                     end
                 end
                 SEG_BQ, SEG_BK, SEG_BO: begin
-                    step_channel;
+                    c_d = c_nx; l_d = l_nx; g_d = g_nx; gb_d = gb_nx;
                     if (row_end) seg_d = (seg_q == SEG_BO) ? SEG_OVER : seg_q + 4'd1;
                 end
                 SEG_THQ, SEG_THK: seg_d = seg_q + 4'd1;
