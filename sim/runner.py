@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import sys
 import time
 import uuid
@@ -163,16 +162,11 @@ def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
     raise KeyError(key)
 
 
-def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stalls: tuple[str, ...] = STALLS,
-             seed: int = 1, workdir: Path | None = None, patch: dict[str, dict[int, int]] | None = None,
-             waves: bool = False, waves_on_fail: bool = True, label: str = "") -> CaseResult:
-    """Simulate `images` of `art` under each stall pattern; `patch` replaces weight-stream words per set
-    (mutation checks) while the expected outputs stay the reference's."""
-    from cocotb_tools.runner import get_runner
-
-    verilator_env()
+def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tuple[str, int]],
+                stalls: tuple[str, ...], seed: int, patch: dict[str, dict[int, int]] | None) -> Path:
+    """case.json (config, weight streams per set, image labels, formulas) + case.npz (spike words,
+    expected increments) in `case_dir`; results go to case_dir/results."""
     cfg = build.cfg
-    case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
     res_dir = case_dir / "results"
     res_dir.mkdir(parents=True, exist_ok=True)
     set_names = sorted({s for s, _ in images})
@@ -193,61 +187,75 @@ def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stal
         expected.append(vs["inc"][i].astype(np.int64))
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
             "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path)}
-    (case_dir / "case.json").write_text(json.dumps(case))
     np.savez(case_dir / "case.npz", spikes=np.stack(spikes).astype(np.uint64), expected=np.stack(expected))
-    rerun = (f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_dir / 'case.json'} --waves")
-    result = CaseResult(build.name, seed, case_dir, rerun=rerun)
+    (case_dir / "case.json").write_text(json.dumps(case))
+    return case_dir / "case.json"
 
-    wave_file = case_dir / f"dump.{wave_format()}"
 
-    def _go(with_waves: bool) -> None:
-        runner = get_runner("verilator")
-        bdir = ensure_built(build.name, cfg, build.build_dir.parent.parent, waves=True).build_dir if with_waves \
-            else build.build_dir
-        runner.test(test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=bdir, test_dir=case_dir,
-                    extra_env={"SASA_CASE": str(case_dir / "case.json"),
-                               "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-                               "COCOTB_LOG_LEVEL": "WARNING"},
-                    waves=with_waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
-                    test_args=["--trace-file", str(wave_file)] if with_waves else [])
+def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[str, Any]]:
+    """Run the cocotb testbench on one case; returns {stall: result} (SaformerError if one is missing)."""
+    from cocotb_tools.runner import get_runner
 
-    _go(waves)
-    for stall in stalls:
-        f = res_dir / f"{stall}.json"
+    verilator_env()
+    case_dir = case_json.parent
+    case = json.loads(case_json.read_text())
+    bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, waves=True).build_dir if waves \
+        else build.build_dir
+    for f in Path(case["results_dir"]).glob("*.json"):
+        f.unlink()
+    get_runner("verilator").test(
+        test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=bdir,
+        test_dir=case_dir, waves=waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
+        extra_env={"SASA_CASE": str(case_json), "COCOTB_LOG_LEVEL": "WARNING",
+                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])},
+        test_args=["--trace-file", str(case_dir / f"dump.{wave_format()}")] if waves else [])
+    runs = {}
+    for stall in case["stalls"]:
+        f = Path(case["results_dir"]) / f"{stall}.json"
         if not f.is_file():
             raise SaformerError(f"simulation of '{build.name}' stall={stall} wrote no result; see "
-                                f"{case_dir / 'sim.log'}\nrerun: {rerun}")
-        result.runs[stall] = json.loads(f.read_text())
-    if waves and wave_file.is_file():
-        result.waveform = wave_file
+                                f"{case_dir / 'sim.log'}")
+        runs[stall] = json.loads(f.read_text())
+    return runs
+
+
+def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stalls: tuple[str, ...] = STALLS,
+             seed: int = 1, workdir: Path | None = None, patch: dict[str, dict[int, int]] | None = None,
+             waves: bool = False, waves_on_fail: bool = True, label: str = "") -> CaseResult:
+    """Simulate `images` of `art` under each stall pattern; `patch` replaces weight-stream words per set
+    (mutation checks) while the expected outputs stay the reference's. On a failure the first failing
+    image is rerun alone under its stall pattern on the tracing build, leaving a waveform."""
+    case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
+    case_dir = case_dir.resolve()
+    case_json = _write_case(case_dir, build, art, images, stalls, seed, patch)
+    rerun = f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_json}"
+    result = CaseResult(build.name, seed, case_dir, rerun=rerun)
+    result.runs = _simulate(build, case_json, waves)
+    wave = case_dir / f"dump.{wave_format()}"
+    if waves and wave.is_file():
+        result.waveform = wave
     elif waves_on_fail and (result.mismatches or result.cycle_errors()):
-        _go(True)
-        if wave_file.is_file():
-            result.waveform = wave_file
+        stall, img = next(((st, im["label"]) for st, r in result.runs.items() for im in r["images"]
+                           if im["mismatches"] or im.get("cycles_measured") != im["cycles_formula"]),
+                          (stalls[0], f"{images[0][0]}[{images[0][1]}]"))
+        sname, idx = img[:-1].split("[")
+        sub = _write_case(case_dir / "wave", build, art, [(sname, int(idx))], (stall,), seed, patch)
+        _simulate(build, sub, True)
+        wave = sub.parent / f"dump.{wave_format()}"
+        result.waveform = wave if wave.is_file() else None
     return result
 
 
 def rerun_case(case_json: Path, waves: bool) -> CaseResult:
     """Rerun a case folder written by run_case (the one-line rerun command), optionally with a waveform."""
-    from cocotb_tools.runner import get_runner
-
-    case_json = Path(case_json)
+    case_json = Path(case_json).resolve()
     case = json.loads(case_json.read_text())
     cfg = SAFormerConfig.from_dict(case["config"])
-    build = ensure_built(case["name"], cfg, waves=waves)
-    for f in Path(case["results_dir"]).glob("*.json"):
-        f.unlink()
-    case_dir = case_json.parent
-    wave_file = case_dir / f"dump.{wave_format()}"
-    get_runner("verilator").test(
-        test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=build.build_dir,
-        test_dir=case_dir,
-        extra_env={"SASA_CASE": str(case_json), "PYTHONPATH": str(REPO)}, waves=waves,
-        results_xml=str(case_dir / "results.xml"), test_args=["--trace-file", str(wave_file)] if waves else [])
-    res = CaseResult(case["name"], case["seed"], case_dir, rerun=f"(this case) {case_json}")
-    for stall in case["stalls"]:
-        res.runs[stall] = json.loads((Path(case["results_dir"]) / f"{stall}.json").read_text())
-    res.waveform = wave_file if waves and wave_file.is_file() else None
+    build = ensure_built(case["name"], cfg)
+    res = CaseResult(case["name"], case["seed"], case_json.parent, rerun=f"(this case) {case_json}")
+    res.runs = _simulate(build, case_json, waves)
+    wave = case_json.parent / f"dump.{wave_format()}"
+    res.waveform = wave if waves and wave.is_file() else None
     return res
 
 
@@ -268,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.case:
             res = rerun_case(Path(a.case), a.waves)
         else:
-            art = artifact_for(a.config, BUILD, a.artifact)
+            art = artifact_for(a.config, BUILD / "sim", a.artifact)
             build = ensure_built(a.config, art.cfg)
             res = run_case(build, art, select_images(art, a.vectors), tuple(a.stall or STALLS), a.seed,
                            waves=a.waves, label=a.config)

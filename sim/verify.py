@@ -37,7 +37,7 @@ def lint(sources: list[Path]) -> dict[str, Any]:
 
 def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls: tuple[str, ...] = STALLS,
                   seed: int = 1, build_root: Path = BUILD, artifact: str | Path | None = None) -> dict[str, Any]:
-    art = artifact_for(name, build_root, artifact)
+    art = artifact_for(name, build_root / "sim", artifact)
     build = ensure_built(name, art.cfg, build_root, source=str(art.path))
     images = select_images(art, per_set)
     t0 = time.perf_counter()

@@ -20,7 +20,7 @@ PER_SET = {"random": 2, "real": 2, "worst_min": 1, "worst_max": 1, "cover": 2}
 
 
 def _setup(name: str):
-    art = artifact_for(name, BUILD)
+    art = artifact_for(name, BUILD / "sim")
     return art, ensure_built(name, art.cfg, BUILD, source=str(art.path))
 
 
