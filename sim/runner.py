@@ -163,7 +163,8 @@ def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
 
 
 def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tuple[str, int]],
-                stalls: tuple[str, ...], seed: int, patch: dict[str, dict[int, int]] | None) -> Path:
+                stalls: tuple[str, ...], seed: int, patch: dict[str, dict[int, int]] | None,
+                load_checks: bool = False) -> Path:
     """case.json (config, weight streams per set, image labels, formulas) + case.npz (spike words,
     expected increments) in `case_dir`; results go to case_dir/results."""
     cfg = build.cfg
@@ -186,7 +187,8 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
         spikes.append(itf.pack_spikes(s))
         expected.append(vs["inc"][i].astype(np.int64))
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
-            "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path)}
+            "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path),
+            "load_checks": load_checks}
     np.savez(case_dir / "case.npz", spikes=np.stack(spikes).astype(np.uint64), expected=np.stack(expected))
     (case_dir / "case.json").write_text(json.dumps(case))
     return case_dir / "case.json"
@@ -221,13 +223,13 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
 
 def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stalls: tuple[str, ...] = STALLS,
              seed: int = 1, workdir: Path | None = None, patch: dict[str, dict[int, int]] | None = None,
-             waves: bool = False, waves_on_fail: bool = True, label: str = "") -> CaseResult:
+             waves: bool = False, waves_on_fail: bool = True, label: str = "", load_checks: bool = False) -> CaseResult:
     """Simulate `images` of `art` under each stall pattern; `patch` replaces weight-stream words per set
     (mutation checks) while the expected outputs stay the reference's. On a failure the first failing
     image is rerun alone under its stall pattern on the tracing build, leaving a waveform."""
     case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
     case_dir = case_dir.resolve()
-    case_json = _write_case(case_dir, build, art, images, stalls, seed, patch)
+    case_json = _write_case(case_dir, build, art, images, stalls, seed, patch, load_checks)
     rerun = f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_json}"
     result = CaseResult(build.name, seed, case_dir, rerun=rerun)
     result.runs = _simulate(build, case_json, waves)

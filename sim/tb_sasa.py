@@ -157,3 +157,26 @@ async def run_images(dut, stall: str) -> None:
     tmp.write_text(json.dumps(out))
     os.replace(tmp, res_dir / f"{stall}.json")
     await Timer(1, unit="ns")
+
+
+@cocotb.test()
+async def weight_load_flags(dut) -> None:
+    """Header checks of the weight stream (run when the case asks for it): a wrong config hash sets
+    err_hdr, a truncated and an over-long load set err_len, none of them leaves weights loaded; a valid
+    load afterwards sets weights_loaded and clears the flags."""
+    case_path = Path(os.environ["SASA_CASE"])
+    case = json.loads(case_path.read_text())
+    if not case.get("load_checks"):
+        return
+    tb = TB(dut)
+    await tb.reset()
+    good = [int(w) for w in case["sets"][0]["weights"]]
+    out = {}
+    bad_hash = list(good)
+    bad_hash[2] ^= 1
+    out["wrong_hash"] = await tb.load_weights(bad_hash)
+    out["truncated"] = await tb.load_weights(good[:-1])
+    out["over_long"] = await tb.load_weights(good + [0])
+    out["valid"] = await tb.load_weights(good)
+    res_dir = Path(case["results_dir"])
+    (res_dir / "load_checks.json").write_text(json.dumps(out))

@@ -105,3 +105,18 @@ def test_mutation_theta_a_off_by_one_is_caught(tmp_path: Path) -> None:
     assert res.mismatches > 0
     msg = res.report()
     assert f"vector random[{i}], t={t}, n={n}, channel={c}" in msg, msg
+
+
+def test_weight_load_header_checks(tmp_path: Path) -> None:
+    """Basic weight-stream checks (issue 5 extends them): wrong hash, truncated, over-long, then valid;
+    the images after the valid load are still bit-exact."""
+    import json
+
+    art, build = _setup("minwidth")
+    res = run_case(build, art, [("random", 0)], ("none",), seed=3, workdir=tmp_path, load_checks=True)
+    assert res.mismatches == 0 and not res.cycle_errors(), res.report()
+    flags = json.loads((tmp_path / "results" / "load_checks.json").read_text())
+    assert flags["wrong_hash"] == {"loaded": 0, "err_hdr": 1, "err_len": 0}
+    assert flags["truncated"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
+    assert flags["over_long"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
+    assert flags["valid"] == {"loaded": 1, "err_hdr": 0, "err_len": 0}
