@@ -64,6 +64,7 @@ class SimBuild:
     gen_dir: Path
     build_dir: Path
     sources: list[Path]
+    source: str  # what the generated header names (the artifact)
 
 
 def wave_format() -> str:
@@ -78,7 +79,8 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     from cocotb_tools.runner import get_runner
 
     verilator_env()
-    gen_dir = generate(cfg, build_root / "rtl", name, source or f"golden/configs.py:{name}")
+    source = source or f"golden/configs.py:{name}"
+    gen_dir = generate(cfg, build_root / "sim" / "rtl", name, source)
     srcs = sources(gen_dir)
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
     key = sources_hash(srcs, " ".join(args) + TOP + (" waves" if waves else ""))
@@ -90,7 +92,7 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
             runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=bdir, build_args=args,
                          waves=waves, always=True, log_file=bdir / "build.log")
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
-    return SimBuild(name, cfg, gen_dir, bdir, srcs)
+    return SimBuild(name, cfg, gen_dir, bdir, srcs, source)
 
 
 @dataclass
@@ -201,8 +203,9 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
     verilator_env()
     case_dir = case_json.parent
     case = json.loads(case_json.read_text())
-    bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, waves=True).build_dir if waves \
-        else build.build_dir
+    bdir = build.build_dir
+    if waves:
+        bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, build.source, waves=True).build_dir
     for f in Path(case["results_dir"]).glob("*.json"):
         f.unlink()
     get_runner("verilator").test(
@@ -253,7 +256,7 @@ def rerun_case(case_json: Path, waves: bool) -> CaseResult:
     case_json = Path(case_json).resolve()
     case = json.loads(case_json.read_text())
     cfg = SAFormerConfig.from_dict(case["config"])
-    build = ensure_built(case["name"], cfg)
+    build = ensure_built(case["name"], cfg, source=case["artifact"])
     res = CaseResult(case["name"], case["seed"], case_json.parent, rerun=f"(this case) {case_json}")
     res.runs = _simulate(build, case_json, waves)
     wave = case_json.parent / f"dump.{wave_format()}"
@@ -279,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             res = rerun_case(Path(a.case), a.waves)
         else:
             art = artifact_for(a.config, BUILD / "sim", a.artifact)
-            build = ensure_built(a.config, art.cfg)
+            build = ensure_built(a.config, art.cfg, source=str(art.path))
             res = run_case(build, art, select_images(art, a.vectors), tuple(a.stall or STALLS), a.seed,
                            waves=a.waves, label=a.config)
         n = sum(len(r["images"]) for r in res.runs.values())
