@@ -254,6 +254,52 @@ def load_checkpoint(path: str | Path = DEFAULT_CKPT, expect: SAFormerConfig | No
 
 
 # ------------------------------------------------------------------------------- CLI
+def _add_data_args(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--data", choices=("digits", "cifar10"), default="digits",
+                    help="dataset: scikit-learn's bundled digits, or CIFAR-10 from --data-dir")
+    ap.add_argument("--data-dir", default=None, help="folder with CIFAR-10's python batches (data_batch_1..5, "
+                    "test_batch)")
+
+
+def load_data(name: str, data_dir: str | None) -> Split:
+    """The dataset chosen on the command line (digits needs no folder; CIFAR-10 reads the user's folder)."""
+    if name == "digits":
+        return load_digits()
+    if not data_dir:
+        raise SaformerError("--data cifar10 needs --data-dir FOLDER (the python-pickle batches)")
+    from golden.data import load_cifar10
+
+    return load_cifar10(data_dir)
+
+
+def load_config(path: str | None, base: SAFormerConfig = DEFAULT) -> SAFormerConfig:
+    """DEFAULT, or DEFAULT with the fields of a JSON file replaced (e.g. {"img": 32, "in_ch": 3, ...})."""
+    if not path:
+        return base
+    import json
+
+    f = Path(path)
+    try:
+        d = json.loads(f.read_text())
+    except FileNotFoundError:
+        raise SaformerError(f"config file {f} does not exist") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise SaformerError(f"config file {f}: corrupt JSON ({e})") from None
+    if not isinstance(d, dict):
+        raise SaformerError(f"config file {f}: expected a JSON object of config fields")
+    return SAFormerConfig.from_dict({**base.to_dict(), **d}, where=f"config file {f}")
+
+
+def _check_data_fits(cfg: SAFormerConfig, data: Split) -> None:
+    shp = (cfg.in_ch, cfg.img, cfg.img)
+    if tuple(data.x_test.shape[1:]) != shp:
+        raise SaformerError(f"dataset images have shape {tuple(data.x_test.shape[1:])}, the config needs {shp}: "
+                            "set in_ch and img with --config")
+    if int(data.x_test.max()) > cfg.pixel_max:
+        raise SaformerError(f"dataset pixels reach {int(data.x_test.max())} > config pixel_max={cfg.pixel_max}: "
+                            "set pixel_max and pixel_frac with --config (CIFAR-10: 255 and 8)")
+
+
 def cli_train(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="saformer train", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(DEFAULT_CKPT), help="checkpoint to write (default: %(default)s)")
@@ -261,9 +307,16 @@ def cli_train(argv: list[str]) -> int:
     ap.add_argument("--epochs-float", type=int, default=TrainOptions.epochs_float)
     ap.add_argument("--epochs-qat", type=int, default=TrainOptions.epochs_qat)
     ap.add_argument("--threads", type=int, default=TrainOptions.threads)
+    ap.add_argument("--config", default=None, help="JSON file of config fields that replace DEFAULT's")
+    ap.add_argument("--max-train", type=int, default=0, help="use only the first N training images (0 = all)")
+    _add_data_args(ap)
     a = ap.parse_args(argv)
-    opts = TrainOptions(seed=a.seed, epochs_float=a.epochs_float, epochs_qat=a.epochs_qat, threads=a.threads)
-    res = train(DEFAULT, opts)
+    cfg = load_config(a.config)
+    data = load_data(a.data, a.data_dir)
+    _check_data_fits(cfg, data)
+    opts = TrainOptions(seed=a.seed, epochs_float=a.epochs_float, epochs_qat=a.epochs_qat, threads=a.threads,
+                        max_train=a.max_train)
+    res = train(cfg, opts, data)
     m = res.meta
     print(f"float twin accuracy {m['accuracy_float']:.4f}, quantized (integer reference) "
           f"{m['accuracy_quantized']:.4f} (after BN fold, before QAT: {m['accuracy_folded_before_qat']:.4f}), "
@@ -280,11 +333,13 @@ def cli_export(argv: list[str]) -> int:
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
     ap.add_argument("--out", default="build/artifact", help="artifact directory (default: %(default)s)")
     ap.add_argument("--images", type=int, default=128, help="test images for the 'real' SASA vectors")
+    _add_data_args(ap)
     a = ap.parse_args(argv)
     if a.images < 1:
         raise SaformerError("export: --images must be >= 1")
     qm, meta = load_checkpoint(a.ckpt)
-    data = load_digits()
+    data = load_data(a.data, a.data_dir)
+    _check_data_fits(qm.cfg, data)
     px = data.x_test[:a.images]
     keep = {k: meta[k] for k in ("accuracy_quantized", "accuracy_float", "test_images") if k in meta}
     out = export_model(qm, a.out, px, meta={"checkpoint": str(a.ckpt), "real_images": int(len(px)), **keep})

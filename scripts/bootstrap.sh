@@ -8,6 +8,8 @@ PY=${PYTHON:-python3}
 need_apt=()
 command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
 command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
+# lz4.h lets Verilator write FST waveforms (without it the runner falls back to VCD)
+[ -f /usr/include/lz4.h ] || need_apt+=(liblz4-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
