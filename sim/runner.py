@@ -65,6 +65,7 @@ class SimBuild:
     build_dir: Path
     sources: list[Path]
     source: str  # what the generated header names (the artifact)
+    simulator: str = "verilator"  # or "icarus" (the same testbench; used by saformer bench for the speed ratio)
 
 
 def wave_format() -> str:
@@ -73,9 +74,10 @@ def wave_format() -> str:
 
 
 def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, source: str | None = None,
-                 waves: bool = False) -> SimBuild:
+                 waves: bool = False, simulator: str = "verilator") -> SimBuild:
     """Generate the top and build the simulator once per (sources, flags) hash. `waves` builds the
-    tracing variant (its own folder), used only to rerun a failing case."""
+    tracing variant (its own folder), used only to rerun a failing case. `simulator="icarus"` builds the
+    same top for Icarus (its own folder; no waves)."""
     from cocotb_tools.runner import get_runner
 
     verilator_env()
@@ -83,16 +85,20 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     gen_dir = generate(cfg, build_root / "sim" / "rtl", name, source)
     srcs = sources(gen_dir)
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
-    key = sources_hash(srcs, " ".join(args) + TOP + (" waves" if waves else ""))
+    if simulator != "verilator":
+        args = []
+    key = sources_hash(srcs, " ".join(args) + TOP + (" waves" if waves else "")
+                       + (f" {simulator}" if simulator != "verilator" else ""))
     bdir = build_root / "sim" / key
     bdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(bdir) + ".lock"):
         if not (bdir / ".built").is_file():
-            runner = get_runner("verilator")
+            runner = get_runner(simulator)
+            extra = {"timescale": ("1ns", "1ps")} if simulator == "icarus" else {}
             runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=bdir, build_args=args,
-                         waves=waves, always=True, log_file=bdir / "build.log")
+                         waves=waves, always=True, log_file=bdir / "build.log", **extra)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
-    return SimBuild(name, cfg, gen_dir, bdir, srcs, source)
+    return SimBuild(name, cfg, gen_dir, bdir, srcs, source, simulator)
 
 
 @dataclass
@@ -208,7 +214,7 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
         bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, build.source, waves=True).build_dir
     for f in Path(case["results_dir"]).glob("*.json"):
         f.unlink()
-    get_runner("verilator").test(
+    get_runner(build.simulator).test(
         test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=bdir,
         test_dir=case_dir, waves=waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_json), "COCOTB_LOG_LEVEL": "WARNING",
