@@ -4,25 +4,54 @@
 - `lut`: every LUT1..LUT6 used as logic, plus LUTs used as memory (RAM32M/RAM64M/RAM*X1*) and as shift
   registers (SRL16E/SRLC32E), each also reported apart (`lut_logic`, `lut_mem`, `lut_srl`);
 - `ff` (FD*), `carry` (CARRY4), `muxf` (MUXF7/MUXF8), `bram36` (RAMB36E1 + RAMB18E1 / 2), `dsp` (DSP48E1);
-- `logic_levels`: the longest register-to-register (or port-to-register) path counted in cells, where a
-  LUT counts 1 level, each MUXF7/MUXF8 counts 1, and each CARRY4 on the path counts 1 (a carry chain of k
-  CARRY4 cells counts k). FFs, block RAMs, DSPs and ports end paths.
-`cli_synth` writes build/report/synth.json for a board of hw/boards.py and fails loudly when it does not fit.
+- `logic_levels`: see LEVELS_RULE.
+
+`synth_report(...)` synthesizes one configuration for a board of hw/boards.py, sweeps the lane count P
+(LUT, FF and cycles per image from `sim.scoreboard.cycle_formula` on the artifact's real vectors), writes
+build/report/synth.json and a PNG of the sweep, and raises a "does not fit" SaformerError when the
+configuration exceeds the board. `cli_synth` is `saformer synth` / `make synth BOARD=...`.
+
+These are Yosys estimates, not Vivado's: Vivado's own mapping (and its retiming, LUT combining and
+LUTRAM packing) usually lands within a few tens of percent of them; the levels are cells, not ns.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from golden.errors import SaformerError
+import numpy as np
 
-SEQ = re.compile(r"^(IBUF|OBUF|OBUFT|IOBUF|BUFG|FD[CPRSE]+|RAMB\d+E1|DSP48E1|SRL16E|SRLC32E|RAM\d+[XM]\d*.*)$")
+from golden.config import SAFormerConfig
+from golden.errors import SaformerError
+from hw.boards import Board, board
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "build"
+TOP = "sasa_engine"
+
+LEVELS_RULE = (
+    "longest combinational path between sequential elements (or ports), counted in cells: each LUT1..LUT6 "
+    "counts 1 level, each MUXF7/MUXF8 counts 1, each CARRY4 on the path counts 1 (a carry chain through k "
+    "CARRY4 cells counts k); an asynchronous LUT-RAM read (address pins to data out of RAM32M/RAM64M/"
+    "RAM*X1*, and an SRL's address to Q) counts 1 like the LUT it is; FFs, block RAMs, DSPs, LUT-RAM/SRL "
+    "write ports and the top-level ports end paths")
+
+# Sequential (or path-ending) cells: their outputs start a path at level 0, their inputs end one.
+SEQ = re.compile(r"^(IBUF|OBUF|OBUFT|IOBUF|BUFG|FD[CPRSE]+|RAMB\d+E1|DSP48E1)$")
+# LUT RAMs and SRLs: a write is clocked, a read is combinational from the address pins.
+LUTRAM = re.compile(r"^(SRL16E|SRLC32E|RAM\d+[XM]\d*.*)$")
+ADDR_PIN = re.compile(r"^(A\d*|ADDR[A-H]|DPRA\d*|RADR\d*)$")
 
 
 def yosys_bin() -> str:
@@ -32,6 +61,11 @@ def yosys_bin() -> str:
     return y
 
 
+def yosys_version() -> str:
+    r = subprocess.run([yosys_bin(), "-V"], check=False, capture_output=True, text=True)
+    return r.stdout.strip()
+
+
 def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
                abc9: bool = True, nodsp: bool = False) -> dict[str, Any]:
     """Synthesize `top` for xc7 and return the counts described in the module docstring."""
@@ -39,12 +73,14 @@ def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, An
     netlist = workdir / f"{top}_xc7.json"
     flags = " -abc9" if abc9 else ""
     flags += " -nodsp" if nodsp else ""
-    reads = "\n".join(f"read_verilog -defer {f}" for f in files)
-    script = (f"{reads}\nhierarchy -check -top {top}\nsynth_xilinx -family xc7 -flatten -noiopad -noclkbuf -top {top}{flags}\n"
+    defs = " ".join(f"-D{k}={v}" for k, v in (defines or {}).items())
+    reads = "\n".join(f"read_verilog -defer {defs} {f}".replace("  ", " ") for f in files)
+    script = (f"{reads}\nhierarchy -check -top {top}\n"
+              f"synth_xilinx -family xc7 -flatten -noiopad -noclkbuf -top {top}{flags}\n"
               f"stat\nwrite_json {netlist}\n")
     (workdir / "synth.ys").write_text(script)
     r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(workdir / "synth.ys")],
-                       capture_output=True, text=True)
+                       check=False, capture_output=True, text=True)
     if r.returncode != 0 or not netlist.is_file():
         tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
         raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
@@ -60,7 +96,7 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
     lut_logic = sum(v for k, v in counts.items() if re.fullmatch(r"LUT[1-6]", k))
     lut_mem = 0
     for k, v in counts.items():
-        if k.startswith("RAM32M") or k.startswith("RAM64M"):
+        if k.startswith(("RAM32M", "RAM64M")):
             lut_mem += 4 * v
         elif re.fullmatch(r"RAM\d+X\d+[SD]?", k):
             lut_mem += (2 if k.endswith("D") else 1) * v
@@ -78,10 +114,19 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
     return out
 
 
+def _comb_input(ctype: str, port: str) -> bool:
+    """Does a signal entering `port` of a cell of type `ctype` continue a combinational path?"""
+    if SEQ.match(ctype):
+        return False
+    if LUTRAM.match(ctype):
+        return bool(ADDR_PIN.match(port))
+    return True
+
+
 def longest_path(mod: dict[str, Any]) -> int:
-    """Longest combinational path in cells (LUT, MUXF, CARRY4 each count 1) between sequential cells/ports."""
+    """Longest combinational path in cells (LEVELS_RULE) between sequential cells/ports."""
     drivers: dict[int, str] = {}
-    loads: dict[int, list[str]] = defaultdict(list)
+    loads: dict[int, list[tuple[str, str]]] = defaultdict(list)
     cells = mod["cells"]
     for name, c in cells.items():
         dirs = c.get("port_directions", {})
@@ -92,16 +137,17 @@ def longest_path(mod: dict[str, Any]) -> int:
                 if dirs.get(port) == "output":
                     drivers[b] = name
                 else:
-                    loads[b].append(name)
+                    loads[b].append((name, port))
     comb = {n for n, c in cells.items() if not SEQ.match(c["type"])}
     fanout: dict[str, set[str]] = defaultdict(set)
     indeg: dict[str, int] = defaultdict(int)
     for b, d in drivers.items():
-        if d in comb:
-            for ld in loads.get(b, []):
-                if ld in comb and ld not in fanout[d]:
-                    fanout[d].add(ld)
-                    indeg[ld] += 1
+        if d not in comb:
+            continue
+        for ld, port in loads.get(b, []):
+            if ld in comb and _comb_input(cells[ld]["type"], port) and ld not in fanout[d]:
+                fanout[d].add(ld)
+                indeg[ld] += 1
     depth = {n: 1 for n in comb}
     order = [n for n in comb if indeg[n] == 0]
     i = 0
@@ -118,12 +164,228 @@ def longest_path(mod: dict[str, Any]) -> int:
     return max(depth.values(), default=0)
 
 
-def fit_report(res: dict[str, Any], b) -> dict[str, Any]:
-    """Add percentages of the board's capacity and a `fits` verdict."""
+def fit_report(res: dict[str, Any], b: Board) -> dict[str, Any]:
+    """Add percentages of the board's capacity and a `fits` verdict. CARRY4s are a percentage of the
+    slices (one CARRY4 per slice of 4 LUTs); LUT-as-memory/SRL of the SLICEM LUTs."""
     pct = {
-        "lut": 100.0 * res["lut"] / b.lut, "lut_mem": 100.0 * (res["lut_mem"] + res["lut_srl"]) / b.lutram,
-        "ff": 100.0 * res["ff"] / b.ff, "bram36": 100.0 * res["bram36"] / b.bram36, "dsp": 100.0 * res["dsp"] / b.dsp,
+        "lut": 100.0 * res["lut"] / b.lut, "lut_logic": 100.0 * res["lut_logic"] / b.lut,
+        "lut_mem": 100.0 * (res["lut_mem"] + res["lut_srl"]) / b.lutram,
+        "ff": 100.0 * res["ff"] / b.ff, "carry": 100.0 * res["carry"] / (b.lut // 4),
+        "bram36": 100.0 * res["bram36"] / b.bram36, "dsp": 100.0 * res["dsp"] / b.dsp,
     }
     over = [k for k, v in pct.items() if v > 100.0]
     return {**res, "percent": {k: round(v, 2) for k, v in pct.items()}, "fits": not over, "over": over,
             "board": b.name, "part": b.part}
+
+
+# ------------------------------------------------------------------------------ one config, cached
+def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD / "synth") -> dict[str, Any]:
+    """Generate the engine of `cfg` and synthesize it, cached under root/<config-id>-<sources hash>."""
+    from hw.generate import generate, sources, sources_hash
+
+    gen = generate(cfg, root / "rtl", name, source)
+    files = sources(gen)
+    key = sources_hash(files, "synth_xilinx xc7 abc9 v2")
+    work = root / f"{gen.name}-{key}"
+    cached = work / "result.json"
+    if cached.is_file():
+        res = json.loads(cached.read_text())
+    else:
+        res = synthesize(files, TOP, work)
+        _write_atomic(cached, json.dumps(res, indent=1) + "\n")
+    res["rtl"] = [str(f) for f in files]
+    res["workdir"] = str(work)
+    return res
+
+
+# ------------------------------------------------------------------------------ the P sweep
+def cycles_per_image(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Cycle formula over a set of images (s, y: (V, T, N, D)): mean, min, max."""
+    from sim.scoreboard import cycle_formula
+
+    c = np.array([cycle_formula(cfg, s[i], y[i]) for i in range(s.shape[0])])
+    return {"mean": round(float(c.mean()), 1), "min": int(c.min()), "max": int(c.max())}
+
+
+def sweep_lanes(cfg: SAFormerConfig, lanes: list[int], s: np.ndarray, y: np.ndarray, b: Board,
+                root: Path, jobs: int = 2, progress: bool = True) -> list[dict[str, Any]]:
+    """Synthesize cfg with every P in `lanes` (in parallel Yosys processes) and put LUT, FF and cycles
+    per image side by side."""
+    from golden import interface as itf
+
+    cfgs = {p: cfg.replace(lanes=p) for p in lanes}
+    bar = None
+    if progress:
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(lanes), desc="P sweep (yosys)", unit="config")
+        except ImportError:  # pragma: no cover
+            bar = None
+
+    def one(p: int) -> dict[str, Any]:
+        r = fit_report(synth_config(cfgs[p], f"p{p}", f"sweep of P over config {cfg.hash()[:12]}", root), b)
+        if bar is not None:
+            bar.update(1)
+        return r
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = dict(zip(lanes, ex.map(one, lanes)))
+    if bar is not None:
+        bar.close()
+    rows = []
+    for p in lanes:
+        r = results[p]
+        cyc = cycles_per_image(cfgs[p], s, y)
+        rows.append({"P": p, "G": itf.groups(cfgs[p]), "lut": r["lut"], "lut_mem": r["lut_mem"], "ff": r["ff"],
+                     "carry": r["carry"], "dsp": r["dsp"], "logic_levels": r["logic_levels"],
+                     "lut_pct": r["percent"]["lut"], "ff_pct": r["percent"]["ff"],
+                     "cycles_mean": cyc["mean"], "cycles_min": cyc["min"], "cycles_max": cyc["max"],
+                     "images_per_s": round(b.clock_mhz * 1e6 / cyc["mean"], 1), "fits": r["fits"]})
+    return rows
+
+
+def plot_sweep(rows: list[dict[str, Any]], path: Path, title: str) -> Path | None:
+    """LUT and FF (left axis) and mean cycles per image (right axis) against P."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - matplotlib is pinned
+        return None
+    ps = [r["P"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(ps, [r["lut"] for r in rows], "o-", label="LUT")
+    ax.plot(ps, [r["ff"] for r in rows], "s-", label="FF")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ps, [str(p) for p in ps])
+    ax.set_xlabel("lanes P")
+    ax.set_ylabel("cells (Yosys synth_xilinx)")
+    ax2 = ax.twinx()
+    ax2.plot(ps, [r["cycles_mean"] for r in rows], "^--", color="tab:red", label="cycles / image (mean)")
+    ax2.set_ylabel("cycles per image")
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="upper center", fontsize=8)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
+
+
+# ------------------------------------------------------------------------------ report
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def real_vectors(artifact: Path) -> tuple[SAFormerConfig, np.ndarray, np.ndarray, str]:
+    """The artifact's config and the s, y spikes of its `real` vector set (else its first set, named)."""
+    from golden.artifact import load_artifact
+
+    if not (Path(artifact) / "manifest.json").is_file():
+        raise SaformerError(f"artifact {artifact} not found: run `make export` (or pass --artifact DIR)")
+    art = load_artifact(artifact)
+    vname = "real" if "real" in art.vectors else min(art.vectors)
+    vs = art.vectors[vname]
+    return art.cfg, vs["s"], vs["y"], vname
+
+
+def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndarray, y: np.ndarray,
+                 vectors: str, lanes: list[int] | None = None, root: Path = BUILD / "synth", jobs: int = 2,
+                 progress: bool = True) -> dict[str, Any]:
+    """Synthesize `cfg`, sweep P over `lanes`, write out/synth.json (+ synth_sweep.png); raise
+    SaformerError "does not fit" (after writing the report) when `cfg` exceeds board `b`."""
+    t0 = time.perf_counter()
+    res = fit_report(synth_config(cfg, name, vectors, root), b)
+    cells = res.pop("cells")
+    res.pop("workdir", None)
+    rtl = res.pop("rtl")
+    resources = {k: res[k] for k in ("lut", "lut_logic", "lut_mem", "lut_srl", "ff", "carry", "muxf", "bram36",
+                                     "dsp", "logic_levels")}
+    rep: dict[str, Any] = {
+        "generated_by": "hw/synth.py (saformer synth); Yosys estimates, not Vivado results",
+        "tool": yosys_version(),
+        "flow": f"synth_xilinx -family xc7 -abc9 -flatten -noiopad -noclkbuf -top {TOP}",
+        "board": {"name": b.name, "part": b.part, "lut": b.lut, "lutram": b.lutram, "ff": b.ff,
+                  "bram36": b.bram36, "dsp": b.dsp, "clock_mhz": b.clock_mhz},
+        "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()},
+        "rtl": rtl,
+        **resources,
+        "logic_levels_rule": LEVELS_RULE,
+        "percent": res["percent"],
+        "percent_rule": "lut, lut_logic, ff, bram36, dsp of the board's totals; lut_mem (LUT RAM + SRL) of the "
+                        "SLICEM LUTs; carry (CARRY4) of the slices (LUT/4)",
+        "fits": res["fits"], "over": res["over"],
+        "cells": cells,
+    }
+    if lanes:
+        rows = sweep_lanes(cfg, lanes, s, y, b, root, jobs, progress)
+        png = plot_sweep(rows, out / "synth_sweep.png",
+                         f"{name}: Yosys xc7 LUT/FF vs cycles per image ({vectors}, {s.shape[0]} images)")
+        rep["sweep"] = {
+            "vectors": vectors, "images": int(s.shape[0]), "clock_mhz": b.clock_mhz,
+            "cycles_rule": "sim/scoreboard.py: cycle_formula, T*(N*(1+2G)+1) + G*(nnz(S)+nnz(Y)), G=ceil(D/P)",
+            "rows": rows, "plot": str(png) if png else None,
+        }
+    rep["seconds"] = round(time.perf_counter() - t0, 1)
+    _write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
+    if not rep["fits"]:
+        detail = ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
+        raise SaformerError(f"config '{name}' does not fit {b.name} ({b.part}): {detail} of capacity "
+                            f"(report {out / 'synth.json'}); lower the lane count P or D")
+    return rep
+
+
+def format_table(rep: dict[str, Any]) -> str:
+    p = rep["percent"]
+    lines = [f"{rep['config']['name']} on {rep['board']['name']} ({rep['board']['part']}), {rep['tool']}",
+             (f"  LUT {rep['lut']} ({p['lut']}%: logic {rep['lut_logic']}, mem {rep['lut_mem']}, srl "
+              f"{rep['lut_srl']})  FF {rep['ff']} ({p['ff']}%)  CARRY4 {rep['carry']} ({p['carry']}%)  "
+              f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']}  fits: {rep['fits']}")]
+    if "sweep" in rep:
+        lines.append(f"  {'P':>3} {'G':>3} {'LUT':>6} {'FF':>6} {'CARRY':>6} {'lvl':>4} {'cycles':>8} {'img/s':>9}")
+        for r in rep["sweep"]["rows"]:
+            lines.append(f"  {r['P']:>3} {r['G']:>3} {r['lut']:>6} {r['ff']:>6} {r['carry']:>6} "
+                         f"{r['logic_levels']:>4} {r['cycles_mean']:>8} {r['images_per_s']:>9}")
+    return "\n".join(lines)
+
+
+def cli_synth(argv: list[str]) -> int:
+    from golden.configs import NAMED
+
+    ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
+    ap.add_argument("--board", default="pynq-z2")
+    ap.add_argument("--artifact", default="build/artifact",
+                    help="exported artifact: its config is synthesized, its real vectors give the cycles")
+    ap.add_argument("--config", default=None, choices=sorted(NAMED),
+                    help="synthesize a named config instead of the artifact's (cycles still from the artifact "
+                         "vectors, which must have the same D, N, T)")
+    ap.add_argument("--lanes", default="1,2,4,8,16,32", help="P sweep, comma-separated ('' for none)")
+    ap.add_argument("--out", default=str(BUILD / "report"))
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
+    a = ap.parse_args(argv)
+    b = board(a.board)
+    art_dir = Path(a.artifact) if Path(a.artifact).is_absolute() else REPO / a.artifact
+    acfg, s, y, vname = real_vectors(art_dir)
+    cfg, name = (NAMED[a.config], a.config) if a.config else (acfg, "default" if acfg == NAMED["default"] else "artifact")
+    if (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
+        raise SaformerError(f"--config {a.config}: (T, N, D) = {(cfg.T, cfg.N, cfg.D)} differ from the artifact "
+                            f"vectors {s.shape[1:]}; pass a matching --artifact")
+    lanes = sorted({int(x) for x in a.lanes.split(",") if x.strip()})
+    bad = [p for p in lanes if not 1 <= p <= cfg.D]
+    if bad:
+        raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")
+    rep = synth_report(cfg, name, b, Path(a.out), s, y, f"{a.artifact}:{vname}", lanes, jobs=a.jobs)
+    print(format_table(rep))
+    print(f"wrote {Path(a.out) / 'synth.json'}")
+    return 0

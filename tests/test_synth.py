@@ -1,0 +1,96 @@
+"""Yosys estimates (hw/synth.py): the synth.json reporting path, 0 DSP, the P sweep and the "does not fit"
+failure, on a small configuration (D=16) to keep time down. Writes only to tmp_path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from golden.configs import NAMED
+from golden.errors import SaformerError
+from hw.boards import BOARDS, board
+from hw.synth import LEVELS_RULE, longest_path, synth_report
+
+pytestmark = pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
+
+CFG = NAMED["t1"]  # D=16, T=1, P=4: a few seconds in Yosys
+
+
+def _spikes(seed: int = 0, count: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    shape = (count, CFG.T, CFG.N, CFG.D)
+    return (rng.random(shape) < 0.2).astype(np.uint8), (rng.random(shape) < 0.1).astype(np.uint8)
+
+
+def test_report_small_config_zero_dsp_and_sweep(tmp_path: Path) -> None:
+    s, y = _spikes()
+    rep = synth_report(CFG, "t1", board("pynq-z2"), tmp_path / "report", s, y, "random", lanes=[2, 4],
+                       root=tmp_path / "synth", jobs=2, progress=False)
+    on_disk = json.loads((tmp_path / "report" / "synth.json").read_text())
+    assert on_disk["dsp"] == 0 and on_disk["percent"]["dsp"] == 0.0
+    for k in ("lut", "lut_logic", "lut_mem", "lut_srl", "ff", "carry", "bram36", "dsp", "logic_levels"):
+        assert k in on_disk, k
+    assert on_disk["lut"] == on_disk["lut_logic"] + on_disk["lut_mem"] + on_disk["lut_srl"]
+    assert on_disk["fits"] is True and on_disk["board"]["part"] == "xc7z020clg400-1"
+    assert on_disk["logic_levels_rule"] == LEVELS_RULE and on_disk["logic_levels"] > 0
+    assert on_disk["percent"]["lut"] == round(100.0 * on_disk["lut"] / BOARDS["pynq-z2"].lut, 2)
+    rows = on_disk["sweep"]["rows"]
+    assert [r["P"] for r in rows] == [2, 4]
+    # the P=4 row is the configuration itself (same cached synthesis)
+    assert rows[1]["lut"] == rep["lut"] and rows[1]["ff"] == rep["ff"]
+    # cycles from the formula: fewer lanes, more groups, more cycles
+    from sim.scoreboard import cycle_formula
+    want = np.mean([cycle_formula(CFG.replace(lanes=2), s[i], y[i]) for i in range(s.shape[0])])
+    assert rows[0]["cycles_mean"] == round(float(want), 1) and rows[0]["cycles_mean"] > rows[1]["cycles_mean"]
+    assert Path(on_disk["sweep"]["plot"]).is_file()
+
+
+def test_does_not_fit_fails_and_still_reports(tmp_path: Path) -> None:
+    tiny = replace(board("pynq-z2"), name="tiny", lut=100, ff=100000)
+    s, y = _spikes()
+    with pytest.raises(SaformerError, match=r"does not fit tiny.*lut"):
+        synth_report(CFG, "t1", tiny, tmp_path / "report", s, y, "random", lanes=None, root=tmp_path / "synth",
+                     progress=False)
+    rep = json.loads((tmp_path / "report" / "synth.json").read_text())
+    assert rep["fits"] is False and "lut" in rep["over"] and "ff" not in rep["over"]
+
+
+def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """The CLI turns "does not fit" into one line and a non-zero exit (fake tiny board in the table)."""
+    from golden.vectors import random_artifact
+    from saformer.cli import main
+
+    art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
+    monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
+    monkeypatch.setattr("hw.synth.BUILD", tmp_path)
+    rc = main(["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert rc != 0 and "does not fit tiny" in err and err.count("\n") == 1
+    assert main(["synth", "--board", "nope"]) != 0
+    assert "unknown" in capsys.readouterr().err
+
+
+def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
+    """FF -> LUT -> RAM64M (address) -> CARRY4 -> CARRY4 -> FF is 4 levels; a path into the RAM's write
+    data pin ends there."""
+    def cell(t, conns, dirs):
+        return {"type": t, "connections": conns, "port_directions": dirs}
+
+    mod = {"cells": {
+        "ff0": cell("FDRE", {"Q": [2], "D": [9]}, {"Q": "output", "D": "input"}),
+        "lut": cell("LUT2", {"I0": [2], "I1": [2], "O": [3]}, {"I0": "input", "I1": "input", "O": "output"}),
+        "ram": cell("RAM64M", {"ADDRA": [3], "DIA": [2], "DOA": [4]},
+                    {"ADDRA": "input", "DIA": "input", "DOA": "output"}),
+        "c0": cell("CARRY4", {"S": [4], "CO": [5]}, {"S": "input", "CO": "output"}),
+        "c1": cell("CARRY4", {"CI": [5], "O": [6]}, {"CI": "input", "O": "output"}),
+        "ff1": cell("FDRE", {"D": [6], "Q": [7]}, {"D": "input", "Q": "output"}),
+        "lut2": cell("LUT1", {"I0": [7], "O": [8]}, {"I0": "input", "O": "output"}),
+        "ram2": cell("RAM64M", {"DIA": [8], "ADDRA": [2], "DOA": [9]},
+                     {"ADDRA": "input", "DIA": "input", "DOA": "output"}),
+    }}
+    assert longest_path(mod) == 4
