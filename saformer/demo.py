@@ -1,0 +1,552 @@
+"""`make demo` / `saformer demo`: the main job in one command, with a report people want to read.
+
+Steps (each prints what it did and how long it took):
+ 1. model    load the shipped checkpoint (or train one with --train / TRAIN=1)
+ 2. golden   Brevitas eval forward vs the numpy integer reference on the test split, accuracy -> golden.json
+ 3. export   the artifact (build/artifact) with the SASA input spikes of the first test images ('real' set)
+ 4. generate the Verilog engine (hw.generate) and the HLS engine (hls.generate) of the default config
+ 5. rtl      the 'real' vectors through the RTL in Verilator (cocotb testbench, sim.verify) -> rtl.json
+ 6. hls      the same vectors through the HLS C-simulation (g++) -> hls.json
+ 7. synth    Yosys resource estimate for the board (hw.synth, hw.boards) -> synth.json
+ 8. report   plots (PNG) and report.md, demo.json, the summary table
+
+Every level after the float -> integer step is compared with `==` on integers; the demo exits 1 with the
+first mismatch of each failing level shown. `--corrupt rtl|hls` corrupts one expected word of that level
+(in memory for the RTL scoreboard, in expected.txt for the C-sim) to show that it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from golden.errors import SaformerError
+
+REPO = Path(__file__).resolve().parent.parent
+CLOCK_MHZ = 100.0
+CONFIG = "default"
+EXPORT_IMAGES = 128  # test images in the artifact's 'real' vector set (as `saformer export`)
+
+
+@dataclass
+class Step:
+    name: str
+    what: str
+    seconds: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Demo:
+    """State shared by the steps of one demo run (no globals)."""
+
+    build: Path
+    out: Path
+    images: int
+    golden_images: int
+    synth: bool
+    train: bool
+    ckpt: Path
+    board: str
+    stall: str
+    corrupt: str | None
+    steps: list[Step] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------ small helpers
+def write_json(path: Path, obj: Any) -> Path:
+    from golden.report import write_json_atomic
+
+    return write_json_atomic(path, obj)
+
+
+def _save_fig(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=100)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return path
+
+
+# ------------------------------------------------------------------------------ the steps
+def step_model(d: Demo) -> str:
+    from golden.config import DEFAULT
+    from golden.train import TrainOptions, load_checkpoint, save_checkpoint, train
+
+    if d.train:
+        res = train(DEFAULT, TrainOptions())
+        d.ckpt = save_checkpoint(d.build / "model" / "saformer_digits.pt", res)
+    qm, meta = load_checkpoint(d.ckpt, expect=DEFAULT)
+    d.data["qm"] = qm
+    d.data["ckpt_meta"] = {k: meta.get(k) for k in ("accuracy_quantized", "accuracy_float", "test_images")}
+    how = "trained" if d.train else "loaded"
+    return (f"{how} {d.ckpt.relative_to(REPO) if d.ckpt.is_relative_to(REPO) else d.ckpt} "
+            f"(checkpoint: quantized {meta.get('accuracy_quantized', float('nan')):.4f}, "
+            f"float {meta.get('accuracy_float', float('nan')):.4f})")
+
+
+def step_golden(d: Demo) -> str:
+    from golden.report import golden_report, plot_rates
+
+    rep = golden_report(d.ckpt, d.golden_images)
+    out = write_json(d.out / "golden.json", rep)
+    plot_rates(rep, out.with_name("golden_firing.png"))
+    d.data["golden"] = rep
+    fm = rep["first_mismatch"]
+    d.data["levels"] = {"brevitas_vs_reference": {
+        "what": "every record (spikes, counts, logits) of the whole network, per test image",
+        "vectors": rep["test_images"], "mismatches": rep["mismatching_values"],
+        "first_mismatch": None if fm is None else
+        f"'{fm['key']}' index {fm['index']}: Brevitas {fm['brevitas']}, reference {fm['reference']}"}}
+    if rep["constant_A"]:
+        d.data.setdefault("failures", []).append(f"golden: constant SASA mask A {rep['constant_A']}")
+    return (f"{rep['test_images']} test images: quantized accuracy {rep['accuracy_quantized']:.4f} "
+            f"(float twin {rep['accuracy_float']:.4f}); Brevitas vs reference: "
+            f"{rep['mismatching_values']} mismatching values")
+
+
+def step_export(d: Demo) -> str:
+    from golden.artifact import load_artifact
+    from golden.data import load_digits
+    from golden.export import export_model
+
+    x = load_digits().x_test
+    if d.images > len(x):
+        raise SaformerError(f"demo: --images {d.images} is more than the {len(x)} test images")
+    px = x[:max(d.images, EXPORT_IMAGES)]  # the standard 'real' set; the simulations use the first d.images
+    path = export_model(d.data["qm"], d.build / "artifact", px,
+                        meta={"checkpoint": str(d.ckpt), "real_images": int(len(px)), "by": "saformer demo",
+                              **{k: v for k, v in d.data["ckpt_meta"].items() if v is not None}})
+    art = load_artifact(path)
+    d.data["artifact"] = art
+    sets = ", ".join(f"{k} ({v['s'].shape[0]})" for k, v in sorted(art.vectors.items()))
+    return f"{path} (config hash {art.cfg.hash()[:12]}), vector sets: {sets}"
+
+
+def _subset_artifact(art, n: int):
+    from golden.artifact import Artifact
+
+    real = {k: v[:n] if k in ("s", "q", "k", "y", "a", "A", "inc") else v for k, v in art.vectors["real"].items()}
+    return Artifact(art.path, art.cfg, art.params, {"real": real}, art.manifest)
+
+
+def step_generate(d: Demo) -> str:
+    from hls.generate import generate as hls_generate
+    from hw.generate import generate as rtl_generate
+    from hw.generate import sources
+
+    art = d.data["artifact"]
+    gen = rtl_generate(art.cfg, d.build / "rtl", CONFIG, str(art.path))
+    d.data["rtl_sources"] = sources(gen)
+    hls_dir = hls_generate(_subset_artifact(art, d.images), d.build / "hls" / f"demo-{CONFIG}", CONFIG)
+    d.data["hls_dir"] = hls_dir
+    n_hls = len([p for p in hls_dir.iterdir() if p.is_file()])
+    return (f"Verilog: {len(d.data['rtl_sources'])} files ({gen}); HLS: {n_hls} files + vectors ({hls_dir})")
+
+
+@contextlib.contextmanager
+def _corrupt_rtl_expected() -> Iterator[None]:
+    """The --corrupt rtl hook: the RTL scoreboard's expected increments of real[0] get one word off by one
+    (in memory; the artifact on disk is untouched)."""
+    import sim.verify as sv
+
+    orig = sv.artifact_for
+
+    def corrupted(*a: Any, **kw: Any):
+        art = orig(*a, **kw)
+        inc = art.vectors["real"]["inc"].copy()
+        inc[0, 0, 0, 0] += 1 if inc[0, 0, 0, 0] < 0 else -1
+        art.vectors["real"]["inc"] = inc
+        return art
+
+    sv.artifact_for = corrupted
+    try:
+        yield
+    finally:
+        sv.artifact_for = orig
+
+
+def step_rtl(d: Demo) -> str:
+    from sim.verify import verify_config
+
+    art = d.data["artifact"]
+    ctx = _corrupt_rtl_expected() if d.corrupt == "rtl" else contextlib.nullcontext()
+    with ctx:
+        rec = verify_config(CONFIG, {"real": d.images}, (d.stall,), artifact=art.path)
+    write_json(d.out / "rtl.json", rec)
+    d.data["rtl"] = rec
+    cyc = [v["cycles_measured"][d.stall] for v in rec["per_vector"].values()]
+    form = [v["cycles_formula"] for v in rec["per_vector"].values()]
+    d.data["levels"]["reference_vs_rtl"] = {
+        "what": f"SASA increments, every output word (Verilator, stall '{d.stall}')",
+        "vectors": rec["vectors"], "mismatches": rec["mismatches"], "first_mismatch": rec["first_mismatch"],
+        "cycles_match_formula": rec["cycles_match_formula"], "rerun": rec["rerun"], "waveform": rec["waveform"]}
+    if not rec["cycles_match_formula"]:
+        d.data.setdefault("failures", []).append(f"rtl: cycles differ from the formula: {rec['cycle_errors'][:3]}")
+    if not rec["lint"]["clean"]:
+        d.data.setdefault("failures", []).append(f"rtl: lint not clean: {rec['lint']['messages'][:3]}")
+    ok = sum(int(a == b) for a, b in zip(cyc, form))
+    return (f"{rec['vectors']} images: {rec['mismatches']} mismatching words; cycles == formula for {ok}/{len(cyc)}; "
+            f"lint {'clean' if rec['lint']['clean'] else 'DIRTY'}; {rec['sim_cycles_per_s']:.0f} simulated cycles/s")
+
+
+def _corrupt_hls_expected(vdir: Path) -> None:
+    """The --corrupt hls hook: flip bit 0 of the first expected beat (lane 0 = channel 0 of t=0, n=0)."""
+    f = vdir / "expected.txt"
+    lines = f.read_text().splitlines()
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("beats ")) + 1
+    word, last = lines[i].split()
+    lines[i] = f"{int(word, 16) ^ 1:0{len(word)}x} {last}"
+    f.write_text("\n".join(lines) + "\n")
+
+
+def step_hls(d: Demo) -> str:
+    from filelock import FileLock
+
+    from hls.csim import compile_csim, run_set
+
+    folder = d.data["hls_dir"]
+    with FileLock(str(folder) + ".lock"):
+        binary, secs = compile_csim(folder)
+    vdir = folder / "vectors" / "real"
+    if d.corrupt == "hls":
+        _corrupt_hls_expected(vdir)
+    r = run_set(binary, vdir, actual=folder / "actual-real.txt")
+    if r.mismatches < 0:
+        raise SaformerError(f"{vdir}: the C-simulation gave no RESULT line:\n{r.output[-2000:]}")
+    mism = r.mismatches + int(r.returncode != 0 and r.mismatches == 0)
+    rec = {"folder": str(folder), "vectors": r.vectors, "beats": r.beats, "expected_beats": r.expected_beats,
+           "mismatches": mism, "first_mismatch": r.first_mismatch or None, "returncode": r.returncode,
+           "status": r.status, "compile_s": round(secs, 2), "run_s": round(r.seconds, 3)}
+    write_json(d.out / "hls.json", rec)
+    d.data["hls"] = rec
+    d.data["levels"]["reference_vs_hls"] = {
+        "what": "SASA increments, every output beat (g++ C-simulation of the generated kernel)",
+        "vectors": r.vectors, "mismatches": mism, "first_mismatch": rec["first_mismatch"]}
+    return (f"{r.vectors} images, {r.beats} beats: {mism} mismatches (compile {secs:.1f} s, "
+            f"run {r.seconds:.2f} s)")
+
+
+def step_synth(d: Demo) -> str:
+    from hw.boards import board
+    from hw.synth import synth_report
+
+    b = board(d.board)
+    art = d.data["artifact"]
+    v = art.vectors["real"]
+    n = min(d.images, v["s"].shape[0])
+    # hw.synth writes <out>/synth.json (cached per sources hash under <build>/synth); no P sweep here
+    rep = synth_report(art.cfg, CONFIG, b, d.out, v["s"][:n], v["y"][:n], f"{art.path}:real", None,
+                       root=d.build / "synth", progress=False)
+    d.data["resources"] = rep
+    p = rep["percent"]
+    return (f"{b.name} ({b.part}): {rep['lut']} LUT ({p['lut']}%), {rep['ff']} FF ({p['ff']}%), "
+            f"{rep['dsp']} DSP ({p['dsp']}%), {rep['bram36']} BRAM36; fits: {rep['fits']}")
+
+
+# ------------------------------------------------------------------------------ plots
+def plot_raster(art, out: Path, idx: int = 0) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = art.vectors["real"]
+    cfg = art.cfg
+    T, N, D = cfg.T, cfg.N, cfg.D
+    fig, axes = plt.subplots(4, 1, figsize=(9, 7.5), sharex=True)
+    for ax, key, title in zip(axes, ("s", "q", "k", "y"), ("S (input)", "Q", "K", "Y = Q & A")):
+        x = v[key][idx].reshape(T * N, D).T  # channel x (t, n)
+        ax.imshow(x, aspect="auto", cmap="Greys", interpolation="nearest", vmin=0, vmax=1)
+        for t in range(1, T):
+            ax.axvline(t * N - 0.5, color="tab:red", lw=0.8)
+        ax.set_ylabel(f"{title}\nchannel")
+        ax.set_title(f"{title}: {int(x.sum())} spikes", fontsize=9, loc="left")
+    axes[-1].set_xlabel(f"token index t*N + n (red lines: timesteps, N={N})")
+    fig.suptitle(f"Spikes through the SASA block, test image {idx}")
+    fig.tight_layout()
+    return _save_fig(fig, out)
+
+
+def plot_attention(art, out: Path, idx: int = 0) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    v = art.vectors["real"]
+    cfg = art.cfg
+    H, hd, T = cfg.heads, cfg.head_dim, cfg.T
+    theta = art.params["b0.sasa.theta_a"]
+    fig, (a0, a1) = plt.subplots(1, 2, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1.6, 1]})
+    a = v["a"][idx].T  # (D, T)
+    im = a0.imshow(a, aspect="auto", cmap="viridis", interpolation="nearest", vmin=0, vmax=cfg.N)
+    ys, xs = np.nonzero(v["A"][idx].T)
+    a0.scatter(xs, ys, marker="s", s=8, facecolors="none", edgecolors="white", linewidths=0.6, label="A = 1")
+    for h in range(1, H):
+        a0.axhline(h * hd - 0.5, color="tab:red", lw=1)
+    a0.set_xticks(range(T))
+    a0.set_xlabel("timestep t")
+    a0.set_ylabel("channel (heads split by red lines)")
+    a0.set_title(f"image {idx}: a[t,c] = K spikes over tokens; A = a >= theta_a{theta.tolist()}", fontsize=9)
+    fig.colorbar(im, ax=a0, label="a")
+    A = v["A"].reshape(v["A"].shape[0], T, H, hd).mean(axis=(0, 3))  # (T, H)
+    for h in range(H):
+        a1.plot(range(T), A[:, h], marker="o", label=f"head {h} (theta_a={int(theta[h])})")
+    a1.set_ylim(-0.05, 1.05)
+    a1.set_xticks(range(T))
+    a1.set_xlabel("timestep t")
+    a1.set_ylabel("fraction of A = 1")
+    a1.set_title(f"attention weights A per head, mean over {v['A'].shape[0]} images", fontsize=9)
+    a1.legend(fontsize=8)
+    fig.tight_layout()
+    return _save_fig(fig, out)
+
+
+def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from golden.interface import groups
+
+    cfg = art.cfg
+    G = groups(cfg)
+    v = art.vectors["real"]
+    xs, ys = [], []
+    for label, rec in rtl["per_vector"].items():
+        i = int(label[label.index("[") + 1:-1])
+        xs.append(int(v["s"][i].sum() + v["y"][i].sum()))
+        ys.append(rec["cycles_measured"][stall])
+    fixed = cfg.T * (cfg.N * (1 + 2 * G) + 1)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.scatter(xs, ys, s=14, label=f"RTL measured ({len(xs)} test images)", zorder=3)
+    lo, hi = 0, max(xs + [1]) * 1.1
+    ax.plot([lo, hi], [fixed + G * lo, fixed + G * hi], color="tab:red", lw=1,
+            label=f"formula T(N(1+2G)+1) + G(nnz S + nnz Y) = {fixed} + {G}x")
+    ax.set_xlabel("spikes per image: nnz(S) + nnz(Y)")
+    ax.set_ylabel("active cycles per image")
+    ax.set_title(f"SASA engine cycles per image (P={cfg.lanes}, G={G})")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return _save_fig(fig, out)
+
+
+def plot_resources(res: dict[str, Any], out: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [("lut", "LUT"), ("lut_mem", "LUTRAM"), ("ff", "FF"), ("bram36", "BRAM36"), ("dsp", "DSP48")]
+    used = {"lut": res["lut"], "lut_mem": res["lut_mem"] + res["lut_srl"], "ff": res["ff"],
+            "bram36": res["bram36"], "dsp": res["dsp"]}
+    bd = res["board"]
+    cap = {"lut": bd["lut"], "lut_mem": bd["lutram"], "ff": bd["ff"], "bram36": bd["bram36"], "dsp": bd["dsp"]}
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    pct = [100.0 * used[k] / cap[k] for k, _ in keys]
+    bars = ax.barh([n for _, n in keys], pct, color="tab:blue")
+    for b, (k, _) in zip(bars, keys):
+        ax.text(b.get_width() + 1, b.get_y() + b.get_height() / 2, f"{used[k]:g} / {cap[k]}", va="center",
+                fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"% of {bd['part']} ({bd['name']})")
+    ax.set_title(f"SASA engine ({res['config']['name']}) against the board's capacity (Yosys estimate)")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    return _save_fig(fig, out)
+
+
+# ------------------------------------------------------------------------------ summary
+def summarize(d: Demo) -> dict[str, Any]:
+    art = d.data["artifact"]
+    cfg = art.cfg
+    g = d.data["golden"]
+    rtl = d.data.get("rtl")
+    cyc = [r["cycles_measured"][d.stall] for r in rtl["per_vector"].values()] if rtl else []
+    mean_cyc = float(np.mean(cyc)) if cyc else None
+    summ: dict[str, Any] = {
+        "config": CONFIG, "config_hash": cfg.hash(), "clock_mhz": CLOCK_MHZ,
+        "accuracy_quantized": g["accuracy_quantized"], "accuracy_float": g["accuracy_float"],
+        "test_images": g["test_images"], "levels": d.data["levels"],
+        "cycles_per_image": None if not cyc else {"mean": mean_cyc, "min": int(min(cyc)), "max": int(max(cyc)),
+                                                  "source": f"RTL cycles_active, {len(cyc)} test images"},
+        "sasa_blocks": cfg.L,
+        "images_per_s_at_100mhz": None if not cyc else CLOCK_MHZ * 1e6 / (mean_cyc * cfg.L),
+        "resources": None if "resources" not in d.data else
+        {**{k: d.data["resources"][k] for k in ("lut", "ff", "dsp", "bram36", "percent", "fits", "tool")},
+         "board": d.data["resources"]["board"]["name"], "part": d.data["resources"]["board"]["part"]},
+        "steps": [{"name": s.name, "what": s.what, "seconds": round(s.seconds, 2), "detail": s.detail}
+                  for s in d.steps],
+        "failures": d.data.get("failures", []),
+    }
+    return summ
+
+
+def table(summ: dict[str, Any]) -> list[str]:
+    rows = [("accuracy (quantized / float, %d test images)" % summ["test_images"],
+             f"{100 * summ['accuracy_quantized']:.2f}% / {100 * summ['accuracy_float']:.2f}%")]
+    names = {"brevitas_vs_reference": "Brevitas vs integer reference", "reference_vs_rtl": "reference vs RTL (Verilator)",
+             "reference_vs_hls": "reference vs HLS C-sim"}
+    for k, lv in summ["levels"].items():
+        unit = "images" if k == "brevitas_vs_reference" else "SASA vectors"
+        rows.append((names.get(k, k), f"{lv['vectors']} {unit}, {lv['mismatches']} mismatches"))
+    c = summ["cycles_per_image"]
+    if c:
+        rows.append(("cycles per image (SASA block, RTL)", f"{c['mean']:.0f} mean ({c['min']}..{c['max']})"))
+        rows.append(("modelled images/s at 100 MHz", f"{summ['images_per_s_at_100mhz']:.0f}"))
+    r = summ["resources"]
+    if r:
+        p = r["percent"]
+        rows.append((f"resources ({r['board']}, {r['part'][:7]}, Yosys)",
+                     f"{r['lut']} LUT ({p['lut']:.1f}%), {r['ff']} FF ({p['ff']:.1f}%), {r['dsp']} DSP ({p['dsp']:.1f}%)"))
+    w = max(len(a) for a, _ in rows)
+    return [f"{a:<{w}}  {b}" for a, b in rows]
+
+
+def report_md(summ: dict[str, Any], plots: dict[str, Path], d: Demo) -> str:
+    L = ["# SAFormer demo report", "",
+         f"Generated by `saformer demo` (`make demo`) on config `{summ['config']}` (hash `{summ['config_hash'][:12]}`). "
+         "Every comparison after the float -> integer step is exact integer equality.", "", "## Summary", "",
+         "| | |", "|---|---|"]
+    L += [f"| {ln.split('  ', 1)[0].strip()} | {ln.split('  ', 1)[1].strip()} |" for ln in table(summ)]
+    L += ["", "## Levels", "", "| level | what | vectors | mismatches | first mismatch |", "|---|---|---|---|---|"]
+    for k, lv in summ["levels"].items():
+        L.append(f"| {k} | {lv['what']} | {lv['vectors']} | {lv['mismatches']} | {lv['first_mismatch'] or '-'} |")
+    L += ["", "## Steps", "", "| step | what | seconds | result |", "|---|---|---|---|"]
+    L += [f"| {s['name']} | {s['what']} | {s['seconds']:.1f} | {s['detail']} |" for s in summ["steps"]]
+    cap = {"raster": "Spike raster of one test image through the SASA block (S, Q, K, Y).",
+           "attention": "Attention weights A per head over timesteps.",
+           "cycles": "Cycles per image against spike count, with the exact cycle formula (docs/architecture.md).",
+           "resources": "Resources against the board's capacity."}
+    L += ["", "## Plots", ""]
+    for k, p in plots.items():
+        L += [f"### {cap[k]}", "", f"![{k}]({p.name})", ""]
+    if summ["failures"]:
+        L += ["## FAILURES", ""] + [f"- {f}" for f in summ["failures"]] + [""]
+    L += ["JSON: " + ", ".join(f"`{p}`" for p in ("demo.json", "golden.json", "rtl.json", "hls.json", "synth.json")
+                               if (d.out / p).is_file()), ""]
+    return "\n".join(L)
+
+
+# ------------------------------------------------------------------------------ driver
+def run_demo(d: Demo) -> int:
+    from tqdm import tqdm
+
+    plan: list[tuple[str, str, Callable[[Demo], str]]] = [
+        ("model", "train a model (TRAIN=1)" if d.train else "load the shipped checkpoint", step_model),
+        ("golden", "Brevitas vs integer reference on the test split, accuracy", step_golden),
+        ("export", "export the artifact", step_export),
+        ("generate", "generate the Verilog and HLS engines", step_generate),
+        ("rtl", f"{d.images} test images' SASA block through the RTL (Verilator)", step_rtl),
+        ("hls", f"{d.images} test images' SASA block through the HLS C-simulation", step_hls),
+    ]
+    if d.synth:
+        plan.append(("synth", f"Yosys resource estimate for {d.board}", step_synth))
+    t_all = time.perf_counter()
+    bar = tqdm(plan, desc="demo", unit="step", leave=False)
+    for i, (name, what, fn) in enumerate(bar, 1):
+        bar.set_postfix_str(name)
+        t0 = time.perf_counter()
+        detail = fn(d)
+        st = Step(name, what, time.perf_counter() - t0, detail)
+        d.steps.append(st)
+        tqdm.write(f"[{i}/{len(plan) + 1}] {name:8s} {st.seconds:6.1f} s  {detail}")
+    bar.close()
+    t0 = time.perf_counter()
+    art = d.data["artifact"]
+    plots = {"raster": plot_raster(art, d.out / "demo_raster.png"),
+             "attention": plot_attention(art, d.out / "demo_attention.png"),
+             "cycles": plot_cycles(art, d.data["rtl"], d.stall, d.out / "demo_cycles.png")}
+    if "resources" in d.data:
+        plots["resources"] = plot_resources(d.data["resources"], d.out / "demo_resources.png")
+    for k, lv in d.data["levels"].items():
+        if lv["mismatches"]:
+            d.data.setdefault("failures", []).append(f"{k}: {lv['mismatches']} mismatches; {lv['first_mismatch']}")
+    summ = summarize(d)
+    d.steps.append(Step("report", "plots, report.md, demo.json", time.perf_counter() - t0,
+                        f"{len(plots)} plots in {d.out}"))
+    summ = summarize(d)
+    summ["total_seconds"] = round(time.perf_counter() - t_all, 1)
+    write_json(d.out / "demo.json", summ)
+    md = _write_text(d.out / "report.md", report_md(summ, plots, d))
+    print(f"[{len(plan) + 1}/{len(plan) + 1}] report   {d.steps[-1].seconds:6.1f} s  {md} + {len(plots)} PNG + JSON")
+    print()
+    print("\n".join(table(summ)))
+    print(f"total {summ['total_seconds']:.1f} s")
+    if summ["failures"]:
+        print("\nDEMO FAILED:")
+        for f in summ["failures"]:
+            print(f"  {f}")
+        lv = d.data["levels"].get("reference_vs_rtl", {})
+        if lv.get("mismatches") and lv.get("rerun"):
+            print(f"  rtl rerun: {lv['rerun']}" + (f"\n  waveform: {lv['waveform']}" if lv.get("waveform") else ""))
+        return 1
+    print("all levels agree bit-exactly")
+    return 0
+
+
+def cli_demo(argv: list[str]) -> int:
+    from golden.train import DEFAULT_CKPT
+
+    ap = argparse.ArgumentParser(prog="saformer demo", description=__doc__.splitlines()[0])
+    ap.add_argument("--train", action="store_true", help="train a model first (golden.train; minutes)")
+    ap.add_argument("--ckpt", type=Path, default=DEFAULT_CKPT, help="checkpoint to load (default: the shipped one)")
+    ap.add_argument("--images", type=int, default=128,
+                    help="test images whose SASA block goes through RTL and HLS (default %(default)s)")
+    ap.add_argument("--golden-images", type=int, default=0, help="test images for the golden check (0 = all)")
+    ap.add_argument("--build", type=Path, default=REPO / "build",
+                    help="root of generated files: artifact/, rtl/, hls/, synth/ (default build/)")
+    ap.add_argument("--out", type=Path, default=None, help="report folder (default <build>/report)")
+    ap.add_argument("--no-synth", action="store_true", help="skip the Yosys estimate")
+    ap.add_argument("--board", default="pynq-z2")
+    ap.add_argument("--stall", default="none", choices=("none", "in_idle", "out_bp", "both"),
+                    help="stall pattern of the RTL run (default %(default)s)")
+    ap.add_argument("--corrupt", choices=("rtl", "hls"), default=None,
+                    help="corrupt one expected word of that level (shows that the demo fails loudly)")
+    a = ap.parse_args(argv)
+    if a.images < 1:
+        raise SaformerError("demo: --images must be >= 1")
+    if a.golden_images < 0:
+        raise SaformerError("demo: --golden-images must be >= 0")
+    build = a.build.resolve()
+    d = Demo(build=build, out=(a.out or build / "report").resolve(), images=a.images,
+             golden_images=a.golden_images, synth=not a.no_synth, train=a.train, ckpt=a.ckpt.resolve(),
+             board=a.board, stall=a.stall, corrupt=a.corrupt)
+    return run_demo(d)
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(cli_demo(sys.argv[1:]))
