@@ -29,7 +29,7 @@ from golden.artifact import Artifact
 from golden.config import SAFormerConfig
 from golden.configs import NAMED
 from golden.errors import SaformerError
-from hw.generate import TOP, generate, sources, sources_hash
+from hw.generate import TOP, VITIS_TOP, generate, sources, sources_hash
 from sim.scoreboard import cycle_formula
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,6 +66,11 @@ class SimBuild:
     sources: list[Path]
     source: str  # what the generated header names (the artifact)
     simulator: str = "verilator"  # or "icarus" (the same testbench; used by saformer bench for the speed ratio)
+    top: str = TOP  # or VITIS_TOP: the Vitis-named wrapper (the testbench picks its port names from it)
+
+    @property
+    def ports(self) -> str:
+        return "vitis" if self.top == VITIS_TOP else "house"
 
 
 def wave_format() -> str:
@@ -74,7 +79,7 @@ def wave_format() -> str:
 
 
 def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, source: str | None = None,
-                 waves: bool = False, simulator: str = "verilator") -> SimBuild:
+                 waves: bool = False, simulator: str = "verilator", top: str = TOP) -> SimBuild:
     """Generate the top and build the simulator once per (sources, flags) hash. `waves` builds the
     tracing variant (its own folder), used only to rerun a failing case. `simulator="icarus"` builds the
     same top for Icarus (its own folder; no waves)."""
@@ -83,11 +88,11 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     verilator_env()
     source = source or f"golden/configs.py:{name}"
     gen_dir = generate(cfg, build_root / "sim" / "rtl", name, source)
-    srcs = sources(gen_dir)
+    srcs = sources(gen_dir, top)
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
     if simulator != "verilator":
         args = []
-    key = sources_hash(srcs, " ".join(args) + TOP + (" waves" if waves else "")
+    key = sources_hash(srcs, " ".join(args) + top + (" waves" if waves else "")
                        + (f" {simulator}" if simulator != "verilator" else ""))
     bdir = build_root / "sim" / key
     bdir.parent.mkdir(parents=True, exist_ok=True)
@@ -95,10 +100,10 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
         if not (bdir / ".built").is_file():
             runner = get_runner(simulator)
             extra = {"timescale": ("1ns", "1ps")} if simulator == "icarus" else {}
-            runner.build(sources=srcs, hdl_toplevel=TOP, build_dir=bdir, build_args=args,
+            runner.build(sources=srcs, hdl_toplevel=top, build_dir=bdir, build_args=args,
                          waves=waves, always=True, log_file=bdir / "build.log", **extra)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
-    return SimBuild(name, cfg, gen_dir, bdir, srcs, source, simulator)
+    return SimBuild(name, cfg, gen_dir, bdir, srcs, source, simulator, top)
 
 
 @dataclass
@@ -124,6 +129,16 @@ class CaseResult:
     def cycle_errors(self) -> list[str]:
         out = []
         for stall, r in self.runs.items():
+            for run in r.get("runs", []):
+                if run["cycles_active"] != run["formula"]:
+                    out.append(f"{stall} run of set {run['set']}: CYCLES_ACTIVE {run['cycles_active']} != "
+                               f"formula {run['formula']}")
+                # no stalls: ap_start -> first accept and last emit -> ap_done add 2 cycles per run
+                if stall == "none" and run["cycles_total"] != run["formula"] + 2:
+                    out.append(f"{stall} run of set {run['set']}: CYCLES_TOTAL {run['cycles_total']} != "
+                               f"formula + 2 = {run['formula'] + 2}")
+                if run["cycles_total"] < run["cycles_active"]:
+                    out.append(f"{stall} run of set {run['set']}: CYCLES_TOTAL {run['cycles_total']} < active")
             if r.get("done_pulses") != len(r["images"]):
                 out.append(f"{stall}: {r.get('done_pulses')} img_done pulses for {len(r['images'])} images")
             for im in r["images"]:
@@ -196,7 +211,7 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
         expected.append(vs["inc"][i].astype(np.int64))
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
             "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path),
-            "load_checks": load_checks}
+            "load_checks": load_checks, "ports": build.ports}
     np.savez(case_dir / "case.npz", spikes=np.stack(spikes).astype(np.uint64), expected=np.stack(expected))
     (case_dir / "case.json").write_text(json.dumps(case))
     return case_dir / "case.json"
@@ -211,11 +226,12 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
     case = json.loads(case_json.read_text())
     bdir = build.build_dir
     if waves:
-        bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, build.source, waves=True).build_dir
+        bdir = ensure_built(build.name, build.cfg, build.build_dir.parent.parent, build.source, waves=True,
+                            top=build.top).build_dir
     for f in Path(case["results_dir"]).glob("*.json"):
         f.unlink()
     get_runner(build.simulator).test(
-        test_module="sim.tb_sasa", hdl_toplevel=TOP, hdl_toplevel_lang="verilog", build_dir=bdir,
+        test_module="sim.tb_sasa", hdl_toplevel=build.top, hdl_toplevel_lang="verilog", build_dir=bdir,
         test_dir=case_dir, waves=waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_json), "COCOTB_LOG_LEVEL": "WARNING",
                    "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])},
@@ -262,7 +278,8 @@ def rerun_case(case_json: Path, waves: bool) -> CaseResult:
     case_json = Path(case_json).resolve()
     case = json.loads(case_json.read_text())
     cfg = SAFormerConfig.from_dict(case["config"])
-    build = ensure_built(case["name"], cfg, source=case["artifact"])
+    build = ensure_built(case["name"], cfg, source=case["artifact"],
+                         top=VITIS_TOP if case.get("ports") == "vitis" else TOP)
     res = CaseResult(case["name"], case["seed"], case_json.parent, rerun=f"(this case) {case_json}")
     res.runs = _simulate(build, case_json, waves)
     wave = case_json.parent / f"dump.{wave_format()}"

@@ -4,7 +4,11 @@ The case to run -- weight streams, spike words, expected increments, images per 
 the files named by the SASA_CASE environment variable (case.json + case.npz, written by sim/runner.py);
 results go to the JSON file named in the case. Dimensions are read back from the DUT's parameters, never
 restated. One test per stall pattern (`@cocotb.parametrize`), each sending every image of every vector set
-back-to-back (weights reloaded between sets).
+back-to-back as one AXI-Lite run (IMAGES = the set's images, then ap_start; weights reloaded between sets).
+
+The TB drives either the house-style top (`sasa_engine`: aclk, aresetn, s_axis, s_axis_w, m_axis, s_axil)
+or the Vitis-named wrapper (`sasa_top`: ap_clk, ap_rst_n, ..., s_axi_control): it picks its clock, reset
+and bus prefixes from `PORT_NAMES[case["ports"]]`.
 """
 
 from __future__ import annotations
@@ -19,14 +23,31 @@ import cocotb
 import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge, Timer
-from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
+from cocotbext.axi import (AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink,
+                           AxiStreamSource)
 
 from golden.config import SAFormerConfig
+from golden.interface import registers
 from sim.scoreboard import check_image
 
 STALLS = ("none", "in_idle", "out_bp", "both")
 S_IN, S_QK, S_A, S_Y = 0, 1, 2, 3
 PHASES = {S_IN: "qk", S_QK: "qk", S_A: "a", S_Y: "y"}
+# clock, reset, bus prefixes and the engine instance of each top (bus signal names match in any case)
+PORT_NAMES = {
+    "house": {"clk": "aclk", "rstn": "aresetn", "s_axis": "s_axis", "s_axis_w": "s_axis_w", "m_axis": "m_axis",
+              "ctrl": "s_axil", "irq": "interrupt", "engine": None},
+    "vitis": {"clk": "ap_clk", "rstn": "ap_rst_n", "s_axis": "s_axis", "s_axis_w": "s_axis_w",
+              "m_axis": "m_axis", "ctrl": "s_axi_control", "irq": "interrupt", "engine": "u_engine"},
+}
+CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
+
+
+class _Stream(AxiStreamBus):
+    """AXI-Stream bus without TKEEP: one stream word is one 'byte' of the word width (the Vitis wrapper's
+    TKEEP/TSTRB inputs are left undriven; it ignores them)."""
+
+    _optional_signals = ["tvalid", "tready", "tlast"]
 
 
 def _pauses(rng: random.Random, p: float, burst: int):
@@ -42,8 +63,14 @@ def _pauses(rng: random.Random, p: float, burst: int):
 class TB:
     """Clock, reset, AXI-Stream source/sink for spikes, weights and increments."""
 
-    def __init__(self, dut) -> None:
+    def __init__(self, dut, ports: str = "house", cfg: SAFormerConfig | None = None) -> None:
         self.dut = dut
+        names = PORT_NAMES[ports]
+        self.eng = getattr(dut, names["engine"]) if names["engine"] else dut  # the sasa_engine instance
+        self.clk = getattr(dut, names["clk"])
+        self.rstn = getattr(dut, names["rstn"])
+        self.irq = getattr(dut, names["irq"])
+        self.regs = {r.name: r.offset for r in registers(cfg)} if cfg is not None else {}
         # parameters read back from the DUT (the generated top's parameters)
         self.D = int(dut.D.value)
         self.N = int(dut.N.value)
@@ -52,22 +79,47 @@ class TB:
         self.G = int(dut.G.value)
         self.SW = int(dut.SW.value)
         self.LANE = int(dut.OUT_LANE_W.value)
-        cocotb.start_soon(Clock(dut.aclk, 10, unit="ns").start())
-        self.src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.aclk, dut.aresetn,
+        cocotb.start_soon(Clock(self.clk, 10, unit="ns").start())
+        clk, rstn = self.clk, self.rstn
+        self.src = AxiStreamSource(_Stream.from_prefix(dut, names["s_axis"]), clk, rstn,
                                    reset_active_level=False, byte_size=self.SW)
-        self.wsrc = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_w"), dut.aclk, dut.aresetn,
+        self.wsrc = AxiStreamSource(_Stream.from_prefix(dut, names["s_axis_w"]), clk, rstn,
                                     reset_active_level=False, byte_size=32)
-        self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.aclk, dut.aresetn,
+        self.sink = AxiStreamSink(_Stream.from_prefix(dut, names["m_axis"]), clk, rstn,
                                   reset_active_level=False, byte_size=self.P * self.LANE)
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, names["ctrl"]), clk, rstn,
+                                  reset_active_level=False)
         self.done_log: list[tuple[int, int]] = []
         self.bins: dict[str, int] = {}
         self.cycles = 0
 
     async def reset(self) -> None:
-        self.dut.aresetn.value = 0
-        await ClockCycles(self.dut.aclk, 4)
-        self.dut.aresetn.value = 1
-        await ClockCycles(self.dut.aclk, 2)
+        self.rstn.value = 0
+        await ClockCycles(self.clk, 4)
+        self.rstn.value = 1
+        await ClockCycles(self.clk, 2)
+
+    # ------------------------------------------------------------------ AXI-Lite (offsets from golden)
+    async def read(self, name: str) -> int:
+        return await self.axil.read_dword(self.regs[name])
+
+    async def write(self, name: str, value: int) -> None:
+        await self.axil.write_dword(self.regs[name], int(value) & 0xFFFF_FFFF)
+
+    async def start(self, images: int) -> int:
+        """IMAGES = images, ap_start; returns CTRL read right after (bit0 = the start was taken)."""
+        await self.write("IMAGES", images)
+        await self.write("CTRL", CTRL_START)
+        return await self.read("CTRL")
+
+    async def wait_done(self, timeout_cycles: int = 1_000_000) -> int:
+        """Poll CTRL until ap_done (clear on read); returns the CTRL value that showed it."""
+        for _ in range(timeout_cycles // 16):
+            v = await self.read("CTRL")
+            if v & CTRL_DONE:
+                return v
+            await ClockCycles(self.clk, 8)
+        raise AssertionError("ap_done never rose")
 
     def set_stalls(self, stall: str, seed: int) -> None:
         rng = random.Random(seed)
@@ -77,19 +129,20 @@ class TB:
 
     async def monitor(self) -> None:
         """Per cycle: record the cycle counters at every img_done pulse, count stall cycles per phase."""
-        core = self.dut.u_core
-        d = self.dut
+        core = self.eng.u_core
+        d = self.eng
+        s_valid, m_valid, m_ready = self.src.bus.tvalid, self.sink.bus.tvalid, self.sink.bus.tready
         while True:
-            await RisingEdge(d.aclk)
+            await RisingEdge(self.clk)
             self.cycles += 1
             if int(d.img_done.value):
                 self.done_log.append((int(d.cycles_active.value), int(d.cycles_total.value)))
             if int(d.busy.value):
                 ph = PHASES[int(core.state_q.value)]
-                if not int(d.s_axis_tvalid.value):
+                if not int(s_valid.value):
                     k = f"stall_{ph}_input_idle"
                     self.bins[k] = self.bins.get(k, 0) + 1
-                if int(d.m_axis_tvalid.value) and not int(d.m_axis_tready.value):
+                if int(m_valid.value) and not int(m_ready.value):
                     k = f"stall_{ph}_output_backpressure"
                     self.bins[k] = self.bins.get(k, 0) + 1
                 if int(core.state_q.value) == S_Y and int(core.out_valid.value) and not int(core.out_ready.value):
@@ -98,12 +151,12 @@ class TB:
                     self.bins["engine_stall_accept"] = self.bins.get("engine_stall_accept", 0) + 1
 
     async def load_weights(self, words: list[int]) -> dict[str, int]:
+        """Send one weight load; returns the flags, read through STATUS (AXI-Lite)."""
         await self.wsrc.send(AxiStreamFrame([int(w) & 0xFFFF_FFFF for w in words]))
         await self.wsrc.wait()
-        await ClockCycles(self.dut.aclk, 3)
-        d = self.dut
-        return {"loaded": int(d.weights_loaded.value), "err_hdr": int(d.err_hdr.value),
-                "err_len": int(d.err_len.value)}
+        await ClockCycles(self.clk, 3)
+        st = await self.read("STATUS")
+        return {"loaded": int(not st & 1), "err_hdr": (st >> 1) & 1, "err_len": (st >> 2) & 1}
 
 
 @cocotb.test()
@@ -116,21 +169,27 @@ async def run_images(dut, stall: str) -> None:
     arrays = np.load(case_path.with_suffix(".npz"))
     spikes, expected = arrays["spikes"], arrays["expected"]
     cfg = SAFormerConfig.from_dict(case["config"])
-    tb = TB(dut)
+    tb = TB(dut, case.get("ports", "house"), cfg)
     assert (tb.D, tb.N, tb.T, tb.P) == (cfg.D, cfg.N, cfg.T, cfg.lanes), "DUT parameters differ from the case"
     tb.set_stalls(stall, case["seed"] + STALLS.index(stall))
     await tb.reset()
     cocotb.start_soon(tb.monitor())
     t0 = time.perf_counter()
     images = []
+    runs: list[dict] = []
     first = None
     for si, wset in enumerate(case["sets"]):
         st = await tb.load_weights(wset["weights"])
         if not st["loaded"]:
             raise AssertionError(f"weight load of set '{wset['name']}' refused: {st}")
         idx = [i for i, im in enumerate(case["images"]) if im["set"] == si]
+        if not idx:
+            continue
         for i in idx:
             await tb.src.send(AxiStreamFrame([int(w) for w in spikes[i]]))
+        ctrl = await tb.start(len(idx))
+        if not ctrl & CTRL_START:
+            raise AssertionError(f"ap_start refused for set '{wset['name']}' (CTRL 0x{ctrl:x})")
         for i in idx:
             im = case["images"][i]
             frame = await tb.sink.recv()
@@ -143,15 +202,19 @@ async def run_images(dut, stall: str) -> None:
             images.append(rec)
             if chk.first is not None and first is None:
                 first = rec
-        await ClockCycles(dut.aclk, 2)  # the img_done pulse of the last image
+        ctrl = await tb.wait_done()
+        run = {"set": wset["name"], "ctrl": ctrl, "cycles_active": await tb.read("CYCLES_ACTIVE"),
+               "cycles_total": await tb.read("CYCLES_TOTAL"),
+               "formula": sum(case["images"][i]["formula"] for i in idx)}
+        runs.append(run)
     wall = time.perf_counter() - t0
     for rec, (act, tot) in zip(images, tb.done_log):
         rec["cycles_measured"] = act
         rec["cycles_total"] = tot
-    status = {"err_proto": int(dut.err_proto.value), "err_hdr": int(dut.err_hdr.value),
-              "err_len": int(dut.err_len.value)}
+    st = await tb.read("STATUS")
+    status = {"err_proto": (st >> 3) & 1, "err_hdr": (st >> 1) & 1, "err_len": (st >> 2) & 1}
     out = {"stall": stall, "images": images, "bins": tb.bins, "sim_cycles": tb.cycles, "wall_s": wall,
-           "status": status, "done_pulses": len(tb.done_log)}
+           "status": status, "done_pulses": len(tb.done_log), "runs": runs}
     res_dir = Path(case["results_dir"])
     tmp = res_dir / f".{stall}.json.tmp"
     tmp.write_text(json.dumps(out))
@@ -168,7 +231,7 @@ async def weight_load_flags(dut) -> None:
     case = json.loads(case_path.read_text())
     if not case.get("load_checks"):
         return
-    tb = TB(dut)
+    tb = TB(dut, case.get("ports", "house"), SAFormerConfig.from_dict(case["config"]))
     await tb.reset()
     good = [int(w) for w in case["sets"][0]["weights"]]
     out = {}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from golden.configs import NAMED
-from hw.generate import TOP, UNITS, engine_params, generate, sources, unit_sources
+from hw.generate import TOP, UNITS, axil_addr_bits, engine_params, generate, sources, unit_sources
 from sim.runner import verilator_env
 
 CONFIGS = sorted(NAMED)
@@ -39,7 +39,7 @@ def test_pyverilog_parses_generated(name: str, tmp_path: Path) -> None:
     for p in mods[TOP].paramlist.params:
         for decl in p.list:
             params[decl.name] = decl.value.var
-    want = engine_params(cfg).values
+    want = dict(engine_params(cfg).values, AXIL_AW=axil_addr_bits(cfg))
     assert set(params) == set(want)
     for k, v in want.items():
         txt = params[k].value if hasattr(params[k], "value") else str(params[k])

@@ -43,6 +43,12 @@ module sasa_core #(
 ) (
     input  wire                    clk,
     input  wire                    rst,        // synchronous, active high
+    // control (sasa_ctrl): between images, a new image begins only with start_en and weights load only
+    // with load_en
+    input  wire                    start_en,
+    input  wire                    load_en,
+    output wire                    img_start,      // one-cycle pulse: the first word of an image is taken
+    output wire                    load_active,    // a weight load is in progress or a weight word waits
     // spikes in: one token word per beat
     input  wire [D-1:0]            in_data,
     input  wire                    in_last,
@@ -66,7 +72,8 @@ module sasa_core #(
     output wire                    weights_loaded,
     output wire                    err_hdr,
     output wire                    err_len,
-    output wire                    err_proto      // a spike-stream tlast was misplaced (sticky)
+    output wire                    err_proto      // a spike-stream tlast was misplaced (sticky until a
+                                                   // valid weight load or reset)
 );
     localparam GP = G * P;
     localparam integer PAD_FROM = D - (G - 1) * P;  // lanes >= this are past D in the last group
@@ -90,6 +97,7 @@ module sasa_core #(
     reg [31:0]     stat_tot_q, stat_tot_d;
     reg            done_q, done_d;
     reg            errp_q, errp_d;
+    reg            loaded_prev_q;  // weights_loaded one cycle ago: its rise is a valid load's end
     // ------------------------------------------------------------------ datapath registers (no reset)
     reg [D-1:0]    mask_q, mask_d;    // spikes of the current (token, group) not yet visited
     reg [D-1:0]    tok_q, tok_d;      // the current token's spike word (S in QK, Y in the Y phase)
@@ -116,7 +124,7 @@ module sasa_core #(
         .D(D), .P(P), .H(H), .CW(CW), .LW(LW), .GW(GW), .WA_W(WA_W), .HW(HW),
         .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT)
     ) u_wload (
-        .clk(clk), .rst(rst), .en(idle),
+        .clk(clk), .rst(rst), .en(idle && load_en),
         .s_data(w_data), .s_valid(w_valid), .s_last(w_last), .s_ready(w_ready), .busy(wl_busy),
         .we_wq(we_wq), .we_wk(we_wk), .we_wo(we_wo), .we_bq(we_bq), .we_bk(we_bk), .we_bo(we_bo),
         .we_thq(we_thq), .we_thk(we_thk), .we_tha(we_tha),
@@ -258,7 +266,9 @@ module sasa_core #(
     wire accept   = (state_q == S_IN) && in_valid && in_ready;
     wire active   = accept || (state_q == S_QK) || (state_q == S_A) || (state_q == S_Y && (sp_any || out_ready));
 
-    assign in_ready = (state_q == S_IN) && (!idle || (loaded && !w_valid && !wl_busy));
+    assign in_ready = (state_q == S_IN) && (!idle || (start_en && loaded && !(w_valid && load_en) && !wl_busy));
+    assign img_start   = accept && idle;
+    assign load_active = wl_busy || w_valid;
     assign out_valid = (state_q == S_Y) && !sp_any;
     assign out_last  = last_tok && (g_q == G_LAST);
 
@@ -274,7 +284,7 @@ module sasa_core #(
         stat_act_d = stat_act_q;
         stat_tot_d = stat_tot_q;
         done_d     = 1'b0;
-        errp_d     = errp_q;
+        errp_d     = errp_q && !(loaded && !loaded_prev_q);
         mask_d     = mask_q;
         tok_d      = tok_q;
         qtok_d     = qtok_q;
@@ -396,6 +406,7 @@ module sasa_core #(
             stat_tot_q <= 32'd0;
             done_q     <= 1'b0;
             errp_q     <= 1'b0;
+            loaded_prev_q <= 1'b0;
         end else begin
             state_q    <= state_d;
             t_q        <= t_d;
@@ -409,6 +420,7 @@ module sasa_core #(
             stat_tot_q <= stat_tot_d;
             done_q     <= done_d;
             errp_q     <= errp_d;
+            loaded_prev_q <= loaded;
         end
     end
 
