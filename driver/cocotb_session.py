@@ -1,0 +1,134 @@
+"""Simulation backend: the generated engine (house-style top `sasa_engine`) in Verilator under cocotb.
+
+`CocotbBackend` gives `SasaEngine` the same synchronous calls as the board backend. cocotb is async and
+owns the simulator; the driver's code runs in a thread started with `cocotb.bridge`, and every backend call
+hands a coroutine back to the simulator with `cocotb.resume` and blocks until it completes -- simulated time
+passes only inside those calls (cocotb 2.x's bridge: the thread and the simulator never run at once).
+Registers go through cocotbext-axi's AxiLiteMaster on s_axil (offsets from golden.interface.registers, via
+the driver), streams through AxiStreamSource/Sink; stream widths are read back from the DUT's parameters.
+
+`driver_session` is the cocotb test that `driver/sim.py: simulate` launches: it loads the job (a
+cloudpickled function taking a SasaEngine), runs it in the bridge thread and pickles its result (or its
+exception) back.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+
+import cloudpickle
+import cocotb
+from cocotb.task import bridge, resume  # cocotb 2.x thread bridge (cocotb 1.x: cocotb.external / cocotb.function)
+from cocotb.clock import Clock
+from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
+from cocotb.simtime import get_sim_time
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
+
+from driver.sasa import EngineTimeout, SasaEngine
+from golden.config import SAFormerConfig
+
+CLOCK_NS = 10  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine gets clock_hz from it
+
+
+class CocotbBackend:
+    """Synchronous backend over a cocotb DUT; call its methods only from a cocotb.bridge thread."""
+
+    def __init__(self, dut) -> None:
+        self.dut = dut
+        self.P = int(dut.P.value)
+        self.SW = int(dut.SW.value)
+        self.LANE = int(dut.OUT_LANE_W.value)
+        self.src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.aclk, dut.aresetn,
+                                   reset_active_level=False, byte_size=self.SW)
+        self.wsrc = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_w"), dut.aclk, dut.aresetn,
+                                    reset_active_level=False, byte_size=32)
+        self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.aclk, dut.aresetn,
+                                  reset_active_level=False, byte_size=self.P * self.LANE)
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.aclk, dut.aresetn,
+                                  reset_active_level=False)
+
+    async def reset(self) -> None:
+        self.dut.aresetn.value = 0
+        await ClockCycles(self.dut.aclk, 4)
+        self.dut.aresetn.value = 1
+        await ClockCycles(self.dut.aclk, 2)
+
+    # ---------------------------------------------------------------- async halves
+    async def _send_weights(self, words: list[int]) -> None:
+        await self.wsrc.send(AxiStreamFrame(words))
+        await self.wsrc.wait()
+        await ClockCycles(self.dut.aclk, 3)  # the last word reaches the load sequencer
+
+    async def _transfer(self, words: list[list[int]], beats: int, timeout_s: float) -> list[list[int]]:
+        deadline = get_sim_time("ns") + timeout_s * 1e9
+        for w in words:
+            await self.src.send(AxiStreamFrame(w))  # queued: the source streams them back-to-back
+        out = []
+        for i in range(len(words)):
+            left = max(1, int(deadline - get_sim_time("ns")))
+            try:
+                frame = await with_timeout(self.sink.recv(), left, "ns")
+            except SimTimeoutError:
+                raise EngineTimeout(f"image {i}: no complete output frame within {timeout_s:.6f} s of simulated "
+                                    "time") from None
+            if len(frame.tdata) != beats:
+                raise EngineTimeout(f"image {i}: {len(frame.tdata)} beats before TLAST, expected {beats}")
+            out.append([int(b) for b in frame.tdata])
+        return out
+
+    async def _now(self) -> float:
+        return get_sim_time("ns") * 1e-9
+
+    async def _pause(self) -> None:
+        await ClockCycles(self.dut.aclk, 16)
+
+    # ---------------------------------------------------------------- synchronous API (bridge thread)
+    def read(self, offset: int) -> int:
+        return int(resume(self.axil.read_dword)(offset))
+
+    def write(self, offset: int, value: int) -> None:
+        resume(self.axil.write_dword)(offset, int(value) & 0xFFFF_FFFF)
+
+    def send_weights(self, words) -> None:
+        resume(self._send_weights)([int(w) & 0xFFFF_FFFF for w in words])
+
+    def transfer_images(self, words, beats: int, timeout_s: float) -> list[list[int]]:
+        return resume(self._transfer)([[int(x) for x in w] for w in words], beats, timeout_s)
+
+    def stall_output(self, on: bool = True) -> None:
+        """Hold m_axis_tready low (a receive DMA that is never armed): for timeout tests."""
+        self.sink.pause = on
+
+    def now(self) -> float:
+        return resume(self._now)()
+
+    def pause(self) -> None:
+        resume(self._pause)()
+
+
+@cocotb.test()
+async def driver_session(dut) -> None:
+    job_dir = Path(os.environ["SASA_DRIVER_JOB"])
+    job = cloudpickle.loads((job_dir / "job.pkl").read_bytes())
+    cfg = SAFormerConfig.from_dict(job["config"])
+    cocotb.start_soon(Clock(dut.aclk, CLOCK_NS, unit="ns").start())
+    backend = CocotbBackend(dut)
+    got = tuple(int(getattr(dut, k).value) for k in ("D", "N", "T", "P"))
+    assert got == (cfg.D, cfg.N, cfg.T, cfg.lanes), f"DUT parameters {got} differ from the job's config"
+    await backend.reset()
+    engine = SasaEngine(backend, cfg, clock_hz=1e9 / CLOCK_NS)
+    fn = job["fn"]
+
+    def body():
+        try:
+            return {"ok": fn(engine)}
+        except BaseException as e:  # the exception goes back to the caller of simulate()
+            return {"error": e, "traceback": traceback.format_exc()}
+
+    result = await bridge(body)()
+    result["sim_time_ns"] = get_sim_time("ns")
+    tmp = job_dir / ".result.pkl.tmp"
+    tmp.write_bytes(cloudpickle.dumps(result))
+    os.replace(tmp, job_dir / "result.pkl")

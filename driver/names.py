@@ -1,0 +1,8 @@
+"""Names shared by the block design (hw/vivado.py writes them into the Tcl) and the PYNQ backend (looks the
+IP blocks up by them in the overlay): one place for both."""
+
+ENGINE = "sasa_0"  # the packaged engine IP instance (its s_axil is the control register file)
+DMA_SPIKES = "dma_spikes"  # AXI DMA: MM2S -> engine s_axis (spike words), S2MM <- engine m_axis (increments)
+DMA_WEIGHTS = "dma_weights"  # AXI DMA: MM2S -> engine s_axis_w (weight-load stream), no S2MM
+BD_NAME = "sasa_bd"  # block design name
+OVERLAY = "sasa"  # bitstream / .hwh base name on the board (sasa.bit + sasa.hwh, PYNQ needs the pair)

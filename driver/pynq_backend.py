@@ -1,0 +1,84 @@
+"""Board backend: `pynq.Overlay` + `pynq.allocate` + the two AXI DMAs of the block design (hw/vivado.py).
+
+Imported only on a board (it imports pynq). The IP instance names come from driver/names.py, the same
+module hw/vivado.py writes into the block design. Not testable without a board (tests/test_driver.py has a
+`board`-marked test). Simple-mode DMA: one MM2S transfer per image (the DMA raises TLAST at the end of each
+transfer, which is where the spike stream needs it) and one S2MM transfer per image (it ends at TLAST).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+from driver.sasa import EngineTimeout
+from golden import interface as itf
+from golden.config import SAFormerConfig
+
+
+class PynqBackend:
+    def __init__(self, bitfile: str | Path, cfg: SAFormerConfig, download: bool = True) -> None:
+        import pynq  # only here: the board image has it, the development machine does not
+
+        self._pynq = pynq
+        self.overlay = pynq.Overlay(str(bitfile), download=download)
+        ip = self.overlay.ip_dict[ENGINE]
+        self.mmio = pynq.MMIO(ip["phys_addr"], ip["addr_range"])
+        self.dma_s = getattr(self.overlay, DMA_SPIKES)
+        self.dma_w = getattr(self.overlay, DMA_WEIGHTS)
+        self.cfg = cfg
+        self.lanes = cfg.lanes
+        self.word_dtype = np.uint32 if cfg.stream_bits == 32 else np.uint64
+
+    def read(self, offset: int) -> int:
+        return int(self.mmio.read(offset))
+
+    def write(self, offset: int, value: int) -> None:
+        self.mmio.write(offset, int(value))
+
+    def send_weights(self, words: np.ndarray) -> None:
+        buf = self._pynq.allocate(shape=(len(words),), dtype=np.uint32)
+        try:
+            buf[:] = words
+            buf.flush()
+            self.dma_w.sendchannel.transfer(buf)
+            self.dma_w.sendchannel.wait()
+        finally:
+            buf.freebuffer()
+
+    def _wait_idle(self, channel, deadline: float, what: str) -> None:
+        while not channel.idle:
+            if time.monotonic() > deadline:
+                raise EngineTimeout(f"DMA {what} did not complete in time")
+            time.sleep(20e-6)
+
+    def transfer_images(self, words: list[np.ndarray], beats: int, timeout_s: float) -> list[list[int]]:
+        deadline = time.monotonic() + timeout_s
+        n_words = len(words[0])
+        inbuf = self._pynq.allocate(shape=(n_words,), dtype=self.word_dtype)
+        outbuf = self._pynq.allocate(shape=(beats, self.lanes), dtype=np.uint16)  # lane i at bits 16i..
+        out: list[list[int]] = []
+        try:
+            for w in words:
+                inbuf[:] = np.asarray(w, dtype=self.word_dtype)
+                inbuf.flush()
+                self.dma_s.recvchannel.transfer(outbuf)
+                self.dma_s.sendchannel.transfer(inbuf)
+                self._wait_idle(self.dma_s.sendchannel, deadline, "MM2S (spikes)")
+                self._wait_idle(self.dma_s.recvchannel, deadline, "S2MM (increments)")
+                outbuf.invalidate()
+                out.append([int.from_bytes(row.tobytes(), "little") for row in outbuf])
+        finally:
+            inbuf.freebuffer()
+            outbuf.freebuffer()
+        assert all(len(b) == beats for b in out) and itf.LANE_BITS == 16
+        return out
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def pause(self) -> None:
+        time.sleep(20e-6)
