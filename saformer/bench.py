@@ -294,7 +294,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         ("sops_energy", lambda: sops(art, n_img)),
     ]
     secs = {}
-    for name, fn in tqdm(parts, desc="bench", unit="part"):
+    for name, fn in tqdm(parts, desc="bench", unit="part", disable=None):
         t0 = time.perf_counter()
         if name == "engine_efficiency":
             rows = efficiency_sweep(art, dens, lanes, n_sweep)

@@ -475,7 +475,7 @@ def run_demo(d: Demo) -> int:
     if d.synth:
         plan.append(("synth", f"Yosys resource estimate for {d.board}", step_synth))
     t_all = time.perf_counter()
-    bar = tqdm(plan, desc="demo", unit="step", leave=False)
+    bar = tqdm(plan, desc="demo", unit="step", leave=False, disable=None)  # no bar when not a terminal
     for i, (name, what, fn) in enumerate(bar, 1):
         bar.set_postfix_str(name)
         t0 = time.perf_counter()
