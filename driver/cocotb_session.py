@@ -20,10 +20,10 @@ from pathlib import Path
 
 import cloudpickle
 import cocotb
-from cocotb.task import bridge, resume  # cocotb 2.x thread bridge (cocotb 1.x: cocotb.external / cocotb.function)
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotb.simtime import get_sim_time
+from cocotb.task import bridge, resume  # cocotb 2.x thread bridge (cocotb 1.x: cocotb.external / cocotb.function)
+from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 from driver.sasa import EngineTimeout, SasaEngine

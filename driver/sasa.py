@@ -78,9 +78,8 @@ class SasaEngine:
     @classmethod
     def pynq(cls, bitfile: str | Path, artifact: str | Path, load: bool = True) -> SasaEngine:
         """On a PYNQ board: download `bitfile` (with its .hwh beside it) and, by default, load the artifact."""
-        from golden.artifact import load_artifact
-
         from driver.pynq_backend import PynqBackend
+        from golden.artifact import load_artifact
 
         art = load_artifact(artifact)
         eng = cls(PynqBackend(bitfile, art.cfg), art.cfg)

@@ -42,7 +42,8 @@ def top_ports(top_v: Path) -> dict[str, str]:
     """Port name -> direction of the generated top (read from its text: the generator is the source)."""
     ports: dict[str, str] = {}
     text = Path(top_v).read_text()
-    header = text.split(");", 1)[0]
+    body = text.split("\nmodule ", 1)[1]
+    header = body.split("\n);", 1)[0]  # the port list ends at the first line that is ");"
     for line in header.splitlines():
         m = PORT.match(line.split("//")[0])
         if m:
