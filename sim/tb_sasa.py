@@ -18,13 +18,13 @@ import os
 import random
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import cocotb
 import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge, Timer
-from cocotbext.axi import (AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink,
-                           AxiStreamSource)
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 from golden.config import SAFormerConfig
 from golden.interface import registers
@@ -47,7 +47,7 @@ class _Stream(AxiStreamBus):
     """AXI-Stream bus without TKEEP: one stream word is one 'byte' of the word width (the Vitis wrapper's
     TKEEP/TSTRB inputs are left undriven; it ignores them)."""
 
-    _optional_signals = ["tvalid", "tready", "tlast"]
+    _optional_signals: ClassVar[list[str]] = ["tvalid", "tready", "tlast"]
 
 
 def _pauses(rng: random.Random, p: float, burst: int):
@@ -126,6 +126,10 @@ class TB:
         burst = 4 * self.G + 8
         self.src.set_pause_generator(_pauses(rng, 0.08, burst) if stall in ("in_idle", "both") else None)
         self.sink.set_pause_generator(_pauses(rng, 0.08, burst) if stall in ("out_bp", "both") else None)
+        # a pause generator stopped in a pause burst leaves `pause` set (cocotbext-axi): release it
+        for port in (self.src, self.sink):
+            if port._pause_generator is None:
+                port.pause = False
 
     async def monitor(self) -> None:
         """Per cycle: record the cycle counters at every img_done pulse, count stall cycles per phase."""

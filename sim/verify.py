@@ -1,7 +1,9 @@
 """The RTL regression over every named configuration -> build/report/verify.json.
 
 `verify_config` runs one configuration (every image of every vector set under every stall pattern by
-default) and returns its record; `verify_all` runs a list of them and writes the report atomically;
+default, then the AXI-Lite system checks of sim/system.py) and returns its record; `verify_all` runs a
+list of them, the Vitis-named wrapper's checks, the long run (`long_run`: images, lost, duplicated, wrong)
+and the HLS C-simulation (`hls`: per config vectors, mismatches), and writes the report atomically;
 `cli_verify` is the `saformer verify` / `make verify` entry point. The HLS worker and the demo may call
 `verify_config`/`verify_all` directly.
 """
@@ -30,7 +32,7 @@ def lint(sources: list[Path]) -> dict[str, Any]:
     """`verilator --lint-only -Wall` on one engine's sources: clean means exit 0 and no output."""
     verilator_env()
     p = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", TOP, *map(str, sources)],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, check=False)
     msgs = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("%")]
     return {"clean": p.returncode == 0 and not msgs, "messages": msgs[:20]}
 
@@ -54,7 +56,9 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
             v["cycles_total"][stall] = im.get("cycles_total")
             v["mismatches"] += im["mismatches"]
     cyc_ok = not res.cycle_errors()
+    system = system_record(name, TOP, build_root, artifact)
     return {
+        "system": system,
         "config_hash": art.cfg.hash(), "artifact": str(art.path),
         "artifact_source": art.manifest.get("source", "trained export"),
         "build_dir": str(build.build_dir), "rtl": str(build.gen_dir / f"{TOP}.v"),
@@ -69,6 +73,24 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
         "rerun": res.rerun if (res.mismatches or not cyc_ok) else None,
         "waveform": str(res.waveform) if res.waveform else None,
     }
+
+
+def system_record(name: str, top: str = TOP, build_root: Path = BUILD,
+                  artifact: str | Path | None = None) -> dict[str, Any]:
+    """The issue-5 system checks (sim/system.py) on one configuration and top: passed, mismatches, the
+    first failed assertion, the raw results."""
+    from sim.system import check_system, run_system, second_artifact
+
+    art = artifact_for(name, build_root / "sim", artifact)
+    build = ensure_built(name, art.cfg, build_root, source=str(art.path), top=top)
+    r = run_system(build, art, second_artifact(name, build_root / "sim"))
+    try:
+        check_system(art.cfg, r)
+        failed = None
+    except AssertionError as e:
+        failed = str(e)[:500] or "assertion failed"
+    return {"top": top, "passed": failed is None, "failed": failed, "mismatches": r["mismatches"],
+            "wall_s": r["wall_s"], "checks": {k: v for k, v in r.items() if isinstance(v, dict)}}
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -1,0 +1,215 @@
+"""System-level checks of the SASA engine top through AXI-Lite (issue 5) and the long run.
+
+`run_system` runs the control checks of `sim/tb_system.py` on one build (house-style `sasa_engine` or the
+Vitis-named `sasa_top`): register map read-back, ap_ctrl_hs handshake and interrupt, start before any
+load, bad weight loads (wrong config hash, truncated, over-long), reset in the middle of an image, and
+weights reloaded between images from two different artifacts. `run_long` runs many images in one
+simulator process (random spikes, random stall patterns, random resets and reloads between runs) and
+counts output beats lost, duplicated and wrong. Both write their case (case.json + case.npz) into their
+own folder and return plain dicts; the pytest files and sim/verify.py assert on them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from filelock import FileLock
+
+from golden import interface as itf
+from golden import reference as ref
+from golden.artifact import Artifact, load_artifact
+from golden.config import SAFormerConfig
+from golden.interface import registers
+from golden.vectors import random_artifact, random_spikes
+from sim.artifacts import artifact_for
+from sim.runner import BUILD, REPO, SimBuild, ensure_built, verilator_env
+from sim.scoreboard import cycle_formula
+
+CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
+CHECKS = ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload")
+SECOND_SEED = 4321  # the second artifact of the reload check: another random integer model
+
+
+def second_artifact(name: str, workdir: Path = BUILD / "sim") -> Artifact:
+    """A second artifact of configuration `name` (a random integer model, seed SECOND_SEED), cached."""
+    cfg = artifact_for(name, workdir).cfg
+    path = Path(workdir) / "artifacts" / f"{name}-{cfg.hash()[:10]}-s{SECOND_SEED}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        if not (path / "manifest.json").is_file():
+            random_artifact(cfg, path, seed=SECOND_SEED, n_random=4)
+    return load_artifact(path)
+
+
+def _params(vs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: vs[k] for k in itf.WEIGHT_ORDER}
+
+
+def _simulate(build: SimBuild, case_dir: Path, case: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    from cocotb_tools.runner import get_runner
+
+    verilator_env()
+    (case_dir / "results").mkdir(parents=True, exist_ok=True)
+    for f in (case_dir / "results").glob("*.json"):
+        f.unlink()
+    case["results_dir"] = str(case_dir / "results")
+    np.savez(case_dir / "case.npz", **arrays)
+    (case_dir / "case.json").write_text(json.dumps(case))
+    get_runner(build.simulator).test(
+        test_module="sim.tb_system", hdl_toplevel=build.top, hdl_toplevel_lang="verilog",
+        build_dir=build.build_dir, test_dir=case_dir, results_xml=str(case_dir / "results.xml"),
+        log_file=case_dir / "sim.log",
+        extra_env={"SASA_CASE": str(case_dir / "case.json"), "COCOTB_LOG_LEVEL": "WARNING",
+                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])})
+
+
+def _case_dir(build: SimBuild, workdir: Path | None, label: str) -> Path:
+    d = Path(workdir) if workdir else build.build_dir / "runs" / f"{label}-{uuid.uuid4().hex[:8]}"
+    d = d.resolve()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[str, ...] = CHECKS,
+               seed: int = 1, workdir: Path | None = None) -> dict[str, Any]:
+    """Run the system checks on `build`; returns {check: result dict} plus `mismatches` (all images)."""
+    cfg = build.cfg
+    case_dir = _case_dir(build, workdir, f"system-{build.name}")
+    va, vb = art_a.vectors["random"], art_b.vectors["random"]
+    picks = [("A", va, i) for i in range(min(4, va["s"].shape[0]))] + \
+            [("B", vb, i) for i in range(min(2, vb["s"].shape[0]))]
+    images, spikes, expected = [], [], []
+    for w, vs, i in picks:
+        images.append({"label": f"{w}:random[{i}]", "w": w, "formula": cycle_formula(cfg, vs["s"][i], vs["y"][i])})
+        spikes.append(itf.pack_spikes(vs["s"][i]))
+        expected.append(vs["inc"][i].astype(np.int64))
+    case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "ports": build.ports, "checks": list(checks),
+            "weights": {"A": itf.weight_stream(cfg, _params(va)), "B": itf.weight_stream(cfg, _params(vb))},
+            "images": images}
+    t0 = time.perf_counter()
+    _simulate(build, case_dir, case, {"spikes": np.stack(spikes).astype(np.uint64), "expected": np.stack(expected)})
+    out: dict[str, Any] = {"case_dir": str(case_dir), "wall_s": round(time.perf_counter() - t0, 2)}
+    for c in checks:
+        f = case_dir / "results" / f"{c}.json"
+        out[c] = json.loads(f.read_text()) if f.is_file() else {"error": f"no result; see {case_dir / 'sim.log'}"}
+    out["mismatches"] = sum(im["mismatches"] for c in checks for im in out[c].get("images", []))
+    return out
+
+
+def expected_regs(cfg: SAFormerConfig) -> dict[str, int]:
+    """Read-only register values golden/interface.py implies after reset (config fields and hash)."""
+    want = {"CONFIG_HASH": cfg.hash32, "CTRL": 0x4, "STATUS": 0x1, "IMAGES": 0, "GIE": 0, "IER": 0, "ISR": 0,
+            "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0}
+    for k, v in cfg.to_dict().items():
+        want[f"CFG_{k.upper()}"] = int(v)
+    return want
+
+
+def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
+    """Every assertion of the issue-5 checks on one run_system result (also used by sim/verify.py)."""
+    for c in ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload"):
+        assert "error" not in r[c], r[c]
+    # register map read back == golden/interface.py (every register, config fields and hash)
+    reads = r["regmap"]["reads"]
+    assert set(reads) == {x.name for x in registers(cfg)}
+    assert reads == expected_regs(cfg)
+    assert r["regmap"]["rw"] == {"IMAGES": 0x12345678, "GIE": 1, "IER": 3}
+    assert r["regmap"]["unmapped"] == 0
+    # ap_ctrl_hs handshake and interrupt
+    c = r["control"]
+    assert c["ctrl_at_start"] & CTRL_START and not c["ctrl_at_start"] & CTRL_IDLE
+    assert c["irq"] == 1 and c["isr"] == 1
+    assert c["ctrl_1st_read"] == CTRL_DONE | CTRL_IDLE | CTRL_READY and c["ctrl_2nd_read"] == CTRL_IDLE
+    assert c["isr_after_toggle"] == 0 and c["irq_after_toggle"] == 0
+    assert c["extra_frames_after_images0"] == 0
+    assert c["run2_cycles_active"] == c["run2_formula"] and c["ctrl_final"] == CTRL_IDLE
+    # start before any load: refused, flagged, no output; the queued image runs after a valid load
+    s = r["start_before_load"]
+    assert s["ctrl_at_start"] == CTRL_IDLE and s["status"] == 1 and s["beats_out"] == 0
+    assert s["ctrl_at_start_after_load"] & CTRL_START and s["status_end"] == 0
+    # bad loads: the right flag, start refused, the next valid load runs bit-exact
+    flags = {"wrong_hash": 0b011, "truncated": 0b101, "over_long": 0b101}
+    for kind, want in flags.items():
+        k = r["load_errors"]["kinds"][kind]
+        assert k["status"] == want, (kind, k)
+        assert k["ctrl_at_start"] == CTRL_IDLE and k["ctrl"] == CTRL_IDLE, (kind, k)
+        assert k["status_after_valid"] == 0 and k["valid_load"]["loaded"] == 1, (kind, k)
+        assert k["image"]["mismatches"] == 0 and k["image"]["cycles_active"] == k["image"]["formula"]
+    # reset in the middle of an image: idle, weights dropped, nothing of the aborted image, next run exact
+    m = r["reset_mid_image"]
+    assert m["busy_at_reset"] == 1 and m["status_after_reset"] == 1 and m["ctrl_after_reset"] == CTRL_IDLE
+    assert m["frames_after_reset"] == 0 and m["extra_frames"] == 0
+    # two artifacts alternating: every image bit-exact, CYCLES_ACTIVE == formula
+    rl = r["reload"]
+    assert all(ld["loaded"] for ld in rl["loads"])
+    for im in rl["images"] + m["images"]:
+        assert im["cycles_active"] == im["formula"], im
+    assert len({im["label"][0] for im in rl["images"]}) == 2
+    assert r["mismatches"] == 0, r
+
+
+def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: float = 0.1,
+             p_reload: float = 0.05, max_batch: int = 48, workdir: Path | None = None,
+             build_root: Path = BUILD) -> dict[str, Any]:
+    """The long run: `images` random-spike images on configuration `name` in one simulator process.
+
+    The plan (made here, executed by sim/tb_system.py: long_run) is a list of runs; each run is IMAGES =
+    1..max_batch images under a random stall pattern, preceded with probability p_reset by a reset (which
+    drops the weights, so a load follows) and with probability p_reload by a reload with the other
+    artifact. Returns images, lost, duplicated and wrong output beats, cycle errors, resets, reloads, time."""
+    art_a = artifact_for(name, build_root / "sim")
+    art_b = second_artifact(name, build_root / "sim")
+    cfg = art_a.cfg
+    build = ensure_built(name, cfg, build_root, source=str(art_a.path))
+    rng = np.random.default_rng(seed)
+    s = random_spikes(cfg, rng, images, rng.uniform(0.0, 0.3, images))
+    plan, w_of = [], np.zeros(images, dtype=np.int64)
+    cur, i, resets, reloads = -1, 0, 0, 0
+    while i < images:
+        k = int(min(images - i, rng.integers(1, max_batch + 1)))
+        reset = bool(cur < 0 or rng.random() < p_reset)
+        w = cur
+        if cur < 0 or reset or rng.random() < p_reload:
+            w = int(rng.integers(0, 2)) if cur < 0 else (1 - cur if rng.random() < 0.7 else cur)
+        load = reset or w != cur
+        resets += int(reset and cur >= 0)
+        reloads += int(load)
+        stall = ("none", "in_idle", "out_bp", "both")[int(rng.integers(0, 4))]
+        plan.append({"first": i, "count": k, "reset": reset, "load": load, "w": w, "stall": stall,
+                     "stall_seed": int(rng.integers(0, 2**31))})
+        w_of[i:i + k] = w
+        cur, i = w, i + k
+    params = [_params(art_a.vectors["random"]), _params(art_b.vectors["random"])]
+    inc = np.zeros((images, cfg.T, cfg.N, cfg.D), dtype=np.int16)
+    formula = np.zeros(images, dtype=np.int64)
+    for w in (0, 1):
+        idx = np.flatnonzero(w_of == w)
+        if len(idx):
+            r = ref.sasa(s[idx], params[w], cfg)
+            inc[idx] = r["inc"]
+            G = itf.groups(cfg)
+            fixed = cfg.T * (cfg.N * (1 + 2 * G) + 1)
+            formula[idx] = fixed + G * (s[idx].reshape(len(idx), -1).sum(1) + r["y"].reshape(len(idx), -1).sum(1))
+    words = np.stack([itf.pack_spikes(x) for x in s]).astype(np.uint64)
+    case_dir = _case_dir(build, workdir, f"long-{name}")
+    case = {"config": cfg.to_dict(), "name": name, "seed": seed, "ports": build.ports, "checks": ["long_run"],
+            "weights": {"A": itf.weight_stream(cfg, params[0]), "B": itf.weight_stream(cfg, params[1])},
+            "plan": plan}
+    t0 = time.perf_counter()
+    _simulate(build, case_dir, case, {"spikes": words, "expected": inc, "formula": formula})
+    wall = time.perf_counter() - t0
+    f = case_dir / "results" / "long_run.json"
+    if not f.is_file():
+        return {"config": name, "images": images, "error": f"no result; see {case_dir / 'sim.log'}",
+                "lost": None, "duplicated": None, "wrong": None}
+    r = json.loads(f.read_text())
+    r.update({"config": name, "seed": seed, "resets": resets, "reloads": reloads, "runs": len(plan),
+              "wall_s": round(wall, 1), "case_dir": str(case_dir)})
+    r["sim_cycles_per_s"] = round(r["sim_cycles"] / r["sim_wall_s"], 1) if r.get("sim_wall_s") else None
+    return r
