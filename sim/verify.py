@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from golden.configs import NAMED
-from hw.generate import TOP
+from hw.generate import TOP, VITIS_TOP
 from sim.artifacts import artifact_for
 from sim.coverage import data_bins, stall_bins
 from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
 
 REPORT = BUILD / "report" / "verify.json"
+LONG_RUN_CONFIG = "t1"  # a small config (T=1: ~150-700 cycles per image) so 10,000 images take minutes
 
 
 def lint(sources: list[Path]) -> dict[str, Any]:
@@ -38,7 +39,8 @@ def lint(sources: list[Path]) -> dict[str, Any]:
 
 
 def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls: tuple[str, ...] = STALLS,
-                  seed: int = 1, build_root: Path = BUILD, artifact: str | Path | None = None) -> dict[str, Any]:
+                  seed: int = 1, build_root: Path = BUILD, artifact: str | Path | None = None,
+                  system: bool = False) -> dict[str, Any]:
     art = artifact_for(name, build_root / "sim", artifact)
     build = ensure_built(name, art.cfg, build_root, source=str(art.path))
     images = select_images(art, per_set)
@@ -56,9 +58,9 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
             v["cycles_total"][stall] = im.get("cycles_total")
             v["mismatches"] += im["mismatches"]
     cyc_ok = not res.cycle_errors()
-    system = system_record(name, TOP, build_root, artifact)
+    system_rec = system_record(name, TOP, build_root, artifact) if system else None
     return {
-        "system": system,
+        "system": system_rec,
         "config_hash": art.cfg.hash(), "artifact": str(art.path),
         "artifact_source": art.manifest.get("source", "trained export"),
         "build_dir": str(build.build_dir), "rtl": str(build.gen_dir / f"{TOP}.v"),
@@ -103,7 +105,10 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | None = None,
-               stalls: tuple[str, ...] = STALLS, out: Path = REPORT, progress: bool = True) -> dict[str, Any]:
+               stalls: tuple[str, ...] = STALLS, out: Path = REPORT, progress: bool = True,
+               long_run: int = 10_000, hls: bool = True) -> dict[str, Any]:
+    """Every config's regression and system checks; then (unless long_run=0) the Vitis wrapper's system
+    checks and the long run of LONG_RUN_CONFIG; then (if hls) the HLS C-simulation of the same configs."""
     names = names or list(NAMED)
     try:
         from tqdm import tqdm
@@ -112,15 +117,34 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
     it = tqdm(names, desc="verify", unit="config") if (progress and tqdm) else names
     configs = {}
     for n in it:
-        configs[n] = verify_config(n, per_set, stalls)
+        configs[n] = verify_config(n, per_set, stalls, system=True)
+    vitis = system_record("minwidth", VITIS_TOP) if long_run else None
+    lr = None
+    if long_run:
+        from sim.system import run_long
+
+        lr = run_long(LONG_RUN_CONFIG, images=long_run)
+    hls_res = None
+    if hls:
+        from hls.csim import run_all
+
+        hls_res = run_all(configs=names, workdir=BUILD / "hls")
     report = {
         "tool": "sim/verify.py (cocotb 2.1 + Verilator, integer reference golden/reference.py)",
         "configs": configs,
+        "vitis_wrapper": vitis,
+        "long_run": lr,
+        "hls": hls_res,
         "total": {"configs": len(configs), "vectors": sum(c["vectors"] for c in configs.values()),
                   "image_runs": sum(c["image_runs"] for c in configs.values()),
                   "mismatches": sum(c["mismatches"] for c in configs.values()),
                   "cycles_match_formula": all(c["cycles_match_formula"] for c in configs.values()),
-                  "lint_clean": all(c["lint"]["clean"] for c in configs.values())},
+                  "lint_clean": all(c["lint"]["clean"] for c in configs.values()),
+                  "system_passed": all(c["system"]["passed"] for c in configs.values())
+                  and (vitis is None or vitis["passed"]),
+                  "long_run_clean": lr is None or (lr.get("lost"), lr.get("duplicated"), lr.get("wrong"),
+                                                   lr.get("images")) == (0, 0, 0, long_run),
+                  "hls_mismatches": None if hls_res is None else sum(h["mismatches"] for h in hls_res.values())},
     }
     write_json_atomic(out, report)
     return report
@@ -131,9 +155,12 @@ def cli_verify(argv: list[str]) -> int:
     ap.add_argument("--config", action="append", choices=sorted(NAMED), help="configuration(s); default all")
     ap.add_argument("--vectors", type=int, default=None, help="images per vector set (default: all)")
     ap.add_argument("--stall", action="append", choices=STALLS, help="stall pattern(s); default all")
+    ap.add_argument("--long-run", type=int, default=10_000, help="images of the long run (0: skip)")
+    ap.add_argument("--no-hls", action="store_true", help="skip the HLS C-simulation")
     ap.add_argument("--out", default=str(REPORT))
     a = ap.parse_args(argv)
-    rep = verify_all(a.config, a.vectors, tuple(a.stall or STALLS), Path(a.out))
+    rep = verify_all(a.config, a.vectors, tuple(a.stall or STALLS), Path(a.out), long_run=a.long_run,
+                     hls=not a.no_hls)
     tot = rep["total"]
     for n, c in rep["configs"].items():
         print(f"{n:9s} vectors {c['vectors']:3d}  runs {c['image_runs']:4d}  mismatches {c['mismatches']}  "
@@ -141,8 +168,21 @@ def cli_verify(argv: list[str]) -> int:
               f"{c['sim_cycles_per_s']:.0f} sim cycles/s")
         if c["first_mismatch"]:
             print(f"  {c['first_mismatch']}\n  rerun: {c['rerun']}")
+    for n, c in rep["configs"].items():
+        if not c["system"]["passed"]:
+            print(f"{n:9s} system checks FAILED: {c['system']['failed']}")
+    if rep["vitis_wrapper"]:
+        print(f"vitis wrapper (minwidth) system checks passed: {rep['vitis_wrapper']['passed']}")
+    lr = rep["long_run"]
+    if lr:
+        print(f"long run ({lr['config']}): {lr.get('images')} images, lost {lr.get('lost')}, duplicated "
+              f"{lr.get('duplicated')}, wrong {lr.get('wrong')}, {lr.get('resets')} resets, {lr.get('wall_s')} s")
+    if rep["hls"]:
+        for n, h in rep["hls"].items():
+            print(f"hls {n:9s} vectors {h['vectors']:3d}  mismatches {h['mismatches']}")
     print(f"wrote {a.out}: {tot['mismatches']} mismatches over {tot['image_runs']} image runs")
-    ok = tot["mismatches"] == 0 and tot["cycles_match_formula"] and tot["lint_clean"]
+    ok = (tot["mismatches"] == 0 and tot["cycles_match_formula"] and tot["lint_clean"] and tot["system_passed"]
+          and tot["long_run_clean"] and not tot["hls_mismatches"])
     return 0 if ok else 1
 
 
