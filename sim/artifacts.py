@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock
 
 from golden.artifact import Artifact, load_artifact
+from golden.config import SAFormerConfig, derive, wrange
 from golden.configs import NAMED
 from golden.errors import SaformerError
-import numpy as np
-
-from golden.config import SAFormerConfig, derive, wrange
 from golden.vectors import make_set, random_artifact
 
 REPO = Path(__file__).resolve().parent.parent

@@ -62,7 +62,7 @@ def check_image(cfg: SAFormerConfig, vector: str, beats: list[int], expected: np
                 tlasts: list[int] | None = None) -> ImageCheck:
     """Compare the beats of one image with expected increments (T, N, D). Counts mismatching words
     (channels), missing beats count as mismatches of every channel they carry."""
-    T, N, D, P = cfg.T, cfg.N, cfg.D, cfg.lanes
+    N, D, P = cfg.N, cfg.D, cfg.lanes
     G = itf.groups(cfg)
     res = ImageCheck(vector)
     want_beats = itf.pack_increments(expected, P)
