@@ -27,6 +27,10 @@ train: venv
 export: venv
 	$(PY) -m saformer.cli export --out $(ART)
 
+# The artifact of the shipped checkpoint, re-exported when the checkpoint changes.
+$(ART)/manifest.json: models/saformer_digits.pt | venv
+	$(PY) -m saformer.cli export --out $(ART)
+
 interface: venv
 	$(PY) -m saformer.cli interface --out docs/interface.md
 
@@ -36,16 +40,16 @@ verify: venv
 bench: venv
 	$(PY) -m saformer.cli bench
 
-synth: venv
+synth: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli synth --board $(BOARD)
 
-hls-synth: venv
+hls-synth: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli hls-synth
 
-bitstream: venv
+bitstream: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli bitstream --board $(BOARD)
 
-package: venv
+package: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli package --board $(BOARD)
 
 clean:
