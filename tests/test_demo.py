@@ -1,9 +1,12 @@
 """`saformer demo` end to end on a reduced setting (8 images through RTL and HLS, 24 golden images, no
 Yosys), and the loud failure when one expected word of a level is corrupted. Everything generated goes
-under tmp_path; the Verilator build is the shared hash-keyed one under build/sim."""
+under tmp_path; the Verilator build is the shared hash-keyed one under build/sim. One test function on
+purpose: the three runs share one artifact path and so one Verilator build (pytest-xdist would otherwise
+build it once per worker)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -14,15 +17,7 @@ from saformer.demo import cli_demo
 SMALL = ["--images", "8", "--golden-images", "24", "--no-synth"]
 
 
-@pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("demo")
-
-
-def test_demo_small_end_to_end(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = cli_demo([*SMALL, "--build", str(work)])
-    out = capsys.readouterr().out
-    assert rc == 0, out
+def _check_ok_run(work: Path, out: str) -> None:
     rep = work / "report"
     for f in ("report.md", "demo.json", "golden.json", "rtl.json", "hls.json", "demo_raster.png",
               "demo_attention.png", "demo_cycles.png"):
@@ -34,16 +29,13 @@ def test_demo_small_end_to_end(work: Path, capsys: pytest.CaptureFixture[str]) -
     assert all(v["mismatches"] == 0 for v in lv.values())
     assert lv["reference_vs_rtl"]["cycles_match_formula"]
     assert summ["cycles_per_image"]["mean"] > 0 and summ["images_per_s_at_100mhz"] > 0
+    assert [s["name"] for s in summ["steps"]] == ["model", "golden", "export", "generate", "rtl", "hls", "report"]
     md = (rep / "report.md").read_text()
     assert "![raster](demo_raster.png)" in md and "![cycles](demo_cycles.png)" in md
     assert "all levels agree bit-exactly" in out and "modelled images/s at 100 MHz" in out
 
 
-@pytest.mark.parametrize("level", ["hls", "rtl"])
-def test_demo_fails_loudly_on_a_corrupted_level(level: str, work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = cli_demo([*SMALL, "--build", str(work), "--out", str(work / f"report-{level}"), "--corrupt", level])
-    out = capsys.readouterr().out
-    assert rc == 1, out
+def _check_failed_run(work: Path, level: str, out: str) -> None:
     assert "DEMO FAILED" in out
     key = {"rtl": "reference_vs_rtl", "hls": "reference_vs_hls"}[level]
     assert f"{key}: 1 mismatches" in out, out
@@ -54,3 +46,23 @@ def test_demo_fails_loudly_on_a_corrupted_level(level: str, work: Path, capsys: 
     summ = json.loads((work / f"report-{level}" / "demo.json").read_text())
     other = {"rtl": "reference_vs_hls", "hls": "reference_vs_rtl"}[level]
     assert summ["levels"][key]["mismatches"] == 1 and summ["levels"][other]["mismatches"] == 0
+
+
+def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.verify
+
+    rc = cli_demo([*SMALL, "--build", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    _check_ok_run(tmp_path, out)
+
+    # no waveform rerun on the corrupted RTL level (a tracing build costs a minute; tests/test_rtl_sim.py
+    # checks the waveform)
+    monkeypatch.setattr(sim.verify, "run_case", functools.partial(sim.verify.run_case, waves_on_fail=False))
+    for level in ("hls", "rtl"):
+        rc = cli_demo([*SMALL, "--build", str(tmp_path), "--out", str(tmp_path / f"report-{level}"),
+                       "--corrupt", level])
+        out = capsys.readouterr().out
+        assert rc == 1, out
+        _check_failed_run(tmp_path, level, out)
