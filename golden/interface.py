@@ -118,9 +118,11 @@ def registers(cfg: SAFormerConfig) -> list[Reg]:
     # argument gets its data word at the offset and an ap_vld control word at offset + 4.
     args = [
         ("IMAGES", "RW", "images to process per ap_start (0 counts as 1)"),
-        ("STATUS", "R", "error flags: bit0 weights not loaded, bit1 weight header mismatch "
-         "(magic/version/config hash), bit2 weight load truncated or over-long, bit3 spike stream "
-         "protocol error (TLAST misplaced); cleared by a valid weight load or reset"),
+        ("STATUS", "R", "error flags: bit0 weights not loaded (set after reset and after a failed load, "
+         "cleared when a valid load completes), bit1 weight header mismatch (magic/version/config hash), "
+         "bit2 weight load truncated or over-long (bits 1-2 describe the last load and clear when the next "
+         "load begins), bit3 spike stream protocol error (TLAST misplaced; cleared when a valid load "
+         "completes); reset clears bits 1-3"),
         ("CYCLES_ACTIVE", "R", "cycles the engine did work in the last run (stalls excluded)"),
         ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run"),
         ("CONFIG_HASH", "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
