@@ -101,14 +101,14 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
     path = Path(path)
     arrays: dict[str, np.ndarray] = {}
     specs = param_specs(cfg)
-    for name, (shape, (lo, hi)) in specs.items():
+    for name, (_shape, (lo, hi)) in specs.items():
         if name not in params:
             raise SaformerError(f"export: parameter '{name}' missing")
         a = np.asarray(params[name])
         arrays["params/" + name] = a.astype(_dtype_for(lo, hi))
     for vname, vset in vectors.items():
         count = vset["s"].shape[0]
-        for key, (shape, (lo, hi)) in vector_specs(cfg, count).items():
+        for key, (_shape, (lo, hi)) in vector_specs(cfg, count).items():
             arrays[f"vectors/{vname}/{key}"] = np.asarray(vset[key]).astype(_dtype_for(lo, hi))
     manifest: dict[str, Any] = {
         "format": FORMAT, "format_version": FORMAT_VERSION,

@@ -16,7 +16,7 @@ from golden import vectors as vec
 from golden.artifact import save_artifact
 from golden.config import SAFormerConfig
 from golden.errors import SaformerError
-from golden.model import SAFormer, Proj, _qt
+from golden.model import Proj, SAFormer, _qt
 
 
 def _log2_exact(s: float, what: str) -> int:

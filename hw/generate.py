@@ -122,7 +122,7 @@ def render_top(cfg: SAFormerConfig, source: str, name: str) -> str:
 
     plines = []
     keys = list(v)
-    for i, k in enumerate(keys):
+    for k in keys:
         typ = "[31:0] " if k in hex32 else "integer"
         sep = ","  # AXIL_AW follows
         plines.append(f"    parameter {typ} {k:10s} = {plit(k)}{sep}  // {ep.comments[k]}")

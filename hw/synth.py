@@ -377,7 +377,10 @@ def cli_synth(argv: list[str]) -> int:
     b = board(a.board)
     art_dir = Path(a.artifact) if Path(a.artifact).is_absolute() else REPO / a.artifact
     acfg, s, y, vname = real_vectors(art_dir)
-    cfg, name = (NAMED[a.config], a.config) if a.config else (acfg, "default" if acfg == NAMED["default"] else "artifact")
+    if a.config:
+        cfg, name = NAMED[a.config], a.config
+    else:
+        cfg, name = acfg, ("default" if acfg == NAMED["default"] else "artifact")
     if (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
         raise SaformerError(f"--config {a.config}: (T, N, D) = {(cfg.T, cfg.N, cfg.D)} differ from the artifact "
                             f"vectors {s.shape[1:]}; pass a matching --artifact")

@@ -429,7 +429,8 @@ def table(summ: dict[str, Any]) -> list[str]:
     if r:
         p = r["percent"]
         rows.append((f"resources ({r['board']}, {r['part'][:7]}, Yosys)",
-                     f"{r['lut']} LUT ({p['lut']:.1f}%), {r['ff']} FF ({p['ff']:.1f}%), {r['dsp']} DSP ({p['dsp']:.1f}%)"))
+                     f"{r['lut']} LUT ({p['lut']:.1f}%), {r['ff']} FF ({p['ff']:.1f}%), "
+                     f"{r['dsp']} DSP ({p['dsp']:.1f}%)"))
     w = max(len(a) for a, _ in rows)
     return [f"{a:<{w}}  {b}" for a, b in rows]
 

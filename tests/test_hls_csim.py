@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from golden import reference as ref
-from golden.configs import NAMED
 from golden.config import derive
+from golden.configs import NAMED
 from golden.interface import groups, registers, unpack_increments, weight_stream
 from hls import csim
 from hls.generate import STATUS_BITS, STATUS_DOC_WORDS, export_vectors, generate

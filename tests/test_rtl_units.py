@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from golden.configs import NAMED
 from golden.config import derive
+from golden.configs import NAMED
 from hw.generate import RTL_DIR
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,8 +16,15 @@ from golden.config import DEFAULT, SAFormerConfig, derive
 from golden.configs import NAMED
 from golden.errors import SaformerError
 from golden.export import export_model
-from golden.interface import (pack_increments, pack_spikes, render_markdown, unpack_increments,
-                              unpack_spikes, weight_stream, weight_words)
+from golden.interface import (
+    pack_increments,
+    pack_spikes,
+    render_markdown,
+    unpack_increments,
+    unpack_spikes,
+    weight_stream,
+    weight_words,
+)
 from golden.vectors import random_artifact, random_params
 
 ROOT = Path(__file__).resolve().parents[1]

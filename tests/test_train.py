@@ -13,8 +13,7 @@ from golden.data import load_digits
 from golden.errors import SaformerError
 from golden.export import int_params
 from golden.report import brevitas_record
-from golden.train import (DEFAULT_CKPT, TrainOptions, accuracy_float, cli_export, load_checkpoint,
-                          save_checkpoint, train)
+from golden.train import DEFAULT_CKPT, TrainOptions, accuracy_float, cli_export, load_checkpoint, save_checkpoint, train
 from saformer.cli import main as cli_main
 
 SUBSET = 64
