@@ -11,9 +11,6 @@ on any mismatch. CLI: `saformer golden` (`make golden`).
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +21,7 @@ from golden import reference as ref
 from golden.data import load_digits
 from golden.errors import SaformerError
 from golden.export import int_params
+from golden.fsutil import save_figure, write_json_atomic
 from golden.model import SAFormer
 from golden.train import DEFAULT_CKPT, accuracy_float, load_checkpoint
 
@@ -126,22 +124,6 @@ def golden_report(ckpt: str | Path = DEFAULT_CKPT, images: int = 0) -> dict[str,
     return rep
 
 
-def write_json_atomic(path: str | Path, obj: Any) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2)
-            f.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def plot_rates(rep: dict[str, Any], path: Path) -> Path | None:
     """Firing rate per spike layer as a PNG beside the JSON (skipped when matplotlib is missing)."""
     try:
@@ -158,15 +140,7 @@ def plot_rates(rep: dict[str, Any], path: Path) -> Path | None:
     ax.set_ylabel("fraction of ones")
     ax.set_title(f"Firing rates on {rep['test_images']} digits test images")
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=100)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    return save_figure(fig, path)
 
 
 def cli_golden(argv: list[str]) -> int:

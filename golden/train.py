@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import os
 import random
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from tqdm import tqdm
 from golden.config import DEFAULT, SAFormerConfig
 from golden.data import Split, load_digits
 from golden.errors import SaformerError
+from golden.fsutil import atomic_output
 from golden.model import SAFormer, fold_into
 
 CKPT_FORMAT = "saformer-checkpoint"
@@ -185,15 +184,8 @@ def save_checkpoint(path: str | Path, res: TrainResult) -> Path:
                 quant_state={k: v.detach().clone() for k, v in res.qmodel.state_dict().items()},
                 float_state={k: v.detach().clone() for k, v in res.fmodel.state_dict().items()},
                 meta=res.meta)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(blob, f)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as tmp:
+        torch.save(blob, tmp)
     return path
 
 

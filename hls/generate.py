@@ -18,11 +18,9 @@ The datapath itself is the hand-written library in hls/include/sasa.h. Every gen
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ from golden import reference as ref
 from golden.artifact import Artifact, load_artifact
 from golden.config import SAFormerConfig, derive
 from golden.errors import SaformerError
+from golden.fsutil import write_atomic
 from golden.interface import (
     LANE_BITS,
     WEIGHT_FORMAT_VERSION,
@@ -75,14 +74,7 @@ def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file() and path.read_text() == text:
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 # ------------------------------------------------------------------------------ sasa_config.h

@@ -15,8 +15,9 @@ import shutil
 from pathlib import Path
 
 from golden.config import SAFormerConfig
+from golden.fsutil import write_atomic
 from hw.boards import Board, board
-from hw.synth import BUILD, _write_atomic
+from hw.synth import BUILD
 
 CORE_NAME = "saformer_sasa.core"
 
@@ -79,7 +80,7 @@ def write_core(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD 
             shutil.copyfile(f, dst)
         rel.append(f"rtl/{f.name}")
     core = out / CORE_NAME
-    _write_atomic(core, core_text(cfg, name, rel, TOP, b, source))
+    write_atomic(core, core_text(cfg, name, rel, TOP, b, source))
     return core
 
 

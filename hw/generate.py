@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from golden import interface as itf
 from golden.config import SAFormerConfig, derive
 from golden.errors import SaformerError
+from golden.fsutil import write_atomic
 
 RTL_DIR = Path(__file__).resolve().parent / "rtl"
 TOP = "sasa_engine"
@@ -371,12 +370,6 @@ endmodule
 """
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def unit_sources() -> list[Path]:
@@ -389,7 +382,7 @@ def generate(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom", so
     for mod, text in ((TOP, render_top(cfg, source, name)), (VITIS_TOP, render_vitis_top(cfg, source, name))):
         f = out / f"{mod}.v"
         if not f.is_file() or f.read_text() != text:
-            _write_atomic(f, text)
+            write_atomic(f, text)
     return out
 
 

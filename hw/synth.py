@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,7 @@ import numpy as np
 
 from golden.config import SAFormerConfig
 from golden.errors import SaformerError
+from golden.fsutil import save_figure, write_atomic
 from hw.boards import Board, board
 
 REPO = Path(__file__).resolve().parent.parent
@@ -192,7 +192,7 @@ def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD
         res = json.loads(cached.read_text())
     else:
         res = synthesize(files, TOP, work)
-        _write_atomic(cached, json.dumps(res, indent=1) + "\n")
+        write_atomic(cached, json.dumps(res, indent=1) + "\n")
     res["rtl"] = [str(f) for f in files]
     res["workdir"] = str(work)
     return res
@@ -270,22 +270,10 @@ def plot_sweep(rows: list[dict[str, Any]], path: Path, title: str) -> Path | Non
     ax.legend(h1 + h2, l1 + l2, loc="upper center", fontsize=8)
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    return save_figure(fig, path, dpi=110)
 
 
 # ------------------------------------------------------------------------------ report
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def real_vectors(artifact: Path) -> tuple[SAFormerConfig, np.ndarray, np.ndarray, str]:
@@ -338,7 +326,7 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
             "rows": rows, "plot": str(png) if png else None,
         }
     rep["seconds"] = round(time.perf_counter() - t0, 1)
-    _write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
+    write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
     if not rep["fits"]:
         detail = ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
         raise SaformerError(f"config '{name}' does not fit {b.name} ({b.part}): {detail} of capacity "

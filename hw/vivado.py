@@ -29,8 +29,9 @@ from pathlib import Path
 
 from golden.config import SAFormerConfig
 from golden.errors import SaformerError
+from golden.fsutil import write_atomic
 from hw.boards import Board, board
-from hw.synth import BUILD, REPO, _write_atomic
+from hw.synth import BUILD, REPO
 
 IP_VENDOR = "saformer.org"
 IP_LIBRARY = "user"
@@ -272,9 +273,9 @@ def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD /
             shutil.copyfile(f, dst)
         rel.append(f"rtl/{f.name}")
     ports = top_ports(gen / f"{TOP}.v")
-    _write_atomic(out / "package_ip.tcl", package_ip_tcl(cfg, name, b, rel, TOP, ports, source))
-    _write_atomic(out / "build_bd.tcl", build_bd_tcl(cfg, name, b, TOP, ports, source, jobs))
-    _write_atomic(out / "build.tcl", _header(f"Vivado flow for {b.name}: vivado -mode batch -source build.tcl",
+    write_atomic(out / "package_ip.tcl", package_ip_tcl(cfg, name, b, rel, TOP, ports, source))
+    write_atomic(out / "build_bd.tcl", build_bd_tcl(cfg, name, b, TOP, ports, source, jobs))
+    write_atomic(out / "build.tcl", _header(f"Vivado flow for {b.name}: vivado -mode batch -source build.tcl",
                                              cfg, name, source)
                   + "set here [file dirname [file normalize [info script]]]\n"
                   + "source [file join $here package_ip.tcl]\nsource [file join $here build_bd.tcl]\n")

@@ -276,7 +276,7 @@ def throughput(art, images: int) -> dict[str, Any]:
 def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
     from tqdm import tqdm
 
-    from golden.report import write_json_atomic
+    from golden.fsutil import write_json_atomic
 
     art = trained_artifact(build)
     if tiny:

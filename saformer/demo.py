@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -65,35 +63,21 @@ class Demo:
 
 # ------------------------------------------------------------------------------ small helpers
 def write_json(path: Path, obj: Any) -> Path:
-    from golden.report import write_json_atomic
+    from golden.fsutil import write_json_atomic
 
     return write_json_atomic(path, obj)
 
 
 def _save_fig(fig, path: Path) -> Path:
-    import matplotlib.pyplot as plt
+    from golden.fsutil import save_figure
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=100)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    return save_figure(fig, path)
 
 
 def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
+    from golden.fsutil import write_atomic
+
+    return write_atomic(path, text)
 
 
 # ------------------------------------------------------------------------------ the steps
