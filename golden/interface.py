@@ -22,6 +22,25 @@ from golden.config import SAFormerConfig, derive
 LANE_BITS = 16  # one output lane; the config check keeps the increment width <= LANE_BITS
 WEIGHT_MAGIC = 0x5341_5341  # "SASA"
 WEIGHT_FORMAT_VERSION = 1
+WEIGHT_WORD_BITS = 32  # one weight-stream word (header word or sign-extended parameter)
+
+# CTRL register bits (Vitis ap_ctrl_hs) and STATUS error-flag bits: name -> bit position.
+CTRL_BITS = {"ap_start": 0, "ap_done": 1, "ap_idle": 2, "ap_ready": 3, "auto_restart": 7}
+STATUS_BITS = {"not_loaded": 0, "header": 1, "length": 2, "protocol": 3}
+STATUS_DOC = {
+    "not_loaded": "weights not loaded: set at reset and when a load begins, cleared when a valid load completes",
+    "header": "weight header mismatch: magic, format version, config hash or payload word count differ "
+              "from the engine's",
+    "length": "weight load truncated or over-long: `tlast` before or after the announced word count",
+    "protocol": "spike stream protocol error: `tlast` misplaced; cleared when a valid load completes",
+}
+
+
+def status_flags(status: int) -> list[str]:
+    """Names of the STATUS flags set in a register value."""
+    return [n for n, b in STATUS_BITS.items() if status >> b & 1]
+
+
 ARG_BASE = 0x10  # first argument register (Vitis ap_ctrl_hs layout)
 ARG_STRIDE = 8  # bytes between argument registers (data word + Vitis ap_vld word)
 WEIGHT_ORDER = ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")
@@ -78,10 +97,27 @@ def unpack_increments(beats: list[int], T: int, N: int, D: int, lanes: int) -> n
 
 # ------------------------------------------------------------------------------ weight stream
 def weight_payload(cfg: SAFormerConfig, p: dict[str, np.ndarray]) -> list[int]:
-    """Every SASA parameter, one sign-extended 32-bit word each, in WEIGHT_ORDER (row-major)."""
+    """Every SASA parameter, one sign-extended 32-bit word each, in WEIGHT_ORDER (row-major).
+
+    Refuses (SaformerError) a parameter outside its declared range or shape: the hardware keeps only the
+    declared low bits, so an out-of-range value would load silently and compute something else.
+    """
+    from golden.artifact import param_specs
+    from golden.errors import SaformerError
+
+    specs = param_specs(cfg)
     words: list[int] = []
     for k in WEIGHT_ORDER:
-        words += [int(x) & 0xFFFF_FFFF for x in np.asarray(p[k], dtype=np.int64).reshape(-1)]
+        shape, (lo, hi) = specs["b0.sasa." + k]
+        a = np.asarray(p[k], dtype=np.int64)
+        if a.shape != tuple(shape):
+            raise SaformerError(f"weights: '{k}' has shape {a.shape}, the config needs {tuple(shape)}")
+        if a.size and (int(a.min()) < lo or int(a.max()) > hi):
+            bad = np.argwhere((a < lo) | (a > hi))[0]
+            raise SaformerError(f"weights: '{k}' value {int(a[tuple(bad)])} at {tuple(int(i) for i in bad)} is "
+                                f"outside its declared range [{lo}, {hi}]")
+        mask = (1 << WEIGHT_WORD_BITS) - 1
+        words += [int(x) & mask for x in a.reshape(-1)]
     return words
 
 
@@ -108,8 +144,8 @@ class Reg:
 def registers(cfg: SAFormerConfig) -> list[Reg]:
     """AXI4-Lite map in the Vitis HLS ap_ctrl_hs layout: control at 0x00, arguments from 0x10."""
     regs = [
-        Reg("CTRL", 0x00, "RW", "bit0 ap_start (W1, self-clearing), bit1 ap_done (COR), bit2 ap_idle, "
-            "bit3 ap_ready (COR), bit7 auto_restart"),
+        Reg("CTRL", 0x00, "RW", "bit{ap_start} ap_start (W1, self-clearing), bit{ap_done} ap_done (COR), "
+            "bit{ap_idle} ap_idle, bit{ap_ready} ap_ready (COR), bit{auto_restart} auto_restart".format(**CTRL_BITS)),
         Reg("GIE", 0x04, "RW", "bit0 global interrupt enable"),
         Reg("IER", 0x08, "RW", "bit0 ap_done interrupt enable, bit1 ap_ready interrupt enable"),
         Reg("ISR", 0x0C, "RW", "bit0 ap_done, bit1 ap_ready interrupt status (toggle on write 1)"),
@@ -118,11 +154,9 @@ def registers(cfg: SAFormerConfig) -> list[Reg]:
     # argument gets its data word at the offset and an ap_vld control word at offset + 4.
     args = [
         ("IMAGES", "RW", "images to process per ap_start (0 counts as 1)"),
-        ("STATUS", "R", "error flags: bit0 weights not loaded (set after reset and after a failed load, "
-         "cleared when a valid load completes), bit1 weight header mismatch (magic/version/config hash), "
-         "bit2 weight load truncated or over-long (bits 1-2 describe the last load and clear when the next "
-         "load begins), bit3 spike stream protocol error (TLAST misplaced; cleared when a valid load "
-         "completes); reset clears bits 1-3"),
+        ("STATUS", "R", "error flags: " + "; ".join(f"bit{STATUS_BITS[n]} {d}" for n, d in STATUS_DOC.items())
+         + "; bits header and length describe the last load and clear when the next load begins; "
+         "reset clears every flag but not_loaded"),
         ("CYCLES_ACTIVE", "R", "cycles the engine did work in the last run (stalls excluded)"),
         ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run"),
         ("CONFIG_HASH", "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
@@ -150,7 +184,7 @@ def render_markdown(cfg: SAFormerConfig) -> str:
         f"- `tdata` is {cfg.stream_bits} bits: channel c (0..{cfg.D - 1}) at bit c; bits {cfg.D}.."
         f"{cfg.stream_bits - 1} are zero.",
         "- `tlast` is 1 on the last word of each image (t = T-1, n = N-1) and 0 elsewhere; a misplaced "
-        "`tlast` sets STATUS bit3.",
+        f"`tlast` sets STATUS bit{STATUS_BITS['protocol']}.",
         "",
         "## Increment output stream `m_axis`",
         f"- One beat per (t, n, g), g = channel group of P = {cfg.lanes} lanes: {G} beats per token, "
@@ -182,9 +216,11 @@ def render_markdown(cfg: SAFormerConfig) -> str:
         off += n
     lines += [
         "",
-        "A load whose header differs (magic, version or config hash) sets STATUS bit1; a load whose "
-        "`tlast` comes before or after the announced count sets STATUS bit2. The engine refuses `ap_start` "
-        "(STATUS bit0) until a valid load has completed.",
+        f"A load whose header differs (magic, version, config hash or word count) sets STATUS "
+        f"bit{STATUS_BITS['header']}; a load whose `tlast` comes before or after the announced count sets STATUS "
+        f"bit{STATUS_BITS['length']}. The engine refuses `ap_start` (STATUS bit{STATUS_BITS['not_loaded']}) "
+        "until a valid load has completed; a failed load needs a valid reload (no shadow bank). Parameters "
+        "outside their declared ranges are refused by `weight_payload` before they reach the stream.",
         "",
         "## Register map (AXI4-Lite `s_axi_control`, Vitis `ap_ctrl_hs` layout)",
         "",

@@ -208,3 +208,14 @@ def test_cli_one_line_error_and_exit_code(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "saformer.cli", "interface", "--out", str(tmp_path / "i.md")],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and (tmp_path / "i.md").read_text() == render_markdown(DEFAULT)
+
+
+def test_weight_stream_refuses_out_of_range_parameters() -> None:
+    cfg = NAMED["t1"]
+    p = {k[8:]: v for k, v in random_params(cfg, np.random.default_rng(0)).items() if k.startswith("b0.sasa.")}
+    weight_stream(cfg, p)
+    bad = dict(p, theta_a=np.full(cfg.heads, cfg.N + 16))  # beyond 1..N: the hardware would truncate it
+    with pytest.raises(SaformerError, match=r"'theta_a' value 32 at \(0,\) is outside its declared range \[1, 16\]"):
+        weight_stream(cfg, bad)
+    with pytest.raises(SaformerError, match="'wq' has shape"):
+        weight_stream(cfg, dict(p, wq=p["wq"][:2]))
