@@ -20,6 +20,7 @@ import numpy as np
 from golden.config import SAFormerConfig, derive
 
 LANE_BITS = 16  # one output lane; the config check keeps the increment width <= LANE_BITS
+LANE_MASK = (1 << LANE_BITS) - 1
 WEIGHT_MAGIC = 0x5341_5341  # "SASA"
 WEIGHT_FORMAT_VERSION = 1
 WEIGHT_WORD_BITS = 32  # one weight-stream word (header word or sign-extended parameter)
@@ -75,7 +76,7 @@ def pack_increments(inc: np.ndarray, lanes: int) -> list[int]:
     G = -(-D // lanes)
     pad = np.zeros((T, N, G * lanes), dtype=np.int64)
     pad[:, :, :D] = inc
-    u = (pad & 0xFFFF).reshape(T * N * G, lanes)
+    u = (pad & LANE_MASK).reshape(T * N * G, lanes)
     beats = []
     for row in u:
         v = 0
@@ -90,8 +91,8 @@ def unpack_increments(beats: list[int], T: int, N: int, D: int, lanes: int) -> n
     out = np.zeros((T * N * G, lanes), dtype=np.int64)
     for b, v in enumerate(beats):
         for i in range(lanes):
-            x = (int(v) >> (LANE_BITS * i)) & 0xFFFF
-            out[b, i] = x - 0x10000 if x & 0x8000 else x
+            x = (int(v) >> (LANE_BITS * i)) & LANE_MASK
+            out[b, i] = x - (1 << LANE_BITS) if x >> (LANE_BITS - 1) else x
     return out.reshape(T, N, G * lanes)[:, :, :D]
 
 

@@ -199,12 +199,16 @@ def test_shape_mismatch(art: Path) -> None:
 
 
 def test_cli_one_line_error_and_exit_code(tmp_path: Path) -> None:
-    (tmp_path / "d").mkdir()
-    code = ("import sys; from saformer.cli import main; from golden.artifact import load_artifact\n"
-            "from golden.errors import SaformerError\n"
-            "sys.exit(main(['nonexistent-command']))")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run([sys.executable, "-m", "saformer.cli", "nonexistent-command"], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert r.returncode == 2 and "usage: saformer" in r.stdout
+    missing = tmp_path / "nope.pt"
+    r = subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--ckpt", str(missing), "--out",
+                        str(tmp_path / "art")], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("saformer export: error: ") and str(missing) in lines[0], r.stderr
+    assert not (tmp_path / "art").exists()
     r = subprocess.run([sys.executable, "-m", "saformer.cli", "interface", "--out", str(tmp_path / "i.md")],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and (tmp_path / "i.md").read_text() == render_markdown(DEFAULT)
