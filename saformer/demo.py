@@ -148,7 +148,7 @@ def step_generate(d: Demo) -> str:
     from hw.generate import sources
 
     art = d.data["artifact"]
-    gen = rtl_generate(art.cfg, d.build / "rtl", CONFIG, str(art.path))
+    gen = rtl_generate(art.cfg, d.build / "rtl", CONFIG)
     d.data["rtl_sources"] = sources(gen)
     hls_dir = hls_generate(_subset_artifact(art, d.images), d.build / "hls" / f"demo-{CONFIG}", CONFIG)
     d.data["hls_dir"] = hls_dir
@@ -184,7 +184,9 @@ def step_rtl(d: Demo) -> str:
     art = d.data["artifact"]
     ctx = _corrupt_rtl_expected() if d.corrupt == "rtl" else contextlib.nullcontext()
     with ctx:
-        rec = verify_config(CONFIG, {"real": d.images}, (d.stall,), artifact=art.path)
+        # the case files go under the demo's own build folder; only the hash-keyed simulator build is shared
+        rec = verify_config(CONFIG, {"real": d.images}, (d.stall,), artifact=art.path,
+                            workdir=d.build / "sim-runs" / f"rtl-{d.corrupt or 'ok'}")
     write_json(d.out / "rtl.json", rec)
     d.data["rtl"] = rec
     cyc = [v["cycles_measured"][d.stall] for v in rec["per_vector"].values()]

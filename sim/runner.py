@@ -29,7 +29,7 @@ from golden.artifact import Artifact
 from golden.config import SAFormerConfig
 from golden.configs import NAMED
 from golden.errors import SaformerError
-from hw.generate import TOP, VITIS_TOP, generate, sources, sources_hash
+from hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
 from sim.scoreboard import cycle_formula
 
 REPO = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ class SimBuild:
     gen_dir: Path
     build_dir: Path
     sources: list[Path]
-    source: str  # what the generated header names (the artifact)
+    source: str  # the artifact the caller runs (for its records; the generated RTL does not depend on it)
     simulator: str = "verilator"  # or "icarus" (the same testbench; used by saformer bench for the speed ratio)
     top: str = TOP  # or VITIS_TOP: the Vitis-named wrapper (the testbench picks its port names from it)
 
@@ -87,7 +87,12 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
 
     verilator_env()
     source = source or f"golden/configs.py:{name}"
-    gen_dir = generate(cfg, build_root / "sim" / "rtl", name, source)
+    # The generated top depends on the config only (not on `source`), so every caller of a configuration
+    # shares one generated folder and -- with the same flags -- one build. Written under the config's lock.
+    rtl_root = build_root / "sim" / "rtl"
+    rtl_root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(rtl_root / f"{config_id(name, cfg)}.lock")):
+        gen_dir = generate(cfg, rtl_root, name)
     srcs = sources(gen_dir, top)
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
     if simulator != "verilator":

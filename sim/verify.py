@@ -40,12 +40,14 @@ def lint(sources: list[Path]) -> dict[str, Any]:
 
 def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls: tuple[str, ...] = STALLS,
                   seed: int = 1, build_root: Path = BUILD, artifact: str | Path | None = None,
-                  system: bool = False) -> dict[str, Any]:
+                  system: bool = False, workdir: Path | None = None) -> dict[str, Any]:
+    """One configuration's regression. The case folder is `workdir` if given (the demo passes its own
+    build folder), else a fresh uuid-named folder under the hash-keyed simulator build."""
     art = artifact_for(name, build_root / "sim", artifact)
     build = ensure_built(name, art.cfg, build_root, source=str(art.path))
     images = select_images(art, per_set)
     t0 = time.perf_counter()
-    res = run_case(build, art, images, stalls, seed, label=f"verify-{name}")
+    res = run_case(build, art, images, stalls, seed, workdir=workdir, label=f"verify-{name}")
     wall = time.perf_counter() - t0
     sim_cycles = sum(r["sim_cycles"] for r in res.runs.values())
     sim_wall = sum(r["wall_s"] for r in res.runs.values())

@@ -24,6 +24,15 @@ def _setup(name: str):
     return art, ensure_built(name, art.cfg, BUILD, source=str(art.path))
 
 
+def test_one_build_per_config(tmp_path: Path) -> None:
+    """The simulator build depends on the config and flags only: callers with different artifact paths
+    share it (a new ~150 MB Verilator build per caller was the bug)."""
+    art = artifact_for("minwidth", BUILD / "sim")
+    a = ensure_built("minwidth", art.cfg, BUILD, source=str(art.path))
+    b = ensure_built("minwidth", art.cfg, BUILD, source=str(tmp_path / "elsewhere"))
+    assert a.build_dir == b.build_dir and a.gen_dir == b.gen_dir
+
+
 @pytest.mark.parametrize("name", ["default", "minwidth"])
 def test_regression_stall_crosses(name: str, tmp_path: Path) -> None:
     art, build = _setup(name)
