@@ -1,10 +1,12 @@
 """g++ C-simulation of the generated SASA kernel against golden.reference, for every named config.
 
-`prepare(name, workdir)` generates the build folder of one named config, exports its vector sets and
-compiles the kernel with its testbench once (hash-keyed: recompiled only when a source or a flag changes;
-a file lock makes it safe under pytest-xdist). `run_set` runs the testbench on one vector folder and parses
-its RESULT line. `run_all` does every config and returns {config: {"vectors": n, "mismatches": m, ...}} for
-build/report/verify.json.
+The artifacts, configurations and vector sets are the RTL regression's: `artifact_for` is
+`sim.artifacts.artifact_for` (trained model for 'default' when exported, else a cached random model, plus the
+in-memory `cover` set). `prepare(name, workdir)` generates the build folder of one named config, exports its
+vector sets and compiles the kernel with its testbench once (hash-keyed: recompiled only when a source or a
+flag changes; a file lock makes it safe under pytest-xdist). `run_set` runs the testbench on one vector
+folder and parses its RESULT line. `run_all` does every config and returns
+{config: {"vectors": n, "mismatches": m, ...}} for build/report/verify.json.
 
 The Xilinx `ap_int.h`/`hls_stream.h` come from the hls4ml wheel (on -isystem); `ap_axi_sdata.h`, absent
 there, comes from the shim in hls/include/compat/ only when no real one is found.
@@ -23,17 +25,16 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from golden.artifact import Artifact, load_artifact
+from golden.artifact import Artifact
 from golden.configs import NAMED
 from golden.errors import SaformerError
-from golden.vectors import random_artifact
 from hls.generate import COMPAT, INCLUDE, ROOT, generate
+from sim import artifacts as sim_artifacts
 
 CXX = "g++"
 CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas")
-TRAINED_ARTIFACT = ROOT / "build" / "artifact"
 DEFAULT_WORKDIR = ROOT / "build" / "hls"
-RANDOM_SEED = 6
+ARTIFACT_WORKDIR = ROOT / "build" / "sim"  # sim.artifacts' cache, shared with the RTL regression
 SOURCES = ("sasa_config.h", "sasa_top.h", "sasa_top.cpp", "sasa_tb.cpp")
 
 
@@ -57,21 +58,13 @@ def include_flags() -> list[str]:
     return flags + ["-isystem", str(xil)]
 
 
-def artifact_for(name: str, workdir: Path | None = None) -> Artifact:
-    """The artifact a named config is checked on: the trained model's (build/artifact) for 'default' when it
-    exists, otherwise a random integer model with worst-case vectors, made once under `workdir`."""
-    if name not in NAMED:
-        raise SaformerError(f"unknown config '{name}'; known: {sorted(NAMED)}")
-    if name == "default" and (TRAINED_ARTIFACT / "manifest.json").is_file():
-        return load_artifact(TRAINED_ARTIFACT)
-    cfg = NAMED[name]
-    workdir = Path(workdir or DEFAULT_WORKDIR)
-    path = workdir / "artifacts" / f"{name}-{cfg.hash()[:12]}-seed{RANDOM_SEED}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if not (path / "manifest.json").is_file():
-            random_artifact(cfg, path, seed=RANDOM_SEED)
-    return load_artifact(path)
+def artifact_for(name: str, workdir: Path | None = None, override: Path | None = None) -> Artifact:
+    """The artifact a named config is checked on: exactly the RTL regression's (`sim.artifacts.artifact_for`),
+    so the C-simulation runs the same configurations and the same vector sets -- the trained model's
+    (build/artifact, used only when its config equals NAMED['default']) for 'default' when it exists, else the
+    cached random model (seed sim.artifacts.RANDOM_SEED), plus the in-memory `cover` set. `workdir` is the
+    folder of that cache (default build/sim, the one the RTL regression uses)."""
+    return sim_artifacts.artifact_for(name, Path(workdir or ARTIFACT_WORKDIR), override)
 
 
 def compile_csim(folder: Path) -> tuple[Path, float]:
@@ -111,10 +104,11 @@ class Prepared:
         return sorted(self.artifact.vectors)
 
 
-def prepare(name: str, workdir: Path | None = None) -> Prepared:
-    """Generate, export vectors and compile one named config (idempotent, xdist-safe)."""
+def prepare(name: str, workdir: Path | None = None, artifact_workdir: Path | None = None) -> Prepared:
+    """Generate, export vectors and compile one named config (idempotent, xdist-safe). `workdir` holds the HLS
+    build folders (default build/hls), `artifact_workdir` the artifact cache (see artifact_for)."""
     workdir = Path(workdir or DEFAULT_WORKDIR)
-    art = artifact_for(name, workdir)
+    art = artifact_for(name, artifact_workdir)
     folder = workdir / name
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder) + ".lock"):
@@ -163,8 +157,8 @@ def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout:
     return r
 
 
-def run_config(name: str, workdir: Path | None = None) -> dict:
-    pr = prepare(name, workdir)
+def run_config(name: str, workdir: Path | None = None, artifact_workdir: Path | None = None) -> dict:
+    pr = prepare(name, workdir, artifact_workdir)
     sets: dict[str, dict] = {}
     for s in pr.sets:
         r = run_set(pr.binary, pr.folder / "vectors" / s)
@@ -178,9 +172,11 @@ def run_config(name: str, workdir: Path | None = None) -> dict:
             "sets": sets, "compile_s": round(pr.compile_s, 2), "artifact": str(pr.artifact.path)}
 
 
-def run_all(configs: list[str] | None = None, workdir: Path | None = None, jobs: int = 2) -> dict[str, dict]:
-    """C-simulate every named config (or `configs`): {name: {"vectors": n, "mismatches": m, "sets": ...}}."""
+def run_all(configs: list[str] | None = None, workdir: Path | None = None, jobs: int = 2,
+            artifact_workdir: Path | None = None) -> dict[str, dict]:
+    """C-simulate every named config (or `configs`) on the RTL regression's artifacts and vector sets:
+    {name: {"vectors": n, "mismatches": m, "sets": ...}}."""
     names = list(configs) if configs is not None else list(NAMED)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
-        results = list(ex.map(lambda n: run_config(n, workdir), names))
+        results = list(ex.map(lambda n: run_config(n, workdir, artifact_workdir), names))
     return dict(zip(names, results))

@@ -334,6 +334,11 @@ def generate(art: Artifact, out: Path, name: str = "default", *, part: str = DEF
     first = "real" if "real" in art.vectors else sorted(art.vectors)[0]
     _write(out / "run_hls.tcl", tcl_script(src, first, part, clock_ns))
     if vectors:
+        vdir = out / "vectors"
+        if vdir.is_dir():  # sets of an earlier artifact (e.g. 'real' after build/artifact went away)
+            for d in vdir.iterdir():
+                if d.is_dir() and d.name not in art.vectors:
+                    shutil.rmtree(d)
         for set_name, vset in art.vectors.items():
             export_vectors(cfg, vset, out / "vectors" / set_name, source=f"{src}, vector set '{set_name}'")
     return out
@@ -346,14 +351,15 @@ def cli_hls_synth(argv: list[str]) -> int:
 
     ap = argparse.ArgumentParser(prog="saformer hls-synth")
     ap.add_argument("--config", default="default", choices=sorted(NAMED))
-    ap.add_argument("--artifact", type=Path, default=None, help="artifact directory (default: as the tests)")
+    ap.add_argument("--artifact", type=Path, default=None,
+                    help="artifact directory (default: the RTL regression's, sim.artifacts.artifact_for)")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "hls")
     ap.add_argument("--part", default=DEFAULT_PART)
     ap.add_argument("--clock-ns", type=float, default=DEFAULT_CLOCK_NS)
     ap.add_argument("--no-offsets", action="store_true",
                     help="let Vitis place the s_axilite registers (if it rejects the documented offsets)")
     a = ap.parse_args(argv)
-    art = load_artifact(a.artifact) if a.artifact else artifact_for(a.config, a.out)
+    art = load_artifact(a.artifact) if a.artifact else artifact_for(a.config)
     folder = generate(art, a.out / a.config, a.config, part=a.part, clock_ns=a.clock_ns, offsets=not a.no_offsets)
     print(f"generated {folder} (sasa_config.h, sasa_top.cpp, sasa_tb.cpp, run_hls.tcl, vectors/)")
     exe = shutil.which("vitis_hls")

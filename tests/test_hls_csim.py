@@ -17,9 +17,12 @@ import pytest
 from golden import reference as ref
 from golden.config import derive
 from golden.configs import NAMED
+from golden.errors import SaformerError
 from golden.interface import groups, registers, unpack_increments, weight_stream
 from hls import csim
 from hls.generate import STATUS_BITS, STATUS_DOC_WORDS, export_vectors, generate
+from sim import artifacts as sim_artifacts
+from sim.runner import BUILD as RTL_BUILD
 
 NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("NOT_LOADED", "HEADER", "LENGTH", "PROTOCOL"))
 
@@ -47,9 +50,9 @@ def _read_beats(path: Path) -> list[int]:
 def test_csim_bit_exact(prepared, tmp_path, name):
     pr = prepared(name)
     cfg = pr.artifact.cfg
-    expected_sets = {"random", "worst_min", "worst_max"} | ({"real"} if name == "default" and
-                                                            (csim.TRAINED_ARTIFACT / "manifest.json").is_file()
-                                                            else set())
+    # every set the RTL regression runs (sim.artifacts.artifact_for), none left out
+    expected_sets = {"random", "worst_min", "worst_max", "worst_wrap", "cover"} | (
+        {"real"} if name == "default" and sim_artifacts.trained_artifact_dir() is not None else set())
     assert expected_sets <= set(pr.sets)
     for s in pr.sets:
         vset = pr.artifact.vectors[s]
@@ -65,6 +68,34 @@ def test_csim_bit_exact(prepared, tmp_path, name):
         want = ref.sasa(vset["s"], {k: vset[k] for k in ref.SASA_KEYS}, cfg)["inc"]
         bad = np.argwhere(got != want)
         assert bad.size == 0, f"{name}/{s}: first mismatch (vector, t, n, channel) = {tuple(bad[0])}"
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_same_artifact_and_vectors_as_the_rtl_regression(prepared, name):
+    """The C-sim runs on exactly the artifact and vector sets the RTL regression uses (issue 6): the same
+    artifact folder, the same set names (in-memory `cover` included) and the same arrays, exported to the
+    kernel's vector folders."""
+    pr = prepared(name)
+    rtl = sim_artifacts.artifact_for(name, RTL_BUILD / "sim")
+    assert pr.artifact.path == rtl.path and pr.artifact.cfg == rtl.cfg == NAMED[name]
+    assert set(pr.sets) == set(rtl.vectors)
+    for s, vset in rtl.vectors.items():
+        assert set(pr.artifact.vectors[s]) == set(vset)
+        for k, a in vset.items():
+            assert np.array_equal(pr.artifact.vectors[s][k], a), (s, k)
+        assert (pr.folder / "vectors" / s / "expected.txt").is_file()
+    assert sorted(p.name for p in (pr.folder / "vectors").iterdir()) == sorted(rtl.vectors)
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_cover_set_reaches_full_attention(prepared, name):
+    """`cover` is the only set that reaches a = N and all-one A timesteps on a random model; the C-sim runs it
+    (test_csim_bit_exact checks its outputs)."""
+    pr = prepared(name)
+    cfg = pr.artifact.cfg
+    r = ref.sasa(pr.artifact.vectors["cover"]["s"], {k: pr.artifact.vectors["cover"][k] for k in ref.SASA_KEYS}, cfg)
+    assert (r["a"] == cfg.N).any() and (r["A"].sum(axis=-1) == cfg.D).any()
+    assert (pr.folder / "vectors" / "cover" / "expected.txt").is_file()
 
 
 @pytest.mark.parametrize("name", ["default", "minwidth"])
@@ -312,8 +343,14 @@ def test_default_uses_the_trained_artifact_and_its_real_set(tmp_path, monkeypatc
     base = load_artifact(random_artifact(cfg, tmp_path / "base", seed=11, n_random=2))
     trained = save_artifact(tmp_path / "artifact", cfg, base.params,
                             {**base.vectors, "real": base.vectors["random"]}, {"source": "test stand-in"})
-    monkeypatch.setattr(csim, "TRAINED_ARTIFACT", trained)
-    assert csim.artifact_for("default", tmp_path / "work").path == trained
-    r = csim.run_config("default", tmp_path / "work")
+    monkeypatch.setattr(sim_artifacts, "TRAINED", trained)
+    assert csim.artifact_for("default", tmp_path / "art").path == trained
+    r = csim.run_config("default", tmp_path / "work", tmp_path / "art")
     assert "real" in r["sets"] and r["sets"]["real"]["vectors"] == 2 and r["mismatches"] == 0
+    assert "cover" in r["sets"] and r["sets"]["cover"]["mismatches"] == 0
     assert "real" in (tmp_path / "work" / "default" / "run_hls.tcl").read_text()  # Vitis csim/cosim use it
+    # The trained artifact is used for 'default' only when its config is the default's.
+    other = random_artifact(NAMED["p5"], tmp_path / "other", seed=3, n_random=1)
+    monkeypatch.setattr(sim_artifacts, "TRAINED", other)
+    with pytest.raises(SaformerError, match="is not the 'default' configuration"):
+        csim.artifact_for("default", tmp_path / "art")
