@@ -158,24 +158,24 @@ def step_generate(d: Demo) -> str:
 
 @contextlib.contextmanager
 def _corrupt_rtl_expected() -> Iterator[None]:
-    """The --corrupt rtl hook: the RTL scoreboard's expected increments of real[0] get one word off by one
-    (in memory; the artifact on disk is untouched)."""
-    import sim.verify as sv
+    """The --corrupt rtl hook: the RTL scoreboard's expected increments of real[0] (recomputed by the
+    integer reference in sim.runner.expected_increments) get one word off by one, in memory only."""
+    import sim.runner as sr
 
-    orig = sv.artifact_for
+    orig = sr.expected_increments
 
-    def corrupted(*a: Any, **kw: Any):
-        art = orig(*a, **kw)
-        inc = art.vectors["real"]["inc"].copy()
-        inc[0, 0, 0, 0] += 1 if inc[0, 0, 0, 0] < 0 else -1
-        art.vectors["real"]["inc"] = inc
-        return art
+    def corrupted(art: Any, sname: str, idx: list[int]):
+        inc = orig(art, sname, idx).copy()
+        if sname == "real" and 0 in list(idx):
+            k = list(idx).index(0)
+            inc[k, 0, 0, 0] += 1 if inc[k, 0, 0, 0] < 0 else -1
+        return inc
 
-    sv.artifact_for = corrupted
+    sr.expected_increments = corrupted
     try:
         yield
     finally:
-        sv.artifact_for = orig
+        sr.expected_increments = orig
 
 
 def step_rtl(d: Demo) -> str:

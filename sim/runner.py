@@ -25,6 +25,7 @@ import numpy as np
 from filelock import FileLock
 
 from golden import interface as itf
+from golden import reference as ref
 from golden.artifact import Artifact
 from golden.config import SAFormerConfig
 from golden.configs import NAMED
@@ -190,11 +191,30 @@ def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
     raise KeyError(key)
 
 
+def expected_increments(art: Artifact, sname: str, idx: list[int]) -> np.ndarray:
+    """The scoreboard's expected increments of images `idx` of vector set `sname`: recomputed here with
+    the integer reference (golden.reference.sasa) from the set's spikes and parameters -- never taken
+    from the artifact's stored vectors alone, which are checked against them instead (a stale or edited
+    artifact raises SaformerError rather than turning into the RTL's yardstick)."""
+    vs = art.vectors[sname]
+    idx = list(idx)
+    got = np.asarray(ref.sasa(vs["s"][idx], {k: vs[k] for k in itf.WEIGHT_ORDER}, art.cfg)["inc"], dtype=np.int64)
+    stored = np.asarray(vs["inc"][idx], dtype=np.int64)
+    if got.shape != stored.shape or not np.array_equal(got, stored):
+        bad = np.argwhere(got != stored)[0] if got.shape == stored.shape else None
+        where = "shape" if bad is None else (f"image {idx[int(bad[0])]}, t={int(bad[1])}, n={int(bad[2])}, "
+                                             f"channel={int(bad[3])}")
+        raise SaformerError(f"artifact {art.path}: vector set '{sname}' stores increments that differ from "
+                            f"golden.reference.sasa ({where}); the artifact is stale or edited -- re-export it "
+                            "(or delete the cached random artifact under build/sim/artifacts)")
+    return got
+
+
 def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tuple[str, int]],
                 stalls: tuple[str, ...], seed: int, patch: dict[str, dict[int, int]] | None,
                 load_checks: bool = False) -> Path:
     """case.json (config, weight streams per set, image labels, formulas) + case.npz (spike words,
-    expected increments) in `case_dir`; results go to case_dir/results."""
+    expected increments recomputed by `expected_increments`) in `case_dir`; results go to case_dir/results."""
     cfg = build.cfg
     res_dir = case_dir / "results"
     res_dir.mkdir(parents=True, exist_ok=True)
@@ -207,13 +227,16 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
             words[i] = int(w) & 0xFFFF_FFFF
         sets.append({"name": sname, "weights": words})
     meta_images, spikes, expected = [], [], []
+    want = {sname: dict(zip([i for s_, i in images if s_ == sname],
+                            expected_increments(art, sname, [i for s_, i in images if s_ == sname])))
+            for sname in set_names}
     for sname, i in images:
         vs = art.vectors[sname]
         s, y = vs["s"][i], vs["y"][i]
         meta_images.append({"label": f"{sname}[{i}]", "set": set_names.index(sname),
                             "formula": cycle_formula(cfg, s, y)})
         spikes.append(itf.pack_spikes(s))
-        expected.append(vs["inc"][i].astype(np.int64))
+        expected.append(want[sname][i])
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
             "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path),
             "load_checks": load_checks, "ports": build.ports}

@@ -28,7 +28,7 @@ from golden.config import SAFormerConfig
 from golden.interface import registers
 from golden.vectors import random_artifact, random_spikes
 from sim.artifacts import artifact_for
-from sim.runner import BUILD, REPO, SimBuild, ensure_built, verilator_env
+from sim.runner import BUILD, REPO, SimBuild, ensure_built, expected_increments, verilator_env
 from sim.scoreboard import cycle_formula
 
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
@@ -85,10 +85,13 @@ def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[
     picks = [("A", va, i) for i in range(min(4, va["s"].shape[0]))] + \
             [("B", vb, i) for i in range(min(2, vb["s"].shape[0]))]
     images, spikes, expected = [], [], []
+    # expected increments recomputed by the integer reference (and checked against the stored vectors)
+    want = {"A": expected_increments(art_a, "random", [i for w, _, i in picks if w == "A"]),
+            "B": expected_increments(art_b, "random", [i for w, _, i in picks if w == "B"])}
     for w, vs, i in picks:
         images.append({"label": f"{w}:random[{i}]", "w": w, "formula": cycle_formula(cfg, vs["s"][i], vs["y"][i])})
         spikes.append(itf.pack_spikes(vs["s"][i]))
-        expected.append(vs["inc"][i].astype(np.int64))
+        expected.append(want[w][[j for w2, _, j in picks if w2 == w].index(i)])
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "ports": build.ports, "checks": list(checks),
             "weights": {"A": itf.weight_stream(cfg, _params(va)), "B": itf.weight_stream(cfg, _params(vb))},
             "images": images}

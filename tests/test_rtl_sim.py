@@ -33,6 +33,20 @@ def test_one_build_per_config(tmp_path: Path) -> None:
     assert a.build_dir == b.build_dir and a.gen_dir == b.gen_dir
 
 
+def test_stale_artifact_expected_is_refused(tmp_path: Path) -> None:
+    """The scoreboard's expected values come from golden.reference.sasa; stored vectors that differ from
+    it (a stale cached artifact, an edited file) raise before any simulation instead of being trusted."""
+    from golden.errors import SaformerError
+
+    art, build = _setup("minwidth")
+    vs = art.vectors["random"]
+    inc = vs["inc"].copy()
+    inc[0, 0, 0, 0] += 1 if inc[0, 0, 0, 0] < 0 else -1
+    vs["inc"] = inc
+    with pytest.raises(SaformerError, match="differ from golden.reference.sasa"):
+        run_case(build, art, [("random", 0)], ("none",), workdir=tmp_path)
+
+
 @pytest.mark.parametrize("name", ["default", "minwidth"])
 def test_regression_stall_crosses(name: str, tmp_path: Path) -> None:
     art, build = _setup(name)
