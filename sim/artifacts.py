@@ -3,7 +3,8 @@
 `default` runs on the trained model's artifact as soon as one is exported (`build/artifact/manifest.json`,
 written by `make export`) -- or on any artifact directory passed in -- and otherwise, like every other
 named configuration, on a random integer model (`golden.vectors.random_artifact`), cached under the work
-directory and created under a file lock so parallel pytest-xdist workers never write it twice.
+directory (keyed on the config hash, the seed and a hash of the golden sources that make it) and
+created under a file lock so parallel pytest-xdist workers never write it twice.
 
 Every artifact gets one more in-memory vector set, `cover` (`coverage_set`): weights are reloadable, so
 a set chosen to saturate the attention path (every Q and K fires, a = N, A all ones) is a legitimate
@@ -12,6 +13,7 @@ hardware input that random and worst-case sets rarely reach.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,25 @@ REPO = Path(__file__).resolve().parent.parent
 TRAINED = REPO / "build" / "artifact"
 RANDOM_SEED = 1234
 REAL_IMAGES = 64  # random-model stand-in for the trained model's >= 50 real images (default config)
+
+
+# the golden sources a random artifact's contents depend on: a change to any of them makes a new cache entry
+GOLDEN_SOURCES = ("vectors.py", "reference.py", "artifact.py", "config.py")
+
+
+def golden_sources_hash() -> str:
+    """12 hex digits of the sha256 over golden/{vectors,reference,artifact,config}.py (names and bytes)."""
+    h = hashlib.sha256()
+    for f in GOLDEN_SOURCES:
+        h.update(f.encode())
+        h.update((REPO / "golden" / f).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def random_artifact_path(workdir: str | Path, name: str, cfg: SAFormerConfig, seed: int) -> Path:
+    """Cache folder of the random integer model of configuration `name` with `seed`: keyed on the config
+    hash, the seed and the golden sources that make it (so an edit there never reuses a stale artifact)."""
+    return Path(workdir) / "artifacts" / f"{name}-{cfg.hash()[:10]}-s{seed}-g{golden_sources_hash()}"
 
 
 def trained_artifact_dir() -> Path | None:
@@ -51,9 +72,8 @@ def artifact_for(name: str, workdir: str | Path, override: str | Path | None = N
                                 f"configuration (hash {cfg.hash()[:12]}); re-export or pass the artifact explicitly")
         art.vectors.setdefault("cover", coverage_set(art.cfg, seed))
         return art
-    root = Path(workdir) / "artifacts"
-    root.mkdir(parents=True, exist_ok=True)
-    path = root / f"{name}-{cfg.hash()[:10]}-s{seed}"
+    path = random_artifact_path(workdir, name, cfg, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock"):
         if not (path / "manifest.json").is_file():
             random_artifact(cfg, path, seed=seed, n_random=REAL_IMAGES if name == "default" else 16)

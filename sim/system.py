@@ -27,7 +27,7 @@ from golden.artifact import Artifact, load_artifact
 from golden.config import SAFormerConfig
 from golden.interface import registers
 from golden.vectors import random_artifact, random_spikes
-from sim.artifacts import artifact_for
+from sim.artifacts import artifact_for, random_artifact_path
 from sim.runner import BUILD, REPO, SimBuild, ensure_built, expected_increments, verilator_env
 from sim.scoreboard import cycle_formula
 
@@ -39,7 +39,7 @@ SECOND_SEED = 4321  # the second artifact of the reload check: another random in
 def second_artifact(name: str, workdir: Path = BUILD / "sim") -> Artifact:
     """A second artifact of configuration `name` (a random integer model, seed SECOND_SEED), cached."""
     cfg = artifact_for(name, workdir).cfg
-    path = Path(workdir) / "artifacts" / f"{name}-{cfg.hash()[:10]}-s{SECOND_SEED}"
+    path = random_artifact_path(workdir, name, cfg, SECOND_SEED)
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock"):
         if not (path / "manifest.json").is_file():

@@ -33,6 +33,26 @@ def test_one_build_per_config(tmp_path: Path) -> None:
     assert a.build_dir == b.build_dir and a.gen_dir == b.gen_dir
 
 
+def test_random_artifact_cache_key_follows_golden_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit to golden/{vectors,reference,artifact,config}.py moves the cached random artifact's folder."""
+    import shutil
+
+    import sim.artifacts as sa
+    from golden.configs import NAMED
+
+    repo = tmp_path / "repo"
+    (repo / "golden").mkdir(parents=True)
+    for f in sa.GOLDEN_SOURCES:
+        shutil.copy(sa.REPO / "golden" / f, repo / "golden" / f)
+    monkeypatch.setattr(sa, "REPO", repo)
+    before = sa.random_artifact_path(tmp_path, "t1", NAMED["t1"], 1)
+    for f in sa.GOLDEN_SOURCES:
+        (repo / "golden" / f).write_text((repo / "golden" / f).read_text() + "\n# edited\n")
+        after = sa.random_artifact_path(tmp_path, "t1", NAMED["t1"], 1)
+        assert after != before, f
+        before = after
+
+
 def test_stale_artifact_expected_is_refused(tmp_path: Path) -> None:
     """The scoreboard's expected values come from golden.reference.sasa; stored vectors that differ from
     it (a stale cached artifact, an edited file) raise before any simulation instead of being trusted."""
