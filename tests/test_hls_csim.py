@@ -354,3 +354,12 @@ def test_default_uses_the_trained_artifact_and_its_real_set(tmp_path, monkeypatc
     monkeypatch.setattr(sim_artifacts, "TRAINED", other)
     with pytest.raises(SaformerError, match="is not the 'default' configuration"):
         csim.artifact_for("default", tmp_path / "art")
+
+
+def test_readme_register_map_points_to_the_interface():
+    """hls/README.md types no register offset (they come from golden.interface.registers via docs/interface.md)
+    and no longer claims the ap_vld words collide with the next register."""
+    text = (csim.ROOT / "hls" / "README.md").read_text()
+    assert not re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text), re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text)
+    assert "docs/interface.md" in text and "ARG_STRIDE" in text
+    assert "collide" not in text
