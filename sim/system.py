@@ -159,13 +159,16 @@ def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
 
 def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: float = 0.1,
              p_reload: float = 0.05, max_batch: int = 48, workdir: Path | None = None,
-             build_root: Path = BUILD) -> dict[str, Any]:
+             build_root: Path = BUILD, hang_run: int | None = None) -> dict[str, Any]:
     """The long run: `images` random-spike images on configuration `name` in one simulator process.
 
     The plan (made here, executed by sim/tb_system.py: long_run) is a list of runs; each run is IMAGES =
     1..max_batch images under a random stall pattern, preceded with probability p_reset by a reset (which
     drops the weights, so a load follows) and with probability p_reload by a reload with the other
-    artifact. Returns images, lost, duplicated and wrong output beats, cycle errors, resets, reloads, time."""
+    artifact. Returns images, lost, duplicated and wrong output beats, cycle errors, timeouts, resets,
+    reloads, time. Every wait is bounded (sim/tb_sasa.py: wait_bound_cycles): a frame that never comes is
+    counted as lost, the engine is reset and reloaded, and the run goes on. `hang_run` (tests) holds the
+    output's tready low during that run of the plan, so its frames never come."""
     art_a = artifact_for(name, build_root / "sim")
     art_b = second_artifact(name, build_root / "sim")
     cfg = art_a.cfg
@@ -203,7 +206,7 @@ def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: flo
     case_dir = _case_dir(build, workdir, f"long-{name}")
     case = {"config": cfg.to_dict(), "name": name, "seed": seed, "ports": build.ports, "checks": ["long_run"],
             "weights": {"A": itf.weight_stream(cfg, params[0]), "B": itf.weight_stream(cfg, params[1])},
-            "plan": plan}
+            "plan": plan, "hang_run": hang_run}
     t0 = time.perf_counter()
     _simulate(build, case_dir, case, {"spikes": words, "expected": inc, "formula": formula})
     wall = time.perf_counter() - t0

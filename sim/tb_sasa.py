@@ -23,7 +23,7 @@ from typing import ClassVar
 import cocotb
 import numpy as np
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge, Timer
+from cocotb.triggers import ClockCycles, RisingEdge, SimTimeoutError, Timer, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 from golden.config import SAFormerConfig
@@ -41,6 +41,14 @@ PORT_NAMES = {
               "m_axis": "m_axis", "ctrl": "s_axi_control", "irq": "interrupt", "engine": "u_engine"},
 }
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
+CLK_NS = 10  # clock period of the testbench
+WAIT_FACTOR, WAIT_MARGIN = 10, 5_000  # every wait is bounded: 10x the formula's cycles + a margin (cycles)
+
+
+def wait_bound_cycles(formula_cycles: int) -> int:
+    """Upper bound, in clock cycles, of a wait for work whose cycle formula gives `formula_cycles`: the
+    stall patterns at most double a run; 10x plus a margin for AXI-Lite polling and pause bursts."""
+    return WAIT_FACTOR * int(formula_cycles) + WAIT_MARGIN
 
 
 class _Stream(AxiStreamBus):
@@ -79,7 +87,7 @@ class TB:
         self.G = int(dut.G.value)
         self.SW = int(dut.SW.value)
         self.LANE = int(dut.OUT_LANE_W.value)
-        cocotb.start_soon(Clock(self.clk, 10, unit="ns").start())
+        cocotb.start_soon(Clock(self.clk, CLK_NS, unit="ns").start())
         clk, rstn = self.clk, self.rstn
         self.src = AxiStreamSource(_Stream.from_prefix(dut, names["s_axis"]), clk, rstn,
                                    reset_active_level=False, byte_size=self.SW)
@@ -112,14 +120,33 @@ class TB:
         await self.write("CTRL", CTRL_START)
         return await self.read("CTRL")
 
-    async def wait_done(self, timeout_cycles: int = 1_000_000) -> int:
-        """Poll CTRL until ap_done (clear on read); returns the CTRL value that showed it."""
-        for _ in range(timeout_cycles // 16):
-            v = await self.read("CTRL")
-            if v & CTRL_DONE:
-                return v
-            await ClockCycles(self.clk, 8)
-        raise AssertionError("ap_done never rose")
+    async def wait_done(self, formula_cycles: int, where: str) -> int:
+        """Poll CTRL until ap_done (clear on read); returns the CTRL value that showed it. Bounded by
+        `wait_bound_cycles(formula_cycles)`: a timeout raises AssertionError naming `where` (the images)."""
+
+        async def poll() -> int:
+            while True:
+                v = await self.read("CTRL")
+                if v & CTRL_DONE:
+                    return v
+                await ClockCycles(self.clk, 8)
+
+        bound = wait_bound_cycles(formula_cycles)
+        try:
+            return await with_timeout(poll(), bound * CLK_NS, "ns")
+        except SimTimeoutError:
+            raise AssertionError(f"{where}: ap_done did not rise within {bound} cycles (10 x formula "
+                                 f"{formula_cycles} + {WAIT_MARGIN})") from None
+
+    async def recv_frame(self, formula_cycles: int, where: str) -> AxiStreamFrame:
+        """The next output frame (up to TLAST), bounded like `wait_done`; a timeout raises AssertionError
+        naming `where` (the image coordinates)."""
+        bound = wait_bound_cycles(formula_cycles)
+        try:
+            return await with_timeout(self.sink.recv(), bound * CLK_NS, "ns")
+        except SimTimeoutError:
+            raise AssertionError(f"{where}: no complete output frame within {bound} cycles (10 x formula "
+                                 f"{formula_cycles} + {WAIT_MARGIN})") from None
 
     def set_stalls(self, stall: str, seed: int) -> None:
         rng = random.Random(seed)
@@ -157,7 +184,11 @@ class TB:
     async def load_weights(self, words: list[int]) -> dict[str, int]:
         """Send one weight load; returns the flags, read through STATUS (AXI-Lite)."""
         await self.wsrc.send(AxiStreamFrame([int(w) & 0xFFFF_FFFF for w in words]))
-        await self.wsrc.wait()
+        bound = wait_bound_cycles(len(words))
+        try:
+            await with_timeout(self.wsrc.wait(), bound * CLK_NS, "ns")
+        except SimTimeoutError:
+            raise AssertionError(f"weight load of {len(words)} words not accepted within {bound} cycles") from None
         await ClockCycles(self.clk, 3)
         st = await self.read("STATUS")
         return {"loaded": int(not st & 1), "err_hdr": (st >> 1) & 1, "err_len": (st >> 2) & 1}
@@ -196,7 +227,7 @@ async def run_images(dut, stall: str) -> None:
             raise AssertionError(f"ap_start refused for set '{wset['name']}' (CTRL 0x{ctrl:x})")
         for i in idx:
             im = case["images"][i]
-            frame = await tb.sink.recv()
+            frame = await tb.recv_frame(im["formula"], f"stall={stall}, set '{wset['name']}', image {im['label']}")
             beats = [int(b) for b in frame.tdata]
             chk = check_image(cfg, im["label"], beats, expected[i])
             rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["formula"],
@@ -206,7 +237,9 @@ async def run_images(dut, stall: str) -> None:
             images.append(rec)
             if chk.first is not None and first is None:
                 first = rec
-        ctrl = await tb.wait_done()
+        ctrl = await tb.wait_done(sum(case["images"][i]["formula"] for i in idx),
+                                  f"stall={stall}, set '{wset['name']}', images "
+                                  f"{[case['images'][i]['label'] for i in idx]}")
         run = {"set": wset["name"], "ctrl": ctrl, "cycles_active": await tb.read("CYCLES_ACTIVE"),
                "cycles_total": await tb.read("CYCLES_TOTAL"),
                "formula": sum(case["images"][i]["formula"] for i in idx)}

@@ -48,9 +48,10 @@ async def _run_image(tb: TB, case, arrays, cfg, i: int, images_reg: int = 1) -> 
     """Send image i, ap_start (IMAGES = images_reg), check its beats, wait for ap_done."""
     await tb.src.send(AxiStreamFrame([int(w) for w in arrays["spikes"][i]]))
     ctrl = await tb.start(images_reg)
-    frame = await tb.sink.recv()
-    chk = check_image(cfg, case["images"][i]["label"], [int(b) for b in frame.tdata], arrays["expected"][i])
-    done = await tb.wait_done()
+    label, formula = case["images"][i]["label"], case["images"][i]["formula"]
+    frame = await tb.recv_frame(formula, f"image {label}")
+    chk = check_image(cfg, label, [int(b) for b in frame.tdata], arrays["expected"][i])
+    done = await tb.wait_done(formula, f"image {label}")
     act = await tb.read("CYCLES_ACTIVE")
     return {"label": case["images"][i]["label"], "mismatches": chk.mismatches,
             "first": chk.first.text() if chk.first else None, "ctrl_at_start": ctrl, "ctrl_done": done,
@@ -94,7 +95,7 @@ async def control(dut) -> None:
     out = {"load": st, "images": []}
     await tb.src.send(AxiStreamFrame([int(w) for w in arrays["spikes"][a[0]]]))
     out["ctrl_at_start"] = await tb.start(1)
-    frame = await tb.sink.recv()
+    frame = await tb.recv_frame(case["images"][a[0]]["formula"], f"control: image {case['images'][a[0]]['label']}")
     chk = check_image(cfg, case["images"][a[0]]["label"], [int(b) for b in frame.tdata], arrays["expected"][a[0]])
     out["images"].append({"label": case["images"][a[0]]["label"], "mismatches": chk.mismatches})
     for _ in range(50):
@@ -120,10 +121,10 @@ async def control(dut) -> None:
         await tb.src.send(AxiStreamFrame([int(w) for w in arrays["spikes"][i]]))
     out["ctrl_at_start2"] = await tb.start(2)
     for i in a[2:4]:
-        frame = await tb.sink.recv()
+        frame = await tb.recv_frame(case["images"][i]["formula"], f"control: image {case['images'][i]['label']}")
         chk = check_image(cfg, case["images"][i]["label"], [int(b) for b in frame.tdata], arrays["expected"][i])
         out["images"].append({"label": case["images"][i]["label"], "mismatches": chk.mismatches})
-    await tb.wait_done()
+    await tb.wait_done(sum(case["images"][i]["formula"] for i in a[2:4]), "control: two-image run")
     out["run2_cycles_active"] = await tb.read("CYCLES_ACTIVE")
     out["run2_formula"] = sum(case["images"][i]["formula"] for i in a[2:4])
     out["ctrl_final"] = await tb.read("CTRL")
@@ -147,9 +148,10 @@ async def start_before_load(dut) -> None:
     out["beats_out"] = tb.sink.count()
     out["load"] = await tb.load_weights(case["weights"]["A"])
     out["ctrl_at_start_after_load"] = await tb.start(1)
-    frame = await tb.sink.recv()
+    where = f"start_before_load: image {case['images'][i]['label']}"
+    frame = await tb.recv_frame(case["images"][i]["formula"], where)
     chk = check_image(cfg, case["images"][i]["label"], [int(b) for b in frame.tdata], arrays["expected"][i])
-    await tb.wait_done()
+    await tb.wait_done(case["images"][i]["formula"], where)
     out["images"] = [{"label": case["images"][i]["label"], "mismatches": chk.mismatches}]
     out["status_end"] = await tb.read("STATUS")
     _save(case, "start_before_load", out)
@@ -240,20 +242,27 @@ async def long_run(dut) -> None:
     tb = TB(dut, case.get("ports", "house"), cfg)
     await tb.reset()
     t0 = time.perf_counter()
-    lost = dup = wrong = images = cycle_errors = 0
+    lost = dup = wrong = images = cycle_errors = timeouts = 0
     first = None
+    recover = False  # after a timeout: reset and reload before the next run (the engine state is unknown)
+    weights = None
     sim_t0 = get_sim_time("ns")
-    for run in case["plan"]:
+    for ri, run in enumerate(case["plan"]):
         if os.environ.get("SASA_DEBUG"):  # one log line per run (a hang shows where)
             dut._log.warning("run %s", run)
         tb.set_stalls("none", 0)
-        if run["reset"]:
+        if run["reset"] or recover:
             await tb.reset()
-        if run["load"]:
+        if run["load"] or recover or weights != run["w"]:
             st = await tb.load_weights(case["weights"]["AB"[run["w"]]])
             if not st["loaded"]:
                 raise AssertionError(f"weight load refused: {st}")
+            weights = run["w"]
+        recover = False
         tb.set_stalls(run["stall"], run["stall_seed"])
+        if ri == case.get("hang_run"):  # fault injection (tests): a consumer that never takes output
+            tb.sink.set_pause_generator(None)
+            tb.sink.pause = True
         lo, k = run["first"], run["count"]
         for i in range(lo, lo + k):
             await tb.src.send(AxiStreamFrame([int(w) for w in spikes[i]]))
@@ -261,10 +270,20 @@ async def long_run(dut) -> None:
         if not ctrl & CTRL_START:
             raise AssertionError(f"ap_start refused (CTRL 0x{ctrl:x}) at image {lo}")
         for i in range(lo, lo + k):
-            frame = await tb.sink.recv()
-            got = [int(x) for x in frame.tdata]
             want = itf.pack_increments(expected[i].astype(np.int64), cfg.lanes)
             images += 1
+            try:
+                frame = await tb.recv_frame(int(formula[i]), f"long run: image {i} (run of images {lo}..{lo + k - 1}, "
+                                            f"stall {run['stall']})")
+            except AssertionError as e:  # a wholly missing frame: every beat of it (and of the rest) lost
+                timeouts += 1
+                lost += len(want) + sum(len(itf.pack_increments(expected[j].astype(np.int64), cfg.lanes))
+                                        for j in range(i + 1, lo + k))
+                images += lo + k - 1 - i
+                first = first or str(e)
+                recover = True
+                break
+            got = [int(x) for x in frame.tdata]
             if got != want:
                 lost += max(0, len(want) - len(got))
                 dup += max(0, len(got) - len(want))
@@ -274,7 +293,17 @@ async def long_run(dut) -> None:
                     first = check_image(cfg, f"long[{i}]", got, expected[i]).first
                     first = first.text() if first else f"image {i}: {len(got)} beats for {len(want)}"
         tb.set_stalls("none", 0)
-        await tb.wait_done()
+        if recover:
+            cycle_errors += 1
+            continue
+        try:
+            await tb.wait_done(int(formula[lo:lo + k].sum()), f"long run: images {lo}..{lo + k - 1}")
+        except AssertionError as e:
+            timeouts += 1
+            cycle_errors += 1
+            first = first or str(e)
+            recover = True
+            continue
         if images // 1000 != (images - k) // 1000:
             dut._log.warning("long run: %d images, %d lost, %d duplicated, %d wrong, %.0f s", images, lost, dup,
                              wrong, time.perf_counter() - t0)
@@ -285,6 +314,7 @@ async def long_run(dut) -> None:
     ctrl = await tb.read("CTRL")
     sim_cycles = int((get_sim_time("ns") - sim_t0) // 10)
     _save(case, "long_run", {"images": images, "lost": lost, "duplicated": dup, "wrong": wrong,
-                             "first_wrong": first, "cycle_errors": cycle_errors, "ctrl_end": ctrl,
+                             "first_wrong": first, "cycle_errors": cycle_errors, "timeouts": timeouts,
+                             "ctrl_end": ctrl,
                              "idle_end": bool(ctrl & CTRL_IDLE), "done_pending": bool(ctrl & CTRL_DONE),
                              "sim_cycles": sim_cycles, "sim_wall_s": round(time.perf_counter() - t0, 2)})

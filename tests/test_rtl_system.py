@@ -35,6 +35,15 @@ def test_vitis_wrapper_bit_exact(tmp_path: Path) -> None:
     check_system(cfg, r)
 
 
+def test_long_run_counts_a_missing_frame_as_lost(tmp_path: Path) -> None:
+    """A run whose output is never taken (tready held low) must time out (bounded waits), count its
+    frames as lost and go on after a reset and reload -- not hang."""
+    r = run_long("t1", images=12, seed=2, max_batch=3, workdir=tmp_path, hang_run=1)
+    assert r["images"] == 12, r
+    assert r["timeouts"] == 1 and r["lost"] > 0 and (r["duplicated"], r["wrong"]) == (0, 0), r
+    assert r["idle_end"], r
+
+
 @pytest.mark.slow
 def test_long_run(tmp_path: Path) -> None:
     """>= 10,000 images in one simulation: random spikes, stalls, resets and reloads between runs; no
