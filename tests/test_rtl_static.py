@@ -25,6 +25,7 @@ from hw.generate import (
 from sim.runner import verilator_env
 
 CONFIGS = sorted(NAMED)
+TOPS = (TOP, VITIS_TOP)  # the house-style top and the Vitis-named wrapper around it
 
 
 def _parse(files: list[Path], workdir: Path):
@@ -36,17 +37,18 @@ def _parse(files: list[Path], workdir: Path):
     return p.parse()
 
 
+@pytest.mark.parametrize("top", TOPS)
 @pytest.mark.parametrize("name", CONFIGS)
-def test_pyverilog_parses_generated(name: str, tmp_path: Path) -> None:
+def test_pyverilog_parses_generated(name: str, top: str, tmp_path: Path) -> None:
     from pyverilog.vparser import ast as vast
 
     cfg = NAMED[name]
     gen = generate(cfg, tmp_path, name)
-    ast = _parse(sources(gen), tmp_path)
+    ast = _parse(sources(gen, top), tmp_path)
     mods = {d.name: d for d in ast.description.definitions if isinstance(d, vast.ModuleDef)}
-    assert set(mods) == set(UNITS) | {TOP}
+    assert set(mods) == set(UNITS) | {TOP} | ({VITIS_TOP} if top == VITIS_TOP else set())
     params = {}
-    for p in mods[TOP].paramlist.params:
+    for p in mods[top].paramlist.params:
         for decl in p.list:
             params[decl.name] = decl.value.var
     want = dict(engine_params(cfg).values, AXIL_AW=axil_addr_bits(cfg))
@@ -57,11 +59,17 @@ def test_pyverilog_parses_generated(name: str, tmp_path: Path) -> None:
         assert m, (k, txt)
         got = int(m.group(1), 16) if txt.startswith("32'h") else int(txt)
         assert got == v, f"{name}: parameter {k} = {got}, config gives {v}"
-    ports = [p.first.name for p in mods[TOP].portlist.ports]
-    for pre in ("s_axis", "s_axis_w", "m_axis"):
-        for sig in ("tdata", "tvalid", "tready", "tlast"):
-            assert f"{pre}_{sig}" in ports
-    assert "aresetn" in ports and "aclk" in ports
+    ports = [p.first.name for p in mods[top].portlist.ports]
+    if top == TOP:
+        for pre in ("s_axis", "s_axis_w", "m_axis"):
+            for sig in ("tdata", "tvalid", "tready", "tlast"):
+                assert f"{pre}_{sig}" in ports
+        assert "aresetn" in ports and "aclk" in ports
+    else:
+        for pre in ("s_axis", "s_axis_w", "m_axis"):
+            for sig in ("TDATA", "TVALID", "TREADY", "TLAST", "TKEEP", "TSTRB"):
+                assert f"{pre}_{sig}" in ports
+        assert {"ap_clk", "ap_rst_n", "interrupt", "s_axi_control_AWADDR", "s_axi_control_RDATA"} <= set(ports)
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -80,11 +88,12 @@ def test_generated_header(name: str, tmp_path: Path) -> None:
         assert config_id(name, cfg) in first and cfg.hash()[:16] in first and "artifact" not in first
 
 
+@pytest.mark.parametrize("top", TOPS)
 @pytest.mark.parametrize("name", CONFIGS)
-def test_verilator_lint_clean(name: str, tmp_path: Path) -> None:
+def test_verilator_lint_clean(name: str, top: str, tmp_path: Path) -> None:
     verilator_env()
     gen = generate(NAMED[name], tmp_path, name)
-    p = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", TOP, *map(str, sources(gen))],
+    p = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", top, *map(str, sources(gen, top))],
                        capture_output=True, text=True)
     out = (p.stdout + p.stderr).strip()
     assert p.returncode == 0 and "%Warning" not in out and "%Error" not in out, out
@@ -105,11 +114,12 @@ def test_lint_waivers_are_local_and_explained() -> None:
 
 
 @pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+@pytest.mark.parametrize("top", TOPS)
 @pytest.mark.parametrize("name", CONFIGS)
-def test_icarus_compiles(name: str, tmp_path: Path) -> None:
+def test_icarus_compiles(name: str, top: str, tmp_path: Path) -> None:
     gen = generate(NAMED[name], tmp_path, name)
-    p = subprocess.run(["iverilog", "-g2001", "-Wall", "-s", TOP, "-o", str(tmp_path / "a.vvp"),
-                        *map(str, sources(gen))], capture_output=True, text=True)
+    p = subprocess.run(["iverilog", "-g2001", "-Wall", "-s", top, "-o", str(tmp_path / "a.vvp"),
+                        *map(str, sources(gen, top))], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
 
 
