@@ -157,6 +157,18 @@ def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout:
     return r
 
 
+def run_sequence(binary: Path, vector_dirs: list[Path], timeout: float = 120.0) -> tuple[int, list[CsimResult]]:
+    """One kernel call per folder, in order, in one process (the kernel's weights and STATUS carry over).
+    Returns the exit status and one parsed result per call that ran."""
+    cmd = [str(binary), "--sequence", *map(str, vector_dirs)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    steps = []
+    for m in _RESULT.finditer(p.stdout):
+        r = CsimResult(0, *(int(x) for x in m.groups()[:4]), status=int(m.group(5), 16))
+        steps.append(r)
+    return p.returncode, steps
+
+
 def run_config(name: str, workdir: Path | None = None, artifact_workdir: Path | None = None) -> dict:
     pr = prepare(name, workdir, artifact_workdir)
     sets: dict[str, dict] = {}

@@ -31,9 +31,12 @@ from golden.config import SAFormerConfig, derive
 from golden.errors import SaformerError
 from golden.fsutil import write_atomic
 from golden.interface import (
+    CTRL_BITS,
     LANE_BITS,
+    STATUS_BITS,
     WEIGHT_FORMAT_VERSION,
     WEIGHT_MAGIC,
+    WEIGHT_WORD_BITS,
     groups,
     out_word_bits,
     pack_increments,
@@ -48,12 +51,6 @@ INCLUDE = ROOT / "hls" / "include"
 COMPAT = INCLUDE / "compat"  # ap_axi_sdata.h shim, C-sim only
 DEFAULT_PART = "xc7z020clg400-1"  # PYNQ-Z2
 DEFAULT_CLOCK_NS = 10.0
-
-# STATUS register bits. golden/interface.py states them only in the STATUS register's prose;
-# tests/test_hls_csim.py checks these names against that text so the two cannot drift apart.
-STATUS_BITS = {"NOT_LOADED": 0, "HEADER": 1, "LENGTH": 2, "PROTOCOL": 3}
-STATUS_DOC_WORDS = {"NOT_LOADED": "weights not loaded", "HEADER": "weight header mismatch",
-                    "LENGTH": "weight load truncated or over-long", "PROTOCOL": "spike stream protocol error"}
 
 # Registers of golden.interface.registers that the C++ kernel cannot or need not produce as arguments:
 # the ap_ctrl_hs block (Vitis makes it) and the cycle counters (a C function cannot count clock cycles).
@@ -86,10 +83,12 @@ def config_header(cfg: SAFormerConfig, source: str) -> str:
         "W_BITS": cfg.w_bits, "BIAS_BITS": cfg.bias_bits, "THETA_BITS": cfg.theta_bits,
         "ACC_BITS": d.sasa_acc_bits, "MEM_BITS": d.sasa_mem_bits, "OUT_BITS": d.sasa_out_bits,
         "COUNT_BITS": d.count_bits, "STREAM_BITS": cfg.stream_bits, "OUT_WORD_BITS": out_word_bits(cfg),
-        "WEIGHT_WORD_BITS": 32, "WEIGHT_WORDS": weight_words(cfg),
+        "WEIGHT_WORD_BITS": WEIGHT_WORD_BITS, "WEIGHT_WORDS": weight_words(cfg),
     }
     uints = {"WEIGHT_MAGIC": WEIGHT_MAGIC, "WEIGHT_VERSION": WEIGHT_FORMAT_VERSION, "CONFIG_HASH32": cfg.hash32}
-    uints.update({f"STATUS_{k}": 1 << b for k, b in STATUS_BITS.items()})
+    # STATUS flags and CTRL bits as masks, named after golden.interface.STATUS_BITS / CTRL_BITS
+    uints.update({f"STATUS_{k.upper()}": 1 << b for k, b in STATUS_BITS.items()})
+    uints.update({f"CTRL_{k.upper()}": 1 << b for k, b in CTRL_BITS.items()})
     cfg_regs = {f"CFG_{k.upper()}": v for k, v in cfg.to_dict().items()}
     L = [banner(source).rstrip("\n"),
          "// Every number of the SASA kernel; from golden/config.py (derive) and golden/interface.py.",
@@ -204,10 +203,14 @@ typedef sasa_config C;
 {chr(10).join(consts)}
 
     // A weight load is taken whenever the weight stream has data at ap_start (as the RTL engine does).
+    // STATUS as golden.interface.STATUS_DOC: when a load begins, not_loaded is set and header/length (which
+    // describe the last load) clear; protocol stays until a valid load completes, which clears every flag.
     if (!s_axis_w.empty()) {{
-        ap_uint<32> e = sasa::load_weights<C>(s_axis_w, wq, bq, theta_q, wk, bk, theta_k, theta_a, wo, bo);
+        loaded = false;
+        flags = (flags & C::STATUS_PROTOCOL) | C::STATUS_NOT_LOADED;
+        const ap_uint<32> e = sasa::load_weights<C>(s_axis_w, wq, bq, theta_q, wk, bk, theta_k, theta_a, wo, bo);
         loaded = e == 0;
-        flags = loaded ? ap_uint<32>(0) : ap_uint<32>(e | C::STATUS_NOT_LOADED);
+        flags = loaded ? ap_uint<32>(0) : ap_uint<32>(flags | e);
     }}
     if (loaded) {{
         const ap_uint<32> count = images == 0 ? ap_uint<32>(1) : images;
@@ -306,7 +309,7 @@ def export_vectors(cfg: SAFormerConfig, vset: dict[str, np.ndarray], out: Path, 
         sl += [f"{int(w):0{sd}x} {int(i == len(pw) - 1)}" for i, w in enumerate(pw)]
     od = -(-out_word_bits(cfg) // 4)
     el = []
-    if not expect_status & (1 << STATUS_BITS["NOT_LOADED"]):
+    if not expect_status & (1 << STATUS_BITS["not_loaded"]):
         inc = expected_increments(cfg, vset) if expected is None else expected
         for v in range(V):
             beats = pack_increments(inc[v], cfg.lanes)

@@ -18,13 +18,22 @@ from golden import reference as ref
 from golden.config import derive
 from golden.configs import NAMED
 from golden.errors import SaformerError
-from golden.interface import groups, registers, unpack_increments, weight_stream
+from golden.interface import (
+    CTRL_BITS,
+    STATUS_BITS,
+    STATUS_DOC,
+    groups,
+    registers,
+    status_flags,
+    unpack_increments,
+    weight_stream,
+)
 from hls import csim
-from hls.generate import STATUS_BITS, STATUS_DOC_WORDS, export_vectors, generate
+from hls.generate import export_vectors, generate
 from sim import artifacts as sim_artifacts
 from sim.runner import BUILD as RTL_BUILD
 
-NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("NOT_LOADED", "HEADER", "LENGTH", "PROTOCOL"))
+NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("not_loaded", "header", "length", "protocol"))
 
 
 @pytest.fixture(scope="session")
@@ -261,10 +270,58 @@ def test_register_offsets_follow_the_interface(tmp_path):
     assert "ap_ctrl_hs port = return" in text and "bundle = control" in text
 
 
-def test_status_bits_match_the_interface_text():
-    doc = next(r.doc for r in registers(NAMED["default"]) if r.name == "STATUS")
+def test_status_and_ctrl_bits_come_from_the_interface():
+    """sasa_config.h carries every STATUS and CTRL bit as a mask taken from golden.interface, none retyped."""
+    import hls.generate as hg
+
+    assert hg.STATUS_BITS is STATUS_BITS and hg.CTRL_BITS is CTRL_BITS
+    text = hg.config_header(NAMED["default"], "test")
+    got = {k: int(v, 16) for k, v in re.findall(r"static const unsigned (\w+) = 0x([0-9a-f]+)u;", text)}
     for k, b in STATUS_BITS.items():
-        assert f"bit{b} {STATUS_DOC_WORDS[k]}" in doc, (k, doc)
+        assert got[f"STATUS_{k.upper()}"] == 1 << b, k
+    for k, b in CTRL_BITS.items():
+        assert got[f"CTRL_{k.upper()}"] == 1 << b, k
+    assert set(STATUS_DOC) == set(STATUS_BITS)
+    src = (csim.ROOT / "hls" / "generate.py").read_text()
+    assert not re.search(r"STATUS_BITS\s*=|CTRL_BITS\s*=|\"WEIGHT_WORD_BITS\": \d", src)
+
+
+def _step(cfg, vset, folder: Path, *, weights, expect_status: int, spikes_tlast_bad: bool = False) -> Path:
+    out = export_vectors(cfg, vset, folder, weights=weights, expect_status=expect_status)
+    if spikes_tlast_bad:
+        sp = out / "spikes.txt"
+        lines = sp.read_text().splitlines()
+        first = next(i for i, ln in enumerate(lines) if not ln.startswith("#"))
+        lines[first] = lines[first].split()[0] + " 1"
+        sp.write_text("\n".join(lines) + "\n")
+    return out
+
+
+def test_status_flags_follow_the_interface_over_calls(prepared, tmp_path):
+    """STATUS over a sequence of kernel calls, as golden.interface.STATUS_DOC (and the RTL) define it:
+    protocol stays through a failed load and clears only when a valid load completes; header/length
+    describe the last load and clear when the next load begins; not_loaded is set when a load begins."""
+    pr = prepared("t1")
+    cfg = pr.artifact.cfg
+    vset = pr.artifact.vectors["random"]
+    good = weight_stream(cfg, {k: vset[k] for k in ref.SASA_KEYS})
+    bad_hdr = [good[0] ^ 1, *good[1:]]
+    steps = [  # (weights, expected status, misplaced spike tlast)
+        (good, PROTOCOL, True),                            # valid load, then a protocol error in the images
+        (bad_hdr, PROTOCOL | HEADER | NOT_LOADED, False),  # failed load: protocol kept
+        (good[:-3], PROTOCOL | LENGTH | NOT_LOADED, False),  # next load begins: header cleared
+        ([], PROTOCOL | LENGTH | NOT_LOADED, False),       # no load: nothing runs, flags unchanged
+        (good, 0, False),                                  # valid load: every flag clears
+        ([], 0, False),                                    # weights kept between calls
+    ]
+    dirs = [_step(cfg, vset, tmp_path / f"s{i}", weights=w, expect_status=st, spikes_tlast_bad=bad)
+            for i, (w, st, bad) in enumerate(steps)]
+    rc, res = csim.run_sequence(pr.binary, dirs)
+    assert [r.status for r in res] == [st for _, st, _ in steps], [status_flags(r.status) for r in res]
+    V = vset["s"].shape[0]
+    per = cfg.T * cfg.N * groups(cfg)
+    assert [r.beats for r in res] == [0 if st & NOT_LOADED else V * per for _, st, _ in steps]
+    assert rc == 0 and all(r.mismatches == 0 for r in res)
 
 
 def test_shim_only_when_real_header_absent():

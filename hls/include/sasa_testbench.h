@@ -1,6 +1,7 @@
 // Hand-written C-simulation testbench for the SASA kernel (used by the generated sasa_tb.cpp).
 //
-// Usage: csim <vector-dir> [<actual-output-file>]. The folder (written by hls/generate.py:export_vectors) holds
+// Usage: csim <vector-dir> [<actual-output-file>], or csim --sequence <vector-dir>... (one kernel call per
+// folder in one process: state carries over). The folder (written by hls/generate.py:export_vectors) holds
 //   meta.txt      "images <V>" and "expect_status <hex>"
 //   weights.txt   one weight-stream word per line: "<hex32> <tlast>"
 //   spikes.txt    one spike word per line: "<hex> <tlast>"  (V images, t outer, n inner)
@@ -109,15 +110,11 @@ inline bool read_meta(const std::string &path, long &images, unsigned long &expe
     return hi && hs;
 }
 
-// TOP: callable(s_axis, m_axis, s_axis_w, images, status&) wrapping the kernel's register arguments.
+// One kernel call on one vector folder: push its weight and spike streams, call the kernel with IMAGES = V,
+// compare every output beat and STATUS; writes the beats it got to `actual` (unless empty). Returns 0 pass,
+// 1 mismatch, 2 bad input files.
 template <class C, class IN_AXIS, class OUT_AXIS, class W_AXIS, class TOP>
-int run(int argc, char **argv, TOP top) {
-    if (argc != 2 && argc != 3) {
-        std::printf("usage: %s <vector-dir> [<actual-output-file>]\n", argv[0]);
-        return 2;
-    }
-    const std::string dir = argv[1];
-    const std::string actual = argc == 3 ? std::string(argv[2]) : dir + "/actual.txt";
+int run_one(const std::string &dir, const std::string &actual, TOP top) {
     long images = 0;
     unsigned long expect_status = 0;
     std::vector<line_word> wwords, swords, ewords;
@@ -131,7 +128,7 @@ int run(int argc, char **argv, TOP top) {
     hls::stream<W_AXIS> s_axis_w("s_axis_w");
     for (size_t i = 0; i < wwords.size(); i++) {
         W_AXIS w;
-        w.data = from_hex<32>(wwords[i].hex);
+        w.data = from_hex<C::WEIGHT_WORD_BITS>(wwords[i].hex);
         w.keep = -1;
         w.strb = -1;
         w.last = wwords[i].last;
@@ -158,12 +155,16 @@ int run(int argc, char **argv, TOP top) {
     long mismatches = 0;
     bool first = true;
     const size_t nb = got.size() > ewords.size() ? got.size() : ewords.size();
-    std::ofstream act(actual.c_str());
-    act << "beats " << got.size() << "\n";
+    std::ofstream act;
+    if (!actual.empty()) {
+        act.open(actual.c_str());
+        act << "beats " << got.size() << "\n";
+    }
     for (size_t b = 0; b < nb; b++) {
         const long v = (long)b / per_image, r = (long)b % per_image;
         const long t = r / ((long)C::N * C::GROUPS), n = (r / C::GROUPS) % C::N, g = r % C::GROUPS;
-        if (b < got.size()) act << to_hex<C::OUT_WORD_BITS>(got[b].data) << " " << (int)got[b].last << "\n";
+        if (b < got.size() && act.is_open())
+            act << to_hex<C::OUT_WORD_BITS>(got[b].data) << " " << (int)got[b].last << "\n";
         if (b >= got.size() || b >= ewords.size()) {
             mismatches++;
             if (first) {
@@ -202,6 +203,30 @@ int run(int argc, char **argv, TOP top) {
                 images, got.size(), ewords.size(), mismatches, (unsigned long)status,
                 leftover_spikes, leftover_weights);
     return (mismatches == 0 && status_ok) ? 0 : 1;
+}
+
+// TOP: callable(s_axis, m_axis, s_axis_w, images, status&) wrapping the kernel's register arguments.
+// csim <vector-dir> [<actual-output-file>]: one call. csim --sequence <dir>...: one call per folder, in order,
+// in one process, so the kernel's state (loaded weights, STATUS flags) carries from call to call; one RESULT
+// line per call; the exit status is the worst of them.
+template <class C, class IN_AXIS, class OUT_AXIS, class W_AXIS, class TOP>
+int run(int argc, char **argv, TOP top) {
+    if (argc >= 3 && std::string(argv[1]) == "--sequence") {
+        int rc = 0;
+        for (int i = 2; i < argc; i++) {
+            const int r = run_one<C, IN_AXIS, OUT_AXIS, W_AXIS>(argv[i], "", top);
+            if (r == 2) return 2;
+            if (r > rc) rc = r;
+        }
+        return rc;
+    }
+    if (argc != 2 && argc != 3) {
+        std::printf("usage: %s <vector-dir> [<actual-output-file>] | --sequence <vector-dir>...\n", argv[0]);
+        return 2;
+    }
+    const std::string dir = argv[1];
+    const std::string actual = argc == 3 ? std::string(argv[2]) : dir + "/actual.txt";
+    return run_one<C, IN_AXIS, OUT_AXIS, W_AXIS>(dir, actual, top);
 }
 
 }  // namespace sasa_tb
