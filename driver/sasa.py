@@ -134,9 +134,11 @@ class SasaEngine:
 
     # ------------------------------------------------------------------ runs
     def worst_cycles(self, images: int) -> int:
-        """Cycles of `images` images with every spike on (the cycle formula's upper bound)."""
-        c = self.cfg
-        return images * (c.T * (c.N * (1 + 2 * self.G) + 1) + self.G * 2 * c.T * c.N * c.D)
+        """Cycles of `images` images with every spike on (the cycle formula's upper bound,
+        sim.scoreboard.worst_cycles)."""
+        from sim.scoreboard import worst_cycles
+
+        return images * worst_cycles(self.cfg)
 
     def run(self, spikes: np.ndarray, timeout_s: float | None = None) -> np.ndarray:
         """Run a batch: spikes (B, T, N, D) (or one image (T, N, D)) {0,1} -> increments (B, T, N, D) int64.

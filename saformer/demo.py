@@ -323,17 +323,17 @@ def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from golden.interface import groups
+    from sim.scoreboard import fixed_cycles, spike_cycles
 
     cfg = art.cfg
-    G = groups(cfg)
+    G = spike_cycles(cfg)
     v = art.vectors["real"]
     xs, ys = [], []
     for label, rec in rtl["per_vector"].items():
         i = int(label[label.index("[") + 1:-1])
         xs.append(int(v["s"][i].sum() + v["y"][i].sum()))
         ys.append(rec["cycles_measured"][stall])
-    fixed = cfg.T * (cfg.N * (1 + 2 * G) + 1)
+    fixed = fixed_cycles(cfg)
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.scatter(xs, ys, s=14, label=f"RTL measured ({len(xs)} test images)", zorder=3)
     lo, hi = 0, max(xs + [1]) * 1.1

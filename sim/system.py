@@ -29,7 +29,7 @@ from golden.interface import registers
 from golden.vectors import random_artifact, random_spikes
 from sim.artifacts import artifact_for, random_artifact_path
 from sim.runner import BUILD, REPO, SimBuild, ensure_built, expected_increments, verilator_env
-from sim.scoreboard import cycle_formula
+from sim.scoreboard import cycle_formula, cycle_formulas
 
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
 CHECKS = ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload")
@@ -199,9 +199,7 @@ def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: flo
         if len(idx):
             r = ref.sasa(s[idx], params[w], cfg)
             inc[idx] = r["inc"]
-            G = itf.groups(cfg)
-            fixed = cfg.T * (cfg.N * (1 + 2 * G) + 1)
-            formula[idx] = fixed + G * (s[idx].reshape(len(idx), -1).sum(1) + r["y"].reshape(len(idx), -1).sum(1))
+            formula[idx] = cycle_formulas(cfg, s[idx], r["y"])
     words = np.stack([itf.pack_spikes(x) for x in s]).astype(np.uint64)
     case_dir = _case_dir(build, workdir, f"long-{name}")
     case = {"config": cfg.to_dict(), "name": name, "seed": seed, "ports": build.ports, "checks": ["long_run"],

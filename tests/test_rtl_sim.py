@@ -163,3 +163,24 @@ def test_weight_load_header_checks(tmp_path: Path) -> None:
     assert flags["truncated"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
     assert flags["over_long"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
     assert flags["valid"] == {"loaded": 1, "err_hdr": 0, "err_len": 0}
+
+
+def test_cycle_formula_one_source() -> None:
+    """The batch formula, the single-image formula, fixed/spike cycles, the worst case and the driver's
+    timeout bound all come from sim/scoreboard.py and agree."""
+    from driver.sasa import SasaEngine
+    from golden.configs import NAMED
+    from golden.interface import groups
+    from sim.scoreboard import cycle_formula, cycle_formulas, fixed_cycles, spike_cycles, worst_cycles
+
+    cfg = NAMED["minwidth"]
+    rng = np.random.default_rng(0)
+    s = rng.integers(0, 2, (5, cfg.T, cfg.N, cfg.D))
+    y = rng.integers(0, 2, (5, cfg.T, cfg.N, cfg.D))
+    batch = cycle_formulas(cfg, s, y)
+    assert batch.shape == (5,)
+    assert [cycle_formula(cfg, s[i], y[i]) for i in range(5)] == [int(x) for x in batch]
+    G = groups(cfg)
+    assert spike_cycles(cfg) == G and cycle_formula(cfg, 0 * s[0], 0 * y[0]) == fixed_cycles(cfg)
+    assert worst_cycles(cfg) == fixed_cycles(cfg) + 2 * G * cfg.T * cfg.N * cfg.D
+    assert SasaEngine(None, cfg).worst_cycles(3) == 3 * worst_cycles(cfg)
