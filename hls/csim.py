@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import re
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -139,12 +140,22 @@ _RESULT = re.compile(r"RESULT vectors=(\d+) beats=(\d+) expected_beats=(\d+) mis
 _FIRST = re.compile(r"FIRST MISMATCH vector=(\d+) t=(\d+) n=(\d+) channel=(\d+)")
 
 
+def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise SaformerError(f"{cmd[0]}: C-simulation of {' '.join(cmd[1:])} did not finish within {timeout:g} s "
+                            "(kernel waiting on a stream? raise the timeout for large vector sets)") from None
+
+
 def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout: float = 120.0) -> CsimResult:
-    """Run the testbench on one vector folder; `actual` is where it writes the beats it got
-    (default <vector_dir>/actual.txt)."""
+    """Run the testbench on one vector folder; `actual` is where it writes the beats it got (default: a
+    temporary file, removed afterwards -- never into the vector folder, which parallel runs share)."""
+    if actual is None:
+        with tempfile.TemporaryDirectory(prefix="sasa-csim-") as tmp:
+            return run_set(binary, vector_dir, Path(tmp) / "actual.txt", timeout)
     t0 = time.monotonic()
-    cmd = [str(binary), str(vector_dir)] + ([str(actual)] if actual else [])
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    p = _run([str(binary), str(vector_dir), str(actual)], timeout)
     r = CsimResult(p.returncode, output=p.stdout + p.stderr, seconds=time.monotonic() - t0)
     m = _RESULT.search(p.stdout)
     if m:
@@ -160,8 +171,7 @@ def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout:
 def run_sequence(binary: Path, vector_dirs: list[Path], timeout: float = 120.0) -> tuple[int, list[CsimResult]]:
     """One kernel call per folder, in order, in one process (the kernel's weights and STATUS carry over).
     Returns the exit status and one parsed result per call that ran."""
-    cmd = [str(binary), "--sequence", *map(str, vector_dirs)]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    p = _run([str(binary), "--sequence", *map(str, vector_dirs)], timeout)
     steps = []
     for m in _RESULT.finditer(p.stdout):
         r = CsimResult(0, *(int(x) for x in m.groups()[:4]), status=int(m.group(5), 16))
@@ -169,11 +179,22 @@ def run_sequence(binary: Path, vector_dirs: list[Path], timeout: float = 120.0) 
     return p.returncode, steps
 
 
-def run_config(name: str, workdir: Path | None = None, artifact_workdir: Path | None = None) -> dict:
+def run_config(name: str, workdir: Path | None = None, artifact_workdir: Path | None = None,
+               out_dir: Path | None = None) -> dict:
+    """C-simulate every vector set of one config. The kernel's beats go to `out_dir`/<set>.txt when given,
+    else to a temporary folder removed afterwards (the shared build folder is never written by a run)."""
     pr = prepare(name, workdir, artifact_workdir)
+    if out_dir is None:
+        with tempfile.TemporaryDirectory(prefix=f"sasa-csim-{name}-") as tmp:
+            return _run_config(pr, Path(tmp))
+    return _run_config(pr, Path(out_dir))
+
+
+def _run_config(pr: Prepared, out_dir: Path) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
     sets: dict[str, dict] = {}
     for s in pr.sets:
-        r = run_set(pr.binary, pr.folder / "vectors" / s)
+        r = run_set(pr.binary, pr.folder / "vectors" / s, out_dir / f"{s}.txt")
         if r.mismatches < 0:
             raise SaformerError(f"{pr.folder}/vectors/{s}: testbench gave no RESULT line:\n{r.output[-2000:]}")
         sets[s] = {"vectors": r.vectors, "mismatches": r.mismatches, "returncode": r.returncode,

@@ -81,7 +81,8 @@ def config_header(cfg: SAFormerConfig, source: str) -> str:
         "T": cfg.T, "N": cfg.N, "D": cfg.D, "HEADS": cfg.heads, "HEAD_DIM": cfg.head_dim,
         "LANES": cfg.lanes, "GROUPS": groups(cfg), "LANE_BITS": LANE_BITS, "LEAK_SHIFT": cfg.leak_shift,
         "W_BITS": cfg.w_bits, "BIAS_BITS": cfg.bias_bits, "THETA_BITS": cfg.theta_bits,
-        "ACC_BITS": d.sasa_acc_bits, "MEM_BITS": d.sasa_mem_bits, "OUT_BITS": d.sasa_out_bits,
+        # membrane register: the configured width, 0 meaning the proven minimum (as hw/generate.py MEM_W)
+        "ACC_BITS": d.sasa_acc_bits, "MEM_BITS": cfg.mem_bits or d.sasa_mem_bits, "OUT_BITS": d.sasa_out_bits,
         "COUNT_BITS": d.count_bits, "STREAM_BITS": cfg.stream_bits, "OUT_WORD_BITS": out_word_bits(cfg),
         "WEIGHT_WORD_BITS": WEIGHT_WORD_BITS, "WEIGHT_WORDS": weight_words(cfg),
     }

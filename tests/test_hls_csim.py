@@ -120,7 +120,7 @@ def test_worst_sets_drive_the_kernel_membranes_to_both_bounds(prepared, name):
     assert membrane_extremes(cfg, pr.artifact.vectors["worst_min"])[0] == lo
     assert membrane_extremes(cfg, pr.artifact.vectors["worst_max"])[1] == hi
     mem_bits = int(re.search(r"MEM_BITS = (\d+);", (pr.folder / "sasa_config.h").read_text()).group(1))
-    assert mem_bits == derive(cfg).sasa_mem_bits
+    assert cfg.mem_bits == 0 and mem_bits == lo.bit_length() + 1  # configured 0: the proven minimum, exactly
 
 
 # ------------------------------------------------------------------------------ the comparison can fail
@@ -253,7 +253,7 @@ def test_config_header_carries_every_number(tmp_path, name):
     assert got["T"] == cfg.T and got["N"] == cfg.N and got["D"] == cfg.D and got["HEADS"] == cfg.heads
     assert got["LANES"] == cfg.lanes and got["GROUPS"] == groups(cfg) and got["LEAK_SHIFT"] == cfg.leak_shift
     assert (got["ACC_BITS"], got["MEM_BITS"], got["OUT_BITS"], got["COUNT_BITS"]) == (
-        d.sasa_acc_bits, d.sasa_mem_bits, d.sasa_out_bits, d.count_bits)
+        d.sasa_acc_bits, cfg.mem_bits or d.sasa_mem_bits, d.sasa_out_bits, d.count_bits)
     assert (got["W_BITS"], got["BIAS_BITS"], got["THETA_BITS"]) == (cfg.w_bits, cfg.bias_bits, cfg.theta_bits)
     assert f"CONFIG_HASH32 = 0x{cfg.hash32:08x}u" in text
 
@@ -420,3 +420,66 @@ def test_readme_register_map_points_to_the_interface():
     assert not re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text), re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text)
     assert "docs/interface.md" in text and "ARG_STRIDE" in text
     assert "collide" not in text
+
+
+def test_configured_membrane_width_is_honoured():
+    """MEM_BITS is cfg.mem_bits when set (0 = the proven minimum), as hw/generate.py's MEM_W."""
+    from hls.generate import config_header
+
+    base = NAMED["minwidth"]
+    wide = base.replace(mem_bits=derive(base).sasa_mem_bits + 3)
+    for cfg, want in ((base, derive(base).sasa_mem_bits), (wide, derive(base).sasa_mem_bits + 3)):
+        got = int(re.search(r"MEM_BITS = (\d+);", config_header(cfg, "test")).group(1))
+        assert got == want, (cfg.mem_bits, got)
+
+
+def test_runs_never_write_into_the_shared_vector_folders(prepared, tmp_path):
+    """run_config / run_set write the kernel's beats to a caller or temporary place, not build/hls/<cfg>/vectors."""
+    pr = prepared("t1")
+    for f in (pr.folder / "vectors").rglob("actual.txt"):
+        f.unlink()
+    r = csim.run_config("t1", out_dir=tmp_path / "out")
+    assert r["mismatches"] == 0 and sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{s}.txt" for s in pr.sets)
+    assert csim.run_set(pr.binary, pr.folder / "vectors" / "random").passed
+    csim.run_config("t1")
+    assert not list((pr.folder / "vectors").rglob("actual.txt"))
+
+
+def test_timeout_is_a_one_line_error(prepared):
+    pr = prepared("t1")
+    with pytest.raises(SaformerError) as e:
+        csim.run_set(pr.binary, pr.folder / "vectors" / "random", timeout=1e-4)
+    assert "\n" not in str(e.value) and "did not finish" in str(e.value)
+
+
+@pytest.mark.parametrize("file,bad", [("spikes.txt", "zz"), ("weights.txt", "0x12"), ("expected.txt", "g0"),
+                                      ("weights.txt", "123456789")])
+def test_non_hex_word_is_an_input_error(prepared, tmp_path, file, bad):
+    pr = prepared("t1")
+    folder = export_vectors(pr.artifact.cfg, pr.artifact.vectors["random"], tmp_path / "x")
+    f = folder / file
+    lines = f.read_text().splitlines()
+    i = next(k for k, ln in enumerate(lines) if ln and not ln.startswith(("#", "beats")))
+    lines[i] = f"{bad} {lines[i].split()[1]}"
+    f.write_text("\n".join(lines) + "\n")
+    r = csim.run_set(pr.binary, folder, tmp_path / "a.txt")
+    assert r.returncode == 2 and f"{f}:{i + 1}:" in r.output and "RESULT" not in r.output, r.output
+
+
+@pytest.mark.parametrize("extra", ["spike", "weights"])
+def test_unread_stream_words_fail_the_run(prepared, tmp_path, extra):
+    """A spike word beyond IMAGES images, or a second weight packet, is left unread: the run must fail."""
+    pr = prepared("t1")
+    cfg = pr.artifact.cfg
+    vset = pr.artifact.vectors["random"]
+    folder = export_vectors(cfg, vset, tmp_path / "x")
+    if extra == "spike":
+        with (folder / "spikes.txt").open("a") as fh:
+            fh.write("0" * (cfg.stream_bits // 4) + " 0\n")
+    else:  # the same load packet again, TLAST-delimited: the kernel takes one load per call
+        wf = folder / "weights.txt"
+        wf.write_text(wf.read_text() + "".join(ln + "\n" for ln in wf.read_text().splitlines()
+                                                if not ln.startswith("#")))
+    r = csim.run_set(pr.binary, folder, tmp_path / "a.txt")
+    assert r.returncode == 1 and r.mismatches == 0 and "STREAM MISMATCH" in r.output, r.output

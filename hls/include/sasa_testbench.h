@@ -9,8 +9,9 @@
 // The testbench pushes the weight and spike streams, calls the kernel once with IMAGES = V, and compares
 // every output beat and the STATUS register against expected.txt (no beats are expected when the weights
 // are refused: then only STATUS is compared). It prints one RESULT line and, on the
-// first mismatch, its coordinates (vector, t, n, channel). A missing, empty or short expected file is an
-// error, never a pass (hls4ml issues #459/#893). Exit status: 0 pass, 1 mismatch, 2 bad input files.
+// first mismatch, its coordinates (vector, t, n, channel). A missing, empty or short expected file, or a word
+// that is not hex, is an error naming the file (and line), never a pass (hls4ml issues #459/#893). Spike or
+// weight words the kernel left unread fail the run. Exit status: 0 pass, 1 mismatch, 2 bad input files.
 // It also writes the beats it got (same format as expected.txt) to <vector-dir>/actual.txt or the given file.
 #ifndef SASA_TESTBENCH_H
 #define SASA_TESTBENCH_H
@@ -32,17 +33,29 @@ struct line_word {
     int last;
 };
 
-inline bool read_words(const std::string &path, std::vector<line_word> &out, long header_count) {
+inline bool is_hex_word(const std::string &h, size_t max_digits) {
+    if (h.empty() || h.size() > max_digits) return false;
+    for (size_t i = 0; i < h.size(); i++) {
+        const char c = h[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+    }
+    return true;
+}
+
+// Reads "<hex> <tlast>" lines; `max_digits` hex digits at most (the word width). A non-hex or too-long word,
+// a tlast other than 0/1 or trailing text is an error naming the file and line.
+inline bool read_words(const std::string &path, std::vector<line_word> &out, long header_count,
+                       size_t max_digits) {
     std::ifstream f(path.c_str());
     if (!f) {
         std::printf("ERROR: cannot open %s\n", path.c_str());
         return false;
     }
     std::string line;
-    long want = -1;
+    long want = -1, lineno = 0;
     if (header_count >= 0) {
         std::string key;
-        while (std::getline(f, line) && (line.empty() || line[0] == '#')) {
+        while (std::getline(f, line) && (++lineno, line.empty() || line[0] == '#')) {
         }
         if (!f || !(std::istringstream(line) >> key >> want) || key != "beats" || want < 0) {
             std::printf("ERROR: %s: first line must be 'beats <count>' (file empty or edited?)\n", path.c_str());
@@ -50,11 +63,19 @@ inline bool read_words(const std::string &path, std::vector<line_word> &out, lon
         }
     }
     while (std::getline(f, line)) {
+        lineno++;
         if (line.empty() || line[0] == '#') continue;
         line_word w;
+        std::string rest;
         std::istringstream is(line);
-        if (!(is >> w.hex >> w.last) || (w.last != 0 && w.last != 1)) {
-            std::printf("ERROR: %s: malformed line '%s'\n", path.c_str(), line.c_str());
+        if (!(is >> w.hex >> w.last) || (w.last != 0 && w.last != 1) || (is >> rest)) {
+            std::printf("ERROR: %s:%ld: malformed line '%s' (want '<hex> <0|1>')\n", path.c_str(), lineno,
+                        line.c_str());
+            return false;
+        }
+        if (!is_hex_word(w.hex, max_digits)) {
+            std::printf("ERROR: %s:%ld: '%s' is not a hex word of at most %zu digits\n", path.c_str(), lineno,
+                        w.hex.c_str(), max_digits);
             return false;
         }
         out.push_back(w);
@@ -73,7 +94,7 @@ ap_uint<W> from_hex(const std::string &h) {
     for (size_t i = 0; i < h.size(); i++) {
         char ch = h[i];
         int d = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
-                : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : 0;
+                : ch - 'A' + 10;  // read_words admitted hex digits only
         v = (v << 4) | ap_uint<W>(d);
     }
     return v;
@@ -119,9 +140,9 @@ int run_one(const std::string &dir, const std::string &actual, TOP top) {
     unsigned long expect_status = 0;
     std::vector<line_word> wwords, swords, ewords;
     if (!read_meta(dir + "/meta.txt", images, expect_status)) return 2;
-    if (!read_words(dir + "/weights.txt", wwords, -1)) return 2;
-    if (!read_words(dir + "/spikes.txt", swords, -1)) return 2;
-    if (!read_words(dir + "/expected.txt", ewords, 0)) return 2;
+    if (!read_words(dir + "/weights.txt", wwords, -1, (C::WEIGHT_WORD_BITS + 3) / 4)) return 2;
+    if (!read_words(dir + "/spikes.txt", swords, -1, (C::STREAM_BITS + 3) / 4)) return 2;
+    if (!read_words(dir + "/expected.txt", ewords, 0, (C::OUT_WORD_BITS + 3) / 4)) return 2;
 
     hls::stream<IN_AXIS> s_axis("s_axis");
     hls::stream<OUT_AXIS> m_axis("m_axis");
@@ -198,11 +219,18 @@ int run_one(const std::string &dir, const std::string &actual, TOP top) {
     const bool status_ok = (unsigned long)status == expect_status;
     if (!status_ok)
         std::printf("STATUS MISMATCH: got 0x%lx expected 0x%lx\n", (unsigned long)status, expect_status);
+    // Every word pushed must be consumed: all weight words (a load reads or drains its packet), all spike
+    // words when the weights are valid, none when they are not (the kernel then reads nothing).
+    const long spikes_unread_ok = (expect_status & C::STATUS_NOT_LOADED) ? (long)swords.size() : 0;
+    const bool streams_ok = leftover_weights == 0 && leftover_spikes == spikes_unread_ok;
+    if (!streams_ok)
+        std::printf("STREAM MISMATCH: %ld spike words left unread (expected %ld), %ld weight words left unread "
+                    "(expected 0)\n", leftover_spikes, spikes_unread_ok, leftover_weights);
     std::printf("RESULT vectors=%ld beats=%zu expected_beats=%zu mismatches=%ld status=0x%lx "
                 "leftover_spikes=%ld leftover_weights=%ld\n",
                 images, got.size(), ewords.size(), mismatches, (unsigned long)status,
                 leftover_spikes, leftover_weights);
-    return (mismatches == 0 && status_ok) ? 0 : 1;
+    return (mismatches == 0 && status_ok && streams_ok) ? 0 : 1;
 }
 
 // TOP: callable(s_axis, m_axis, s_axis_w, images, status&) wrapping the kernel's register arguments.
