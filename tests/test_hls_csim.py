@@ -446,10 +446,12 @@ def test_runs_never_write_into_the_shared_vector_folders(prepared, tmp_path):
     assert not list((pr.folder / "vectors").rglob("actual.txt"))
 
 
-def test_timeout_is_a_one_line_error(prepared):
-    pr = prepared("t1")
+def test_timeout_is_a_one_line_error(tmp_path):
+    hang = tmp_path / "csim"
+    hang.write_text("#!/bin/sh\nexec sleep 30\n")
+    hang.chmod(0o755)
     with pytest.raises(SaformerError) as e:
-        csim.run_set(pr.binary, pr.folder / "vectors" / "random", timeout=1e-4)
+        csim.run_set(hang, tmp_path, tmp_path / "a.txt", timeout=0.2)
     assert "\n" not in str(e.value) and "did not finish" in str(e.value)
 
 
