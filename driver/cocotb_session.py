@@ -27,6 +27,7 @@ from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
 from driver.sasa import EngineTimeout, SasaEngine
+from golden import interface as itf
 from golden.config import SAFormerConfig
 
 CLOCK_NS = 10  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine gets clock_hz from it
@@ -43,7 +44,7 @@ class CocotbBackend:
         self.src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.aclk, dut.aresetn,
                                    reset_active_level=False, byte_size=self.SW)
         self.wsrc = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_w"), dut.aclk, dut.aresetn,
-                                    reset_active_level=False, byte_size=32)
+                                    reset_active_level=False, byte_size=itf.WEIGHT_WORD_BITS)
         self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.aclk, dut.aresetn,
                                   reset_active_level=False, byte_size=self.P * self.LANE)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.aclk, dut.aresetn,
@@ -92,7 +93,7 @@ class CocotbBackend:
         resume(self.axil.write_dword)(offset, int(value) & 0xFFFF_FFFF)
 
     def send_weights(self, words) -> None:
-        resume(self._send_weights)([int(w) & 0xFFFF_FFFF for w in words])
+        resume(self._send_weights)([int(w) & ((1 << itf.WEIGHT_WORD_BITS) - 1) for w in words])
 
     def transfer_images(self, words, beats: int, timeout_s: float) -> list[list[int]]:
         return resume(self._transfer)([[int(x) for x in w] for w in words], beats, timeout_s)

@@ -74,6 +74,7 @@ def engine_params(cfg: SAFormerConfig) -> EngineParams:
         ("GW", _bits(G - 1), "group index bits"), ("WA_W", _bits(G * D - 1), "weight-row address bits"),
         ("HW", _bits(H - 1), "head index bits"), ("NW", _bits(N - 1), "token index bits"),
         ("NGW", _bits(N * G - 1), "membrane address bits"), ("TW", _bits(T - 1), "timestep index bits"),
+        ("WW", itf.WEIGHT_WORD_BITS, "weight-stream word width"),
         ("MAGIC", itf.WEIGHT_MAGIC, "weight header magic"),
         ("VERSION", itf.WEIGHT_FORMAT_VERSION, "weight format version"),
         ("HASH", cfg.hash32, "config hash32"), ("COUNT", itf.weight_words(cfg), "weight payload words"),
@@ -108,6 +109,20 @@ def read_mux(cfg: SAFormerConfig) -> list[tuple[int, str, str]]:
     return out
 
 
+HEADER_PARAMS = ("MAGIC", "VERSION", "HASH", "COUNT")  # weight-header words: WW-bit vectors
+
+
+def ctrl_bit_params() -> dict[str, int]:
+    """sasa_ctrl's bit-position parameters, from golden/interface.py (CTRL_BITS, STATUS_BITS)."""
+    out = {f"CTRL_{k.upper()}_BIT": b for k, b in itf.CTRL_BITS.items()}
+    out.update({f"STATUS_{k.upper()}_BIT": b for k, b in itf.STATUS_BITS.items()})
+    if any(not 0 <= b < 8 for k, b in itf.CTRL_BITS.items()):
+        raise SaformerError("golden/interface.py CTRL_BITS: sasa_ctrl writes CTRL under byte strobe 0 (bits 0..7)")
+    if any(not 0 <= b < 32 for b in out.values()):
+        raise SaformerError("golden/interface.py CTRL_BITS/STATUS_BITS: a bit outside the 32-bit register")
+    return out
+
+
 def config_id(name: str, cfg: SAFormerConfig) -> str:
     return f"{name}-{cfg.hash()[:10]}"
 
@@ -121,15 +136,14 @@ def header(cfg: SAFormerConfig, name: str) -> str:
 def render_top(cfg: SAFormerConfig, name: str) -> str:
     ep = engine_params(cfg)
     v = ep.values
-    hex32 = {"MAGIC", "VERSION", "HASH", "COUNT"}
 
     def plit(k: str) -> str:
-        return f"32'h{v[k]:08x}" if k in hex32 else str(v[k])
+        return f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k])
 
     plines = []
     keys = list(v)
     for k in keys:
-        typ = "[31:0] " if k in hex32 else "integer"
+        typ = "[WW-1:0]" if k in HEADER_PARAMS else "integer"
         sep = ","  # AXIL_AW follows
         plines.append(f"    parameter {typ} {k:10s} = {plit(k)}{sep}  // {ep.comments[k]}")
     core_params = ", ".join(f".{k}({k})" for k in keys if k != "SW")
@@ -142,7 +156,8 @@ def render_top(cfg: SAFormerConfig, name: str) -> str:
             "    /* verilator lint_on UNUSEDSIGNAL */\n")
     aw = axil_addr_bits(cfg)
     addr = {r.name: r.offset for r in itf.registers(cfg)}
-    ctrl_params = ", ".join(f".ADDR_{k}({aw}'h{addr[k]:02x})" for k in ("CTRL", "GIE", "IER", "ISR", "IMAGES"))
+    ctrl_params = ", ".join([f".ADDR_{k}({aw}'h{addr[k]:02x})" for k in ("CTRL", "GIE", "IER", "ISR", "IMAGES")]
+                            + [f".{p}({b})" for p, b in ctrl_bit_params().items()])
     mux = "\n".join(f"            {aw}'h{off:02x}: rd_data = {val};  // {name}" for off, name, val in read_mux(cfg))
     return f"""{header(cfg, name)}
 `default_nettype none
@@ -163,7 +178,7 @@ module {TOP} #(
     input  wire                  s_axis_tvalid,
     output wire                  s_axis_tready,
     input  wire                  s_axis_tlast,
-    input  wire [31:0]           s_axis_w_tdata,
+    input  wire [WW-1:0]         s_axis_w_tdata,
     input  wire                  s_axis_w_tvalid,
     output wire                  s_axis_w_tready,
     input  wire                  s_axis_w_tlast,
@@ -281,11 +296,10 @@ def render_vitis_top(cfg: SAFormerConfig, name: str) -> str:
     TSTRB as Vitis names an `hls::stream<ap_axiu<W,0,0,0>>`), `s_axi_control_*` and `interrupt`."""
     ep = engine_params(cfg)
     v = ep.values
-    hex32 = {"MAGIC", "VERSION", "HASH", "COUNT"}
     plines = []
     for k in v:
-        typ = "[31:0] " if k in hex32 else "integer"
-        lit = f"32'h{v[k]:08x}" if k in hex32 else str(v[k])
+        typ = "[WW-1:0]" if k in HEADER_PARAMS else "integer"
+        lit = f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k])
         plines.append(f"    parameter {typ} {k:10s} = {lit},  // {ep.comments[k]}")
     aw = axil_addr_bits(cfg)
     passp = ", ".join(f".{k}({k})" for k in v)
@@ -314,12 +328,12 @@ module {VITIS_TOP} #(
     output wire                 m_axis_TLAST,
     output wire [{ow // 8 - 1}:0]          m_axis_TKEEP,
     output wire [{ow // 8 - 1}:0]          m_axis_TSTRB,
-    input  wire [31:0]          s_axis_w_TDATA,
+    input  wire [WW-1:0]        s_axis_w_TDATA,
     input  wire                 s_axis_w_TVALID,
     output wire                 s_axis_w_TREADY,
     input  wire                 s_axis_w_TLAST,
-    input  wire [3:0]           s_axis_w_TKEEP,
-    input  wire [3:0]           s_axis_w_TSTRB,
+    input  wire [WW/8-1:0]      s_axis_w_TKEEP,
+    input  wire [WW/8-1:0]      s_axis_w_TSTRB,
     input  wire [AXIL_AW-1:0]   s_axi_control_AWADDR,
     input  wire                 s_axi_control_AWVALID,
     output wire                 s_axi_control_AWREADY,

@@ -224,7 +224,7 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
         vs = art.vectors[sname]
         words = itf.weight_stream(cfg, {k: vs[k] for k in itf.WEIGHT_ORDER})
         for i, w in (patch or {}).get(sname, {}).items():
-            words[i] = int(w) & 0xFFFF_FFFF
+            words[i] = int(w) & ((1 << itf.WEIGHT_WORD_BITS) - 1)
         sets.append({"name": sname, "weights": words})
     meta_images, spikes, expected = [], [], []
     want = {sname: dict(zip([i for s_, i in images if s_ == sname],

@@ -31,7 +31,16 @@ from sim.artifacts import artifact_for, random_artifact_path
 from sim.runner import BUILD, REPO, SimBuild, ensure_built, expected_increments, verilator_env
 from sim.scoreboard import cycle_formula, cycle_formulas
 
-CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
+CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
+                                                                               "ap_ready"))
+
+
+def status_value(*flags: str) -> int:
+    """A STATUS value with the named flags set (golden/interface.py STATUS_BITS)."""
+    return sum(1 << itf.STATUS_BITS[f] for f in flags)
+
+
+NOT_LOADED = status_value("not_loaded")
 CHECKS = ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload")
 SECOND_SEED = 4321  # the second artifact of the reload check: another random integer model
 
@@ -107,8 +116,8 @@ def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[
 
 def expected_regs(cfg: SAFormerConfig) -> dict[str, int]:
     """Read-only register values golden/interface.py implies after reset (config fields and hash)."""
-    want = {"CONFIG_HASH": cfg.hash32, "CTRL": 0x4, "STATUS": 0x1, "IMAGES": 0, "GIE": 0, "IER": 0, "ISR": 0,
-            "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0}
+    want = {"CONFIG_HASH": cfg.hash32, "CTRL": CTRL_IDLE, "STATUS": NOT_LOADED, "IMAGES": 0, "GIE": 0, "IER": 0,
+            "ISR": 0, "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0}
     for k, v in cfg.to_dict().items():
         want[f"CFG_{k.upper()}"] = int(v)
     return want
@@ -134,10 +143,11 @@ def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
     assert c["run2_cycles_active"] == c["run2_formula"] and c["ctrl_final"] == CTRL_IDLE
     # start before any load: refused, flagged, no output; the queued image runs after a valid load
     s = r["start_before_load"]
-    assert s["ctrl_at_start"] == CTRL_IDLE and s["status"] == 1 and s["beats_out"] == 0
+    assert s["ctrl_at_start"] == CTRL_IDLE and s["status"] == NOT_LOADED and s["beats_out"] == 0
     assert s["ctrl_at_start_after_load"] & CTRL_START and s["status_end"] == 0
     # bad loads: the right flag, start refused, the next valid load runs bit-exact
-    flags = {"wrong_hash": 0b011, "truncated": 0b101, "over_long": 0b101}
+    flags = {"wrong_hash": status_value("not_loaded", "header"), "truncated": status_value("not_loaded", "length"),
+             "over_long": status_value("not_loaded", "length")}
     for kind, want in flags.items():
         k = r["load_errors"]["kinds"][kind]
         assert k["status"] == want, (kind, k)
@@ -146,7 +156,7 @@ def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
         assert k["image"]["mismatches"] == 0 and k["image"]["cycles_active"] == k["image"]["formula"]
     # reset in the middle of an image: idle, weights dropped, nothing of the aborted image, next run exact
     m = r["reset_mid_image"]
-    assert m["busy_at_reset"] == 1 and m["status_after_reset"] == 1 and m["ctrl_after_reset"] == CTRL_IDLE
+    assert m["busy_at_reset"] == 1 and m["status_after_reset"] == NOT_LOADED and m["ctrl_after_reset"] == CTRL_IDLE
     assert m["frames_after_reset"] == 0 and m["extra_frames"] == 0
     # two artifacts alternating: every image bit-exact, CYCLES_ACTIVE == formula
     rl = r["reload"]

@@ -146,3 +146,21 @@ def test_yosys_no_dsp_no_mul(tmp_path: Path) -> None:
     assert "DSP48" not in stat, stat
     luts = sum(int(n) for n in re.findall(r"LUT\d\s+(\d+)", stat))
     assert 0 < luts < 20000, stat
+
+
+def test_register_bits_and_word_width_from_interface(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CTRL/STATUS bit positions and the weight word width reach the RTL from golden/interface.py (the
+    generator passes them as parameters); nothing in the RTL or the Python testbench/driver retypes them."""
+    from golden import interface as itf
+
+    monkeypatch.setattr(itf, "STATUS_BITS", {"not_loaded": 0, "header": 2, "length": 1, "protocol": 3})
+    top = (generate(NAMED["t1"], tmp_path, "t1") / f"{TOP}.v").read_text()
+    assert ".STATUS_HEADER_BIT(2)" in top and ".STATUS_LENGTH_BIT(1)" in top and ".CTRL_AP_START_BIT(0)" in top
+    assert f"WW         = {itf.WEIGHT_WORD_BITS}" in top and "s_axis_w_tdata" in top
+    ctrl = (unit_sources()[UNITS.index("sasa_ctrl")]).read_text()
+    assert "{24'd0" not in ctrl and "{28'd0" not in ctrl and "wr_data[7]" not in ctrl
+    repo = Path(__file__).resolve().parent.parent
+    for f in ("sim/tb_sasa.py", "sim/system.py", "driver/sasa.py", "driver/cocotb_session.py"):
+        src = (repo / f).read_text()
+        assert "0x1, 0x2, 0x4, 0x8" not in src and "byte_size=32" not in src, f
+        assert not re.search(r"STATUS_BITS\s*=\s*\{", src), f

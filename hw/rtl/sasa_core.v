@@ -36,10 +36,11 @@ module sasa_core #(
     parameter integer NW    = 4,   // bits of a token index (holds N-1)
     parameter integer NGW   = 6,   // bits of a membrane address (holds N*G-1)
     parameter integer TW    = 2,   // bits of a timestep index (holds T-1)
-    parameter [31:0]  MAGIC   = 32'h53415341,  // weight header word 0
-    parameter [31:0]  VERSION = 32'd1,         // weight header word 1
-    parameter [31:0]  HASH    = 32'd0,         // weight header word 2: config hash32
-    parameter [31:0]  COUNT   = 32'd0          // weight header word 3: payload words
+    parameter integer WW    = 32,  // weight-stream word width (golden/interface.py WEIGHT_WORD_BITS)
+    parameter [WW-1:0] MAGIC   = 32'h53415341,  // weight header word 0
+    parameter [WW-1:0] VERSION = 32'd1,         // weight header word 1
+    parameter [WW-1:0] HASH    = 32'd0,         // weight header word 2: config hash32
+    parameter [WW-1:0] COUNT   = 32'd0          // weight header word 3: payload words
 ) (
     input  wire                    clk,
     input  wire                    rst,        // synchronous, active high
@@ -55,7 +56,7 @@ module sasa_core #(
     input  wire                    in_valid,
     output wire                    in_ready,
     // weight-load stream
-    input  wire [31:0]             w_data,
+    input  wire [WW-1:0]           w_data,
     input  wire                    w_valid,
     input  wire                    w_last,
     output wire                    w_ready,
@@ -114,14 +115,14 @@ module sasa_core #(
     wire [WA_W-1:0] wl_waddr;
     wire [GW-1:0]   wl_baddr;
     wire [HW-1:0]   wl_haddr;
-    // Each store keeps only the low bits of a sign-extended 32-bit load word (its declared width).
+    // Each store keeps only the low bits of a sign-extended WW-bit load word (its declared width).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [31:0]     wl_data;
+    wire [WW-1:0]   wl_data;
     /* verilator lint_on UNUSEDSIGNAL */
     wire            loaded;
 
     sasa_wload #(
-        .D(D), .P(P), .H(H), .CW(CW), .LW(LW), .GW(GW), .WA_W(WA_W), .HW(HW),
+        .D(D), .P(P), .H(H), .CW(CW), .LW(LW), .GW(GW), .WA_W(WA_W), .HW(HW), .WW(WW),
         .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT)
     ) u_wload (
         .clk(clk), .rst(rst), .en(idle && load_en),

@@ -19,7 +19,18 @@ module sasa_ctrl #(
     parameter [AW-1:0] ADDR_GIE    = 8'h04, // GIE offset
     parameter [AW-1:0] ADDR_IER    = 8'h08, // IER offset
     parameter [AW-1:0] ADDR_ISR    = 8'h0c, // ISR offset
-    parameter [AW-1:0] ADDR_IMAGES = 8'h10  // IMAGES offset
+    parameter [AW-1:0] ADDR_IMAGES = 8'h10, // IMAGES offset
+    // register bit positions (the generator takes them from golden/interface.py: CTRL_BITS, STATUS_BITS;
+    // every CTRL bit lies in byte 0, written under wr_strb[0])
+    parameter integer  CTRL_AP_START_BIT     = 0, // CTRL ap_start
+    parameter integer  CTRL_AP_DONE_BIT      = 1, // CTRL ap_done
+    parameter integer  CTRL_AP_IDLE_BIT      = 2, // CTRL ap_idle
+    parameter integer  CTRL_AP_READY_BIT     = 3, // CTRL ap_ready
+    parameter integer  CTRL_AUTO_RESTART_BIT = 7, // CTRL auto_restart
+    parameter integer  STATUS_NOT_LOADED_BIT = 0, // STATUS weights not loaded
+    parameter integer  STATUS_HEADER_BIT     = 1, // STATUS weight header mismatch
+    parameter integer  STATUS_LENGTH_BIT     = 2, // STATUS weight load truncated or over-long
+    parameter integer  STATUS_PROTOCOL_BIT   = 3  // STATUS spike stream protocol error
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -73,16 +84,30 @@ module sasa_ctrl #(
     wire finish    = run_q && img_done && (dones_q == 32'd1);
     wire startable = weights_loaded && !load_active;
     wire [31:0] count = (images_q == 32'd0) ? 32'd1 : images_q;
-    wire begin_run = startable && ((wr_ctrl && wr_data[0] && !run_q) || (finish && auto_q));
+    wire begin_run = startable && ((wr_ctrl && wr_data[CTRL_AP_START_BIT] && !run_q) || (finish && auto_q));
 
     assign start_en = run_q && (starts_q != 32'd0);
     assign load_en  = !run_q;
-    assign ctrl_word   = {24'd0, auto_q, 3'd0, ready_q, !run_q, done_q, run_q};
+    reg [31:0] ctrl_w, status_w;  // CTRL and STATUS, each bit at its golden/interface.py position
+    always @* begin
+        ctrl_w = 32'd0;
+        ctrl_w[CTRL_AP_START_BIT]     = run_q;
+        ctrl_w[CTRL_AP_DONE_BIT]      = done_q;
+        ctrl_w[CTRL_AP_IDLE_BIT]      = !run_q;
+        ctrl_w[CTRL_AP_READY_BIT]     = ready_q;
+        ctrl_w[CTRL_AUTO_RESTART_BIT] = auto_q;
+        status_w = 32'd0;
+        status_w[STATUS_NOT_LOADED_BIT] = !weights_loaded;
+        status_w[STATUS_HEADER_BIT]     = err_hdr;
+        status_w[STATUS_LENGTH_BIT]     = err_len;
+        status_w[STATUS_PROTOCOL_BIT]   = err_proto;
+    end
+    assign ctrl_word   = ctrl_w;
     assign gie_word    = {31'd0, gie_q};
     assign ier_word    = {30'd0, ier_q};
     assign isr_word    = {30'd0, isr_q};
     assign images_word = images_q;
-    assign status_word = {28'd0, err_proto, err_len, err_hdr, !weights_loaded};
+    assign status_word = status_w;
     assign cycles_active_word = act_q;
     assign cycles_total_word  = tot_q;
     assign interrupt = gie_q && (isr_q != 2'd0);
@@ -102,7 +127,7 @@ module sasa_ctrl #(
         act_d    = act_q;
         tot_d    = tot_q;
         if (wr_en) begin
-            if (wr_ctrl) auto_d = wr_data[7];
+            if (wr_ctrl) auto_d = wr_data[CTRL_AUTO_RESTART_BIT];
             if (wr_addr == ADDR_GIE && wr_strb[0]) gie_d = wr_data[0];
             if (wr_addr == ADDR_IER && wr_strb[0]) ier_d = wr_data[1:0];
             if (wr_addr == ADDR_ISR && wr_strb[0]) isr_d = isr_q ^ wr_data[1:0];  // toggle on write 1

@@ -1,6 +1,6 @@
 `default_nettype none
 // sasa_wload: the weight-load sequencer of the SASA engine. It consumes the s_axis_w stream of
-// docs/interface.md (32-bit words: magic, format version, config hash32, payload count, then wq, bq,
+// docs/interface.md (WW-bit words: magic, format version, config hash32, payload count, then wq, bq,
 // theta_q, wk, bk, theta_k, theta_a, wo, bo in golden/interface.py WEIGHT_ORDER, row-major (in j, out c))
 // and turns each payload word into a write strobe for the lane memories: matrix word (j, c) goes to lane
 // c mod P at row address (c div P) * D + j, bias word c to lane c mod P at address c div P. The
@@ -17,15 +17,16 @@ module sasa_wload #(
     parameter integer GW      = 2,            // bits of a group index (holds G-1)
     parameter integer WA_W    = 7,            // bits of a weight-row address (holds G*D-1)
     parameter integer HW      = 1,            // bits of a head index (holds H-1)
-    parameter [31:0]  MAGIC   = 32'h53415341, // header word 0
-    parameter [31:0]  VERSION = 32'd1,        // header word 1: weight format version
-    parameter [31:0]  HASH    = 32'd0,        // header word 2: low 32 bits of the config hash
-    parameter [31:0]  COUNT   = 32'd0         // header word 3: payload words (3 D^2 + 3 D + 2 + H)
+    parameter integer WW      = 32,           // weight-stream word width (golden/interface.py WEIGHT_WORD_BITS)
+    parameter [WW-1:0] MAGIC   = 32'h53415341, // header word 0
+    parameter [WW-1:0] VERSION = 32'd1,        // header word 1: weight format version
+    parameter [WW-1:0] HASH    = 32'd0,        // header word 2: low 32 bits of the config hash
+    parameter [WW-1:0] COUNT   = 32'd0         // header word 3: payload words (3 D^2 + 3 D + 2 + H)
 ) (
     input  wire            clk,
     input  wire            rst,       // synchronous, active high
     input  wire            en,        // the engine is between images: a load may proceed
-    input  wire [31:0]     s_data,
+    input  wire [WW-1:0]   s_data,
     input  wire            s_valid,
     input  wire            s_last,
     output wire            s_ready,
@@ -35,7 +36,7 @@ module sasa_wload #(
     output wire [WA_W-1:0] waddr,     // weight-row address (group base + input channel j)
     output wire [GW-1:0]   baddr,     // bias address (group)
     output wire [HW-1:0]   haddr,     // head of a theta_a word
-    output wire [31:0]     wdata,
+    output wire [WW-1:0]   wdata,
     output wire            loaded,    // a complete, valid load is in place
     output wire            err_hdr,   // last load had a wrong magic, version, config hash or count
     output wire            err_len    // last load was truncated or over-long
