@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
-from driver.sasa import EngineTimeout
+from driver.sasa import EngineError, EngineTimeout
 from golden import interface as itf
 from golden.config import SAFormerConfig
 
@@ -32,6 +32,9 @@ class PynqBackend:
         self.cfg = cfg
         self.lanes = cfg.lanes
         self.word_dtype = np.uint32 if cfg.stream_bits == 32 else np.uint64
+        if itf.LANE_BITS != 16:
+            raise EngineError(f"the receive buffer holds 16-bit lanes; golden/interface.py LANE_BITS is "
+                              f"{itf.LANE_BITS}")
 
     def read(self, offset: int) -> int:
         return int(self.mmio.read(offset))
@@ -55,6 +58,16 @@ class PynqBackend:
                 raise EngineTimeout(f"DMA {what} did not complete in time")
             time.sleep(20e-6)
 
+    @staticmethod
+    def _received_bytes(channel) -> int:
+        """Bytes the S2MM channel actually wrote in its last transfer (it stops at TLAST): PYNQ's
+        `transferred` where it has it, else the channel's LENGTH register (S2MM_LENGTH, offset 0x28 from
+        the channel's registers), which the DMA rewrites with the received count."""
+        n = getattr(channel, "transferred", None)
+        if n is None:
+            n = channel._mmio.read(channel._offset + 0x28)
+        return int(n)
+
     def transfer_images(self, words: list[np.ndarray], beats: int, timeout_s: float) -> list[list[int]]:
         deadline = time.monotonic() + timeout_s
         n_words = len(words[0])
@@ -69,12 +82,16 @@ class PynqBackend:
                 self.dma_s.sendchannel.transfer(inbuf)
                 self._wait_idle(self.dma_s.sendchannel, deadline, "MM2S (spikes)")
                 self._wait_idle(self.dma_s.recvchannel, deadline, "S2MM (increments)")
+                want = beats * self.lanes * (itf.LANE_BITS // 8)
+                got = self._received_bytes(self.dma_s.recvchannel)
+                if got != want:
+                    raise EngineError(f"image {len(out)}: the engine sent {got} bytes before TLAST, expected "
+                                      f"{want} ({beats} beats x {self.lanes} lanes x {itf.LANE_BITS // 8} bytes)")
                 outbuf.invalidate()
                 out.append([int.from_bytes(row.tobytes(), "little") for row in outbuf])
         finally:
             inbuf.freebuffer()
             outbuf.freebuffer()
-        assert all(len(b) == beats for b in out) and itf.LANE_BITS == 16
         return out
 
     def now(self) -> float:

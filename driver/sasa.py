@@ -27,10 +27,9 @@ from golden import interface as itf
 from golden.config import SAFormerConfig
 from golden.errors import SaformerError
 
-CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
-# STATUS bits (golden/interface.py, register STATUS)
-STATUS_BITS = {0: "weights not loaded", 1: "weight header mismatch (magic/version/config hash)",
-               2: "weight load truncated or over-long", 3: "spike stream protocol error (TLAST misplaced)"}
+# CTRL bits as masks; STATUS flags by name (golden/interface.py: CTRL_BITS, STATUS_BITS, STATUS_DOC)
+CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
+                                                                               "ap_ready"))
 
 
 class EngineError(SaformerError):
@@ -60,7 +59,8 @@ class VectorCheck:
 
 
 def decode_status(st: int) -> list[str]:
-    return [msg for bit, msg in STATUS_BITS.items() if st >> bit & 1]
+    """The meaning (golden/interface.py STATUS_DOC) of every STATUS flag set in `st`."""
+    return [f"{name}: {itf.STATUS_DOC[name]}" for name in itf.status_flags(st)]
 
 
 class SasaEngine:
@@ -109,7 +109,7 @@ class SasaEngine:
                               "the bitstream was built for another configuration; rebuild it for this artifact")
 
     def _raise_on_errors(self, st: int, when: str, allow_unloaded: bool = False) -> None:
-        errs = [m for bit, m in STATUS_BITS.items() if st >> bit & 1 and not (bit == 0 and allow_unloaded)]
+        errs = [f"{n}: {itf.STATUS_DOC[n]}" for n in itf.status_flags(st) if not (n == "not_loaded" and allow_unloaded)]
         if errs:
             raise EngineError(f"engine STATUS 0x{st:x} {when}: {'; '.join(errs)}")
 
@@ -118,6 +118,7 @@ class SasaEngine:
         """Send the SASA parameters (wq, bq, theta_q, ...) as the weight-load stream; raise on a flag."""
         self.check_config()
         words = itf.weight_stream(self.cfg, params)
+        assert itf.WEIGHT_WORD_BITS == 32, "the weight buffer is uint32"
         self.backend.send_weights(np.asarray(words, dtype=np.uint32))
         st = self.read("STATUS")
         self._raise_on_errors(st, "after the weight load")
@@ -160,7 +161,9 @@ class SasaEngine:
         self._raise_on_errors(self.read("STATUS"), "before the run (load the weights first)")
         self.write("IMAGES", B)
         self.write("CTRL", CTRL_START)
-        if not self.read("CTRL") & (CTRL_START | CTRL_DONE):
+        # No image has been streamed yet, so the run cannot have finished: ap_start must read 1 (a leftover
+        # ap_done of an earlier run proves nothing about this start).
+        if not self.read("CTRL") & CTRL_START:
             raise EngineError("ap_start was refused (a weight load in progress or a run active?)")
         words = [itf.pack_spikes(img) for img in s]
         beats_per_image = c.T * c.N * self.G

@@ -84,7 +84,8 @@ class ImageCheck:
 def check_image(cfg: SAFormerConfig, vector: str, beats: list[int], expected: np.ndarray,
                 tlasts: list[int] | None = None) -> ImageCheck:
     """Compare the beats of one image with expected increments (T, N, D). Counts mismatching words
-    (channels), missing beats count as mismatches of every channel they carry."""
+    (channels), missing beats count as mismatches of every channel they carry. With `tlasts` (TLAST of
+    each received beat) a TLAST that is not 1 on the image's last beat and 0 elsewhere counts too."""
     N, D, P = cfg.N, cfg.D, cfg.lanes
     G = itf.groups(cfg)
     res = ImageCheck(vector)
@@ -102,7 +103,7 @@ def check_image(cfg: SAFormerConfig, vector: str, beats: list[int], expected: np
                     res.first = Mismatch(vector, t, n, c, got_l[i], want_l[i] if c < D else 0)
         if tlasts is not None and b < len(tlasts) and tlasts[b] != int(b == len(want_beats) - 1):
             res.mismatches += 1
-            res.details.append(f"tlast wrong on beat {b}")
+            res.details.append(f"tlast wrong on beat {b} (t={t}, n={n}, group {g}): {tlasts[b]}")
     res.extra_beats = max(0, len(beats) - len(want_beats))
     if res.extra_beats:
         res.mismatches += res.extra_beats

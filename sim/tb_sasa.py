@@ -26,6 +26,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge, SimTimeoutError, Timer, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
 
+from golden import interface as itf
 from golden.config import SAFormerConfig
 from golden.interface import registers
 from sim.scoreboard import check_image
@@ -40,7 +41,10 @@ PORT_NAMES = {
     "vitis": {"clk": "ap_clk", "rstn": "ap_rst_n", "s_axis": "s_axis", "s_axis_w": "s_axis_w",
               "m_axis": "m_axis", "ctrl": "s_axi_control", "irq": "interrupt", "engine": "u_engine"},
 }
-CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = 0x1, 0x2, 0x4, 0x8
+# CTRL bits (golden/interface.py CTRL_BITS) as masks
+CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
+                                                                               "ap_ready"))
+WORD_MASK = (1 << itf.WEIGHT_WORD_BITS) - 1  # one weight-stream word
 CLK_NS = 10  # clock period of the testbench
 WAIT_FACTOR, WAIT_MARGIN = 10, 5_000  # every wait is bounded: 10x the formula's cycles + a margin (cycles)
 
@@ -49,6 +53,13 @@ def wait_bound_cycles(formula_cycles: int) -> int:
     """Upper bound, in clock cycles, of a wait for work whose cycle formula gives `formula_cycles`: the
     stall patterns at most double a run; 10x plus a margin for AXI-Lite polling and pause bursts."""
     return WAIT_FACTOR * int(formula_cycles) + WAIT_MARGIN
+
+
+def load_flags(status: int) -> dict[str, int]:
+    """The weight-load flags of a STATUS value (golden/interface.py: status_flags)."""
+    flags = itf.status_flags(status)
+    return {"loaded": int("not_loaded" not in flags), "err_hdr": int("header" in flags),
+            "err_len": int("length" in flags)}
 
 
 class _Stream(AxiStreamBus):
@@ -92,12 +103,13 @@ class TB:
         self.src = AxiStreamSource(_Stream.from_prefix(dut, names["s_axis"]), clk, rstn,
                                    reset_active_level=False, byte_size=self.SW)
         self.wsrc = AxiStreamSource(_Stream.from_prefix(dut, names["s_axis_w"]), clk, rstn,
-                                    reset_active_level=False, byte_size=32)
+                                    reset_active_level=False, byte_size=itf.WEIGHT_WORD_BITS)
         self.sink = AxiStreamSink(_Stream.from_prefix(dut, names["m_axis"]), clk, rstn,
                                   reset_active_level=False, byte_size=self.P * self.LANE)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, names["ctrl"]), clk, rstn,
                                   reset_active_level=False)
         self.done_log: list[tuple[int, int]] = []
+        self.out_tlast: list[int] = []  # TLAST of every output beat taken (m_axis handshake), in order
         self.bins: dict[str, int] = {}
         self.cycles = 0
 
@@ -159,13 +171,17 @@ class TB:
                 port.pause = False
 
     async def monitor(self) -> None:
-        """Per cycle: record the cycle counters at every img_done pulse, count stall cycles per phase."""
+        """Per cycle: record the cycle counters at every img_done pulse and TLAST of every output beat, count
+        stall cycles per phase."""
         core = self.eng.u_core
         d = self.eng
         s_valid, m_valid, m_ready = self.src.bus.tvalid, self.sink.bus.tvalid, self.sink.bus.tready
+        m_last = self.sink.bus.tlast
         while True:
             await RisingEdge(self.clk)
             self.cycles += 1
+            if int(m_valid.value) and int(m_ready.value):
+                self.out_tlast.append(int(m_last.value))
             if int(d.img_done.value):
                 self.done_log.append((int(d.cycles_active.value), int(d.cycles_total.value)))
             if int(d.busy.value):
@@ -183,7 +199,7 @@ class TB:
 
     async def load_weights(self, words: list[int]) -> dict[str, int]:
         """Send one weight load; returns the flags, read through STATUS (AXI-Lite)."""
-        await self.wsrc.send(AxiStreamFrame([int(w) & 0xFFFF_FFFF for w in words]))
+        await self.wsrc.send(AxiStreamFrame([int(w) & WORD_MASK for w in words]))
         bound = wait_bound_cycles(len(words))
         try:
             await with_timeout(self.wsrc.wait(), bound * CLK_NS, "ns")
@@ -191,7 +207,7 @@ class TB:
             raise AssertionError(f"weight load of {len(words)} words not accepted within {bound} cycles") from None
         await ClockCycles(self.clk, 3)
         st = await self.read("STATUS")
-        return {"loaded": int(not st & 1), "err_hdr": (st >> 1) & 1, "err_len": (st >> 2) & 1}
+        return load_flags(st)
 
 
 @cocotb.test()
@@ -213,6 +229,7 @@ async def run_images(dut, stall: str) -> None:
     images = []
     runs: list[dict] = []
     first = None
+    tl_pos = 0  # output beats already checked (index into tb.out_tlast)
     for si, wset in enumerate(case["sets"]):
         st = await tb.load_weights(wset["weights"])
         if not st["loaded"]:
@@ -225,21 +242,28 @@ async def run_images(dut, stall: str) -> None:
         ctrl = await tb.start(len(idx))
         if not ctrl & CTRL_START:
             raise AssertionError(f"ap_start refused for set '{wset['name']}' (CTRL 0x{ctrl:x})")
+        got = []
         for i in idx:
             im = case["images"][i]
             frame = await tb.recv_frame(im["formula"], f"stall={stall}, set '{wset['name']}', image {im['label']}")
-            beats = [int(b) for b in frame.tdata]
-            chk = check_image(cfg, im["label"], beats, expected[i])
-            rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["formula"],
-                   "first_mismatch": chk.first.text() if chk.first else None,
-                   "first_coords": None if chk.first is None else
-                   [chk.first.t, chk.first.n, chk.first.channel], "details": chk.details}
-            images.append(rec)
-            if chk.first is not None and first is None:
-                first = rec
+            got.append([int(b) for b in frame.tdata])
         ctrl = await tb.wait_done(sum(case["images"][i]["formula"] for i in idx),
                                   f"stall={stall}, set '{wset['name']}', images "
                                   f"{[case['images'][i]['label'] for i in idx]}")
+        # the monitor has seen every beat by now: each image's TLAST must be 1 on its last beat only
+        for i, beats in zip(idx, got):
+            im = case["images"][i]
+            tlasts = tb.out_tlast[tl_pos:tl_pos + len(beats)]
+            tl_pos += len(beats)
+            chk = check_image(cfg, im["label"], beats, expected[i], tlasts)
+            rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["formula"],
+                   "first_mismatch": chk.first.text() if chk.first else None,
+                   "first_coords": None if chk.first is None else
+                   [chk.first.t, chk.first.n, chk.first.channel], "details": chk.details,
+                   "beats": len(beats), "tlast_checked": len(tlasts)}
+            images.append(rec)
+            if chk.first is not None and first is None:
+                first = rec
         run = {"set": wset["name"], "ctrl": ctrl, "cycles_active": await tb.read("CYCLES_ACTIVE"),
                "cycles_total": await tb.read("CYCLES_TOTAL"),
                "formula": sum(case["images"][i]["formula"] for i in idx)}
@@ -249,7 +273,9 @@ async def run_images(dut, stall: str) -> None:
         rec["cycles_measured"] = act
         rec["cycles_total"] = tot
     st = await tb.read("STATUS")
-    status = {"err_proto": (st >> 3) & 1, "err_hdr": (st >> 1) & 1, "err_len": (st >> 2) & 1}
+    flags = itf.status_flags(st)
+    status = {"err_proto": int("protocol" in flags), "err_hdr": int("header" in flags),
+              "err_len": int("length" in flags)}
     out = {"stall": stall, "images": images, "bins": tb.bins, "sim_cycles": tb.cycles, "wall_s": wall,
            "status": status, "done_pulses": len(tb.done_log), "runs": runs}
     res_dir = Path(case["results_dir"])
@@ -279,4 +305,6 @@ async def weight_load_flags(dut) -> None:
     out["over_long"] = await tb.load_weights(good + [0])
     out["valid"] = await tb.load_weights(good)
     res_dir = Path(case["results_dir"])
-    (res_dir / "load_checks.json").write_text(json.dumps(out))
+    tmp = res_dir / ".load_checks.json.tmp"
+    tmp.write_text(json.dumps(out))
+    os.replace(tmp, res_dir / "load_checks.json")

@@ -122,3 +122,55 @@ def test_on_board(artifact: Path) -> None:  # pragma: no cover - needs a board
     eng = SasaEngine.pynq(REPO / "build/package/pynq-z2/overlay/sasa.bit", artifact)
     res = eng.run_artifact_vectors(artifact, "real", limit=16)
     assert res.mismatches == 0, res.first
+
+
+def test_pynq_backend_checks_received_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board backend compares the S2MM byte count with beats x P x 2 and raises on a short frame
+    (a stand-in `pynq` module: no board needed)."""
+    import sys
+    import types
+
+    import numpy as np
+
+    from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+    from driver.pynq_backend import PynqBackend
+    from driver.sasa import EngineError
+    from golden.configs import NAMED
+
+    class Buf(np.ndarray):
+        def flush(self) -> None: ...
+        def invalidate(self) -> None: ...
+        def freebuffer(self) -> None: ...
+
+    class Chan:
+        idle = True
+        transferred = 0
+
+        def transfer(self, buf) -> None:
+            self.buf = buf
+
+        def wait(self) -> None: ...
+
+    class Dma:
+        def __init__(self) -> None:
+            self.sendchannel, self.recvchannel = Chan(), Chan()
+
+    class Overlay:
+        def __init__(self, *a, **kw) -> None:
+            self.ip_dict = {ENGINE: {"phys_addr": 0, "addr_range": 0x1000}}
+            setattr(self, DMA_SPIKES, Dma())
+            setattr(self, DMA_WEIGHTS, Dma())
+
+    fake = types.SimpleNamespace(Overlay=Overlay, MMIO=lambda *a: None,
+                                 allocate=lambda shape, dtype: np.zeros(shape, dtype).view(Buf))
+    monkeypatch.setitem(sys.modules, "pynq", fake)
+    cfg = NAMED["t1"]
+    be = PynqBackend("x.bit", cfg)
+    G = -(-cfg.D // cfg.lanes)
+    beats = cfg.T * cfg.N * G
+    words = [np.zeros(cfg.T * cfg.N, dtype=np.uint64)]
+    be.dma_s.recvchannel.transferred = beats * cfg.lanes * 2
+    assert len(be.transfer_images(words, beats, 1.0)[0]) == beats
+    be.dma_s.recvchannel.transferred = (beats - 1) * cfg.lanes * 2
+    with pytest.raises(EngineError, match="bytes before TLAST"):
+        be.transfer_images(words, beats, 1.0)

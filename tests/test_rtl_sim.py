@@ -16,7 +16,7 @@ from sim.coverage import data_bins, stall_bins
 from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, weight_word_index
 
 # few images per stall cross in make test; `make verify` runs every image
-PER_SET = {"random": 2, "real": 2, "worst_min": 1, "worst_max": 1, "cover": 2}
+PER_SET = {"random": 2, "real": 2, "worst_min": 1, "worst_max": 1, "worst_wrap": 1, "cover": 2}
 
 
 def _setup(name: str):
@@ -80,6 +80,7 @@ def test_regression_stall_crosses(name: str, tmp_path: Path) -> None:
         assert r["status"] == {"err_proto": 0, "err_hdr": 0, "err_len": 0}, stall
         for im in r["images"]:
             assert im["cycles_measured"] == im["cycles_formula"]
+            assert im["tlast_checked"] == im["beats"] > 0, im  # TLAST seen on every beat (last beat only: 1)
             if stall == "none":
                 assert im["cycles_total"] == im["cycles_formula"]
     # coverage bins: every one hit
@@ -184,3 +185,20 @@ def test_cycle_formula_one_source() -> None:
     assert spike_cycles(cfg) == G and cycle_formula(cfg, 0 * s[0], 0 * y[0]) == fixed_cycles(cfg)
     assert worst_cycles(cfg) == fixed_cycles(cfg) + 2 * G * cfg.T * cfg.N * cfg.D
     assert SasaEngine(None, cfg).worst_cycles(3) == 3 * worst_cycles(cfg)
+
+
+def test_scoreboard_checks_tlast() -> None:
+    """check_image with TLASTs: 1 on the last beat of the image and only there."""
+    from golden.configs import NAMED
+    from golden.interface import pack_increments
+    from sim.scoreboard import check_image
+
+    cfg = NAMED["t1"]
+    inc = np.zeros((cfg.T, cfg.N, cfg.D), dtype=np.int64)
+    beats = pack_increments(inc, cfg.lanes)
+    ok = [0] * (len(beats) - 1) + [1]
+    assert check_image(cfg, "x", beats, inc, ok).mismatches == 0
+    early = [0] * len(beats)
+    early[0] = 1
+    chk = check_image(cfg, "x", beats, inc, early)
+    assert chk.mismatches == 2 and "tlast wrong on beat 0" in chk.details[0]
