@@ -1,7 +1,9 @@
 """Coverage bins of an RTL regression run (numpy + the run's stall counters; no cocotb).
 
-Data bins come from the reference tensors of exactly the images the DUT ran and matched (a = 0 and a = N,
-all-zero / all-one A timesteps, empty tokens, membranes at their proven bounds); stall bins come from the
+Data bins come from the reference tensors of exactly the images the DUT ran (a = 0 and a = N, all-zero /
+all-one A timesteps, empty tokens, membranes at their proven bounds); they count what the inputs exercised,
+not whether the outputs matched -- that is the run's `mismatches`, so a bin is evidence only together with
+mismatches == 0 (as sim/verify.py and the tests read them). Stall bins come from the
 testbench's per-cycle monitor (engine stalls in the QK phase -- input starved at a token accept -- and in
 the Y phase -- output backpressure at an emit -- plus port-level stalls per phase).
 """
