@@ -143,7 +143,17 @@ module sasa_core #(
     wire [CW-1:0] sp_idx;
     wire [D-1:0]  sp_rest;
     spike_finder #(.W(D), .IW(CW)) u_find (.mask(mask_q), .any(sp_any), .idx(sp_idx), .rest(sp_rest));
-    wire [WA_W-1:0] w_raddr = gb_q + {{(WA_W - CW){1'b0}}, sp_idx};
+    // the spike index zero-extended to a row address (WA_W == CW when G = 1: its own branch, since
+    // Verilog-2001 has no zero-width replication)
+    wire [WA_W-1:0] sp_idx_x;
+    generate
+        if (WA_W > CW) begin : gen_idx_ext
+            assign sp_idx_x = {{(WA_W - CW){1'b0}}, sp_idx};
+        end else begin : gen_idx_same
+            assign sp_idx_x = sp_idx;
+        end
+    endgenerate
+    wire [WA_W-1:0] w_raddr = gb_q + sp_idx_x;
 
     // ------------------------------------------------------------------ Q-spike buffer of timestep t
     wire [D-1:0]  qbuf_rd;
@@ -183,9 +193,15 @@ module sasa_core #(
         end
         for (gc = 0; gc < D; gc = gc + 1) begin : gen_chan
             reg [CNT_W-1:0] cnt_q, cnt_d;
+            wire [CNT_W-1:0] k_x;  // this channel's K spike at CNT_W bits (CNT_W = 1 when N = 1: own branch)
+            if (CNT_W > 1) begin : gen_k_ext
+                assign k_x = {{(CNT_W - 1){1'b0}}, ktok_nx[gc]};
+            end else begin : gen_k_bit
+                assign k_x = ktok_nx[gc];
+            end
             always @* begin
                 cnt_d = cnt_q;
-                if (tok_end) cnt_d = ((n_q == {NW{1'b0}}) ? {CNT_W{1'b0}} : cnt_q) + {{(CNT_W - 1){1'b0}}, ktok_nx[gc]};
+                if (tok_end) cnt_d = ((n_q == {NW{1'b0}}) ? {CNT_W{1'b0}} : cnt_q) + k_x;
             end
             always @(posedge clk) cnt_q <= cnt_d;
             assign a_cmp[gc] = (cnt_q >= tha_all[(gc / HD) * CNT_W +: CNT_W]);

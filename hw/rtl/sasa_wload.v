@@ -64,13 +64,23 @@ module sasa_wload #(
     reg            err_hdr_q, err_hdr_d;
     reg            err_len_q, err_len_d;
 
+    // j zero-extended to a row address (WA_W == CW when G = 1: no zero-width replication, its own branch)
+    wire [WA_W-1:0] j_x;
+    generate
+        if (WA_W > CW) begin : gen_j_ext
+            assign j_x = {{(WA_W - CW){1'b0}}, j_q};
+        end else begin : gen_j_same
+            assign j_x = j_q;
+        end
+    endgenerate
+
     wire take = s_valid && en;
     wire row_end = (c_q == C_LAST);
 
     assign s_ready = en;
     assign busy    = busy_q;
     assign wdata   = s_data;
-    assign waddr   = gb_q + {{(WA_W - CW){1'b0}}, j_q};
+    assign waddr   = gb_q + j_x;
     assign baddr   = g_q;
     assign haddr   = h_q;
     assign loaded  = loaded_q;

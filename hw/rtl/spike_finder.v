@@ -14,8 +14,18 @@ module spike_finder #(
 );
     integer b;
 
+    // the constant 1 at W bits (Verilog-2001 has no zero-width replication: W = 1 is its own branch)
+    wire [W-1:0] one;
+    generate
+        if (W > 1) begin : gen_one_ext
+            assign one = {{(W - 1){1'b0}}, 1'b1};
+        end else begin : gen_one_bit
+            assign one = 1'b1;
+        end
+    endgenerate
+
     assign any  = |mask;
-    assign rest = mask & (mask - {{(W - 1){1'b0}}, 1'b1});
+    assign rest = mask & (mask - one);
 
     // Scan from the top so the lowest set bit is written last and wins.
     always @* begin
