@@ -390,6 +390,10 @@ def cli_package(argv: list[str]) -> int:
     (stage / "golden").mkdir()
     for m in GOLDEN_RUNTIME:
         shutil.copyfile(REPO / "golden" / f"{m}.py", stage / "golden" / f"{m}.py")
+    # the driver's timeout bound uses the engine's cycle formula (sim/scoreboard.py: numpy + golden only)
+    (stage / "sim").mkdir()
+    (stage / "sim" / "__init__.py").write_text("")
+    shutil.copyfile(REPO / "sim" / "scoreboard.py", stage / "sim" / "scoreboard.py")
     shutil.copytree(art, stage / "artifact")
     (stage / "overlay").mkdir()
     built = BUILD / "vivado" / b.name / "out"  # where `make bitstream` leaves the pair

@@ -197,7 +197,10 @@ def test_package_folder(tmp_path: Path) -> None:
     # the driver in the package imports without torch, cocotb or the repository
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import driver, golden.artifact; "
             "assert 'torch' not in sys.modules and 'cocotb' not in sys.modules; "
-            "a = golden.artifact.load_artifact(sys.argv[1] + '/artifact'); print(a.cfg.D)")
+            "import driver.sasa, sim.scoreboard; "
+            "assert 'torch' not in sys.modules and 'cocotb' not in sys.modules; "
+            "a = golden.artifact.load_artifact(sys.argv[1] + '/artifact'); "
+            "assert sim.scoreboard.worst_cycles(a.cfg) > 0; print(a.cfg.D)")
     p = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=False,
                        cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert p.returncode == 0 and p.stdout.strip() == str(CFG.D), p.stderr
