@@ -182,8 +182,8 @@ def render_markdown(cfg: SAFormerConfig) -> str:
         "## Spike input stream `s_axis`",
         f"- One word per token (t, n): {cfg.T * cfg.N} words per image (T={cfg.T}, N={cfg.N}), t outer, "
         "n inner (n = row * grid + col).",
-        f"- `tdata` is {cfg.stream_bits} bits: channel c (0..{cfg.D - 1}) at bit c; bits {cfg.D}.."
-        f"{cfg.stream_bits - 1} are zero.",
+        f"- `tdata` is {cfg.stream_bits} bits: channel c (0..{cfg.D - 1}) at bit c"
+        + (f"; bits {cfg.D}..{cfg.stream_bits - 1} are zero." if cfg.stream_bits > cfg.D else " (no padding bits)."),
         "- `tlast` is 1 on the last word of each image (t = T-1, n = N-1) and 0 elsewhere; a misplaced "
         f"`tlast` sets STATUS bit{STATUS_BITS['protocol']}.",
         "",

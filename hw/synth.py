@@ -18,6 +18,7 @@ LUTRAM packing) usually lands within a few tens of percent of them; the levels a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -304,8 +305,7 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
         "generated_by": "hw/synth.py (saformer synth); Yosys estimates, not Vivado results",
         "tool": yosys_version(),
         "flow": f"synth_xilinx -family xc7 -abc9 -flatten -noiopad -noclkbuf -top {TOP}",
-        "board": {"name": b.name, "part": b.part, "lut": b.lut, "lutram": b.lutram, "ff": b.ff,
-                  "bram36": b.bram36, "dsp": b.dsp, "clock_mhz": b.clock_mhz},
+        "board": dataclasses.asdict(b),  # part, capacities, PS type, clock, board_part
         "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()},
         "rtl": rtl,
         **resources,
