@@ -46,7 +46,10 @@ LEVELS_RULE = (
     "counts 1 level, each MUXF7/MUXF8 counts 1, each CARRY4 on the path counts 1 (a carry chain through k "
     "CARRY4 cells counts k); an asynchronous LUT-RAM read (address pins to data out of RAM32M/RAM64M/"
     "RAM*X1*, and an SRL's address to Q) counts 1 like the LUT it is; FFs, block RAMs, DSPs, LUT-RAM/SRL "
-    "write ports and the top-level ports end paths")
+    "write ports and the top-level ports end paths. The engine is synthesized out of context, so its ports "
+    "count as register boundaries (in the block design every port meets an AXI register or the DMA's "
+    "stream FIFO); a port-to-register path is therefore included, which makes the figure an upper bound "
+    "on the register-to-register depth")
 
 # Sequential (or path-ending) cells: their outputs start a path at level 0, their inputs end one.
 SEQ = re.compile(r"^(IBUF|OBUF|OBUFT|IOBUF|BUFG|FD[CPRSE]+|RAMB\d+E1|DSP48E1)$")
