@@ -34,6 +34,7 @@ from sim import artifacts as sim_artifacts
 
 CXX = "g++"
 CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas")
+STEPS_DEFINE = "SASA_COUNT_STEPS"  # hls/include/sasa_steps.h: per-image accumulate-step counts
 DEFAULT_WORKDIR = ROOT / "build" / "hls"
 ARTIFACT_WORKDIR = ROOT / "build" / "sim"  # sim.artifacts' cache, shared with the RTL regression
 SOURCES = ("sasa_config.h", "sasa_top.h", "sasa_top.cpp", "sasa_tb.cpp")
@@ -68,21 +69,22 @@ def artifact_for(name: str, workdir: Path | None = None, override: Path | None =
     return sim_artifacts.artifact_for(name, Path(workdir or ARTIFACT_WORKDIR), override)
 
 
-def compile_csim(folder: Path) -> tuple[Path, float]:
-    """Compile sasa_top.cpp + sasa_tb.cpp in `folder` into `folder/csim` unless an identical build exists.
+def compile_csim(folder: Path, defines: tuple[str, ...] = (), binary_name: str = "csim") -> tuple[Path, float]:
+    """Compile sasa_top.cpp + sasa_tb.cpp in `folder` into `folder/<binary_name>` unless an identical build
+    exists. `defines` are preprocessor symbols (e.g. STEPS_DEFINE for the step counter), never warning flags.
     Returns (binary, seconds spent compiling; 0.0 when reused). Caller holds the folder lock."""
-    flags = [*CXXFLAGS, *include_flags()]
+    flags = [*CXXFLAGS, *(f"-D{d}" for d in defines), *include_flags()]
     h = hashlib.sha256(" ".join([CXX, *flags]).encode())
     for f in SOURCES:
         h.update((folder / f).read_bytes())
     for f in sorted(INCLUDE.rglob("*.h")):
         h.update(f.name.encode() + f.read_bytes())
     key = h.hexdigest()
-    binary, stamp = folder / "csim", folder / "csim.key"
+    binary, stamp = folder / binary_name, folder / f"{binary_name}.key"
     if binary.is_file() and stamp.is_file() and stamp.read_text() == key:
         return binary, 0.0
     t0 = time.monotonic()
-    tmp = folder / "csim.tmp"
+    tmp = folder / f"{binary_name}.tmp"
     cmd = [CXX, *flags, f"-I{folder}", str(folder / "sasa_top.cpp"), str(folder / "sasa_tb.cpp"), "-o", str(tmp)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -130,6 +132,7 @@ class CsimResult:
     output: str = ""
     seconds: float = 0.0
     coords: dict[str, int] = field(default_factory=dict)
+    steps: list[dict[str, int]] = field(default_factory=list)  # per image {q, k, o}, counting builds only
 
     @property
     def passed(self) -> bool:
@@ -137,6 +140,7 @@ class CsimResult:
 
 
 _RESULT = re.compile(r"RESULT vectors=(\d+) beats=(\d+) expected_beats=(\d+) mismatches=(\d+) status=0x([0-9a-f]+)")
+_STEPS = re.compile(r"STEPS image=(\d+) q=(\d+) k=(\d+) o=(\d+)")
 _FIRST = re.compile(r"FIRST MISMATCH vector=(\d+) t=(\d+) n=(\d+) channel=(\d+)")
 
 
@@ -161,6 +165,7 @@ def run_set(binary: Path, vector_dir: Path, actual: Path | None = None, timeout:
     if m:
         r.vectors, r.beats, r.expected_beats, r.mismatches = (int(x) for x in m.groups()[:4])
         r.status = int(m.group(5), 16)
+    r.steps = [dict(zip("qko", (int(x) for x in m.groups()[1:]))) for m in _STEPS.finditer(p.stdout)]
     f = _FIRST.search(p.stdout)
     if f:
         r.first_mismatch = p.stdout[f.start():].splitlines()[0]

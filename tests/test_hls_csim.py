@@ -485,3 +485,45 @@ def test_unread_stream_words_fail_the_run(prepared, tmp_path, extra):
                                                 if not ln.startswith("#")))
     r = csim.run_set(pr.binary, folder, tmp_path / "a.txt")
     assert r.returncode == 1 and r.mismatches == 0 and "STREAM MISMATCH" in r.output, r.output
+
+
+# ------------------------------------------------------------------------------ spike-driven
+@pytest.mark.parametrize("name", ["default", "n9"])
+def test_projections_are_spike_driven(prepared, tmp_path, name):
+    """The projections do one accumulate step per active spike (hls/include/sasa.h: project). Built with the
+    optional step counter (-DSASA_COUNT_STEPS, sasa_steps.h), the kernel reports per image the steps of the Q,
+    K and output projections: q = k = nnz(S) and o = nnz(Y) of that image, with S and Y taken from the vectors
+    and golden.reference -- so the work falls with sparsity (an all-zero image costs 0 steps, a dense one
+    T*N*D). The counting build is bit-exact too. A set of images of rising density shows the scaling."""
+    from golden.vectors import make_set
+
+    pr = prepared(name)
+    cfg = pr.artifact.cfg
+    folder = tmp_path / "steps"
+    folder.mkdir()
+    for f in csim.SOURCES:
+        shutil.copy(pr.folder / f, folder / f)
+    binary, _ = csim.compile_csim(folder, defines=(csim.STEPS_DEFINE,), binary_name="csim-steps")
+    base = pr.artifact.vectors["random"]
+    p = {k: base[k] for k in ref.SASA_KEYS}
+    rng = np.random.default_rng(5)
+    density = np.array([0.0, 0.05, 0.25, 0.5, 1.0])
+    s = rng.random((len(density), cfg.T, cfg.N, cfg.D)) < density[:, None, None, None]
+    sets = {"density": make_set(cfg, p, s), **{k: pr.artifact.vectors[k] for k in ("random", "worst_max", "cover")}}
+    for sname, vset in sets.items():
+        r = csim.run_set(binary, export_vectors(cfg, vset, tmp_path / sname), tmp_path / f"{sname}.txt")
+        assert r.passed, f"{sname}: {r.first_mismatch or r.output[-800:]}"
+        y = ref.sasa(vset["s"], {k: vset[k] for k in ref.SASA_KEYS}, cfg)["y"]
+        nnz_s = [int(np.count_nonzero(vset["s"][v])) for v in range(vset["s"].shape[0])]
+        nnz_y = [int(np.count_nonzero(y[v])) for v in range(y.shape[0])]
+        assert r.steps == [{"q": a, "k": a, "o": b} for a, b in zip(nnz_s, nnz_y)], (sname, r.steps)
+        if sname == "density":
+            q = [st["q"] for st in r.steps]
+            assert q[0] == 0 and q[-1] == cfg.T * cfg.N * cfg.D and q == sorted(q), q
+
+
+def test_default_build_has_no_step_counter(prepared):
+    """The counter is compile-time optional: the regular C-sim binary prints no STEPS lines."""
+    pr = prepared("t1")
+    r = csim.run_set(pr.binary, pr.folder / "vectors" / "random")
+    assert r.passed and r.steps == [] and "STEPS" not in r.output

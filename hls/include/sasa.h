@@ -19,6 +19,7 @@
 #ifndef SASA_H
 #define SASA_H
 
+#include "sasa_steps.h"
 #include "sasa_types.h"
 
 // Loop labels name the loops in Vitis reports and directives; g++ sees them as unused labels.
@@ -29,29 +30,58 @@
 
 namespace sasa {
 
+// ------------------------------------------------------------------------ priority encoder
+// ceil(log2(n)), n >= 1 (a compile-time constant).
+constexpr int clog2(int n) { return n <= 1 ? 0 : 1 + clog2((n + 1) / 2); }
+
+// Index of the lowest set bit of m (m != 0): count trailing zeros as a fixed-depth binary search over
+// clog2(W) levels on a copy padded to a power of two. At each level, if the low half of the window is all
+// zero the index gains the half width and the window moves up by it. Fully unrolled: a small combinational
+// priority encoder (clog2(W) zero-tests and muxes), no loop left after synthesis.
+template <int W>
+int lowest_set(ap_uint<W> m) {
+#pragma HLS INLINE
+    const int LEVELS = clog2(W);
+    ap_uint<(1 << LEVELS)> x = m;
+    int idx = 0;
+    for (int l = LEVELS - 1; l >= 0; l--) {  // levels
+#pragma HLS UNROLL
+        const int half = 1 << l;
+        if (x(half - 1, 0) == 0) {
+            idx += half;
+            x >>= half;
+        }
+    }
+    return idx;
+}
+
 // ------------------------------------------------------------------------ spike-driven projection
-// acc[c] = b[c] + sum over active j of W[j][c]. One input channel per cycle, all D outputs in parallel
-// (W must be partitioned on its second dimension). Partial sums stay inside the proven current range
-// because every partial sum is itself a sum of a subset of rows plus the bias.
-template <class C, class ACC_T>
+// acc[c] = b[c] + sum over active j of W[j][c]. The loop visits only the active spikes: each iteration takes
+// the lowest set bit j of the remaining mask (lowest_set), adds row j of W to all D outputs in parallel
+// (W must be partitioned on its second dimension) and clears that bit (mask &= mask - 1). Trip count =
+// popcount(s), 0..D: work falls with sparsity, an all-zero word costs no accumulate step. Partial sums stay
+// inside the proven current range because every partial sum is itself a sum of a subset of rows plus the
+// bias. KIND (sasa_steps.h) only tags the optional C-sim step counter.
+template <int KIND, class C, class ACC_T>
 void project(typename C::spike_t s, const typename C::weight_t W[C::D][C::D], const typename C::bias_t b[C::D],
              ACC_T acc[C::D]) {
 #pragma HLS INLINE
-init:
-    for (int c = 0; c < C::D; c++) {
+    const int D = C::D;
+    for (int c = 0; c < D; c++) {  // init
 #pragma HLS UNROLL
         acc[c] = b[c];
     }
-rows:
-    for (int j = 0; j < C::D; j++) {
+    typename C::spike_t mask = s;
+    while (mask != 0) {  // one accumulate step per active spike
+#pragma HLS LOOP_TRIPCOUNT min = 0 max = D
 #pragma HLS PIPELINE II = 1
-        if (s[j]) {
-        cols:
-            for (int c = 0; c < C::D; c++) {
+        const int j = lowest_set<C::D>(mask);
+        mask &= mask - 1;  // clear the lowest set bit
+        for (int c = 0; c < D; c++) {  // all D outputs
 #pragma HLS UNROLL
-                acc[c] += W[j][c];
-            }
+            acc[c] += W[j][c];
         }
+        SASA_STEPS_ADD(KIND);
     }
 }
 
@@ -184,6 +214,7 @@ ap_uint<32> image(hls::stream<IN_AXIS> &s_axis, hls::stream<OUT_AXIS> &m_axis,
 #pragma HLS ARRAY_PARTITION variable = vq dim = 2 complete
 #pragma HLS ARRAY_PARTITION variable = vk dim = 2 complete
     ap_uint<32> status = 0;
+    SASA_STEPS_IMAGE();
 reset_n:
     for (int n = 0; n < C::N; n++) {
     reset_c:
@@ -211,8 +242,8 @@ timestep:
             typename C::acc_t iq[C::D], ik[C::D];
 #pragma HLS ARRAY_PARTITION variable = iq complete
 #pragma HLS ARRAY_PARTITION variable = ik complete
-            project<C>(s, wq, bq, iq);
-            project<C>(s, wk, bk, ik);
+            project<STEP_Q, C>(s, wq, bq, iq);
+            project<STEP_K, C>(s, wk, bk, ik);
             typename C::spike_t q = 0;
         neuron:
             for (int c = 0; c < C::D; c++) {
@@ -233,7 +264,7 @@ timestep:
             typename C::spike_t y = qbuf[n] & A;
             typename C::out_t inc[C::D];
 #pragma HLS ARRAY_PARTITION variable = inc complete
-            project<C>(y, wo, bo, inc);
+            project<STEP_O, C>(y, wo, bo, inc);
         group:
             for (int g = 0; g < C::GROUPS; g++) {
 #pragma HLS PIPELINE II = 1

@@ -13,6 +13,7 @@
 // that is not hex, is an error naming the file (and line), never a pass (hls4ml issues #459/#893). Spike or
 // weight words the kernel left unread fail the run. Exit status: 0 pass, 1 mismatch, 2 bad input files.
 // It also writes the beats it got (same format as expected.txt) to <vector-dir>/actual.txt or the given file.
+// Built with -DSASA_COUNT_STEPS it also prints, per image, the projections' accumulate steps (sasa_steps.h).
 #ifndef SASA_TESTBENCH_H
 #define SASA_TESTBENCH_H
 
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "sasa_steps.h"
 #include "sasa_types.h"
 
 namespace sasa_tb {
@@ -164,7 +166,15 @@ int run_one(const std::string &dir, const std::string &actual, TOP top) {
         s_axis.write(s);
     }
     ap_uint<32> status = 0;
+#ifdef SASA_COUNT_STEPS
+    ::sasa::steps().clear();
+#endif
     top(s_axis, m_axis, s_axis_w, ap_uint<32>(images), status);
+#ifdef SASA_COUNT_STEPS
+    for (size_t v = 0; v < ::sasa::steps().per_image[0].size(); v++)
+        std::printf("STEPS image=%zu q=%ld k=%ld o=%ld\n", v, ::sasa::steps().per_image[::sasa::STEP_Q][v],
+                    ::sasa::steps().per_image[::sasa::STEP_K][v], ::sasa::steps().per_image[::sasa::STEP_O][v]);
+#endif
 
     std::vector<OUT_AXIS> got;
     while (!m_axis.empty()) got.push_back(m_axis.read());
