@@ -1,7 +1,8 @@
 """The RTL regression over every named configuration -> build/report/verify.json.
 
 `verify_config` runs one configuration (every image of every vector set under every stall pattern by
-default, then the AXI-Lite system checks of sim/system.py) and returns its record; `verify_all` runs a
+default, then the AXI-Lite system checks of sim/system.py) and returns its record, whose `ok` also requires
+every coverage bin of sim/coverage.py to be hit (the one-cycle A phase is exempt, said so in the record); `verify_all` runs a
 list of them, the Vitis-named wrapper's checks, the long run (`long_run`: images, lost, duplicated, wrong)
 and the HLS C-simulation (`hls`: per config vectors, mismatches), and writes the report atomically;
 `cli_verify` is the `saformer verify` / `make verify` entry point. The HLS worker and the demo may call
@@ -20,7 +21,7 @@ from golden.configs import NAMED
 from golden.fsutil import write_json_atomic
 from hw.generate import TOP, VITIS_TOP
 from sim.artifacts import artifact_for
-from sim.coverage import data_bins, stall_bins
+from sim.coverage import coverage
 from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
 
 REPORT = BUILD / "report" / "verify.json"
@@ -59,7 +60,13 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
             v["mismatches"] += im["mismatches"]
     cyc_ok = not res.cycle_errors()
     system_rec = system_record(name, TOP, build_root, artifact) if system else None
+    cov = coverage(art, images, res.runs)
+    lint_rec = lint(build.sources)
     return {
+        # ok: every word matched, cycles == formula, lint clean, the system checks (if run) passed and every
+        # required coverage bin was hit (coverage.missed lists the ones that were not)
+        "ok": bool(res.mismatches == 0 and cyc_ok and lint_rec["clean"] and cov["all_hit"]
+                   and (system_rec is None or system_rec["passed"])),
         "system": system_rec,
         "config_hash": art.cfg.hash(), "artifact": str(art.path),
         "artifact_source": art.manifest.get("source", "trained export"),
@@ -68,10 +75,10 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
         "mismatches": res.mismatches, "first_mismatch": res.first_mismatch(),
         "cycles_match_formula": cyc_ok, "cycle_errors": res.cycle_errors()[:20],
         "per_vector": per_vector,
-        "coverage": {**data_bins(art, images), **stall_bins(res.runs)},
+        "coverage": cov,
         "sim_cycles": sim_cycles, "sim_wall_s": round(sim_wall, 3),
         "sim_cycles_per_s": round(sim_cycles / sim_wall, 1) if sim_wall else None,
-        "wall_s": round(wall, 2), "lint": lint(build.sources),
+        "wall_s": round(wall, 2), "lint": lint_rec,
         "rerun": res.rerun if (res.mismatches or not cyc_ok) else None,
         "waveform": str(res.waveform) if res.waveform else None,
     }
@@ -143,8 +150,17 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
                   "lint_clean": all(c["lint"]["clean"] for c in configs.values()),
                   "system_passed": all(c["system"]["passed"] for c in configs.values()) and vitis["passed"],
                   "long_run_clean": long_run_clean(lr, long_run),
+                  "coverage_all_hit": all(c.get("coverage", {}).get("all_hit", False) for c in configs.values()),
+                  "coverage_missed": {n: c.get("coverage", {}).get("missed", ["(no coverage record)"])
+                                      for n, c in configs.items()
+                                      if not c.get("coverage", {}).get("all_hit", False)},
+                  "configs_ok": all(c.get("ok", False) for c in configs.values()),
                   "hls_mismatches": None if hls_res is None else sum(h["mismatches"] for h in hls_res.values())},
     }
+    tot = report["total"]
+    tot["ok"] = bool(tot["configs_ok"] and tot["mismatches"] == 0 and tot["cycles_match_formula"]
+                     and tot["lint_clean"] and tot["system_passed"] and tot["long_run_clean"]
+                     and tot["coverage_all_hit"] and not tot["hls_mismatches"])
     write_json_atomic(out, report, indent=1, sort_keys=True)
     return report
 
@@ -164,7 +180,8 @@ def cli_verify(argv: list[str]) -> int:
     for n, c in rep["configs"].items():
         print(f"{n:9s} vectors {c['vectors']:3d}  runs {c['image_runs']:4d}  mismatches {c['mismatches']}  "
               f"cycles==formula {c['cycles_match_formula']}  lint {'clean' if c['lint']['clean'] else 'DIRTY'}  "
-              f"{c['sim_cycles_per_s']:.0f} sim cycles/s")
+              f"{c['sim_cycles_per_s']:.0f} sim cycles/s  coverage "
+              f"{'all hit' if c['coverage']['all_hit'] else 'MISSED ' + ','.join(c['coverage']['missed'])}")
         if c["first_mismatch"]:
             print(f"  {c['first_mismatch']}\n  rerun: {c['rerun']}")
     for n, c in rep["configs"].items():
@@ -180,9 +197,9 @@ def cli_verify(argv: list[str]) -> int:
         for n, h in rep["hls"].items():
             print(f"hls {n:9s} vectors {h['vectors']:3d}  mismatches {h['mismatches']}")
     print(f"wrote {a.out}: {tot['mismatches']} mismatches over {tot['image_runs']} image runs")
-    ok = (tot["mismatches"] == 0 and tot["cycles_match_formula"] and tot["lint_clean"] and tot["system_passed"]
-          and tot["long_run_clean"] and not tot["hls_mismatches"])
-    return 0 if ok else 1
+    if not tot["coverage_all_hit"]:
+        print(f"coverage bins missed (exit 1): {tot['coverage_missed']}")
+    return 0 if tot["ok"] else 1
 
 
 if __name__ == "__main__":

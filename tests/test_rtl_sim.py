@@ -12,7 +12,7 @@ import pytest
 
 from golden import reference as ref
 from sim.artifacts import artifact_for
-from sim.coverage import data_bins, stall_bins
+from sim.coverage import EXEMPT, REQUIRED, check, coverage, matched_images
 from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, weight_word_index
 
 # few images per stall cross in make test; `make verify` runs every image
@@ -83,14 +83,37 @@ def test_regression_stall_crosses(name: str, tmp_path: Path) -> None:
             assert im["tlast_checked"] == im["beats"] > 0, im  # TLAST seen on every beat (last beat only: 1)
             if stall == "none":
                 assert im["cycles_total"] == im["cycles_formula"]
-    # coverage bins: every one hit
-    cov = {**data_bins(art, images), **stall_bins(res.runs)}
-    for k in ("a_eq_0", "a_eq_N", "A_all_zero_timesteps", "A_all_one_timesteps", "empty_tokens_S",
-              "engine_stall_accept", "engine_stall_emit"):
+    # coverage bins: every required one hit. Data bins are the reference trace of the images the DUT
+    # matched (all of them here); the membrane bounds come from the worst-case sets (worst_min/worst_max):
+    # for default the real/random images stay within about +-60 of +-4300, worst_max[0] reaches 4259.
+    cov = coverage(art, images, res.runs)
+    assert cov["data_bins_images"] == len(images) and cov["data_bins_images_excluded"] == 0
+    assert "reference trace" in cov["data_bins_source"] and "DUT" in cov["stall_bins_source"]
+    assert cov["all_hit"] and cov["missed"] == [], cov
+    assert cov["engine_stall_accept"] > 0, cov  # QK phase: input starved at a token accept
+    assert cov["engine_stall_emit"] > 0, cov    # Y phase: output backpressure at an emit
+    assert cov["empty_tokens_S"] > 0 and cov["empty_tokens_Y"] > 0, cov
+    assert cov["membrane_at_min"] and cov["membrane_at_max"], cov
+    assert (cov["membrane_min_reached"], cov["membrane_max_reached"]) == (cov["membrane_min_proven"],
+                                                                          cov["membrane_max_proven"])
+    for k in ("a_eq_0", "a_eq_N", "A_all_zero_timesteps", "A_all_one_timesteps"):
         assert cov[k] > 0, (k, cov)
-    assert cov["membrane_at_min"], cov
-    if name == "minwidth":
-        assert cov["membrane_at_max"], cov  # worst_max climbs to the proven maximum at the minimum width
+    assert cov["engine_stall_a"] == 0 and "engine_stall_a" in cov["exempt"]  # one-cycle A phase: exempt
+
+
+def test_coverage_enforced_and_only_matched_images() -> None:
+    """A required bin at 0 (or False) is `missed` and fails `all_hit`; the exempt A-phase stall is not
+    required; an image that mismatched in any stall run (or is missing from one) is not a matched image."""
+    assert "engine_stall_a" in EXEMPT and "engine_stall_a" not in REQUIRED
+    full = {k: (True if k.startswith("membrane_at") else 1) for k in REQUIRED}
+    assert check(full)["all_hit"] and check(full)["missed"] == []
+    for k in REQUIRED:
+        c = check(dict(full, **{k: False if k.startswith("membrane_at") else 0}))
+        assert not c["all_hit"] and c["missed"] == [k]
+    runs = {"none": {"images": [{"label": "r[0]", "mismatches": 0}, {"label": "r[1]", "mismatches": 0},
+                                {"label": "r[2]", "mismatches": 0}]},
+            "both": {"images": [{"label": "r[0]", "mismatches": 0}, {"label": "r[1]", "mismatches": 3}]}}
+    assert matched_images([("r", 0), ("r", 1), ("r", 2)], runs) == [("r", 0)]
 
 
 def _first_y(vs: dict, i: int) -> tuple[int, int, int]:
