@@ -2,8 +2,11 @@
 
 - engine: cycles per SASA call against the lower bound (active input spikes x output channels / P), over
   a sweep of input spike density and lane count P. Sweep cycles come from the exact cycle formula
-  (sim/scoreboard.py: cycle_formula, checked against the RTL in every regression run); a few points at the
-  default P are also measured on the RTL (Verilator) in this run and must equal the formula.
+  (sim/scoreboard.py: cycle_formula, checked against the RTL in every regression run); a few random images at
+  2-3 densities are also measured on the RTL (Verilator, the default config with its lanes replaced: P = 1,
+  8, 32; `--tiny`: the default P only) in this run. Every row says `measured` (rtl) or not (formula); each
+  measured row has a formula row on the same images and P, and the two must agree image by image
+  (`check_measured_vs_formula`: a difference is an error, the bench exits non-zero).
 - simulation speed: simulated cycles per wall-second of the engine testbench (cocotb drivers, monitor and
   scoreboard included), same case on Verilator and on Icarus, and their ratio.
 - golden speed: numpy integer reference vs Brevitas eval forward on the test split (images/s, ratio).
@@ -74,29 +77,46 @@ def efficiency_sweep(art, densities: list[float], lanes: list[int], images: int,
 
 
 def _eff_row(cfg, s: np.ndarray, y: np.ndarray, source: str, inputs: str, density: float,
-             measured: list[int] | None = None) -> dict[str, Any]:
+             measured: list[int] | None = None, formula: list[int] | None = None) -> dict[str, Any]:
+    """One efficiency row: `measured` cycles (RTL) if given, else the formula's. Rows of the RTL sets
+    (`formula` given) keep the per-image cycles so check_measured_vs_formula can compare them exactly."""
     from sim.scoreboard import cycle_formula
 
     D, P = cfg.D, cfg.lanes
-    cyc = np.array(measured if measured is not None else [cycle_formula(cfg, s[i], y[i]) for i in range(len(s))],
-                   dtype=float)
+    if formula is None:
+        formula = [cycle_formula(cfg, s[i], y[i]) for i in range(len(s))]
+    cyc = np.array(measured if measured is not None else formula, dtype=float)
     nnz_s = s.reshape(len(s), -1).sum(axis=1).astype(float)
     nnz_y = y.reshape(len(y), -1).sum(axis=1).astype(float)
     lb = nnz_s * D / P
     lb_sy = (nnz_s + nnz_y) * D / P
-    return {"P": P, "inputs": inputs, "density": round(float(density), 4), "images": len(s), "source": source,
-            "cycles_mean": round(float(cyc.mean()), 1), "nnz_s_mean": round(float(nnz_s.mean()), 1),
-            "nnz_y_mean": round(float(nnz_y.mean()), 1),
-            "lower_bound_mean": round(float(lb.mean()), 1),
-            "ratio": round(float(cyc.sum() / max(lb.sum(), 1e-9)), 3),
-            "ratio_s_plus_y": round(float(cyc.sum() / max(lb_sy.sum(), 1e-9)), 3)}
+    row = {"P": P, "inputs": inputs, "density": round(float(density), 4), "images": len(s), "source": source,
+           "measured": measured is not None,
+           "cycles_mean": round(float(cyc.mean()), 1), "nnz_s_mean": round(float(nnz_s.mean()), 1),
+           "nnz_y_mean": round(float(nnz_y.mean()), 1),
+           "lower_bound_mean": round(float(lb.mean()), 1),
+           "ratio": round(float(cyc.sum() / max(lb.sum(), 1e-9)), 3),
+           "ratio_s_plus_y": round(float(cyc.sum() / max(lb_sy.sum(), 1e-9)), 3)}
+    if inputs.startswith("rtl set"):
+        row["cycles"] = [int(c) for c in cyc]
+        row["cycles_formula"] = [int(c) for c in formula]
+    return row
 
 
-def rtl_points(art, densities: list[float], images: int, seed: int = 1) -> tuple[list[dict], dict[str, Any]]:
-    """Measure a few points on the RTL (default P, stall none); cycles_active must equal the formula."""
+RTL_SOURCE = "rtl (Verilator cycles_active)"
+
+
+def rtl_points(art, densities: list[float], images: int, lanes: list[int] | None = None,
+               seed: int = 1) -> tuple[list[dict], dict[str, Any]]:
+    """Measure a few points on the RTL (stall none) for each lane count in `lanes` (default: the artifact's
+    P): the default config with `lanes` replaced, one Verilator build per P (cached under build/sim). The
+    same random images (`images` per density) run at every P. Returns, per (P, density), the measured row
+    and the formula row of the same images, and the simulation totals; a mismatching output word or a
+    measured cycle count != the formula raises SaformerError."""
     from golden.vectors import make_set, random_spikes
     from sim.artifacts import artifact_for
     from sim.runner import BUILD, ensure_built, run_case
+    from sim.scoreboard import cycle_formula
 
     cfg = art.cfg
     rart = artifact_for("default", BUILD / "sim", art.path)
@@ -107,19 +127,48 @@ def rtl_points(art, densities: list[float], images: int, seed: int = 1) -> tuple
         name = f"bench_d{dens}"
         rart.vectors[name] = make_set(cfg, p, random_spikes(cfg, rng, images, dens))
         images_sel += [(name, i) for i in range(images)]
-    build = ensure_built("default", cfg, BUILD, source=str(rart.path))
-    res = run_case(build, rart, images_sel, ("none",), seed, label="bench-efficiency", waves_on_fail=False)
-    if res.mismatches or res.cycle_errors():
-        raise SaformerError(f"bench: RTL disagrees on the efficiency points:\n{res.report()}")
-    ims = {im["label"]: im["cycles_measured"] for im in res.runs["none"]["images"]}
-    rows = []
-    for dens in densities:
-        name = f"bench_d{dens}"
-        vs = rart.vectors[name]
-        meas = [ims[f"{name}[{i}]"] for i in range(images)]
-        rows.append(_eff_row(cfg, vs["s"], vs["y"], "rtl (Verilator cycles_active)", f"random density {dens}",
-                             dens, meas))
-    return rows, {"sim_cycles": res.runs["none"]["sim_cycles"], "wall_s": res.runs["none"]["wall_s"]}
+    rows: list[dict] = []
+    sim = {"sim_cycles": 0, "wall_s": 0.0, "lanes": []}
+    for P in lanes or [cfg.lanes]:
+        cP = cfg.replace(lanes=P)
+        build = ensure_built("default", cP, BUILD, source=str(rart.path))
+        res = run_case(build, rart, images_sel, ("none",), seed, label=f"bench-efficiency-P{P}",
+                       waves_on_fail=False)
+        if res.mismatches or res.cycle_errors():
+            raise SaformerError(f"bench: RTL (P={P}) disagrees on the efficiency points:\n{res.report()}")
+        ims = {im["label"]: im["cycles_measured"] for im in res.runs["none"]["images"]}
+        for dens in densities:
+            name = f"bench_d{dens}"
+            vs = rart.vectors[name]
+            meas = [ims[f"{name}[{i}]"] for i in range(images)]
+            form = [cycle_formula(cP, vs["s"][i], vs["y"][i]) for i in range(images)]
+            inputs = f"rtl set: random density {dens}"
+            rows.append(_eff_row(cP, vs["s"], vs["y"], RTL_SOURCE, inputs, dens, meas, form))
+            rows.append(_eff_row(cP, vs["s"], vs["y"], "formula", inputs, dens, None, form))
+        sim["sim_cycles"] += res.runs["none"]["sim_cycles"]
+        sim["wall_s"] = round(sim["wall_s"] + res.runs["none"]["wall_s"], 3)
+        sim["lanes"].append(P)
+    return rows, sim
+
+
+def check_measured_vs_formula(rows: list[dict]) -> int:
+    """Every measured row must have a formula row with the same (P, inputs) and equal per-image cycles;
+    returns the number of measured rows checked (SaformerError on a missing partner or a difference)."""
+    formula = {(r["P"], r["inputs"]): r for r in rows if not r["measured"]}
+    n = 0
+    for r in rows:
+        if not r["measured"]:
+            continue
+        f = formula.get((r["P"], r["inputs"]))
+        if f is None:
+            raise SaformerError(f"bench: measured row P={r['P']} '{r['inputs']}' has no formula row")
+        if r["cycles"] != f["cycles"]:
+            bad = next((i for i, (a, b) in enumerate(zip(r["cycles"], f["cycles"])) if a != b),
+                       min(len(r["cycles"]), len(f["cycles"])))
+            raise SaformerError(f"bench: P={r['P']} '{r['inputs']}': measured cycles {r['cycles']} != formula "
+                                f"{f['cycles']} (first at image {bad})")
+        n += 1
+    return n
 
 
 # ------------------------------------------------------------------------------ simulation speed
@@ -280,11 +329,13 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
 
     art = trained_artifact(build)
     if tiny:
-        dens, lanes, n_sweep, rtl_dens, rtl_n, speed_n, gold_n, reps, n_img = (
-            [0.1, 0.4], [4, 8], 2, [0.2], 1, 2, 16, 1, 16)
+        # the default P only: its Verilator build is the cached one (each other P is a build of minutes)
+        dens, lanes, n_sweep, rtl_dens, rtl_n, rtl_lanes, speed_n, gold_n, reps, n_img = (
+            [0.1, 0.4], [4, 8], 2, [0.2], 1, [art.cfg.lanes], 2, 16, 1, 16)
     else:
-        dens, lanes, n_sweep, rtl_dens, rtl_n, speed_n, gold_n, reps, n_img = (
-            [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9], [1, 2, 4, 8, 16, 32], 32, [0.05, 0.2, 0.5], 4, 32, 0, 3, 0)
+        dens, lanes, n_sweep, rtl_dens, rtl_n, rtl_lanes, speed_n, gold_n, reps, n_img = (
+            [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9], [1, 2, 4, 8, 16, 32], 32, [0.05, 0.2, 0.5], 4,
+            sorted({1, art.cfg.lanes, 32}), 32, 0, 3, 0)
     rep: dict[str, Any] = {"tiny": tiny, "config_hash": art.cfg.hash(), "artifact": str(art.path)}
     parts = [
         ("engine_efficiency", lambda: None),
@@ -298,12 +349,16 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         if name == "engine_efficiency":
             rows = efficiency_sweep(art, dens, lanes, n_sweep)
-            rrows, _ = rtl_points(art, rtl_dens, rtl_n)
+            rrows, rsim = rtl_points(art, rtl_dens, rtl_n, rtl_lanes)
+            checked = check_measured_vs_formula(rrows + rows)
             rep[name] = {
                 "lower_bound": "active input spikes nnz(S) x output channels D / P (ratio = cycles / bound); "
                                "ratio_s_plus_y uses (nnz(S) + nnz(Y)) x D / P, counting the Wo pass too",
-                "cycles": "formula rows: sim/scoreboard.py cycle_formula (exact); rtl rows: measured "
-                          "cycles_active in Verilator this run (equal to the formula, checked)",
+                "cycles": "formula rows (measured false): sim/scoreboard.py cycle_formula (exact); rtl rows "
+                          "(measured true): cycles_active in Verilator this run, the default config with lanes "
+                          "replaced; each has a formula row on the same images and P ('rtl set: ...')",
+                "measured_lanes": rsim["lanes"], "measured_sim_cycles": rsim["sim_cycles"],
+                "measured_rows_equal_formula": checked,
                 "rows": rrows + rows}
         else:
             rep[name] = fn()
@@ -316,10 +371,12 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
 def print_summary(rep: dict[str, Any]) -> None:
     e = rep["engine_efficiency"]["rows"]
     print("engine efficiency (cycles / lower bound nnz(S)*D/P):")
-    print(f"  {'source':30s} {'inputs':24s} {'P':>3} {'cycles':>8} {'bound':>8} {'ratio':>7} {'ratio S+Y':>9}")
+    print(f"  {'source':30s} {'inputs':30s} {'P':>3} {'cycles':>8} {'bound':>8} {'ratio':>7} {'ratio S+Y':>9}")
     for r in e:
-        print(f"  {r['source'][:30]:30s} {r['inputs'][:24]:24s} {r['P']:>3} {r['cycles_mean']:>8} "
+        print(f"  {r['source'][:30]:30s} {r['inputs'][:30]:30s} {r['P']:>3} {r['cycles_mean']:>8} "
               f"{r['lower_bound_mean']:>8} {r['ratio']:>7} {r['ratio_s_plus_y']:>9}")
+    print(f"  measured == formula on {rep['engine_efficiency']['measured_rows_equal_formula']} RTL rows "
+          f"(P = {rep['engine_efficiency']['measured_lanes']})")
     s = rep["simulation_speed"]
     print(f"simulation: Verilator {s['verilator']['cycles_per_s']:.0f} cycles/s, Icarus "
           f"{s['icarus']['cycles_per_s']:.0f} cycles/s, ratio {s['verilator_over_icarus']}")
@@ -343,7 +400,7 @@ def cli_bench(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     out = (a.out or a.build / "report" / "bench.json").resolve()
     t0 = time.perf_counter()
-    rep = run_bench(a.tiny, a.build.resolve(), out)
+    rep = run_bench(a.tiny, a.build.resolve(), out)  # SaformerError (e.g. measured != formula): saformer/cli.py
     print_summary(rep)
     print(f"wrote {out} ({time.perf_counter() - t0:.1f} s)")
     return 0

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from saformer.bench import cli_bench
+import pytest
+
+from golden.errors import SaformerError
+from saformer.bench import check_measured_vs_formula, cli_bench
 from saformer.demo import REPO
 
 
@@ -20,7 +23,16 @@ def test_bench_tiny_writes_expected_keys(tmp_path: Path) -> None:
     rows = rep["engine_efficiency"]["rows"]
     assert any(r["source"].startswith("rtl") for r in rows) and any(r["source"] == "formula" for r in rows)
     for r in rows:
-        assert {"P", "density", "cycles_mean", "lower_bound_mean", "ratio", "ratio_s_plus_y"} <= set(r)
+        assert {"P", "density", "cycles_mean", "lower_bound_mean", "ratio", "ratio_s_plus_y", "measured"} <= set(r)
+        assert r["measured"] == r["source"].startswith("rtl")
+    # every measured (RTL) row has a formula row on the same images and P, equal image by image
+    measured = [r for r in rows if r["measured"]]
+    formula = {(r["P"], r["inputs"]): r for r in rows if not r["measured"]}
+    assert measured and rep["engine_efficiency"]["measured_rows_equal_formula"] == len(measured)
+    for r in measured:
+        f = formula[(r["P"], r["inputs"])]
+        assert r["cycles"] == f["cycles"] == r["cycles_formula"] and r["cycles_mean"] == f["cycles_mean"], r
+    assert sorted({r["P"] for r in measured}) == rep["engine_efficiency"]["measured_lanes"]
     sp = rep["simulation_speed"]
     assert {"cycles_per_s", "sim_cycles", "wall_s"} <= set(sp["verilator"]) <= set(sp["icarus"])
     assert "verilator_over_icarus" in sp
@@ -29,3 +41,15 @@ def test_bench_tiny_writes_expected_keys(tmp_path: Path) -> None:
     assert {"cycles_per_image_mean", "images_per_s"} <= set(rep["throughput"])
     e = rep["sops_energy"]
     assert {"sops_per_image", "ann_macs_per_image", "snn_energy_nj_per_image", "ann_energy_nj_per_image"} <= set(e)
+
+
+def test_measured_vs_formula_mismatch_is_an_error() -> None:
+    """A measured row whose cycles differ from its formula row (or that has none) raises, naming P, the
+    inputs and the first differing image."""
+    m = {"P": 8, "inputs": "rtl set: random density 0.2", "measured": True, "cycles": [10, 12, 14]}
+    f = dict(m, measured=False)
+    assert check_measured_vs_formula([m, f]) == 1
+    with pytest.raises(SaformerError, match=r"P=8 'rtl set: random density 0.2'.*first at image 1"):
+        check_measured_vs_formula([dict(m, cycles=[10, 13, 14]), f])
+    with pytest.raises(SaformerError, match="has no formula row"):
+        check_measured_vs_formula([m, dict(f, P=4)])
