@@ -172,10 +172,6 @@ def top_source(cfg: SAFormerConfig, source: str, offsets: bool = True) -> str:
 #include "sasa_top.h"
 #include "sasa.h"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wunused-label"  // loop labels are for Vitis reports
-#endif
-
 typedef sasa_config C;
 
 {_signature(cfg)} {{
@@ -215,8 +211,7 @@ typedef sasa_config C;
     }}
     if (loaded) {{
         const ap_uint<32> count = images == 0 ? ap_uint<32>(1) : images;
-    images_loop:
-        for (ap_uint<32> i = 0; i < count; i++) {{
+        for (ap_uint<32> i = 0; i < count; i++) {{  // images (unlabelled: Vitis names it; see hls/README.md)
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
             flags |= sasa::image<C>(s_axis, m_axis, wq, bq, theta_q, wk, bk, theta_k, theta_a, wo, bo);
         }}

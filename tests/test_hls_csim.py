@@ -527,3 +527,20 @@ def test_default_build_has_no_step_counter(prepared):
     pr = prepared("t1")
     r = csim.run_set(pr.binary, pr.folder / "vectors" / "random")
     assert r.passed and r.steps == [] and "STEPS" not in r.output
+
+
+def test_no_warning_suppressed_beyond_the_issue_flags(prepared):
+    """g++ runs with exactly -Wall -Wextra -Werror -Wno-unknown-pragmas (issue 6); the library and the
+    generated top suppress no warning of their own (no loop labels, no -Wunused-label pragma). Only the Xilinx
+    header includes in sasa_types.h are wrapped (warnings raised inside those headers after inlining)."""
+    assert [f for f in csim.CXXFLAGS if f.startswith("-W")] == ["-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas"]
+    pr = prepared("t1")
+    texts = {f.name: f.read_text() for f in sorted(csim.INCLUDE.glob("*.h"))}
+    texts["sasa_top.cpp"] = (pr.folder / "sasa_top.cpp").read_text()
+    for name, text in texts.items():
+        ignored = re.findall(r'diagnostic ignored "([^"]+)"', text)
+        allowed = {"-Wuninitialized", "-Wmaybe-uninitialized"} if name == "sasa_types.h" else set()
+        assert set(ignored) <= allowed, (name, ignored)
+        if name in ("sasa.h", "sasa_top.cpp"):  # kernel code: no statement labels (access specifiers aside)
+            labels = re.findall(r"^\s*(\w+):\s*$", text, re.M)
+            assert set(labels) <= {"public", "private", "protected"}, (name, labels)
