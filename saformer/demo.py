@@ -11,8 +11,9 @@ Steps (each prints what it did and how long it took):
  8. report   plots (PNG) and report.md, demo.json, the summary table
 
 Every level after the float -> integer step is compared with `==` on integers; the demo exits 1 with the
-first mismatch of each failing level shown. `--corrupt rtl|hls` corrupts one expected word of that level
-(in memory for the RTL scoreboard, in expected.txt for the C-sim) to show that it does.
+first mismatch of each failing level shown. `--corrupt golden|rtl|hls` corrupts one value of that level's
+comparison (logit [0, 0] of the reference record that Brevitas is compared with, in memory; one expected
+word in memory for the RTL scoreboard; one in expected.txt for the C-sim) to show that it does.
 """
 
 from __future__ import annotations
@@ -97,10 +98,35 @@ def step_model(d: Demo) -> str:
             f"float {meta.get('accuracy_float', float('nan')):.4f})")
 
 
+@contextlib.contextmanager
+def _corrupt_golden_reference() -> Iterator[None]:
+    """The --corrupt golden hook: the integer reference's record that golden.report compares Brevitas with
+    gets logit [0, 0] (image 0, class 0) off by one, in memory and for that comparison only (accuracy and
+    the later levels use the uncorrupted record)."""
+    import golden.report as gr
+
+    orig = gr.compare_records
+
+    def corrupted(brev: dict[str, np.ndarray], refr: dict[str, np.ndarray]) -> dict[str, Any]:
+        logits = np.array(refr["logits"], copy=True)
+        logits[0, 0] += 1
+        return orig(brev, {**refr, "logits": logits})
+
+    gr.compare_records = corrupted
+    try:
+        yield
+    finally:
+        gr.compare_records = orig
+
+
 def step_golden(d: Demo) -> str:
     from golden.report import golden_report, plot_rates
 
-    rep = golden_report(d.ckpt, d.golden_images)
+    ctx = _corrupt_golden_reference() if d.corrupt == "golden" else contextlib.nullcontext()
+    with ctx:
+        rep = golden_report(d.ckpt, d.golden_images)
+    if d.corrupt == "golden":
+        rep["corrupted_by_demo"] = "--corrupt golden: reference logits[0, 0] + 1 in the comparison"
     out = write_json(d.out / "golden.json", rep)
     plot_rates(rep, out.with_name("golden_firing.png"))
     d.data["golden"] = rep
@@ -519,8 +545,8 @@ def cli_demo(argv: list[str]) -> int:
     ap.add_argument("--board", default="pynq-z2")
     ap.add_argument("--stall", default="none", choices=("none", "in_idle", "out_bp", "both"),
                     help="stall pattern of the RTL run (default %(default)s)")
-    ap.add_argument("--corrupt", choices=("rtl", "hls"), default=None,
-                    help="corrupt one expected word of that level (shows that the demo fails loudly)")
+    ap.add_argument("--corrupt", choices=("golden", "rtl", "hls"), default=None,
+                    help="corrupt one value of that level's comparison (shows that the demo fails loudly)")
     a = ap.parse_args(argv)
     if a.images < 1:
         raise SaformerError("demo: --images must be >= 1")

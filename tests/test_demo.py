@@ -1,7 +1,7 @@
 """`saformer demo` end to end on a reduced setting (8 images through RTL and HLS, 24 golden images, no
-Yosys), and the loud failure when one expected word of a level is corrupted. Everything generated goes
-under tmp_path; the Verilator build is the shared hash-keyed one under build/sim. One test function on
-purpose: the three runs share one artifact path and so one Verilator build (pytest-xdist would otherwise
+Yosys), and the loud failure when one compared value of a level (golden, HLS, RTL) is corrupted. Everything
+generated goes under tmp_path; the Verilator build is the shared hash-keyed one under build/sim. One test
+function on purpose: the four runs share one artifact path and so one Verilator build (pytest-xdist would otherwise
 build it once per worker)."""
 
 from __future__ import annotations
@@ -35,17 +35,25 @@ def _check_ok_run(work: Path, out: str) -> None:
     assert "all levels agree bit-exactly" in out and "modelled images/s at 100 MHz" in out
 
 
+LEVELS = {"golden": "brevitas_vs_reference", "rtl": "reference_vs_rtl", "hls": "reference_vs_hls"}
+
+
 def _check_failed_run(work: Path, level: str, out: str) -> None:
     assert "DEMO FAILED" in out
-    key = {"rtl": "reference_vs_rtl", "hls": "reference_vs_hls"}[level]
+    key = LEVELS[level]
     assert f"{key}: 1 mismatches" in out, out
-    if level == "rtl":
+    if level == "golden":  # the first mismatch with its key and index
+        assert f"{key}: 1 mismatches; 'logits' index [0, 0]: Brevitas" in out, out
+        golden = json.loads((work / f"report-{level}" / "golden.json").read_text())
+        assert golden["first_mismatch"]["key"] == "logits" and golden["first_mismatch"]["index"] == [0, 0]
+        assert "corrupted_by_demo" in golden
+    elif level == "rtl":
         assert "first mismatch: vector real[0], t=0, n=0, channel=0" in out, out
     else:
         assert "FIRST MISMATCH vector=0 t=0 n=0 channel=0" in out, out
     summ = json.loads((work / f"report-{level}" / "demo.json").read_text())
-    other = {"rtl": "reference_vs_hls", "hls": "reference_vs_rtl"}[level]
-    assert summ["levels"][key]["mismatches"] == 1 and summ["levels"][other]["mismatches"] == 0
+    assert summ["levels"][key]["mismatches"] == 1
+    assert all(lv["mismatches"] == 0 for k, lv in summ["levels"].items() if k != key), summ["levels"]
 
 
 def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -60,7 +68,7 @@ def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureF
     # no waveform rerun on the corrupted RTL level (a tracing build costs a minute; tests/test_rtl_sim.py
     # checks the waveform)
     monkeypatch.setattr(sim.verify, "run_case", functools.partial(sim.verify.run_case, waves_on_fail=False))
-    for level in ("hls", "rtl"):
+    for level in ("golden", "hls", "rtl"):
         rc = cli_demo([*SMALL, "--build", str(tmp_path), "--out", str(tmp_path / f"report-{level}"),
                        "--corrupt", level])
         out = capsys.readouterr().out
