@@ -2,9 +2,9 @@
 
 `verify_config` runs one configuration (every image of every vector set under every stall pattern by
 default, then the AXI-Lite system checks of sim/system.py) and returns its record, whose `ok` also requires
-every coverage bin of sim/coverage.py to be hit (the one-cycle A phase is exempt, said so in the record); `verify_all` runs a
-list of them, the Vitis-named wrapper's checks, the long run (`long_run`: images, lost, duplicated, wrong)
-and the HLS C-simulation (`hls`: per config vectors, mismatches), and writes the report atomically;
+every coverage bin of sim/coverage.py to be hit (the one-cycle A phase is exempt, said so in the record);
+`verify_all` runs a list of them, the Vitis-named wrapper's checks, the long run (`long_run`: images, lost,
+duplicated, wrong) and the HLS C-simulation (`hls`: per config vectors, mismatches), and writes the report atomically;
 `cli_verify` is the `saformer verify` / `make verify` entry point. The HLS worker and the demo may call
 `verify_config`/`verify_all` directly.
 """
