@@ -133,6 +133,30 @@ def header(cfg: SAFormerConfig, name: str) -> str:
             f"hash {cfg.hash()[:16]}); do not edit")
 
 
+# AXI4-Lite slave ports (direction, range, signal): declared as s_axil_<sig> on the engine (house style) and as
+# s_axi_control_<SIG> on the Vitis-named wrapper, which connects one to the other. One list for all three.
+AXIL_PORTS = (
+    ("input", "[AXIL_AW-1:0]", "awaddr"), ("input", "", "awvalid"), ("output", "", "awready"),
+    ("input", "[31:0]", "wdata"), ("input", "[3:0]", "wstrb"), ("input", "", "wvalid"), ("output", "", "wready"),
+    ("output", "[1:0]", "bresp"), ("output", "", "bvalid"), ("input", "", "bready"),
+    ("input", "[AXIL_AW-1:0]", "araddr"), ("input", "", "arvalid"), ("output", "", "arready"),
+    ("output", "[31:0]", "rdata"), ("output", "[1:0]", "rresp"), ("output", "", "rvalid"), ("input", "", "rready"),
+)
+
+
+def axil_decls(vitis: bool) -> str:
+    """Port declarations of the AXI-Lite slave, each line ending in a comma."""
+    pad = 16 if vitis else 17
+    return "\n".join(f"    {d:6s} wire {w:{pad}s} {'s_axi_control_' + sig.upper() if vitis else 's_axil_' + sig},"
+                     for d, w, sig in AXIL_PORTS)
+
+
+def axil_connections() -> str:
+    """Engine-instance connections from the wrapper's Vitis names to the engine's house names."""
+    pairs = [f".s_axil_{sig}(s_axi_control_{sig.upper()})" for _, _, sig in AXIL_PORTS]
+    return "\n".join("        " + ", ".join(pairs[i:i + 2]) + "," for i in range(0, len(pairs), 2))
+
+
 def render_top(cfg: SAFormerConfig, name: str) -> str:
     ep = engine_params(cfg)
     v = ep.values
@@ -186,23 +210,7 @@ module {TOP} #(
     output wire                  m_axis_tvalid,
     input  wire                  m_axis_tready,
     output wire                  m_axis_tlast,
-    input  wire [AXIL_AW-1:0]    s_axil_awaddr,
-    input  wire                  s_axil_awvalid,
-    output wire                  s_axil_awready,
-    input  wire [31:0]           s_axil_wdata,
-    input  wire [3:0]            s_axil_wstrb,
-    input  wire                  s_axil_wvalid,
-    output wire                  s_axil_wready,
-    output wire [1:0]            s_axil_bresp,
-    output wire                  s_axil_bvalid,
-    input  wire                  s_axil_bready,
-    input  wire [AXIL_AW-1:0]    s_axil_araddr,
-    input  wire                  s_axil_arvalid,
-    output wire                  s_axil_arready,
-    output wire [31:0]           s_axil_rdata,
-    output wire [1:0]            s_axil_rresp,
-    output wire                  s_axil_rvalid,
-    input  wire                  s_axil_rready,
+{axil_decls(False)}
     // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which renames it)
     /* verilator lint_off SYMRSVDWORD */
     output wire                  interrupt,
@@ -334,23 +342,7 @@ module {VITIS_TOP} #(
     input  wire                 s_axis_w_TLAST,
     input  wire [WW/8-1:0]      s_axis_w_TKEEP,
     input  wire [WW/8-1:0]      s_axis_w_TSTRB,
-    input  wire [AXIL_AW-1:0]   s_axi_control_AWADDR,
-    input  wire                 s_axi_control_AWVALID,
-    output wire                 s_axi_control_AWREADY,
-    input  wire [31:0]          s_axi_control_WDATA,
-    input  wire [3:0]           s_axi_control_WSTRB,
-    input  wire                 s_axi_control_WVALID,
-    output wire                 s_axi_control_WREADY,
-    output wire [1:0]           s_axi_control_BRESP,
-    output wire                 s_axi_control_BVALID,
-    input  wire                 s_axi_control_BREADY,
-    input  wire [AXIL_AW-1:0]   s_axi_control_ARADDR,
-    input  wire                 s_axi_control_ARVALID,
-    output wire                 s_axi_control_ARREADY,
-    output wire [31:0]          s_axi_control_RDATA,
-    output wire [1:0]           s_axi_control_RRESP,
-    output wire                 s_axi_control_RVALID,
-    input  wire                 s_axi_control_RREADY,
+{axil_decls(True)}
     /* verilator lint_off SYMRSVDWORD */
     output wire                 interrupt  // the Vitis name (a C++ word to Verilator, which renames it)
     /* verilator lint_on SYMRSVDWORD */
@@ -371,15 +363,7 @@ module {VITIS_TOP} #(
         .s_axis_w_tlast(s_axis_w_TLAST),
         .m_axis_tdata(m_axis_TDATA), .m_axis_tvalid(m_axis_TVALID), .m_axis_tready(m_axis_TREADY),
         .m_axis_tlast(m_axis_TLAST),
-        .s_axil_awaddr(s_axi_control_AWADDR), .s_axil_awvalid(s_axi_control_AWVALID),
-        .s_axil_awready(s_axi_control_AWREADY), .s_axil_wdata(s_axi_control_WDATA),
-        .s_axil_wstrb(s_axi_control_WSTRB), .s_axil_wvalid(s_axi_control_WVALID),
-        .s_axil_wready(s_axi_control_WREADY), .s_axil_bresp(s_axi_control_BRESP),
-        .s_axil_bvalid(s_axi_control_BVALID), .s_axil_bready(s_axi_control_BREADY),
-        .s_axil_araddr(s_axi_control_ARADDR), .s_axil_arvalid(s_axi_control_ARVALID),
-        .s_axil_arready(s_axi_control_ARREADY), .s_axil_rdata(s_axi_control_RDATA),
-        .s_axil_rresp(s_axi_control_RRESP), .s_axil_rvalid(s_axi_control_RVALID),
-        .s_axil_rready(s_axi_control_RREADY),
+{axil_connections()}
         .interrupt(interrupt),
         /* verilator lint_off PINCONNECTEMPTY */
         .busy(), .img_done(), .cycles_active(), .cycles_total(), .weights_loaded(), .err_hdr(), .err_len(),
