@@ -52,8 +52,8 @@ def worst_cycles(cfg: SAFormerConfig) -> int:
 def beat_lanes(beat: int, lanes: int) -> list[int]:
     out = []
     for i in range(lanes):
-        x = (int(beat) >> (itf.LANE_BITS * i)) & 0xFFFF
-        out.append(x - 0x10000 if x & 0x8000 else x)
+        x = (int(beat) >> (itf.LANE_BITS * i)) & itf.LANE_MASK
+        out.append(x - (1 << itf.LANE_BITS) if x >> (itf.LANE_BITS - 1) else x)
     return out
 
 
