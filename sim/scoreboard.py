@@ -13,7 +13,6 @@ import numpy as np
 from golden import interface as itf
 from golden.config import SAFormerConfig
 
-
 # ---------------------------------------------------------------------------------------- cycle model
 # The exact cycle model of the engine's modules (docs/architecture.md, "Exact cycle count"); every figure is
 # checked against the RTL's counters in every regression run. Constants of the schedule (cycles between
@@ -66,11 +65,10 @@ def cycle_formulas(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> np.ndar
     ye_prev = np.full(q.shape[:-1], np.iinfo(np.int64).min // 4, dtype=np.int64)
     ye_prev2 = ye_prev.copy()
     for t in range(T):
-        if t > 0:
-            qs = np.maximum(qs_prev + q[..., t - 1] + QK_GAP, ye_prev2 + QK_BANK)
+        if t > 0:  # qs holds QS[t-1] here
+            qs = np.maximum(qs + q[..., t - 1] + QK_GAP, ye_prev2 + QK_BANK)
         ys = np.maximum(qs + q[..., t] + Y_START, ye_prev)
-        ye = ys + yy[..., t]
-        qs_prev, ye_prev2, ye_prev = qs, ye_prev, ye
+        ye_prev2, ye_prev = ye_prev, ys + yy[..., t]
     return ye_prev + OUT_LAT
 
 
