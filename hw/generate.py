@@ -222,6 +222,7 @@ module {TOP} #(
     output wire                  weights_loaded,
     output wire                  err_hdr,
     output wire                  err_len,
+    output wire                  err_val,
     output wire                  err_proto
 );
     reg rst_q;  // the internal reset, derived here from aresetn
@@ -252,7 +253,8 @@ module {TOP} #(
         .clk(aclk), .rst(rst_q),
         .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data), .wr_strb(wr_strb), .rd_en(rd_en), .rd_addr(rd_addr),
         .weights_loaded(weights_loaded), .load_active(load_active), .img_start(img_start), .img_done(img_done),
-        .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_proto(err_proto),
+        .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
+        .err_proto(err_proto),
         .start_en(start_en), .load_en(load_en),
         .ctrl_word(ctrl_word), .gie_word(gie_word), .ier_word(ier_word), .isr_word(isr_word),
         .images_word(images_word), .status_word(status_word), .cycles_active_word(cycles_active_word),
@@ -275,7 +277,8 @@ module {TOP} #(
         .out_data(m_axis_tdata), .out_last(m_axis_tlast), .out_valid(m_axis_tvalid), .out_ready(m_axis_tready),
         .busy(busy), .img_done(img_done), .cycles_active(cycles_active), .cycles_total(cycles_total),
         .cycles_qk(cycles_qk), .cycles_y(cycles_y), .stall_in(stall_in), .stall_out(stall_out),
-        .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_proto(err_proto)
+        .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
+        .err_proto(err_proto)
     );
 endmodule
 `default_nettype wire
@@ -351,7 +354,8 @@ module {VITIS_TOP} #(
         .interrupt(interrupt),
         /* verilator lint_off PINCONNECTEMPTY */
         .busy(), .img_done(), .cycles_active(), .cycles_total(), .cycles_qk(), .cycles_y(), .stall_in(),
-        .stall_out(), .weights_loaded(), .err_hdr(), .err_len(), .err_proto()
+        .stall_out(), .weights_loaded(), .err_hdr(), .err_len(), .err_val(),
+        .err_proto()
         /* verilator lint_on PINCONNECTEMPTY */
     );
 endmodule

@@ -306,6 +306,11 @@ async def weight_load_flags(dut) -> None:
     out["wrong_hash"] = await tb.load_weights(bad_hash)
     out["truncated"] = await tb.load_weights(good[:-1])
     out["over_long"] = await tb.load_weights(good + [0])
+    # a payload word with garbage above its declared width (first wq word, bit 20 set): refused, STATUS value
+    bad_val = list(good)
+    bad_val[4] = (bad_val[4] ^ (1 << 20)) & WORD_MASK
+    flags = await tb.load_weights(bad_val)
+    out["upper_bits"] = {**flags, "err_val": int("value" in itf.status_flags(await tb.read("STATUS")))}
     out["valid"] = await tb.load_weights(good)
     res_dir = Path(case["results_dir"])
     tmp = res_dir / ".load_checks.json.tmp"

@@ -187,6 +187,7 @@ def test_weight_load_header_checks(tmp_path: Path) -> None:
     assert flags["wrong_hash"] == {"loaded": 0, "err_hdr": 1, "err_len": 0}
     assert flags["truncated"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
     assert flags["over_long"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
+    assert flags["upper_bits"] == {"loaded": 0, "err_hdr": 0, "err_len": 0, "err_val": 1}
     assert flags["valid"] == {"loaded": 1, "err_hdr": 0, "err_len": 0}
 
 

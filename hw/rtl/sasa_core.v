@@ -74,6 +74,7 @@ module sasa_core #(
     output wire                    weights_loaded,
     output wire                    err_hdr,
     output wire                    err_len,
+    output wire                    err_val,        // a weight word had bits above its declared width
     output wire                    err_proto      // framing error on the spike stream (sticky until a
                                                    // valid weight load or reset)
 );
@@ -139,14 +140,15 @@ module sasa_core #(
 
     sasa_wload #(
         .D(D), .P(P), .H(H), .CW(CW), .LW(LW), .GW(GW), .WA_W(WA_W), .HW(HW), .WW(WW),
-        .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT)
+        .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT),
+        .W_W(W_W), .B_W(B_W), .TH_W(TH_W), .CNT_W(CNT_W)
     ) u_wload (
         .clk(clk), .rst(rst), .en(idle && load_en),
         .s_data(w_data), .s_valid(w_valid), .s_last(w_last), .s_ready(w_ready), .busy(wl_busy),
         .we_wq(we_wq), .we_wk(we_wk), .we_wo(we_wo), .we_bq(we_bq), .we_bk(we_bk), .we_bo(we_bo),
         .we_thq(we_thq), .we_thk(we_thk), .we_tha(we_tha),
         .lane_oh(wl_lane), .waddr(wl_waddr), .baddr(wl_baddr), .haddr(wl_haddr), .wdata(wl_data),
-        .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len)
+        .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val)
     );
     always @(posedge clk) begin
         if (we_thq) thq_q <= wl_data[TH_W-1:0];
