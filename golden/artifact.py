@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import numpy as np
 
 from golden.config import SAFormerConfig, derive, wrange
 from golden.errors import SaformerError
+from golden.fsutil import place_output_dir
 from golden.vectors import VECTOR_KEYS
 
 FORMAT = "saformer-artifact"
@@ -96,8 +96,13 @@ def _dtype_for(lo: int, hi: int) -> np.dtype:
 
 
 def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.ndarray],
-                  vectors: dict[str, dict[str, np.ndarray]], meta: dict[str, Any] | None = None) -> Path:
-    """Validate and write an artifact directory atomically (temp dir + rename)."""
+                  vectors: dict[str, dict[str, np.ndarray]], meta: dict[str, Any] | None = None,
+                  force: bool = False) -> Path:
+    """Validate and write an artifact directory atomically (temp dir + rename).
+
+    An existing `path` is replaced only when the project wrote it (golden.fsutil.place_output_dir): a folder
+    with anyone else's files is refused, or with `force` keeps them and replaces only the artifact's entries.
+    """
     path = Path(path)
     arrays: dict[str, np.ndarray] = {}
     specs = param_specs(cfg)
@@ -119,6 +124,7 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
         "arrays": {},
         **(meta or {}),
     }
+    path = path.absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
@@ -132,17 +138,22 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         # Validate what was written before it replaces anything.
         load_artifact(tmp)
-        old = None
-        if path.exists():
-            old = path.parent / f".{path.name}.old-{os.getpid()}"
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        place_output_dir(tmp, path, "saformer export", force=force, legacy=_legacy_entries(path))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _legacy_entries(path: Path) -> set[str] | None:
+    """An artifact written before output markers existed: its manifest says so; its entries are ours."""
+    try:
+        m = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if isinstance(m, dict) and m.get("format") == FORMAT:
+        return {"manifest.json", "params", "vectors"}
+    return None
 
 
 def load_artifact(path: str | Path) -> Artifact:

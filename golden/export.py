@@ -101,7 +101,7 @@ def default_vector_sets(cfg: SAFormerConfig, params: dict[str, np.ndarray], real
 
 @torch.no_grad()
 def export_model(qm: SAFormer, path: str | Path, pixels: np.ndarray | None = None, meta: dict | None = None,
-                 seed: int = 0) -> Path:
+                 seed: int = 0, force: bool = False) -> Path:
     """Export a quantized model; SASA input spikes of block 0 for `pixels` become the 'real' vector set."""
     from golden import reference as ref
 
@@ -111,4 +111,4 @@ def export_model(qm: SAFormer, path: str | Path, pixels: np.ndarray | None = Non
     if pixels is not None and qm.cfg.L:
         real_s = ref.forward(np.asarray(pixels, dtype=np.int64), params, qm.cfg)["b0.sasa.s"]
     sets = default_vector_sets(qm.cfg, params, real_s, seed)
-    return save_artifact(path, qm.cfg, params, sets, {"scales_log2": scales, **(meta or {})})
+    return save_artifact(path, qm.cfg, params, sets, {"scales_log2": scales, **(meta or {})}, force=force)

@@ -323,17 +323,25 @@ def cli_export(argv: list[str]) -> int:
 
     ap = argparse.ArgumentParser(prog="saformer export", description="export a checkpoint as an artifact")
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
-    ap.add_argument("--out", default="build/artifact", help="artifact directory (default: %(default)s)")
+    ap.add_argument("--out", default="build/artifact", help="artifact directory (default: %(default)s); a "
+                    "non-empty directory saformer did not write is refused")
+    ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "
+                    "only the artifact's own entries (nothing else is deleted)")
     ap.add_argument("--images", type=int, default=128, help="test images for the 'real' SASA vectors")
     _add_data_args(ap)
     a = ap.parse_args(argv)
     if a.images < 1:
         raise SaformerError("export: --images must be >= 1")
+    from golden.artifact import _legacy_entries
+    from golden.fsutil import check_output_dir
+
+    check_output_dir(a.out, a.force, _legacy_entries(Path(a.out)))  # refuse before the long steps
     qm, meta = load_checkpoint(a.ckpt)
     data = load_data(a.data, a.data_dir)
     _check_data_fits(qm.cfg, data)
     px = data.x_test[:a.images]
     keep = {k: meta[k] for k in ("accuracy_quantized", "accuracy_float", "test_images") if k in meta}
-    out = export_model(qm, a.out, px, meta={"checkpoint": str(a.ckpt), "real_images": int(len(px)), **keep})
+    out = export_model(qm, a.out, px, meta={"checkpoint": str(a.ckpt), "real_images": int(len(px)), **keep},
+                       force=a.force)
     print(f"wrote artifact {out} ({len(px)} test images as 'real' SASA vectors)")
     return 0

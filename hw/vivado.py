@@ -25,11 +25,12 @@ import argparse
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from golden.config import SAFormerConfig
 from golden.errors import SaformerError
-from golden.fsutil import write_atomic
+from golden.fsutil import check_output_dir, place_output_dir, write_atomic
 from hw.boards import Board, board
 from hw.synth import BUILD, REPO
 
@@ -365,19 +366,36 @@ spike-stream protocol error) and `EngineTimeout` if ap_done does not come in tim
 
 def cli_package(argv: list[str]) -> int:
     from driver.names import OVERLAY
-    from hw.fusesoc import write_core
 
     ap = argparse.ArgumentParser(prog="saformer package", description="write a PYNQ deployment folder")
     ap.add_argument("--board", default="pynq-z2")
     ap.add_argument("--artifact", default="build/artifact")
-    ap.add_argument("--out", default=None, help="default build/package/<board>")
+    ap.add_argument("--out", default=None, help="default build/package/<board>; a non-empty directory saformer "
+                    "did not write is refused")
+    ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "
+                    "only the package's own entries (nothing else is deleted)")
     a = ap.parse_args(argv)
     b = board(a.board)
     cfg, name, art = _artifact_cfg(a.artifact)
-    out = Path(a.out) if a.out else BUILD / "package" / b.name
-    stage = out.with_name(f".{out.name}.tmp")
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
+    out = (Path(a.out) if a.out else BUILD / "package" / b.name).absolute()
+    check_output_dir(out, a.force)  # before any long step
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        _stage_package(stage, cfg, name, b, art)
+        has_bit = (stage / "overlay" / f"{OVERLAY}.bit").is_file()
+        place_output_dir(stage, out, "saformer package", force=a.force)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    print(f"package: {out}" + ("" if has_bit else " (no bitstream: run `make bitstream` with Vivado first)"))
+    return 0
+
+
+def _stage_package(stage: Path, cfg: SAFormerConfig, name: str, b: Board, art: Path) -> None:
+    from driver.names import OVERLAY
+    from hw.fusesoc import write_core
+
     # the Tcl is regenerated inside the stage (so the package always matches this checkout)
     viv = write_tcl(cfg, name, b, stage / ".gen-vivado", str(art))
     shutil.copytree(viv, stage / "vivado", ignore=shutil.ignore_patterns("gen", "proj", "ip_proj", "*.log",
@@ -402,7 +420,3 @@ def cli_package(argv: list[str]) -> int:
         for ext in ("bit", "hwh"):
             shutil.copyfile(built / f"{OVERLAY}.{ext}", stage / "overlay" / f"{OVERLAY}.{ext}")
     (stage / "README.md").write_text(readme(b, cfg, has_bit))
-    shutil.rmtree(out, ignore_errors=True)
-    stage.rename(out)
-    print(f"package: {out}" + ("" if has_bit else " (no bitstream: run `make bitstream` with Vivado first)"))
-    return 0

@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except SaformerError as e:
         print(f"saformer {argv[0]}: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"saformer {argv[0]}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -103,7 +103,9 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     bdir = build_root / "sim" / key
     bdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(bdir) + ".lock"):
-        if not (bdir / ".built").is_file():
+        # the marker alone is not enough: a build whose executable was removed is rebuilt
+        exe = bdir / (top if simulator == "verilator" else "sim.vvp")
+        if not ((bdir / ".built").is_file() and exe.is_file()):
             runner = get_runner(simulator)
             extra = {"timescale": ("1ns", "1ps")} if simulator == "icarus" else {}
             runner.build(sources=srcs, hdl_toplevel=top, build_dir=bdir, build_args=args,
