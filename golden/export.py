@@ -11,12 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from golden import vectors as vec
-from golden.artifact import save_artifact
-from golden.config import SAFormerConfig
-from golden.errors import SaformerError
-from golden.model import Proj, SAFormer, _qt
+from saformer.contract.artifact import save_artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.golden import vectors as vec
+from saformer.golden.model import Proj, SAFormer, _qt
 
 
 def _log2_exact(s: float, what: str) -> int:
@@ -103,7 +102,7 @@ def default_vector_sets(cfg: SAFormerConfig, params: dict[str, np.ndarray], real
 def export_model(qm: SAFormer, path: str | Path, pixels: np.ndarray | None = None, meta: dict | None = None,
                  seed: int = 0, force: bool = False) -> Path:
     """Export a quantized model; SASA input spikes of block 0 for `pixels` become the 'real' vector set."""
-    from golden import reference as ref
+    from saformer.golden import reference as ref
 
     qm.eval()
     params, scales = int_params(qm)

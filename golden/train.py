@@ -22,17 +22,17 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from saformer.contract.config import DEFAULT, SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import atomic_output
+from saformer.contract.paths import package_root
+from saformer.golden.data import Split, load_digits
+from saformer.golden.model import SAFormer, fold_into
 from tqdm import tqdm
-
-from golden.config import DEFAULT, SAFormerConfig
-from golden.data import Split, load_digits
-from golden.errors import SaformerError
-from golden.fsutil import atomic_output
-from golden.model import SAFormer, fold_into
 
 CKPT_FORMAT = "saformer-checkpoint"
 CKPT_VERSION = 1
-DEFAULT_CKPT = Path(__file__).resolve().parent.parent / "models" / "saformer_digits.pt"
+DEFAULT_CKPT = package_root() / "models" / "saformer_digits.pt"
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ def accuracy_float(fm: SAFormer, x: np.ndarray, y: np.ndarray) -> float:
 @torch.no_grad()
 def accuracy_quantized(qm: SAFormer, x: np.ndarray, y: np.ndarray) -> float:
     """Quantized accuracy from the numpy integer reference (what the hardware computes)."""
-    from golden import reference as ref
-    from golden.export import int_params
+    from saformer.golden import reference as ref
+    from saformer.golden.export import int_params
 
     qm.eval()
     params, _ = int_params(qm)
@@ -259,7 +259,7 @@ def load_data(name: str, data_dir: str | None) -> Split:
         return load_digits()
     if not data_dir:
         raise SaformerError("--data cifar10 needs --data-dir FOLDER (the python-pickle batches)")
-    from golden.data import load_cifar10
+    from saformer.golden.data import load_cifar10
 
     return load_cifar10(data_dir)
 
@@ -319,7 +319,7 @@ def cli_train(argv: list[str]) -> int:
 
 
 def cli_export(argv: list[str]) -> int:
-    from golden.export import export_model
+    from saformer.golden.export import export_model
 
     ap = argparse.ArgumentParser(prog="saformer export", description="export a checkpoint as an artifact")
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
@@ -332,8 +332,8 @@ def cli_export(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     if a.images < 1:
         raise SaformerError("export: --images must be >= 1")
-    from golden.artifact import _legacy_entries
-    from golden.fsutil import check_output_dir
+    from saformer.contract.artifact import _legacy_entries
+    from saformer.contract.fsutil import check_output_dir
 
     check_output_dir(a.out, a.force, _legacy_entries(Path(a.out)))  # refuse before the long steps
     qm, meta = load_checkpoint(a.ckpt)

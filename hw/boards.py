@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,18 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
+from saformer.contract import interface as itf
+from saformer.contract.artifact import Artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.configs import NAMED
+from saformer.contract.cycles import cycle_formula
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir, child_pythonpath, package_root
+from saformer.golden import reference as ref
+from saformer.hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
 
-from golden import interface as itf
-from golden import reference as ref
-from golden.artifact import Artifact
-from golden.config import SAFormerConfig
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
-from sim.scoreboard import cycle_formula
-
-REPO = Path(__file__).resolve().parent.parent
-BUILD = REPO / "build"
+REPO = package_root()
+BUILD = build_dir()
 BUILD_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast")
 STALLS = ("none", "in_idle", "out_bp", "both")
 
@@ -87,7 +87,7 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     from cocotb_tools.runner import get_runner
 
     verilator_env()
-    source = source or f"golden/configs.py:{name}"
+    source = source or f"contract/configs.py:{name}"
     # The generated top depends on the config only (not on `source`), so every caller of a configuration
     # shares one generated folder and -- with the same flags -- one build. Written under the config's lock.
     rtl_root = build_root / "sim" / "rtl"
@@ -180,19 +180,6 @@ def select_images(art: Artifact, per_set: dict[str, int] | int | None) -> list[t
     return out
 
 
-def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
-    """Index in the weight stream (header included) of element `flat` of parameter `key`."""
-    D, H = cfg.D, cfg.heads
-    sizes = {"wq": D * D, "bq": D, "theta_q": 1, "wk": D * D, "bk": D, "theta_k": 1, "theta_a": H,
-             "wo": D * D, "bo": D}
-    off = 4
-    for k in itf.WEIGHT_ORDER:
-        if k == key:
-            return off + flat
-        off += sizes[k]
-    raise KeyError(key)
-
-
 def expected_increments(art: Artifact, sname: str, idx: list[int]) -> np.ndarray:
     """The scoreboard's expected increments of images `idx` of vector set `sname`: recomputed here with
     the integer reference (golden.reference.sasa) from the set's spikes and parameters -- never taken
@@ -261,10 +248,10 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
     for f in Path(case["results_dir"]).glob("*.json"):
         f.unlink()
     get_runner(build.simulator).test(
-        test_module="sim.tb_sasa", hdl_toplevel=build.top, hdl_toplevel_lang="verilog", build_dir=bdir,
+        test_module="saformer.sim.tb_sasa", hdl_toplevel=build.top, hdl_toplevel_lang="verilog", build_dir=bdir,
         test_dir=case_dir, waves=waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_json), "COCOTB_LOG_LEVEL": "WARNING",
-                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])},
+                   "PYTHONPATH": child_pythonpath()},
         test_args=["--trace-file", str(case_dir / f"dump.{wave_format()}")] if waves else [])
     runs = {}
     for stall in case["stalls"]:
@@ -285,7 +272,7 @@ def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stal
     case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
     case_dir = case_dir.resolve()
     case_json = _write_case(case_dir, build, art, images, stalls, seed, patch, load_checks)
-    rerun = f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_json}"
+    rerun = f"cd {Path.cwd()} && {sys.executable} -m saformer.sim.runner --case {case_json}"
     result = CaseResult(build.name, seed, case_dir, rerun=rerun)
     result.runs = _simulate(build, case_json, waves)
     wave = case_dir / f"dump.{wave_format()}"
@@ -318,7 +305,7 @@ def rerun_case(case_json: Path, waves: bool) -> CaseResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.artifacts import artifact_for
+    from saformer.golden.named_artifacts import artifact_for
 
     ap = argparse.ArgumentParser(prog="python -m sim.runner", description="run the SASA engine testbench")
     ap.add_argument("--config", default="default", choices=sorted(NAMED))
@@ -346,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     except SaformerError as e:
-        print(f"sim.runner: error: {e}", file=sys.stderr)
+        print(f"saformer.sim.runner: error: {e}", file=sys.stderr)
         return 2
 
 

@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from golden.configs import NAMED
-from golden.fsutil import MARKER
+from saformer.contract.configs import NAMED
+from saformer.contract.fsutil import MARKER
 
 CFG = NAMED["t1"]
 
@@ -42,7 +41,7 @@ def test_export_dot_refuses_and_keeps_cwd(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_export_force_keeps_foreign_files_and_replaces_own(tmp_path: Path) -> None:
-    from golden.artifact import load_artifact
+    from saformer.contract.artifact import load_artifact
 
     out = tmp_path / "mine"
     out.mkdir()
@@ -78,7 +77,8 @@ def test_artifact_from_before_markers_is_replaced(tmp_path: Path) -> None:
 
 
 def test_package_refuses_foreign_folder_before_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from golden.vectors import random_artifact
+    from saformer.golden.vectors import random_artifact
+
     from saformer.cli import main
 
     art = random_artifact(CFG, tmp_path / "art", seed=2, n_random=2)
@@ -100,8 +100,7 @@ def test_package_refuses_foreign_folder_before_work(tmp_path: Path, capsys: pyte
 def test_sim_build_without_executable_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The `.built` marker is present but the executable is gone: ensure_built builds again."""
     import cocotb_tools.runner as cr
-
-    from sim import runner
+    from saformer.sim import runner
 
     calls: list[Path] = []
 

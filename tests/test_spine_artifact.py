@@ -9,14 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from golden import reference as ref
-from golden.artifact import FORMAT_VERSION, load_artifact, save_artifact
-from golden.config import DEFAULT, SAFormerConfig, derive
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from golden.export import export_model
-from golden.interface import (
+from saformer.contract.artifact import FORMAT_VERSION, load_artifact, save_artifact
+from saformer.contract.config import DEFAULT, SAFormerConfig, derive
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.interface import (
     pack_increments,
     pack_spikes,
     render_markdown,
@@ -25,7 +22,9 @@ from golden.interface import (
     weight_stream,
     weight_words,
 )
-from golden.vectors import random_artifact, random_params
+from saformer.golden import reference as ref
+from saformer.golden.export import export_model
+from saformer.golden.vectors import random_artifact, random_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +42,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     path = export_model(qm, tmp_path / "a", pixels)
     a = load_artifact(path)
     assert a.cfg == DEFAULT
-    from golden.export import int_params
+    from saformer.golden.export import int_params
 
     params, _ = int_params(qm)
     assert set(a.params) == set(params)

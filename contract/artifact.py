@@ -19,47 +19,26 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from golden.config import SAFormerConfig, derive, wrange
-from golden.errors import SaformerError
-from golden.fsutil import place_output_dir
-from golden.vectors import VECTOR_KEYS
+from saformer.contract.config import SAFormerConfig, derive
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import place_output_dir
+from saformer.contract.layout import SASA_ORDER, network_segments
 
 FORMAT = "saformer-artifact"
 FORMAT_VERSION = 1
+VECTOR_KEYS = ("s", "q", "k", "a", "A", "y", "inc")  # every SASA vector set: spikes in, Q, K, a, A, Y, increment
 
 
 def param_specs(cfg: SAFormerConfig) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
-    """name -> (shape, allowed [min, max]) of every integer model parameter."""
-    d = derive(cfg)
-    W, Bi = wrange(cfg.w_bits), wrange(cfg.bias_bits)
-    TH = (1, d.theta_max)
-    D, H = cfg.D, cfg.hidden
-    s: dict[str, tuple[tuple[int, ...], tuple[int, int]]] = {
-        "conv1.w": ((cfg.stem_ch, cfg.in_ch, 3, 3), W), "conv1.b": ((cfg.stem_ch,), Bi), "conv1.theta": ((), TH),
-        "conv2.w": ((D, cfg.stem_ch, 3, 3), W), "conv2.b": ((D,), Bi), "u.theta": ((), TH),
-        "head.w": ((D, cfg.n_classes), W), "head.b": ((cfg.n_classes,), Bi),
-    }
-    for i in range(cfg.L):
-        p = f"b{i}."
-        s.update({
-            p + "sasa.wq": ((D, D), W), p + "sasa.bq": ((D,), Bi), p + "sasa.theta_q": ((), TH),
-            p + "sasa.wk": ((D, D), W), p + "sasa.bk": ((D,), Bi), p + "sasa.theta_k": ((), TH),
-            p + "sasa.theta_a": ((cfg.heads,), (1, cfg.N)),
-            p + "sasa.wo": ((D, D), W), p + "sasa.bo": ((D,), Bi),
-            p + "dwc.w": ((D, 3, 3), W), p + "dwc.b": ((D,), Bi),
-            p + "mlp.w1": ((D, H), W), p + "mlp.b1": ((H,), Bi), p + "mlp.theta_h": ((), TH),
-            p + "mlp.w2": ((H, D), W), p + "mlp.b2": ((D,), Bi),
-        })
-    return s
+    """name -> (shape, allowed [min, max]) of every integer model parameter (saformer.contract.layout)."""
+    return {sg.key: (sg.shape, (sg.lo, sg.hi)) for sg in network_segments(cfg)}
 
 
 def vector_specs(cfg: SAFormerConfig, count: int) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
     d = derive(cfg)
     T, N, D = cfg.T, cfg.N, cfg.D
     sp = param_specs(cfg)
-    out = {k: (sp["b0.sasa." + k][0], sp["b0.sasa." + k][1]) for k in
-           ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")} if cfg.L else {}
+    out = {k: (sp["b0.sasa." + k][0], sp["b0.sasa." + k][1]) for k in SASA_ORDER} if cfg.L else {}
     for k in ("s", "q", "k", "y"):
         out[k] = ((count, T, N, D), (0, 1))
     out["a"] = ((count, T, D), (0, N))
@@ -100,7 +79,7 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
                   force: bool = False) -> Path:
     """Validate and write an artifact directory atomically (temp dir + rename).
 
-    An existing `path` is replaced only when the project wrote it (golden.fsutil.place_output_dir): a folder
+    An existing `path` is replaced only when the project wrote it (saformer.contract.fsutil.place_output_dir): a folder
     with anyone else's files is refused, or with `force` keeps them and replaces only the artifact's entries.
     """
     path = Path(path)

@@ -79,7 +79,7 @@ def check_output_dir(target: str | Path, force: bool = False,
     """Refuse (SaformerError) a target folder holding files the project did not write, unless `force`.
 
     Call it before a long step, so a refusal comes first; returns (foreign entries, owned entries)."""
-    from golden.errors import SaformerError
+    from saformer.contract.errors import SaformerError
 
     target = Path(target).absolute()
     if target.exists() and not target.is_dir():
