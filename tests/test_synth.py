@@ -94,3 +94,17 @@ def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
                      {"ADDRA": "input", "DIA": "input", "DOA": "output"}),
     }}
     assert longest_path(mod) == 4
+
+
+def test_board_table_is_consistent() -> None:
+    """Every board's Yosys family matches its part (7-series xc7z*, UltraScale+ xczu*/xck*), URAM only on
+    UltraScale+, LUT-RAM a part of the LUTs, and the PS IP matches the family."""
+    for name, b in BOARDS.items():
+        assert b.name == name
+        assert b.family == ("xc7" if b.part.startswith("xc7z") else "xcup"), name
+        assert b.part.startswith(("xc7z", "xczu", "xck")), name
+        assert 0 < b.lutram < b.lut and b.ff == 2 * b.lut, name
+        assert b.ps == ("processing_system7" if b.family == "xc7" else "zynq_ultra_ps_e"), name
+        assert b.uram == 0 or b.family == "xcup", name
+        assert b.pynq_name, name
+    assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)
