@@ -5,6 +5,15 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+from saformer.contract.errors import SaformerError
+
+
+class EngineError(SaformerError):
+    """The engine reported an error flag (STATUS) or refused a request."""
+
+
+class EngineTimeout(EngineError):
+    """ap_done (or a stream transfer) did not complete in time."""
 
 
 class Backend(Protocol):

@@ -4,7 +4,7 @@
 owns the simulator; the driver's code runs in a thread started with `cocotb.bridge`, and every backend call
 hands a coroutine back to the simulator with `cocotb.resume` and blocks until it completes -- simulated time
 passes only inside those calls (cocotb 2.x's bridge: the thread and the simulator never run at once).
-Registers go through cocotbext-axi's AxiLiteMaster on s_axil (offsets from golden.interface.registers, via
+Registers go through cocotbext-axi's AxiLiteMaster on s_axil (offsets from saformer.contract.interface.registers, via
 the driver), streams through AxiStreamSource/Sink; stream widths are read back from the DUT's parameters.
 
 `driver_session` is the cocotb test that `driver/sim.py: simulate` launches: it loads the job (a
@@ -25,10 +25,9 @@ from cocotb.simtime import get_sim_time
 from cocotb.task import bridge, resume  # cocotb 2.x thread bridge (cocotb 1.x: cocotb.external / cocotb.function)
 from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
-
-from driver.sasa import EngineTimeout, SasaEngine
-from golden import interface as itf
-from golden.config import SAFormerConfig
+from saformer.contract import interface as itf
+from saformer.contract.config import SAFormerConfig
+from saformer.driver.sasa import EngineTimeout, SasaEngine
 
 CLOCK_NS = 10  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine gets clock_hz from it
 

@@ -1,6 +1,6 @@
 """Board backend: `pynq.Overlay` + `pynq.allocate` + the two AXI DMAs of the block design (hw/vivado.py).
 
-Imported only on a board (it imports pynq). The IP instance names come from driver/names.py, the same
+Imported only on a board (it imports pynq). The IP instance names come from contract/names.py, the same
 module hw/vivado.py writes into the block design. Not testable without a board (tests/test_driver.py has a
 `board`-marked test). Simple-mode DMA: one MM2S transfer per image (the DMA raises TLAST at the end of each
 transfer, which is where the spike stream needs it) and one S2MM transfer per image (it ends at TLAST).
@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
-from driver.sasa import EngineError, EngineTimeout
-from golden import interface as itf
-from golden.config import SAFormerConfig
+from saformer.contract import interface as itf
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+from saformer.driver.backend import EngineError, EngineTimeout
 
 
 class PynqBackend:
@@ -33,7 +32,7 @@ class PynqBackend:
         self.lanes = cfg.lanes
         self.word_dtype = np.uint32 if cfg.stream_bits == 32 else np.uint64
         if itf.LANE_BITS != 16:
-            raise EngineError(f"the receive buffer holds 16-bit lanes; golden/interface.py LANE_BITS is "
+            raise EngineError(f"the receive buffer holds 16-bit lanes; contract/interface.py LANE_BITS is "
                               f"{itf.LANE_BITS}")
 
     def read(self, offset: int) -> int:

@@ -5,7 +5,7 @@
     inc = eng.run(spikes)                                       # (B, T, N, D) spikes -> (B, T, N, D) increments
     eng.last_run.cycles_active, eng.status()
 
-Everything about the interface comes from `golden.interface` (the source of docs/interface.md): register
+Everything about the interface comes from `saformer.contract.interface` (the source of docs/interface.md): register
 offsets (`registers(cfg)`, looked up by name, never retyped), the weight-load stream (`weight_stream`), the
 spike words (`pack_spikes`) and the output beats (`unpack_increments`). A run follows Vitis `ap_ctrl_hs`:
 IMAGES = batch size, CTRL.ap_start, stream the images (one DMA transfer per image: each ends with TLAST),
@@ -22,22 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from saformer.contract import interface as itf
+from saformer.contract.config import SAFormerConfig
+from saformer.driver.backend import EngineError, EngineTimeout
 
-from golden import interface as itf
-from golden.config import SAFormerConfig
-from golden.errors import SaformerError
-
-# CTRL bits as masks; STATUS flags by name (golden/interface.py: CTRL_BITS, STATUS_BITS, STATUS_DOC)
+# CTRL bits as masks; STATUS flags by name (contract/interface.py: CTRL_BITS, STATUS_BITS, STATUS_DOC)
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
                                                                                "ap_ready"))
-
-
-class EngineError(SaformerError):
-    """The engine reported an error flag (STATUS) or refused a request."""
-
-
-class EngineTimeout(EngineError):
-    """ap_done (or a stream transfer) did not complete in time."""
 
 
 @dataclass
@@ -59,7 +50,7 @@ class VectorCheck:
 
 
 def decode_status(st: int) -> list[str]:
-    """The meaning (golden/interface.py STATUS_DOC) of every STATUS flag set in `st`."""
+    """The meaning (contract/interface.py STATUS_DOC) of every STATUS flag set in `st`."""
     return [f"{name}: {itf.STATUS_DOC[name]}" for name in itf.status_flags(st)]
 
 
@@ -78,8 +69,8 @@ class SasaEngine:
     @classmethod
     def pynq(cls, bitfile: str | Path, artifact: str | Path, load: bool = True) -> SasaEngine:
         """On a PYNQ board: download `bitfile` (with its .hwh beside it) and, by default, load the artifact."""
-        from driver.pynq_backend import PynqBackend
-        from golden.artifact import load_artifact
+        from saformer.contract.artifact import load_artifact
+        from saformer.driver.pynq_backend import PynqBackend
 
         art = load_artifact(artifact)
         eng = cls(PynqBackend(bitfile, art.cfg), art.cfg)
@@ -125,7 +116,7 @@ class SasaEngine:
 
     def load_artifact(self, artifact) -> None:
         """Load an exported artifact's (directory or golden.artifact.Artifact) SASA parameters of block 0."""
-        from golden.artifact import Artifact, load_artifact
+        from saformer.contract.artifact import Artifact, load_artifact
 
         art = artifact if isinstance(artifact, Artifact) else load_artifact(artifact)
         if art.cfg != self.cfg:
@@ -137,7 +128,7 @@ class SasaEngine:
     def worst_cycles(self, images: int) -> int:
         """Cycles of `images` images with every spike on (the cycle formula's upper bound,
         sim.scoreboard.worst_cycles)."""
-        from sim.scoreboard import worst_cycles
+        from saformer.contract.cycles import worst_cycles
 
         return images * worst_cycles(self.cfg)
 
@@ -183,7 +174,7 @@ class SasaEngine:
     def run_artifact_vectors(self, artifact, vector_set: str = "real", limit: int | None = None) -> VectorCheck:
         """Load the artifact's weights, run `limit` images of one of its vector sets and compare with its
         expected increments (the integer reference's, exported with the artifact)."""
-        from golden.artifact import Artifact, load_artifact
+        from saformer.contract.artifact import Artifact, load_artifact
 
         art = artifact if isinstance(artifact, Artifact) else load_artifact(artifact)
         vs = art.vectors[vector_set]

@@ -1,7 +1,7 @@
 """Run driver code against the simulated engine: `simulate(fn, cfg)` calls `fn(engine)` with a SasaEngine
 whose backend is the generated RTL in Verilator (driver/cocotb_session.py) and returns what `fn` returns.
 
-    from driver.sim import simulate
+    from saformer.driver.sim import simulate
     inc = simulate(lambda eng: (eng.load_artifact("build/artifact"), eng.run(spikes))[1], cfg)
 
 `fn` and its result travel by cloudpickle (the simulator is another process); an exception raised in `fn`
@@ -11,25 +11,22 @@ regression (`sim.runner.ensure_built`: one build per configuration and sources, 
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from golden.config import SAFormerConfig
-from golden.errors import SaformerError
-
-REPO = Path(__file__).resolve().parent.parent
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import child_pythonpath
 
 
 def simulate(fn: Callable[[Any], Any], cfg: SAFormerConfig, workdir: str | Path | None = None,
              name: str = "default", source: str | None = None) -> Any:
     import cloudpickle
     from cocotb_tools.runner import get_runner
-
-    from hw.generate import TOP
-    from sim.runner import BUILD, ensure_built, verilator_env
+    from saformer.hw.generate import TOP
+    from saformer.sim.runner import BUILD, ensure_built, verilator_env
 
     build = ensure_built(name, cfg, source=source)
     verilator_env()
@@ -39,10 +36,10 @@ def simulate(fn: Callable[[Any], Any], cfg: SAFormerConfig, workdir: str | Path 
     (job / "result.pkl").unlink(missing_ok=True)
     (job / "job.pkl").write_bytes(cloudpickle.dumps({"fn": fn, "config": cfg.to_dict()}))
     get_runner("verilator").test(
-        test_module="driver.cocotb_session", hdl_toplevel=TOP, hdl_toplevel_lang="verilog",
+        test_module="saformer.driver.cocotb_session", hdl_toplevel=TOP, hdl_toplevel_lang="verilog",
         build_dir=build.build_dir, test_dir=job, results_xml=str(job / "results.xml"), log_file=job / "sim.log",
         extra_env={"SASA_DRIVER_JOB": str(job), "COCOTB_LOG_LEVEL": "WARNING",
-                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])})
+                   "PYTHONPATH": child_pythonpath()})
     res_file = job / "result.pkl"
     if not res_file.is_file():
         raise SaformerError(f"the driver simulation wrote no result; see {job / 'sim.log'}")

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
 
 DIGITS_TEST_SIZE = 0.2
 DIGITS_SPLIT_SEED = 0

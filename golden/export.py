@@ -11,12 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from golden import vectors as vec
-from golden.artifact import save_artifact
-from golden.config import SAFormerConfig
-from golden.errors import SaformerError
-from golden.model import Proj, SAFormer, _qt
+from saformer.contract.artifact import save_artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.golden import vectors as vec
+from saformer.golden.model import Proj, SAFormer, _qt
 
 
 def _log2_exact(s: float, what: str) -> int:
@@ -101,9 +100,9 @@ def default_vector_sets(cfg: SAFormerConfig, params: dict[str, np.ndarray], real
 
 @torch.no_grad()
 def export_model(qm: SAFormer, path: str | Path, pixels: np.ndarray | None = None, meta: dict | None = None,
-                 seed: int = 0) -> Path:
+                 seed: int = 0, force: bool = False) -> Path:
     """Export a quantized model; SASA input spikes of block 0 for `pixels` become the 'real' vector set."""
-    from golden import reference as ref
+    from saformer.golden import reference as ref
 
     qm.eval()
     params, scales = int_params(qm)
@@ -111,4 +110,4 @@ def export_model(qm: SAFormer, path: str | Path, pixels: np.ndarray | None = Non
     if pixels is not None and qm.cfg.L:
         real_s = ref.forward(np.asarray(pixels, dtype=np.int64), params, qm.cfg)["b0.sasa.s"]
     sets = default_vector_sets(qm.cfg, params, real_s, seed)
-    return save_artifact(path, qm.cfg, params, sets, {"scales_log2": scales, **(meta or {})})
+    return save_artifact(path, qm.cfg, params, sets, {"scales_log2": scales, **(meta or {})}, force=force)

@@ -18,9 +18,8 @@ import torch
 from brevitas.core.scaling import ScalingImplType
 from brevitas.quant import Int8WeightPerTensorFixedPoint, IntBias
 from brevitas.quant_tensor import IntQuantTensor
+from saformer.contract.config import SAFormerConfig
 from torch import nn
-
-from golden.config import SAFormerConfig
 
 
 # ------------------------------------------------------------------------------- quantizers

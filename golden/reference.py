@@ -1,7 +1,7 @@
 """Vectorised numpy integer reference of the exported SAFormer (docs/integer-semantics.md).
 
 Imports neither torch nor brevitas. Integer dtypes only (int64 in flight); every value is asserted to lie in
-its proven range (`golden.config.derive`), because numpy int64 never wraps but the RTL would.
+its proven range (`saformer.contract.config.derive`), because numpy int64 never wraps but the RTL would.
 
 Layout: token tensors are (B, T, N, D) with n = row * grid + col; `forward` returns the same record keys as
 the Brevitas model's `forward(record=True)`.
@@ -10,8 +10,7 @@ the Brevitas model's `forward(record=True)`.
 from __future__ import annotations
 
 import numpy as np
-
-from golden.config import Derived, SAFormerConfig, derive
+from saformer.contract.config import Derived, SAFormerConfig, derive
 
 I64 = np.int64
 

@@ -16,14 +16,13 @@ from typing import Any
 
 import numpy as np
 import torch
-
-from golden import reference as ref
-from golden.data import load_digits
-from golden.errors import SaformerError
-from golden.export import int_params
-from golden.fsutil import save_figure, write_json_atomic
-from golden.model import SAFormer
-from golden.train import DEFAULT_CKPT, accuracy_float, load_checkpoint
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import save_figure, write_json_atomic
+from saformer.golden import reference as ref
+from saformer.golden.data import load_digits
+from saformer.golden.export import int_params
+from saformer.golden.model import SAFormer
+from saformer.golden.train import DEFAULT_CKPT, accuracy_float, load_checkpoint
 
 ACCURACY_TARGET = 0.97
 FLOAT_GAP = 0.01

@@ -22,17 +22,17 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from saformer.contract.config import DEFAULT, SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import atomic_output
+from saformer.contract.paths import package_root
+from saformer.golden.data import Split, load_digits
+from saformer.golden.model import SAFormer, fold_into
 from tqdm import tqdm
-
-from golden.config import DEFAULT, SAFormerConfig
-from golden.data import Split, load_digits
-from golden.errors import SaformerError
-from golden.fsutil import atomic_output
-from golden.model import SAFormer, fold_into
 
 CKPT_FORMAT = "saformer-checkpoint"
 CKPT_VERSION = 1
-DEFAULT_CKPT = Path(__file__).resolve().parent.parent / "models" / "saformer_digits.pt"
+DEFAULT_CKPT = package_root() / "models" / "saformer_digits.pt"
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,8 @@ def accuracy_float(fm: SAFormer, x: np.ndarray, y: np.ndarray) -> float:
 @torch.no_grad()
 def accuracy_quantized(qm: SAFormer, x: np.ndarray, y: np.ndarray) -> float:
     """Quantized accuracy from the numpy integer reference (what the hardware computes)."""
-    from golden import reference as ref
-    from golden.export import int_params
+    from saformer.golden import reference as ref
+    from saformer.golden.export import int_params
 
     qm.eval()
     params, _ = int_params(qm)
@@ -259,7 +259,7 @@ def load_data(name: str, data_dir: str | None) -> Split:
         return load_digits()
     if not data_dir:
         raise SaformerError("--data cifar10 needs --data-dir FOLDER (the python-pickle batches)")
-    from golden.data import load_cifar10
+    from saformer.golden.data import load_cifar10
 
     return load_cifar10(data_dir)
 
@@ -319,21 +319,29 @@ def cli_train(argv: list[str]) -> int:
 
 
 def cli_export(argv: list[str]) -> int:
-    from golden.export import export_model
+    from saformer.golden.export import export_model
 
     ap = argparse.ArgumentParser(prog="saformer export", description="export a checkpoint as an artifact")
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
-    ap.add_argument("--out", default="build/artifact", help="artifact directory (default: %(default)s)")
+    ap.add_argument("--out", default="build/artifact", help="artifact directory (default: %(default)s); a "
+                    "non-empty directory saformer did not write is refused")
+    ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "
+                    "only the artifact's own entries (nothing else is deleted)")
     ap.add_argument("--images", type=int, default=128, help="test images for the 'real' SASA vectors")
     _add_data_args(ap)
     a = ap.parse_args(argv)
     if a.images < 1:
         raise SaformerError("export: --images must be >= 1")
+    from saformer.contract.artifact import _legacy_entries
+    from saformer.contract.fsutil import check_output_dir
+
+    check_output_dir(a.out, a.force, _legacy_entries(Path(a.out)))  # refuse before the long steps
     qm, meta = load_checkpoint(a.ckpt)
     data = load_data(a.data, a.data_dir)
     _check_data_fits(qm.cfg, data)
     px = data.x_test[:a.images]
     keep = {k: meta[k] for k in ("accuracy_quantized", "accuracy_float", "test_images") if k in meta}
-    out = export_model(qm, a.out, px, meta={"checkpoint": str(a.ckpt), "real_images": int(len(px)), **keep})
+    out = export_model(qm, a.out, px, meta={"checkpoint": str(a.ckpt), "real_images": int(len(px)), **keep},
+                       force=a.force)
     print(f"wrote artifact {out} ({len(px)} test images as 'real' SASA vectors)")
     return 0

@@ -8,11 +8,9 @@ with parameters other than the trained model's (worst cases, random) are legitim
 from __future__ import annotations
 
 import numpy as np
-
-from golden import reference as ref
-from golden.config import SAFormerConfig, derive, wrange
-
-VECTOR_KEYS = ("s", "q", "k", "a", "A", "y", "inc")
+from saformer.contract.artifact import VECTOR_KEYS, param_specs, save_artifact
+from saformer.contract.config import SAFormerConfig, derive, wrange
+from saformer.golden import reference as ref
 
 
 def random_sasa_params(cfg: SAFormerConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -101,7 +99,6 @@ def membrane_extremes(cfg: SAFormerConfig, vset: dict[str, np.ndarray]) -> tuple
 def random_params(cfg: SAFormerConfig, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """A whole random integer model within the declared ranges (weights are reloadable: any in-range
     value is a legitimate input). SASA parameters come from `random_sasa_params`."""
-    from golden.artifact import param_specs
 
     out = {}
     for name, (shape, (lo, hi)) in param_specs(cfg).items():
@@ -118,7 +115,6 @@ def random_params(cfg: SAFormerConfig, rng: np.random.Generator) -> dict[str, np
 def random_artifact(cfg: SAFormerConfig, path, seed: int = 0, n_random: int = 16):
     """Artifact of a random integer model (for configurations that have no trained model):
     random-density and worst-case SASA vector sets."""
-    from golden.artifact import save_artifact
 
     rng = np.random.default_rng(seed)
     params = random_params(cfg, rng)

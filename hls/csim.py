@@ -1,7 +1,7 @@
 """g++ C-simulation of the generated SASA kernel against golden.reference, for every named config.
 
 The artifacts, configurations and vector sets are the RTL regression's: `artifact_for` is
-`sim.artifacts.artifact_for` (trained model for 'default' when exported, else a cached random model, plus the
+`golden.named_artifacts.artifact_for` (trained model for 'default' when exported, else a cached random model, plus the
 in-memory `cover` set). `prepare(name, workdir)` generates the build folder of one named config, exports its
 vector sets and compiles the kernel with its testbench once (hash-keyed: recompiled only when a source or a
 flag changes; a file lock makes it safe under pytest-xdist). `run_set` runs the testbench on one vector
@@ -25,18 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock
-
-from golden.artifact import Artifact
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from hls.generate import COMPAT, INCLUDE, ROOT, generate
-from sim import artifacts as sim_artifacts
+from saformer.contract.artifact import Artifact
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir
+from saformer.golden import named_artifacts as sim_artifacts
+from saformer.hls.generate import COMPAT, INCLUDE, generate
 
 CXX = "g++"
 CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-Wno-unknown-pragmas")
 STEPS_DEFINE = "SASA_COUNT_STEPS"  # hls/include/sasa_steps.h: per-image accumulate-step counts
-DEFAULT_WORKDIR = ROOT / "build" / "hls"
-ARTIFACT_WORKDIR = ROOT / "build" / "sim"  # sim.artifacts' cache, shared with the RTL regression
+DEFAULT_WORKDIR = build_dir() / "hls"
+ARTIFACT_WORKDIR = build_dir() / "sim"  # saformer.golden.named_artifacts' cache, shared with the RTL regression
 SOURCES = ("sasa_config.h", "sasa_top.h", "sasa_top.cpp", "sasa_tb.cpp")
 
 
@@ -61,10 +61,10 @@ def include_flags() -> list[str]:
 
 
 def artifact_for(name: str, workdir: Path | None = None, override: Path | None = None) -> Artifact:
-    """The artifact a named config is checked on: exactly the RTL regression's (`sim.artifacts.artifact_for`),
+    """The artifact a named config is checked on: exactly the RTL regression's (`golden.named_artifacts.artifact_for`),
     so the C-simulation runs the same configurations and the same vector sets -- the trained model's
     (build/artifact, used only when its config equals NAMED['default']) for 'default' when it exists, else the
-    cached random model (seed sim.artifacts.RANDOM_SEED), plus the in-memory `cover` set. `workdir` is the
+    cached random model (seed golden.named_artifacts.RANDOM_SEED), plus the in-memory `cover` set. `workdir` is the
     folder of that cache (default build/sim, the one the RTL regression uses)."""
     return sim_artifacts.artifact_for(name, Path(workdir or ARTIFACT_WORKDIR), override)
 

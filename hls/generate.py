@@ -3,10 +3,10 @@
 Writes only into a build folder (default `build/hls/<config-id>/`):
 
 - `sasa_config.h`   every size, width, threshold width, lane count and the config hash, from
-                    golden/config.py (`derive`) and golden/interface.py -- nothing retyped;
+                    contract/config.py (`derive`) and contract/interface.py -- nothing retyped;
 - `sasa_top.h/.cpp` the top function as a Vitis HLS kernel: AXI4-Stream ports with TLAST in the formats of
-                    golden/interface.py (spikes in, increments out, run-time weight stream), an s_axilite
-                    `control` bundle at the register offsets of `golden.interface.registers`, `ap_ctrl_hs`;
+                    contract/interface.py (spikes in, increments out, run-time weight stream), an s_axilite
+                    `control` bundle at the register offsets of `saformer.contract.interface.registers`, `ap_ctrl_hs`;
 - `sasa_tb.cpp`     the C-simulation testbench main (the logic is the hand-written hls/include/sasa_testbench.h);
 - `run_hls.tcl`     Vitis HLS: csim, csynth, cosim, export_design as IP;
 - `vectors/<set>/`  the artifact's vector sets as text files, expected outputs computed by golden.reference.
@@ -24,13 +24,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
-from golden import reference as ref
-from golden.artifact import Artifact, load_artifact
-from golden.config import SAFormerConfig, derive
-from golden.errors import SaformerError
-from golden.fsutil import write_atomic
-from golden.interface import (
+from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.config import SAFormerConfig, derive
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import write_atomic
+from saformer.contract.interface import (
     CTRL_BITS,
     LANE_BITS,
     STATUS_BITS,
@@ -45,14 +43,16 @@ from golden.interface import (
     weight_stream,
     weight_words,
 )
+from saformer.contract.paths import build_dir, package_root
+from saformer.golden import reference as ref
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = package_root()
 INCLUDE = ROOT / "hls" / "include"
 COMPAT = INCLUDE / "compat"  # ap_axi_sdata.h shim, C-sim only
 DEFAULT_PART = "xc7z020clg400-1"  # PYNQ-Z2
 DEFAULT_CLOCK_NS = 10.0
 
-# Registers of golden.interface.registers that the C++ kernel cannot or need not produce as arguments:
+# Registers of saformer.contract.interface.registers that the C++ kernel cannot or need not produce as arguments:
 # the ap_ctrl_hs block (Vitis makes it) and the cycle counters (a C function cannot count clock cycles).
 AP_CTRL_REGS = ("CTRL", "GIE", "IER", "ISR")
 NOT_IN_HLS = ("CYCLES_ACTIVE", "CYCLES_TOTAL")
@@ -87,23 +87,23 @@ def config_header(cfg: SAFormerConfig, source: str) -> str:
         "WEIGHT_WORD_BITS": WEIGHT_WORD_BITS, "WEIGHT_WORDS": weight_words(cfg),
     }
     uints = {"WEIGHT_MAGIC": WEIGHT_MAGIC, "WEIGHT_VERSION": WEIGHT_FORMAT_VERSION, "CONFIG_HASH32": cfg.hash32}
-    # STATUS flags and CTRL bits as masks, named after golden.interface.STATUS_BITS / CTRL_BITS
+    # STATUS flags and CTRL bits as masks, named after saformer.contract.interface.STATUS_BITS / CTRL_BITS
     uints.update({f"STATUS_{k.upper()}": 1 << b for k, b in STATUS_BITS.items()})
     uints.update({f"CTRL_{k.upper()}": 1 << b for k, b in CTRL_BITS.items()})
     cfg_regs = {f"CFG_{k.upper()}": v for k, v in cfg.to_dict().items()}
     L = [banner(source).rstrip("\n"),
-         "// Every number of the SASA kernel; from golden/config.py (derive) and golden/interface.py.",
+         "// Every number of the SASA kernel; from contract/config.py (derive) and contract/interface.py.",
          "#ifndef SASA_CONFIG_H", "#define SASA_CONFIG_H", "", '#include "sasa_types.h"', "",
          "struct sasa_config {"]
     for k, v in ints.items():
         L.append(f"    static const int {k} = {v};")
     for k, v in uints.items():
         L.append(f"    static const unsigned {k} = 0x{v:08x}u;")
-    L.append("    // register values (golden.interface.registers: CFG_*)")
+    L.append("    // register values (saformer.contract.interface.registers: CFG_*)")
     for k, v in cfg_regs.items():
         L.append(f"    static const unsigned {k} = {v}u;")
     L += [
-        "    // proven ranges (golden.config.derive): "
+        "    // proven ranges (saformer.contract.config.derive): "
         + ", ".join(f"{k} [{lo}, {hi}]" for k, (lo, hi) in d.ranges.items() if k.startswith("sasa.")),
         "    typedef ap_uint<D> spike_t;",
         "    typedef ap_int<W_BITS> weight_t;",
@@ -166,7 +166,7 @@ def top_source(cfg: SAFormerConfig, source: str, offsets: bool = True) -> str:
     skipped = ", ".join(f"{r.name} (0x{r.offset:02X})" for r in registers(cfg) if r.name in NOT_IN_HLS)
     return f"""{banner(source)}// SASA kernel top: run-time weight load, then IMAGES images (0 counts as 1)
 // of T*N spike words each.
-// Register layout: golden.interface.registers (ap_ctrl_hs block at 0x00..0x0C made by Vitis; arguments at
+// Register layout: saformer.contract.interface.registers (ap_ctrl_hs block at 0x00..0x0C made by Vitis; arguments at
 // their documented offsets). Not produced here: {skipped} -- a C function cannot count clock cycles.
 // STATUS: weights not loaded / header mismatch / load length error / spike TLAST misplaced (sasa_config.h).
 #include "sasa_top.h"
@@ -200,7 +200,7 @@ typedef sasa_config C;
 {chr(10).join(consts)}
 
     // A weight load is taken whenever the weight stream has data at ap_start (as the RTL engine does).
-    // STATUS as golden.interface.STATUS_DOC: when a load begins, not_loaded is set and header/length (which
+    // STATUS as saformer.contract.interface.STATUS_DOC: when a load begins, not_loaded is set and header/length (which
     // describe the last load) clear; protocol stays until a valid load completes, which clears every flag.
     if (!s_axis_w.empty()) {{
         loaded = false;
@@ -345,20 +345,20 @@ def generate(art: Artifact, out: Path, name: str = "default", *, part: str = DEF
 
 def cli_hls_synth(argv: list[str]) -> int:
     """`saformer hls-synth`: generate for one named config and run `vitis_hls -f run_hls.tcl`."""
-    from golden.configs import NAMED
-    from hls.csim import artifact_for
+    from saformer.contract.configs import NAMED
+    from saformer.golden.named_artifacts import artifact_for
 
     ap = argparse.ArgumentParser(prog="saformer hls-synth")
     ap.add_argument("--config", default="default", choices=sorted(NAMED))
     ap.add_argument("--artifact", type=Path, default=None,
-                    help="artifact directory (default: the RTL regression's, sim.artifacts.artifact_for)")
-    ap.add_argument("--out", type=Path, default=ROOT / "build" / "hls")
+                    help="artifact directory (default: the RTL regression's, golden.named_artifacts.artifact_for)")
+    ap.add_argument("--out", type=Path, default=build_dir() / "hls")
     ap.add_argument("--part", default=DEFAULT_PART)
     ap.add_argument("--clock-ns", type=float, default=DEFAULT_CLOCK_NS)
     ap.add_argument("--no-offsets", action="store_true",
                     help="let Vitis place the s_axilite registers (if it rejects the documented offsets)")
     a = ap.parse_args(argv)
-    art = load_artifact(a.artifact) if a.artifact else artifact_for(a.config)
+    art = load_artifact(a.artifact) if a.artifact else artifact_for(a.config, build_dir() / "sim")
     folder = generate(art, a.out / a.config, a.config, part=a.part, clock_ns=a.clock_ns, offsets=not a.no_offsets)
     print(f"generated {folder} (sasa_config.h, sasa_top.cpp, sasa_tb.cpp, run_hls.tcl, vectors/)")
     exe = shutil.which("vitis_hls")

@@ -14,10 +14,10 @@ import argparse
 import shutil
 from pathlib import Path
 
-from golden.config import SAFormerConfig
-from golden.fsutil import write_atomic
-from hw.boards import Board, board
-from hw.synth import BUILD
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.fsutil import write_atomic
+from saformer.hw.boards import Board, board
+from saformer.hw.synth import BUILD
 
 CORE_NAME = "saformer_sasa.core"
 
@@ -68,7 +68,7 @@ def core_text(cfg: SAFormerConfig, name: str, files: list[str], top: str, b: Boa
 def write_core(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD / "fusesoc",
                source: str = "config") -> Path:
     """Generate the engine RTL, copy it beside the core and write the core; returns the core file."""
-    from hw.generate import TOP, config_id, generate, sources
+    from saformer.hw.generate import TOP, config_id, generate, sources
 
     out = Path(out_root) / config_id(name, cfg)
     gen = generate(cfg, out / "gen", name, source)
@@ -85,7 +85,7 @@ def write_core(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from golden.artifact import load_artifact
+    from saformer.contract.artifact import load_artifact
 
     ap = argparse.ArgumentParser(prog="python -m hw.fusesoc", description=__doc__.splitlines()[0])
     ap.add_argument("--board", default="pynq-z2")

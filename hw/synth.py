@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import save_figure, write_atomic
+from saformer.contract.paths import build_dir, package_root, user_path
+from saformer.hw.boards import Board, board
 
-from golden.config import SAFormerConfig
-from golden.errors import SaformerError
-from golden.fsutil import save_figure, write_atomic
-from hw.boards import Board, board
-
-REPO = Path(__file__).resolve().parent.parent
-BUILD = REPO / "build"
+REPO = package_root()
+BUILD = build_dir()
 TOP = "sasa_engine"
 
 LEVELS_RULE = (
@@ -185,7 +185,7 @@ def fit_report(res: dict[str, Any], b: Board) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ one config, cached
 def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD / "synth") -> dict[str, Any]:
     """Generate the engine of `cfg` and synthesize it, cached under root/<config-id>-<sources hash>."""
-    from hw.generate import generate, sources, sources_hash
+    from saformer.hw.generate import generate, sources, sources_hash
 
     gen = generate(cfg, root / "rtl", name, source)
     files = sources(gen)
@@ -205,7 +205,7 @@ def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD
 # ------------------------------------------------------------------------------ the P sweep
 def cycles_per_image(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Cycle formula over a set of images (s, y: (V, T, N, D)): mean, min, max."""
-    from sim.scoreboard import cycle_formula
+    from saformer.contract.cycles import cycle_formula
 
     c = np.array([cycle_formula(cfg, s[i], y[i]) for i in range(s.shape[0])])
     return {"mean": round(float(c.mean()), 1), "min": int(c.min()), "max": int(c.max())}
@@ -215,7 +215,7 @@ def sweep_lanes(cfg: SAFormerConfig, lanes: list[int], s: np.ndarray, y: np.ndar
                 root: Path, jobs: int = 2, progress: bool = True) -> list[dict[str, Any]]:
     """Synthesize cfg with every P in `lanes` (in parallel Yosys processes) and put LUT, FF and cycles
     per image side by side."""
-    from golden import interface as itf
+    from saformer.contract import interface as itf
 
     cfgs = {p: cfg.replace(lanes=p) for p in lanes}
     bar = None
@@ -282,7 +282,7 @@ def plot_sweep(rows: list[dict[str, Any]], path: Path, title: str) -> Path | Non
 
 def real_vectors(artifact: Path) -> tuple[SAFormerConfig, np.ndarray, np.ndarray, str]:
     """The artifact's config and the s, y spikes of its `real` vector set (else its first set, named)."""
-    from golden.artifact import load_artifact
+    from saformer.contract.artifact import load_artifact
 
     if not (Path(artifact) / "manifest.json").is_file():
         raise SaformerError(f"artifact {artifact} not found: run `make export` (or pass --artifact DIR)")
@@ -352,7 +352,7 @@ def format_table(rep: dict[str, Any]) -> str:
 
 
 def cli_synth(argv: list[str]) -> int:
-    from golden.configs import NAMED
+    from saformer.contract.configs import NAMED
 
     ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
     ap.add_argument("--board", default="pynq-z2")
@@ -366,7 +366,7 @@ def cli_synth(argv: list[str]) -> int:
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
     a = ap.parse_args(argv)
     b = board(a.board)
-    art_dir = Path(a.artifact) if Path(a.artifact).is_absolute() else REPO / a.artifact
+    art_dir = user_path(a.artifact)
     acfg, s, y, vname = real_vectors(art_dir)
     if a.config:
         cfg, name = NAMED[a.config], a.config

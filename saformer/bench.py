@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir
 
-REPO = Path(__file__).resolve().parent.parent
 CLOCK_MHZ = 100.0
 E_AC_PJ = 0.9  # one accumulate, 45 nm (Horowitz 2014, as SNN papers use it)
 E_MAC_PJ = 4.6  # one multiply-accumulate, 45 nm
@@ -36,13 +36,13 @@ E_MAC_PJ = 4.6  # one multiply-accumulate, 45 nm
 # ------------------------------------------------------------------------------ artifact
 def trained_artifact(build: Path):
     """build/artifact if it is there, else exported from the shipped checkpoint into it."""
-    from golden.artifact import load_artifact
+    from saformer.contract.artifact import load_artifact
 
     path = build / "artifact"
     if not (path / "manifest.json").is_file():
-        from golden.data import load_digits
-        from golden.export import export_model
-        from golden.train import load_checkpoint
+        from saformer.golden.data import load_digits
+        from saformer.golden.export import export_model
+        from saformer.golden.train import load_checkpoint
 
         qm, _ = load_checkpoint()
         export_model(qm, path, load_digits().x_test[:128], meta={"by": "saformer bench"})
@@ -57,8 +57,8 @@ def sasa_params(art) -> dict[str, np.ndarray]:
 def efficiency_sweep(art, densities: list[float], lanes: list[int], images: int, seed: int = 0) -> list[dict]:
     """Formula cycles vs lower bound nnz(S)*D/P (and nnz(S)+nnz(Y) variant) on random inputs of each
     density through the trained SASA weights."""
-    from golden import reference as ref
-    from golden.vectors import random_spikes
+    from saformer.golden import reference as ref
+    from saformer.golden.vectors import random_spikes
 
     cfg = art.cfg
     p = sasa_params(art)
@@ -80,7 +80,7 @@ def _eff_row(cfg, s: np.ndarray, y: np.ndarray, source: str, inputs: str, densit
              measured: list[int] | None = None, formula: list[int] | None = None) -> dict[str, Any]:
     """One efficiency row: `measured` cycles (RTL) if given, else the formula's. Rows of the RTL sets
     (`formula` given) keep the per-image cycles so check_measured_vs_formula can compare them exactly."""
-    from sim.scoreboard import cycle_formula
+    from saformer.contract.cycles import cycle_formula
 
     D, P = cfg.D, cfg.lanes
     if formula is None:
@@ -113,10 +113,10 @@ def rtl_points(art, densities: list[float], images: int, lanes: list[int] | None
     same random images (`images` per density) run at every P. Returns, per (P, density), the measured row
     and the formula row of the same images, and the simulation totals; a mismatching output word or a
     measured cycle count != the formula raises SaformerError."""
-    from golden.vectors import make_set, random_spikes
-    from sim.artifacts import artifact_for
-    from sim.runner import BUILD, ensure_built, run_case
-    from sim.scoreboard import cycle_formula
+    from saformer.contract.cycles import cycle_formula
+    from saformer.golden.named_artifacts import artifact_for
+    from saformer.golden.vectors import make_set, random_spikes
+    from saformer.sim.runner import BUILD, ensure_built, run_case
 
     cfg = art.cfg
     rart = artifact_for("default", BUILD / "sim", art.path)
@@ -175,8 +175,8 @@ def check_measured_vs_formula(rows: list[dict]) -> int:
 def sim_speed(art, images: int) -> dict[str, Any]:
     """The same case (real images, stall none) on Verilator and on Icarus; simulated cycles per wall-second
     measured inside the cocotb test (drivers, monitor, scoreboard included; build and start-up excluded)."""
-    from sim.artifacts import artifact_for
-    from sim.runner import BUILD, ensure_built, run_case
+    from saformer.golden.named_artifacts import artifact_for
+    from saformer.sim.runner import BUILD, ensure_built, run_case
 
     rart = artifact_for("default", BUILD / "sim", art.path)
     sel = [("real", i) for i in range(images)]
@@ -204,10 +204,10 @@ def sim_speed(art, images: int) -> dict[str, Any]:
 def golden_speed(images: int, repeats: int) -> dict[str, Any]:
     import torch
 
-    from golden import reference as ref
-    from golden.data import load_digits
-    from golden.export import int_params
-    from golden.train import load_checkpoint
+    from saformer.golden import reference as ref
+    from saformer.golden.data import load_digits
+    from saformer.golden.export import int_params
+    from saformer.golden.train import load_checkpoint
 
     qm, _ = load_checkpoint()
     params, _ = int_params(qm)
@@ -255,8 +255,8 @@ def sops(art, images: int) -> dict[str, Any]:
     the spike counts into the head) are multiply-accumulates. ANN: the same layers with dense activations,
     once (no timesteps); attention as in this SAFormer (no N x N products), plus the count a vanilla
     dot-product attention would add."""
-    from golden import reference as ref
-    from golden.data import load_digits
+    from saformer.golden import reference as ref
+    from saformer.golden.data import load_digits
 
     cfg = art.cfg
     x = load_digits().x_test
@@ -300,9 +300,9 @@ def sops(art, images: int) -> dict[str, Any]:
 
 
 def throughput(art, images: int) -> dict[str, Any]:
-    from golden import reference as ref
-    from golden.data import load_digits
-    from sim.scoreboard import cycle_formula
+    from saformer.contract.cycles import cycle_formula
+    from saformer.golden import reference as ref
+    from saformer.golden.data import load_digits
 
     cfg = art.cfg
     x = load_digits().x_test
@@ -325,7 +325,7 @@ def throughput(art, images: int) -> dict[str, Any]:
 def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
     from tqdm import tqdm
 
-    from golden.fsutil import write_json_atomic
+    from saformer.contract.fsutil import write_json_atomic
 
     art = trained_artifact(build)
     if tiny:
@@ -395,9 +395,11 @@ def print_summary(rep: dict[str, Any]) -> None:
 def cli_bench(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="saformer bench", description=__doc__.splitlines()[0])
     ap.add_argument("--tiny", action="store_true", help="tiny setting for tests (figures mean nothing)")
-    ap.add_argument("--build", type=Path, default=REPO / "build", help="where the artifact is (or is exported)")
+    ap.add_argument("--build", type=Path, default=None,
+                    help="where the artifact is (or is exported); default <build dir>")
     ap.add_argument("--out", type=Path, default=None, help="bench JSON (default <build>/report/bench.json)")
     a = ap.parse_args(argv)
+    a.build = a.build or build_dir()
     out = (a.out or a.build / "report" / "bench.json").resolve()
     t0 = time.perf_counter()
     rep = run_bench(a.tiny, a.build.resolve(), out)  # SaformerError (e.g. measured != formula): saformer/cli.py

@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir, package_root
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = package_root()
 CLOCK_MHZ = 100.0
 CONFIG = "default"
 EXPORT_IMAGES = 128  # test images in the artifact's 'real' vector set (as `saformer export`)
@@ -64,27 +65,27 @@ class Demo:
 
 # ------------------------------------------------------------------------------ small helpers
 def write_json(path: Path, obj: Any) -> Path:
-    from golden.fsutil import write_json_atomic
+    from saformer.contract.fsutil import write_json_atomic
 
     return write_json_atomic(path, obj)
 
 
 def _save_fig(fig, path: Path) -> Path:
-    from golden.fsutil import save_figure
+    from saformer.contract.fsutil import save_figure
 
     return save_figure(fig, path)
 
 
 def _write_text(path: Path, text: str) -> Path:
-    from golden.fsutil import write_atomic
+    from saformer.contract.fsutil import write_atomic
 
     return write_atomic(path, text)
 
 
 # ------------------------------------------------------------------------------ the steps
 def step_model(d: Demo) -> str:
-    from golden.config import DEFAULT
-    from golden.train import TrainOptions, load_checkpoint, save_checkpoint, train
+    from saformer.contract.config import DEFAULT
+    from saformer.golden.train import TrainOptions, load_checkpoint, save_checkpoint, train
 
     if d.train:
         res = train(DEFAULT, TrainOptions())
@@ -103,7 +104,7 @@ def _corrupt_golden_reference() -> Iterator[None]:
     """The --corrupt golden hook: the integer reference's record that golden.report compares Brevitas with
     gets logit [0, 0] (image 0, class 0) off by one, in memory and for that comparison only (accuracy and
     the later levels use the uncorrupted record)."""
-    import golden.report as gr
+    import saformer.golden.report as gr
 
     orig = gr.compare_records
 
@@ -120,7 +121,7 @@ def _corrupt_golden_reference() -> Iterator[None]:
 
 
 def step_golden(d: Demo) -> str:
-    from golden.report import golden_report, plot_rates
+    from saformer.golden.report import golden_report, plot_rates
 
     ctx = _corrupt_golden_reference() if d.corrupt == "golden" else contextlib.nullcontext()
     with ctx:
@@ -144,9 +145,9 @@ def step_golden(d: Demo) -> str:
 
 
 def step_export(d: Demo) -> str:
-    from golden.artifact import load_artifact
-    from golden.data import load_digits
-    from golden.export import export_model
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.data import load_digits
+    from saformer.golden.export import export_model
 
     x = load_digits().x_test
     if d.images > len(x):
@@ -162,16 +163,16 @@ def step_export(d: Demo) -> str:
 
 
 def _subset_artifact(art, n: int):
-    from golden.artifact import Artifact
+    from saformer.contract.artifact import Artifact
 
     real = {k: v[:n] if k in ("s", "q", "k", "y", "a", "A", "inc") else v for k, v in art.vectors["real"].items()}
     return Artifact(art.path, art.cfg, art.params, {"real": real}, art.manifest)
 
 
 def step_generate(d: Demo) -> str:
-    from hls.generate import generate as hls_generate
-    from hw.generate import generate as rtl_generate
-    from hw.generate import sources
+    from saformer.hls.generate import generate as hls_generate
+    from saformer.hw.generate import generate as rtl_generate
+    from saformer.hw.generate import sources
 
     art = d.data["artifact"]
     gen = rtl_generate(art.cfg, d.build / "rtl", CONFIG)
@@ -186,7 +187,7 @@ def step_generate(d: Demo) -> str:
 def _corrupt_rtl_expected() -> Iterator[None]:
     """The --corrupt rtl hook: the RTL scoreboard's expected increments of real[0] (recomputed by the
     integer reference in sim.runner.expected_increments) get one word off by one, in memory only."""
-    import sim.runner as sr
+    import saformer.sim.runner as sr
 
     orig = sr.expected_increments
 
@@ -205,7 +206,7 @@ def _corrupt_rtl_expected() -> Iterator[None]:
 
 
 def step_rtl(d: Demo) -> str:
-    from sim.verify import verify_config
+    from saformer.sim.verify import verify_config
 
     art = d.data["artifact"]
     ctx = _corrupt_rtl_expected() if d.corrupt == "rtl" else contextlib.nullcontext()
@@ -243,7 +244,7 @@ def _corrupt_hls_expected(vdir: Path) -> None:
 def step_hls(d: Demo) -> str:
     from filelock import FileLock
 
-    from hls.csim import compile_csim, run_set
+    from saformer.hls.csim import compile_csim, run_set
 
     folder = d.data["hls_dir"]
     with FileLock(str(folder) + ".lock"):
@@ -268,8 +269,8 @@ def step_hls(d: Demo) -> str:
 
 
 def step_synth(d: Demo) -> str:
-    from hw.boards import board
-    from hw.synth import synth_report
+    from saformer.hw.boards import board
+    from saformer.hw.synth import synth_report
 
     b = board(d.board)
     art = d.data["artifact"]
@@ -349,7 +350,7 @@ def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.scoreboard import fixed_cycles, spike_cycles
+    from saformer.contract.cycles import fixed_cycles, spike_cycles
 
     cfg = art.cfg
     G = spike_cycles(cfg)
@@ -530,7 +531,7 @@ def run_demo(d: Demo) -> int:
 
 
 def cli_demo(argv: list[str]) -> int:
-    from golden.train import DEFAULT_CKPT
+    from saformer.golden.train import DEFAULT_CKPT
 
     ap = argparse.ArgumentParser(prog="saformer demo", description=__doc__.splitlines()[0])
     ap.add_argument("--train", action="store_true", help="train a model first (golden.train; minutes)")
@@ -538,7 +539,7 @@ def cli_demo(argv: list[str]) -> int:
     ap.add_argument("--images", type=int, default=128,
                     help="test images whose SASA block goes through RTL and HLS (default %(default)s)")
     ap.add_argument("--golden-images", type=int, default=0, help="test images for the golden check (0 = all)")
-    ap.add_argument("--build", type=Path, default=REPO / "build",
+    ap.add_argument("--build", type=Path, default=None,
                     help="root of generated files: artifact/, rtl/, hls/, synth/ (default build/)")
     ap.add_argument("--out", type=Path, default=None, help="report folder (default <build>/report)")
     ap.add_argument("--no-synth", action="store_true", help="skip the Yosys estimate")
@@ -552,7 +553,7 @@ def cli_demo(argv: list[str]) -> int:
         raise SaformerError("demo: --images must be >= 1")
     if a.golden_images < 0:
         raise SaformerError("demo: --golden-images must be >= 0")
-    build = a.build.resolve()
+    build = (a.build or build_dir()).resolve()
     d = Demo(build=build, out=(a.out or build / "report").resolve(), images=a.images,
              golden_images=a.golden_images, synth=not a.no_synth, train=a.train, ckpt=a.ckpt.resolve(),
              board=a.board, stall=a.stall, corrupt=a.corrupt)

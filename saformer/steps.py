@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from golden.config import DEFAULT
-from golden.fsutil import write_atomic
-from golden.interface import render_markdown
+from saformer.contract.config import DEFAULT
+from saformer.contract.fsutil import write_atomic
+from saformer.contract.interface import render_markdown
 
 
 def cli_interface(argv: list[str]) -> int:

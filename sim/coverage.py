@@ -15,10 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from golden.artifact import Artifact
-from golden.config import derive
-from golden.vectors import membrane_extremes
+from saformer.contract.artifact import Artifact
+from saformer.contract.config import derive
+from saformer.golden.vectors import membrane_extremes
 
 
 def data_bins(art: Artifact, images: list[tuple[str, int]]) -> dict[str, Any]:

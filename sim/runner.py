@@ -23,18 +23,18 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
+from saformer.contract import interface as itf
+from saformer.contract.artifact import Artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.configs import NAMED
+from saformer.contract.cycles import active_formula, cycle_formula, qk_cycles, y_cycles
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir, child_pythonpath, package_root
+from saformer.golden import reference as ref
+from saformer.hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
 
-from golden import interface as itf
-from golden import reference as ref
-from golden.artifact import Artifact
-from golden.config import SAFormerConfig
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
-from sim.scoreboard import active_formula, cycle_formula, qk_cycles, y_cycles
-
-REPO = Path(__file__).resolve().parent.parent
-BUILD = REPO / "build"
+REPO = package_root()
+BUILD = build_dir()
 BUILD_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast")
 STALLS = ("none", "in_idle", "out_bp", "both")
 
@@ -87,7 +87,7 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     from cocotb_tools.runner import get_runner
 
     verilator_env()
-    source = source or f"golden/configs.py:{name}"
+    source = source or f"contract/configs.py:{name}"
     # The generated top depends on the config only (not on `source`), so every caller of a configuration
     # shares one generated folder and -- with the same flags -- one build. Written under the config's lock.
     rtl_root = build_root / "sim" / "rtl"
@@ -103,7 +103,9 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     bdir = build_root / "sim" / key
     bdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(bdir) + ".lock"):
-        if not (bdir / ".built").is_file():
+        # the marker alone is not enough: a build whose executable was removed is rebuilt
+        exe = bdir / (top if simulator == "verilator" else "sim.vvp")
+        if not ((bdir / ".built").is_file() and exe.is_file()):
             runner = get_runner(simulator)
             extra = {"timescale": ("1ns", "1ps")} if simulator == "icarus" else {}
             runner.build(sources=srcs, hdl_toplevel=top, build_dir=bdir, build_args=args,
@@ -133,7 +135,7 @@ class CaseResult:
         return None
 
     def cycle_errors(self) -> list[str]:
-        """Every counter against the cycle model (sim/scoreboard.py): per image cycles_qk, cycles_y and
+        """Every counter against the cycle model (saformer.contract.cycles): per image cycles_qk, cycles_y and
         cycles_active (= their sum) under every stall pattern; the latency (cycles_total) with no stalls;
         per run CYCLES_ACTIVE == the images' sum, and with no stalls CYCLES_TOTAL == latency sum + 2
         (ap_start -> first token, img_done -> ap_done)."""
@@ -178,19 +180,6 @@ def select_images(art: Artifact, per_set: dict[str, int] | int | None) -> list[t
         k = count if per_set is None else (per_set if isinstance(per_set, int) else per_set.get(sname, 0))
         out += [(sname, i) for i in range(min(k, count))]
     return out
-
-
-def weight_word_index(cfg: SAFormerConfig, key: str, flat: int = 0) -> int:
-    """Index in the weight stream (header included) of element `flat` of parameter `key`."""
-    D, H = cfg.D, cfg.heads
-    sizes = {"wq": D * D, "bq": D, "theta_q": 1, "wk": D * D, "bk": D, "theta_k": 1, "theta_a": H,
-             "wo": D * D, "bo": D}
-    off = 4
-    for k in itf.WEIGHT_ORDER:
-        if k == key:
-            return off + flat
-        off += sizes[k]
-    raise KeyError(key)
 
 
 def expected_increments(art: Artifact, sname: str, idx: list[int]) -> np.ndarray:
@@ -262,10 +251,10 @@ def _simulate(build: SimBuild, case_json: Path, waves: bool) -> dict[str, dict[s
     for f in Path(case["results_dir"]).glob("*.json"):
         f.unlink()
     get_runner(build.simulator).test(
-        test_module="sim.tb_sasa", hdl_toplevel=build.top, hdl_toplevel_lang="verilog", build_dir=bdir,
+        test_module="saformer.sim.tb_sasa", hdl_toplevel=build.top, hdl_toplevel_lang="verilog", build_dir=bdir,
         test_dir=case_dir, waves=waves, results_xml=str(case_dir / "results.xml"), log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_json), "COCOTB_LOG_LEVEL": "WARNING",
-                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])},
+                   "PYTHONPATH": child_pythonpath()},
         test_args=["--trace-file", str(case_dir / f"dump.{wave_format()}")] if waves else [])
     runs = {}
     for stall in case["stalls"]:
@@ -286,7 +275,7 @@ def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stal
     case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
     case_dir = case_dir.resolve()
     case_json = _write_case(case_dir, build, art, images, stalls, seed, patch, load_checks)
-    rerun = f"cd {REPO} && .venv/bin/python -m sim.runner --case {case_json}"
+    rerun = f"cd {Path.cwd()} && {sys.executable} -m saformer.sim.runner --case {case_json}"
     result = CaseResult(build.name, seed, case_dir, rerun=rerun)
     result.runs = _simulate(build, case_json, waves)
     wave = case_dir / f"dump.{wave_format()}"
@@ -319,7 +308,7 @@ def rerun_case(case_json: Path, waves: bool) -> CaseResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.artifacts import artifact_for
+    from saformer.golden.named_artifacts import artifact_for
 
     ap = argparse.ArgumentParser(prog="python -m sim.runner", description="run the SASA engine testbench")
     ap.add_argument("--config", default="default", choices=sorted(NAMED))
@@ -347,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     except SaformerError as e:
-        print(f"sim.runner: error: {e}", file=sys.stderr)
+        print(f"saformer.sim.runner: error: {e}", file=sys.stderr)
         return 2
 
 

@@ -12,7 +12,6 @@ own folder and return plain dicts; the pytest files and sim/verify.py assert on 
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -20,23 +19,23 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
-
-from golden import interface as itf
-from golden import reference as ref
-from golden.artifact import Artifact, load_artifact
-from golden.config import SAFormerConfig
-from golden.interface import registers
-from golden.vectors import random_artifact, random_spikes
-from sim.artifacts import artifact_for, random_artifact_path
-from sim.runner import BUILD, REPO, SimBuild, ensure_built, expected_increments, verilator_env
-from sim.scoreboard import active_formula, active_formulas
+from saformer.contract import interface as itf
+from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.cycles import active_formula, active_formulas
+from saformer.contract.interface import registers
+from saformer.contract.paths import child_pythonpath
+from saformer.golden import reference as ref
+from saformer.golden.named_artifacts import artifact_for, random_artifact_path
+from saformer.golden.vectors import random_artifact, random_spikes
+from saformer.sim.runner import BUILD, SimBuild, ensure_built, expected_increments, verilator_env
 
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
                                                                                "ap_ready"))
 
 
 def status_value(*flags: str) -> int:
-    """A STATUS value with the named flags set (golden/interface.py STATUS_BITS)."""
+    """A STATUS value with the named flags set (contract/interface.py STATUS_BITS)."""
     return sum(1 << itf.STATUS_BITS[f] for f in flags)
 
 
@@ -71,11 +70,11 @@ def _simulate(build: SimBuild, case_dir: Path, case: dict[str, Any], arrays: dic
     np.savez(case_dir / "case.npz", **arrays)
     (case_dir / "case.json").write_text(json.dumps(case))
     get_runner(build.simulator).test(
-        test_module="sim.tb_system", hdl_toplevel=build.top, hdl_toplevel_lang="verilog",
+        test_module="saformer.sim.tb_system", hdl_toplevel=build.top, hdl_toplevel_lang="verilog",
         build_dir=build.build_dir, test_dir=case_dir, results_xml=str(case_dir / "results.xml"),
         log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_dir / "case.json"), "COCOTB_LOG_LEVEL": "WARNING",
-                   "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])})
+                   "PYTHONPATH": child_pythonpath()})
 
 
 def _case_dir(build: SimBuild, workdir: Path | None, label: str) -> Path:
@@ -115,7 +114,7 @@ def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[
 
 
 def expected_regs(cfg: SAFormerConfig) -> dict[str, int]:
-    """Read-only register values golden/interface.py implies after reset (config fields and hash)."""
+    """Read-only register values contract/interface.py implies after reset (config fields and hash)."""
     want = {"CONFIG_HASH": cfg.hash32, "CTRL": CTRL_IDLE, "STATUS": NOT_LOADED, "IMAGES": 0, "GIE": 0, "IER": 0,
             "ISR": 0, "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0}
     for k, v in cfg.to_dict().items():
@@ -127,7 +126,7 @@ def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
     """Every assertion of the issue-5 checks on one run_system result (also used by sim/verify.py)."""
     for c in ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload"):
         assert "error" not in r[c], r[c]
-    # register map read back == golden/interface.py (every register, config fields and hash)
+    # register map read back == contract/interface.py (every register, config fields and hash)
     reads = r["regmap"]["reads"]
     assert set(reads) == {x.name for x in registers(cfg)}
     assert reads == expected_regs(cfg)

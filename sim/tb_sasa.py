@@ -25,11 +25,10 @@ import numpy as np
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge, SimTimeoutError, Timer, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
-
-from golden import interface as itf
-from golden.config import SAFormerConfig
-from golden.interface import registers
-from sim.scoreboard import check_image
+from saformer.contract import interface as itf
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.interface import registers
+from saformer.sim.scoreboard import check_image
 
 STALLS = ("none", "in_idle", "out_bp", "both")
 # clock, reset, bus prefixes and the engine instance of each top (bus signal names match in any case)
@@ -39,7 +38,7 @@ PORT_NAMES = {
     "vitis": {"clk": "ap_clk", "rstn": "ap_rst_n", "s_axis": "s_axis", "s_axis_w": "s_axis_w",
               "m_axis": "m_axis", "ctrl": "s_axi_control", "irq": "interrupt", "engine": "u_engine"},
 }
-# CTRL bits (golden/interface.py CTRL_BITS) as masks
+# CTRL bits (contract/interface.py CTRL_BITS) as masks
 CTRL_START, CTRL_DONE, CTRL_IDLE, CTRL_READY = (1 << itf.CTRL_BITS[k] for k in ("ap_start", "ap_done", "ap_idle",
                                                                                "ap_ready"))
 WORD_MASK = (1 << itf.WEIGHT_WORD_BITS) - 1  # one weight-stream word
@@ -54,7 +53,7 @@ def wait_bound_cycles(formula_cycles: int) -> int:
 
 
 def load_flags(status: int) -> dict[str, int]:
-    """The weight-load flags of a STATUS value (golden/interface.py: status_flags)."""
+    """The weight-load flags of a STATUS value (contract/interface.py: status_flags)."""
     flags = itf.status_flags(status)
     return {"loaded": int("not_loaded" not in flags), "err_hdr": int("header" in flags),
             "err_len": int("length" in flags)}

@@ -17,12 +17,11 @@ import numpy as np
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
 from cocotbext.axi import AxiStreamFrame
-
-from golden import interface as itf
-from golden.config import SAFormerConfig
-from golden.interface import registers
-from sim.scoreboard import check_image
-from sim.tb_sasa import CTRL_DONE, CTRL_IDLE, CTRL_START, TB
+from saformer.contract import interface as itf
+from saformer.contract.config import SAFormerConfig
+from saformer.contract.interface import registers
+from saformer.sim.scoreboard import check_image
+from saformer.sim.tb_sasa import CTRL_DONE, CTRL_IDLE, CTRL_START, TB
 
 
 def _case():
@@ -64,7 +63,7 @@ def _want(case, w: str) -> list[int]:
 
 @cocotb.test()
 async def regmap(dut) -> None:
-    """Every register of golden/interface.py's map read back through AXI-Lite after reset; RW registers
+    """Every register of contract/interface.py's map read back through AXI-Lite after reset; RW registers
     written and read back."""
     case, _arrays, cfg = _case()
     if "regmap" not in case["checks"]:

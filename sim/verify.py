@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from golden.configs import NAMED
-from golden.fsutil import write_json_atomic
-from hw.generate import TOP, VITIS_TOP
-from sim.artifacts import artifact_for
-from sim.coverage import coverage
-from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
+from saformer.contract.configs import NAMED
+from saformer.contract.fsutil import write_json_atomic
+from saformer.golden.named_artifacts import artifact_for
+from saformer.hw.generate import TOP, VITIS_TOP
+from saformer.sim.coverage import coverage
+from saformer.sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
 
 REPORT = BUILD / "report" / "verify.json"
 LONG_RUN_CONFIG = "t1"  # a small config (T=1: ~150-700 cycles per image) so 10,000 images take minutes
@@ -88,7 +88,7 @@ def system_record(name: str, top: str = TOP, build_root: Path = BUILD,
                   artifact: str | Path | None = None) -> dict[str, Any]:
     """The issue-5 system checks (sim/system.py) on one configuration and top: passed, mismatches, the
     first failed assertion, the raw results."""
-    from sim.system import check_system, run_system, second_artifact
+    from saformer.sim.system import check_system, run_system, second_artifact
 
     art = artifact_for(name, build_root / "sim", artifact)
     build = ensure_built(name, art.cfg, build_root, source=str(art.path), top=top)
@@ -129,12 +129,12 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
     vitis = system_record("minwidth", VITIS_TOP)
     lr = None
     if long_run:
-        from sim.system import run_long
+        from saformer.sim.system import run_long
 
         lr = run_long(LONG_RUN_CONFIG, images=long_run)
     hls_res = None
     if hls:
-        from hls.csim import run_all
+        from saformer.hls.csim import run_all
 
         hls_res = run_all(configs=names, workdir=BUILD / "hls")
     report = {

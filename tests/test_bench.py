@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from saformer.contract.errors import SaformerError
 
-from golden.errors import SaformerError
 from saformer.bench import check_measured_vs_formula, cli_bench
 from saformer.demo import REPO
 

@@ -6,9 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
-
-from golden.data import CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCHES, load_cifar10, load_digits
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
+from saformer.golden.data import CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCHES, load_cifar10, load_digits
 
 
 def test_digits_split_sizes_and_integer_pixels() -> None:

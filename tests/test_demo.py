@@ -58,7 +58,7 @@ def _check_failed_run(work: Path, level: str, out: str) -> None:
 
 def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import sim.verify
+    import saformer.sim.verify as sim_verify
 
     rc = cli_demo([*SMALL, "--build", str(tmp_path)])
     out = capsys.readouterr().out
@@ -67,7 +67,7 @@ def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureF
 
     # no waveform rerun on the corrupted RTL level (a tracing build costs a minute; tests/test_rtl_sim.py
     # checks the waveform)
-    monkeypatch.setattr(sim.verify, "run_case", functools.partial(sim.verify.run_case, waves_on_fail=False))
+    monkeypatch.setattr(sim_verify, "run_case", functools.partial(sim_verify.run_case, waves_on_fail=False))
     for level in ("golden", "hls", "rtl"):
         rc = cli_demo([*SMALL, "--build", str(tmp_path), "--out", str(tmp_path / f"report-{level}"),
                        "--corrupt", level])

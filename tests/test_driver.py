@@ -10,12 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from driver import EngineError, EngineTimeout, SasaEngine
-from golden import interface as itf
-from golden import reference as ref
-from golden.artifact import load_artifact
-from sim.scoreboard import cycle_formula
+from saformer.contract import interface as itf
+from saformer.contract.artifact import load_artifact
+from saformer.contract.cycles import cycle_formula
+from saformer.driver import EngineError, EngineTimeout, SasaEngine
+from saformer.golden import reference as ref
 
 REPO = Path(__file__).resolve().parents[1]
 IMAGES = 6
@@ -26,7 +25,7 @@ def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = REPO / "build" / "artifact"
     if (built / "manifest.json").is_file():
         return built
-    from golden.train import cli_export
+    from saformer.golden.train import cli_export
 
     out = tmp_path_factory.mktemp("art") / "artifact"
     assert cli_export(["--out", str(out)]) == 0
@@ -34,7 +33,7 @@ def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_real_vectors_bit_exact_through_driver(artifact: Path, tmp_path: Path) -> None:
-    from driver.sim import simulate
+    from saformer.driver.sim import simulate
 
     art = load_artifact(artifact)
     s = art.vectors["real"]["s"][:IMAGES]
@@ -62,7 +61,7 @@ def test_real_vectors_bit_exact_through_driver(artifact: Path, tmp_path: Path) -
 
 
 def test_error_flags_and_timeout_raise(artifact: Path, tmp_path: Path) -> None:
-    from driver.sim import simulate
+    from saformer.driver.sim import simulate
 
     art = load_artifact(artifact)
     s = art.vectors["real"]["s"][:1]
@@ -100,14 +99,14 @@ def test_error_flags_and_timeout_raise(artifact: Path, tmp_path: Path) -> None:
 
 
 def test_register_offsets_come_from_golden() -> None:
-    """The driver holds no offsets of its own: every name it uses is in golden.interface.registers."""
+    """The driver holds no offsets of its own: every name it uses is in saformer.contract.interface.registers."""
     import inspect
     import re
 
-    import driver.sasa as mod
+    import saformer.driver.sasa as mod
 
     cfg = load_artifact(REPO / "build" / "artifact").cfg if (REPO / "build/artifact/manifest.json").is_file() \
-        else __import__("golden.config", fromlist=["DEFAULT"]).DEFAULT
+        else __import__("saformer.contract.config", fromlist=["DEFAULT"]).DEFAULT
     names = {r.name for r in itf.registers(cfg)}
     used = set(re.findall(r'read\("([A-Z_]+)"\)|write\("([A-Z_]+)"', inspect.getsource(mod)))
     used = {u for pair in used for u in pair if u}
@@ -131,11 +130,10 @@ def test_pynq_backend_checks_received_bytes(monkeypatch: pytest.MonkeyPatch) -> 
     import types
 
     import numpy as np
-
-    from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
-    from driver.pynq_backend import PynqBackend
-    from driver.sasa import EngineError
-    from golden.configs import NAMED
+    from saformer.contract.configs import NAMED
+    from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+    from saformer.driver.pynq_backend import PynqBackend
+    from saformer.driver.sasa import EngineError
 
     class Buf(np.ndarray):
         def flush(self) -> None: ...

@@ -6,10 +6,9 @@ import json
 
 import numpy as np
 import torch
-
-from golden.config import DEFAULT
-from golden.report import a_fraction_per_head, cli_golden, compare_records
-from golden.train import DEFAULT_CKPT
+from saformer.contract.config import DEFAULT
+from saformer.golden.report import a_fraction_per_head, cli_golden, compare_records
+from saformer.golden.train import DEFAULT_CKPT
 
 
 def test_cli_golden_whole_split(tmp_path, capsys) -> None:

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from golden import reference as ref
-from golden.config import derive
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from golden.interface import (
+from saformer.contract.config import derive
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.interface import (
     CTRL_BITS,
     STATUS_BITS,
     STATUS_DOC,
@@ -28,10 +26,12 @@ from golden.interface import (
     unpack_increments,
     weight_stream,
 )
-from hls import csim
-from hls.generate import export_vectors, generate
-from sim import artifacts as sim_artifacts
-from sim.runner import BUILD as RTL_BUILD
+from saformer.contract.paths import package_root
+from saformer.golden import named_artifacts as sim_artifacts
+from saformer.golden import reference as ref
+from saformer.hls import csim
+from saformer.hls.generate import export_vectors, generate
+from saformer.sim.runner import BUILD as RTL_BUILD
 
 NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("not_loaded", "header", "length", "protocol"))
 
@@ -59,7 +59,7 @@ def _read_beats(path: Path) -> list[int]:
 def test_csim_bit_exact(prepared, tmp_path, name):
     pr = prepared(name)
     cfg = pr.artifact.cfg
-    # every set the RTL regression runs (sim.artifacts.artifact_for), none left out
+    # every set the RTL regression runs (saformer.golden.named_artifacts.artifact_for), none left out
     expected_sets = {"random", "worst_min", "worst_max", "worst_wrap", "cover"} | (
         {"real"} if name == "default" and sim_artifacts.trained_artifact_dir() is not None else set())
     assert expected_sets <= set(pr.sets)
@@ -112,7 +112,7 @@ def test_worst_sets_drive_the_kernel_membranes_to_both_bounds(prepared, name):
     """The worst-case sets the kernel passed (test above) take the Q/K membranes to both proven bounds, and
     the kernel's membrane register (MEM_BITS in sasa_config.h) is exactly the proven minimum width: the
     C-sim would wrap, and mismatch, if the library computed the membrane any narrower."""
-    from golden.vectors import membrane_extremes
+    from saformer.golden.vectors import membrane_extremes
 
     pr = prepared(name)
     cfg = pr.artifact.cfg
@@ -244,7 +244,7 @@ def test_generated_files_banner_and_config(tmp_path):
 
 @pytest.mark.parametrize("name", list(NAMED))
 def test_config_header_carries_every_number(tmp_path, name):
-    from hls.generate import config_header
+    from saformer.hls.generate import config_header
 
     cfg = NAMED[name]
     d = derive(cfg)
@@ -259,7 +259,7 @@ def test_config_header_carries_every_number(tmp_path, name):
 
 
 def test_register_offsets_follow_the_interface(tmp_path):
-    from hls.generate import NOT_IN_HLS, top_source
+    from saformer.hls.generate import NOT_IN_HLS, top_source
 
     cfg = NAMED["default"]
     text = top_source(cfg, "test")
@@ -271,8 +271,8 @@ def test_register_offsets_follow_the_interface(tmp_path):
 
 
 def test_status_and_ctrl_bits_come_from_the_interface():
-    """sasa_config.h carries every STATUS and CTRL bit as a mask taken from golden.interface, none retyped."""
-    import hls.generate as hg
+    """sasa_config.h carries every STATUS and CTRL bit as a mask taken from contract.interface, none retyped."""
+    import saformer.hls.generate as hg
 
     assert hg.STATUS_BITS is STATUS_BITS and hg.CTRL_BITS is CTRL_BITS
     text = hg.config_header(NAMED["default"], "test")
@@ -282,7 +282,7 @@ def test_status_and_ctrl_bits_come_from_the_interface():
     for k, b in CTRL_BITS.items():
         assert got[f"CTRL_{k.upper()}"] == 1 << b, k
     assert set(STATUS_DOC) == set(STATUS_BITS)
-    src = (csim.ROOT / "hls" / "generate.py").read_text()
+    src = (package_root() / "hls" / "generate.py").read_text()
     assert not re.search(r"STATUS_BITS\s*=|CTRL_BITS\s*=|\"WEIGHT_WORD_BITS\": \d", src)
 
 
@@ -298,7 +298,7 @@ def _step(cfg, vset, folder: Path, *, weights, expect_status: int, spikes_tlast_
 
 
 def test_status_flags_follow_the_interface_over_calls(prepared, tmp_path):
-    """STATUS over a sequence of kernel calls, as golden.interface.STATUS_DOC (and the RTL) define it:
+    """STATUS over a sequence of kernel calls, as saformer.contract.interface.STATUS_DOC (and the RTL) define it:
     protocol stays through a failed load and clears only when a valid load completes; header/length
     describe the last load and clear when the next load begins; not_loaded is set when a load begins."""
     pr = prepared("t1")
@@ -341,7 +341,7 @@ def test_run_all_reports_per_config(prepared):
 def test_hls_synth_says_vitis_is_missing(tmp_path, monkeypatch, capsys):
     if shutil.which("vitis_hls"):
         pytest.skip("vitis_hls is on PATH here; the missing-tool message cannot be exercised")
-    from hls.generate import cli_hls_synth
+    from saformer.hls.generate import cli_hls_synth
 
     rc = cli_hls_synth(["--out", str(tmp_path)])
     assert rc != 0
@@ -352,7 +352,7 @@ def test_hls_synth_says_vitis_is_missing(tmp_path, monkeypatch, capsys):
 @pytest.mark.vitis
 @pytest.mark.skipif(shutil.which("vitis_hls") is None, reason="vitis_hls not on PATH")
 def test_vitis_hls_csim_csynth_cosim_export(tmp_path):
-    from hls.generate import cli_hls_synth
+    from saformer.hls.generate import cli_hls_synth
 
     assert cli_hls_synth(["--out", str(tmp_path)]) == 0
     assert list((tmp_path / "default" / "sasa_prj").rglob("*.zip")), "export_design produced no IP archive"
@@ -363,7 +363,7 @@ def test_one_bit_narrower_membrane_is_caught(prepared, tmp_path):
     last timestep with theta at its maximum, so a wrapped membrane never changes a spike there (checked
     below: a one-bit-narrower kernel still passes it). With theta_q = theta_k = 1 the same currents make a
     wrapped (positive) membrane fire: the correct kernel passes and the narrow one must fail."""
-    from golden.vectors import make_set, membrane_extremes, worst_case_sets
+    from saformer.golden.vectors import make_set, membrane_extremes, worst_case_sets
 
     pr = prepared("minwidth")
     cfg = pr.artifact.cfg
@@ -393,8 +393,8 @@ def test_one_bit_narrower_membrane_is_caught(prepared, tmp_path):
 def test_default_uses_the_trained_artifact_and_its_real_set(tmp_path, monkeypatch):
     """When build/artifact exists, 'default' runs on it, 'real' vector set included (simulated here with a
     stand-in artifact so the path is tested before the trained model lands)."""
-    from golden.artifact import load_artifact, save_artifact
-    from golden.vectors import random_artifact
+    from saformer.contract.artifact import load_artifact, save_artifact
+    from saformer.golden.vectors import random_artifact
 
     cfg = NAMED["default"]
     base = load_artifact(random_artifact(cfg, tmp_path / "base", seed=11, n_random=2))
@@ -414,9 +414,9 @@ def test_default_uses_the_trained_artifact_and_its_real_set(tmp_path, monkeypatc
 
 
 def test_readme_register_map_points_to_the_interface():
-    """hls/README.md types no register offset (they come from golden.interface.registers via docs/interface.md)
+    """hls/README.md types no register offset (they come from contract.interface.registers via docs/interface.md)
     and no longer claims the ap_vld words collide with the next register."""
-    text = (csim.ROOT / "hls" / "README.md").read_text()
+    text = (package_root() / "hls" / "README.md").read_text()
     assert not re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text), re.findall(r"\b0x[0-9A-Fa-f]{2}\b", text)
     assert "docs/interface.md" in text and "ARG_STRIDE" in text
     assert "collide" not in text
@@ -424,7 +424,7 @@ def test_readme_register_map_points_to_the_interface():
 
 def test_configured_membrane_width_is_honoured():
     """MEM_BITS is cfg.mem_bits when set (0 = the proven minimum), as hw/generate.py's MEM_W."""
-    from hls.generate import config_header
+    from saformer.hls.generate import config_header
 
     base = NAMED["minwidth"]
     wide = base.replace(mem_bits=derive(base).sasa_mem_bits + 3)
@@ -495,7 +495,7 @@ def test_projections_are_spike_driven(prepared, tmp_path, name):
     K and output projections: q = k = nnz(S) and o = nnz(Y) of that image, with S and Y taken from the vectors
     and golden.reference -- so the work falls with sparsity (an all-zero image costs 0 steps, a dense one
     T*N*D). The counting build is bit-exact too. A set of images of rising density shows the scaling."""
-    from golden.vectors import make_set
+    from saformer.golden.vectors import make_set
 
     pr = prepared(name)
     cfg = pr.artifact.cfg

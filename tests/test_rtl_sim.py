@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from golden import reference as ref
-from sim.artifacts import artifact_for
-from sim.coverage import EXEMPT, REQUIRED, check, coverage, matched_images
-from sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, weight_word_index
+from saformer.contract.layout import weight_word_index
+from saformer.golden import reference as ref
+from saformer.golden.named_artifacts import artifact_for
+from saformer.sim.coverage import EXEMPT, REQUIRED, check, coverage, matched_images
+from saformer.sim.runner import BUILD, STALLS, ensure_built, run_case, select_images
 
 # few images per stall cross in make test; `make verify` runs every image
 PER_SET = {"random": 2, "real": 2, "worst_min": 1, "worst_max": 1, "worst_wrap": 1, "cover": 2}
@@ -34,20 +34,21 @@ def test_one_build_per_config(tmp_path: Path) -> None:
 
 
 def test_random_artifact_cache_key_follows_golden_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An edit to golden/{vectors,reference,artifact,config}.py moves the cached random artifact's folder."""
+    """An edit to any of GOLDEN_SOURCES (golden/vectors.py, golden/reference.py, contract/artifact.py,
+    contract/config.py, contract/layout.py) moves the cached random artifact's folder."""
     import shutil
 
-    import sim.artifacts as sa
-    from golden.configs import NAMED
+    import saformer.golden.named_artifacts as sa
+    from saformer.contract.configs import NAMED
 
     repo = tmp_path / "repo"
-    (repo / "golden").mkdir(parents=True)
     for f in sa.GOLDEN_SOURCES:
-        shutil.copy(sa.REPO / "golden" / f, repo / "golden" / f)
+        (repo / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sa.REPO / f, repo / f)
     monkeypatch.setattr(sa, "REPO", repo)
     before = sa.random_artifact_path(tmp_path, "t1", NAMED["t1"], 1)
     for f in sa.GOLDEN_SOURCES:
-        (repo / "golden" / f).write_text((repo / "golden" / f).read_text() + "\n# edited\n")
+        (repo / f).write_text((repo / f).read_text() + "\n# edited\n")
         after = sa.random_artifact_path(tmp_path, "t1", NAMED["t1"], 1)
         assert after != before, f
         before = after
@@ -56,7 +57,7 @@ def test_random_artifact_cache_key_follows_golden_sources(tmp_path: Path, monkey
 def test_stale_artifact_expected_is_refused(tmp_path: Path) -> None:
     """The scoreboard's expected values come from golden.reference.sasa; stored vectors that differ from
     it (a stale cached artifact, an edited file) raise before any simulation instead of being trusted."""
-    from golden.errors import SaformerError
+    from saformer.contract.errors import SaformerError
 
     art, build = _setup("minwidth")
     vs = art.vectors["random"]
@@ -136,7 +137,7 @@ def test_mutation_weight_word_is_caught(tmp_path: Path) -> None:
     assert res.mismatches > 0
     msg = res.report()
     assert f"vector random[0], t={t}, n={n}, channel=0" in msg, msg
-    assert "seed=11" in msg and "rerun:" in msg and "python -m sim.runner --case" in msg
+    assert "seed=11" in msg and "rerun:" in msg and "-m saformer.sim.runner --case" in msg
     assert res.waveform is not None and res.waveform.is_file() and res.waveform.stat().st_size > 0
 
 
@@ -193,11 +194,11 @@ def test_weight_load_header_checks(tmp_path: Path) -> None:
 
 def test_cycle_formula_one_source() -> None:
     """The batch formula, the single-image formula, fixed/spike cycles, the worst case and the driver's
-    timeout bound all come from sim/scoreboard.py and agree."""
-    from driver.sasa import SasaEngine
-    from golden.configs import NAMED
-    from golden.interface import groups
-    from sim.scoreboard import cycle_formula, cycle_formulas, fixed_cycles, spike_cycles, worst_cycles
+    timeout bound all come from saformer.contract.cycles and agree."""
+    from saformer.contract.configs import NAMED
+    from saformer.contract.cycles import cycle_formula, cycle_formulas, fixed_cycles, spike_cycles, worst_cycles
+    from saformer.contract.interface import groups
+    from saformer.driver.sasa import SasaEngine
 
     cfg = NAMED["minwidth"]
     rng = np.random.default_rng(0)
@@ -210,7 +211,7 @@ def test_cycle_formula_one_source() -> None:
     assert spike_cycles(cfg) == G and cycle_formula(cfg, 0 * s[0], 0 * y[0]) == fixed_cycles(cfg)
     assert SasaEngine(None, cfg).worst_cycles(3) == 3 * worst_cycles(cfg)
     # the max-plus schedule against a scalar re-statement of docs/architecture.md's recurrence
-    import sim.scoreboard as sb
+    import saformer.contract.cycles as sb
 
     for i in range(5):
         q = [G * sum(max(1, int(s[i, t, n].sum())) for n in range(cfg.N)) for t in range(cfg.T)]
@@ -228,9 +229,9 @@ def test_cycle_formula_one_source() -> None:
 
 def test_scoreboard_checks_tlast() -> None:
     """check_image with TLASTs: 1 on the last beat of the image and only there."""
-    from golden.configs import NAMED
-    from golden.interface import pack_increments
-    from sim.scoreboard import check_image
+    from saformer.contract.configs import NAMED
+    from saformer.contract.interface import pack_increments
+    from saformer.sim.scoreboard import check_image
 
     cfg = NAMED["t1"]
     inc = np.zeros((cfg.T, cfg.N, cfg.D), dtype=np.int64)

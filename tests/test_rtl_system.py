@@ -8,12 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from golden.config import SAFormerConfig
-from hw.generate import TOP, VITIS_TOP
-from sim.artifacts import artifact_for
-from sim.runner import BUILD, ensure_built
-from sim.system import check_system, run_long, run_system, second_artifact
+from saformer.contract.config import SAFormerConfig
+from saformer.golden.named_artifacts import artifact_for
+from saformer.hw.generate import TOP, VITIS_TOP
+from saformer.sim.runner import BUILD, ensure_built
+from saformer.sim.system import check_system, run_long, run_system, second_artifact
 
 
 def system(name: str, top: str, tmp_path: Path) -> tuple[SAFormerConfig, dict]:
@@ -59,7 +58,7 @@ def test_verify_report_vitis_always_and_long_run_cycle_errors(tmp_path: Path, mo
     with cycle errors is not clean (stubs for the simulations: this checks the report logic only)."""
     import json
 
-    import sim.verify as sv
+    import saformer.sim.verify as sv
 
     calls = []
 

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from golden.config import derive
-from golden.configs import NAMED
-from hw.generate import RTL_DIR
+from saformer.contract.config import derive
+from saformer.contract.configs import NAMED
+from saformer.hw.generate import RTL_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
@@ -22,7 +21,7 @@ def _run(tmp_path: Path, top: str, files: list[str], params: dict[str, int], tes
     r = get_runner("icarus")
     r.build(sources=[RTL_DIR / f for f in files], hdl_toplevel=top, parameters=params, build_dir=tmp_path,
             always=True, timescale=("1ns", "1ps"))
-    xml = r.test(test_module="sim.tb_units", hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=tmp_path,
+    xml = r.test(test_module="saformer.sim.tb_units", hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=tmp_path,
                  testcase=test, results_xml=str(tmp_path / "results.xml"),
                  extra_env={"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])})
     from cocotb_tools.runner import get_results

@@ -9,14 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from golden import reference as ref
-from golden.artifact import FORMAT_VERSION, load_artifact, save_artifact
-from golden.config import DEFAULT, SAFormerConfig, derive
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from golden.export import export_model
-from golden.interface import (
+from saformer.contract.artifact import FORMAT_VERSION, load_artifact, save_artifact
+from saformer.contract.config import DEFAULT, SAFormerConfig, derive
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.interface import (
     pack_increments,
     pack_spikes,
     render_markdown,
@@ -25,7 +22,9 @@ from golden.interface import (
     weight_stream,
     weight_words,
 )
-from golden.vectors import random_artifact, random_params
+from saformer.golden import reference as ref
+from saformer.golden.export import export_model
+from saformer.golden.vectors import random_artifact, random_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +42,7 @@ def test_export_round_trip(tmp_path: Path) -> None:
     path = export_model(qm, tmp_path / "a", pixels)
     a = load_artifact(path)
     assert a.cfg == DEFAULT
-    from golden.export import int_params
+    from saformer.golden.export import int_params
 
     params, _ = int_params(qm)
     assert set(a.params) == set(params)
@@ -223,3 +222,28 @@ def test_weight_stream_refuses_out_of_range_parameters() -> None:
         weight_stream(cfg, bad)
     with pytest.raises(SaformerError, match="'wq' has shape"):
         weight_stream(cfg, dict(p, wq=p["wq"][:2]))
+
+
+def test_thresholds_follow_signed_scale_exponents(tmp_path: Path) -> None:
+    """docs/integer-semantics.md: every theta is 2^-e_acc with e_acc = scales_log2[layer] (signed), conv1's
+    e_acc = -pixel_frac + e_wc1; checked on the shipped model's export."""
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.train import DEFAULT_CKPT, load_checkpoint
+
+    qm, _ = load_checkpoint(DEFAULT_CKPT)
+    path = export_model(qm, tmp_path / "a", None)
+    a = load_artifact(path)
+    sc = a.manifest["scales_log2"]
+    assert int(a.params["conv1.theta"]) == 2 ** -sc["conv1"]
+    e_w1 = sc["conv1"] + a.cfg.pixel_frac  # e_acc = e_px + e_w with e_px = -pixel_frac
+    assert int(a.params["conv1.theta"]) == 2 ** (a.cfg.pixel_frac - e_w1)
+    assert int(a.params["u.theta"]) == 2 ** -sc["u"] == 2 ** a.cfg.u_frac
+    for i in range(a.cfg.L):
+        assert int(a.params[f"b{i}.sasa.theta_q"]) == 2 ** -sc[f"b{i}.sasa.wq"]
+        assert int(a.params[f"b{i}.sasa.theta_k"]) == 2 ** -sc[f"b{i}.sasa.wk"]
+        assert int(a.params[f"b{i}.mlp.theta_h"]) == 2 ** -sc[f"b{i}.mlp.w1"]
+    # the shipped model's figures the document quotes are this export's
+    doc = " ".join((Path(__file__).resolve().parents[1] / "docs" / "integer-semantics.md").read_text().split())
+    th = int(a.params["conv1.theta"])
+    assert (f"e_wc1 = {e_w1}, pixel_frac = {a.cfg.pixel_frac}, so e_acc = {sc['conv1']} and theta_c1 = {th} "
+            "= `conv1.theta`") in doc

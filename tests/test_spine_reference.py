@@ -11,13 +11,12 @@ import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from golden import reference as ref
-from golden.config import DEFAULT, SAFormerConfig, derive, membrane_range
-from golden.configs import NAMED
-from golden.export import int_params
-from golden.model import Proj, SAFormer, fold_into
-from golden.vectors import membrane_extremes, worst_case_sets
+from saformer.contract.config import DEFAULT, SAFormerConfig, derive, membrane_range
+from saformer.contract.configs import NAMED
+from saformer.golden import reference as ref
+from saformer.golden.export import int_params
+from saformer.golden.model import Proj, SAFormer, fold_into
+from saformer.golden.vectors import membrane_extremes, worst_case_sets
 
 
 def random_quant_model(cfg: SAFormerConfig, seed: int) -> SAFormer:
@@ -101,8 +100,9 @@ def test_every_scale_is_a_power_of_two() -> None:
 
 
 def test_reference_imports_no_torch() -> None:
-    code = ("import sys; import golden.reference, golden.artifact, golden.vectors, golden.interface, "
-            "golden.configs; bad=[m for m in ('torch','brevitas') if m in sys.modules]; "
+    code = ("import sys; import saformer.golden.reference, saformer.contract.artifact, saformer.golden.vectors, "
+            "saformer.contract.interface, saformer.contract.configs; "
+            "bad=[m for m in ('torch','brevitas') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(ref.__file__).rsplit("/golden/", 1)[0])
 

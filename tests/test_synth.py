@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from hw.boards import BOARDS, board
-from hw.synth import LEVELS_RULE, longest_path, synth_report
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.hw.boards import BOARDS, board
+from saformer.hw.synth import LEVELS_RULE, longest_path, synth_report
 
 pytestmark = pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
 
@@ -44,7 +43,7 @@ def test_report_small_config_zero_dsp_and_sweep(tmp_path: Path) -> None:
     # the P=4 row is the configuration itself (same cached synthesis)
     assert rows[1]["lut"] == rep["lut"] and rows[1]["ff"] == rep["ff"]
     # cycles from the formula: fewer lanes, more groups, more cycles
-    from sim.scoreboard import cycle_formula
+    from saformer.contract.cycles import cycle_formula
     want = np.mean([cycle_formula(CFG.replace(lanes=2), s[i], y[i]) for i in range(s.shape[0])])
     assert rows[0]["cycles_mean"] == round(float(want), 1) and rows[0]["cycles_mean"] > rows[1]["cycles_mean"]
     assert Path(on_disk["sweep"]["plot"]).is_file()
@@ -62,12 +61,13 @@ def test_does_not_fit_fails_and_still_reports(tmp_path: Path) -> None:
 
 def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """The CLI turns "does not fit" into one line and a non-zero exit (fake tiny board in the table)."""
-    from golden.vectors import random_artifact
+    from saformer.golden.vectors import random_artifact
+
     from saformer.cli import main
 
     art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
     monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
-    monkeypatch.setattr("hw.synth.BUILD", tmp_path)
+    monkeypatch.setattr("saformer.hw.synth.BUILD", tmp_path)
     rc = main(["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r")])
     err = capsys.readouterr().err
     assert rc != 0 and "does not fit tiny" in err and err.count("\n") == 1
@@ -94,3 +94,17 @@ def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
                      {"ADDRA": "input", "DIA": "input", "DOA": "output"}),
     }}
     assert longest_path(mod) == 4
+
+
+def test_board_table_is_consistent() -> None:
+    """Every board's Yosys family matches its part (7-series xc7z*, UltraScale+ xczu*/xck*), URAM only on
+    UltraScale+, LUT-RAM a part of the LUTs, and the PS IP matches the family."""
+    for name, b in BOARDS.items():
+        assert b.name == name
+        assert b.family == ("xc7" if b.part.startswith("xc7z") else "xcup"), name
+        assert b.part.startswith(("xc7z", "xczu", "xck")), name
+        assert 0 < b.lutram < b.lut and b.ff == 2 * b.lut, name
+        assert b.ps == ("processing_system7" if b.family == "xc7" else "zynq_ultra_ps_e"), name
+        assert b.uram == 0 or b.family == "xcup", name
+        assert b.pynq_name, name
+    assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)

@@ -5,15 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from saformer.contract.artifact import load_artifact
+from saformer.contract.config import DEFAULT
+from saformer.contract.errors import SaformerError
+from saformer.golden import reference as ref
+from saformer.golden.data import load_digits
+from saformer.golden.export import int_params
+from saformer.golden.report import brevitas_record
+from saformer.golden.train import (
+    DEFAULT_CKPT,
+    TrainOptions,
+    accuracy_float,
+    cli_export,
+    load_checkpoint,
+    save_checkpoint,
+    train,
+)
 
-from golden import reference as ref
-from golden.artifact import load_artifact
-from golden.config import DEFAULT
-from golden.data import load_digits
-from golden.errors import SaformerError
-from golden.export import int_params
-from golden.report import brevitas_record
-from golden.train import DEFAULT_CKPT, TrainOptions, accuracy_float, cli_export, load_checkpoint, save_checkpoint, train
 from saformer.cli import main as cli_main
 
 SUBSET = 64

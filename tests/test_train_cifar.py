@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from saformer.contract.artifact import load_artifact
+from saformer.contract.errors import SaformerError
+from saformer.golden.data import CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCHES
+from saformer.golden.train import cli_export, cli_train, load_config
 
-from golden.artifact import load_artifact
-from golden.data import CIFAR_TEST_BATCH, CIFAR_TRAIN_BATCHES
-from golden.errors import SaformerError
-from golden.train import cli_export, cli_train, load_config
 from tests.test_data import _write_batch
 
 CIFAR_CFG = {"img": 32, "in_ch": 3, "pixel_max": 255, "pixel_frac": 8, "patch": 4, "D": 8, "heads": 1,

@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from driver.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from hw.boards import BOARDS, board
-from hw.fusesoc import write_core
-from hw.generate import generate, sources
-from hw.vivado import cli_bitstream, top_ports, write_tcl
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+from saformer.hw.boards import BOARDS, board
+from saformer.hw.fusesoc import write_core
+from saformer.hw.generate import generate, sources
+from saformer.hw.vivado import cli_bitstream, top_ports, write_tcl
 
 CFG = NAMED["t1"]
 TCLSH = shutil.which("tclsh")
@@ -97,10 +96,10 @@ def test_ports_read_from_generated_top(viv: Path) -> None:
 def test_bitstream_without_vivado_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     if shutil.which("vivado"):
         pytest.skip("vivado is installed: the error path is not reachable")
-    from golden.vectors import random_artifact
+    from saformer.golden.vectors import random_artifact
 
-    monkeypatch.setattr("hw.vivado.BUILD", tmp_path)
-    monkeypatch.setattr("hw.vivado.write_tcl", lambda *a, **k: tmp_path / "vivado" / "pynq-z2")
+    monkeypatch.setattr("saformer.hw.vivado.BUILD", tmp_path)
+    monkeypatch.setattr("saformer.hw.vivado.write_tcl", lambda *a, **k: tmp_path / "vivado" / "pynq-z2")
     art = random_artifact(CFG, tmp_path / "art", seed=1, n_random=1)
     with pytest.raises(SaformerError, match="vivado not found on PATH"):
         cli_bitstream(["--board", "pynq-z2", "--artifact", str(art)])
@@ -181,26 +180,31 @@ def test_yaml_subset_parser_rejects_what_it_cannot_read() -> None:
 
 # ------------------------------------------------------------------------------ package
 def test_package_folder(tmp_path: Path) -> None:
-    from golden.vectors import random_artifact
+    from saformer.golden.vectors import random_artifact
+
     from saformer.cli import main
 
     art = random_artifact(CFG, tmp_path / "art", seed=2, n_random=2)
     out = tmp_path / "pkg"
     assert main(["package", "--board", "pynq-z2", "--artifact", str(art), "--out", str(out)]) == 0
-    for f in ("README.md", "driver/sasa.py", "driver/pynq_backend.py", "driver/names.py", "golden/interface.py",
-              "golden/reference.py", "artifact/manifest.json", "vivado/build.tcl", "vivado/package_ip.tcl",
+    for f in ("README.md", "saformer/driver/sasa.py", "saformer/driver/pynq_backend.py", "saformer/contract/names.py",
+              "saformer/contract/interface.py", "saformer/contract/artifact.py", "artifact/manifest.json",
+              "vivado/build.tcl", "vivado/package_ip.tcl",
               "vivado/build_bd.tcl", "vivado/rtl/sasa_engine.v", "fusesoc/saformer_sasa.core"):
         assert (out / f).is_file(), f
     assert not list(out.rglob("__pycache__")) and not (out / "vivado" / "gen").exists()
     readme = (out / "README.md").read_text()
     assert "pynq-z2" in readme and "vivado -mode batch -source build.tcl" in readme and "SasaEngine" in readme
     # the driver in the package imports without torch, cocotb or the repository
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import driver, golden.artifact; "
+    assert sorted(p.name for p in (out / "saformer").iterdir()) == ["__init__.py", "contract", "driver"]
+    assert not (out / "saformer" / "driver" / "sim.py").exists()
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import saformer.driver, saformer.contract.artifact as ca; "
             "assert 'torch' not in sys.modules and 'cocotb' not in sys.modules; "
-            "import driver.sasa, sim.scoreboard; "
+            "import saformer.driver.sasa, saformer.contract.cycles as cy; "
             "assert 'torch' not in sys.modules and 'cocotb' not in sys.modules; "
-            "a = golden.artifact.load_artifact(sys.argv[1] + '/artifact'); "
-            "assert sim.scoreboard.worst_cycles(a.cfg) > 0; print(a.cfg.D)")
+            "assert not hasattr(saformer, 'golden') and len(saformer.__path__) == 1; "
+            "a = ca.load_artifact(sys.argv[1] + '/artifact'); "
+            "assert cy.worst_cycles(a.cfg) > 0; print(a.cfg.D)")
     p = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, check=False,
                        cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert p.returncode == 0 and p.stdout.strip() == str(CFG.D), p.stderr

@@ -74,10 +74,11 @@ module sasa_wload #(
     reg            err_val_q, err_val_d;
 
     // the payload word fits its segment's declared width
-    wire sx_w  = (s_data[WW-1:W_W-1] == {(WW - W_W + 1){1'b0}}) || (s_data[WW-1:W_W-1] == {(WW - W_W + 1){1'b1}});
-    wire sx_b  = (s_data[WW-1:B_W-1] == {(WW - B_W + 1){1'b0}}) || (s_data[WW-1:B_W-1] == {(WW - B_W + 1){1'b1}});
-    wire ux_th = (s_data[WW-1:TH_W] == {(WW - TH_W){1'b0}});
-    wire ux_a  = (s_data[WW-1:CNT_W] == {(WW - CNT_W){1'b0}});
+    // (shifts, not replications: no zero-width replication when a width equals WW)
+    wire sx_w  = ((s_data >> (W_W - 1)) == {WW{1'b0}}) || ((~s_data >> (W_W - 1)) == {WW{1'b0}});
+    wire sx_b  = ((s_data >> (B_W - 1)) == {WW{1'b0}}) || ((~s_data >> (B_W - 1)) == {WW{1'b0}});
+    wire ux_th = ((s_data >> TH_W) == {WW{1'b0}});
+    wire ux_a  = ((s_data >> CNT_W) == {WW{1'b0}});
     reg  fits;
     always @* begin
         case (seg_q)

@@ -6,7 +6,7 @@ that is not `default` runs on a random integer model (weights are reloadable) pl
 
 from __future__ import annotations
 
-from golden.config import DEFAULT, SAFormerConfig
+from saformer.contract.config import DEFAULT, SAFormerConfig
 
 _SMALL = dict(D=16, heads=2, lanes=4, stem_ch=8)
 

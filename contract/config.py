@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from golden.errors import SaformerError
+from saformer.contract.errors import SaformerError
 
 
 @dataclass(frozen=True)

@@ -18,29 +18,39 @@ from pathlib import Path
 
 import numpy as np
 from filelock import FileLock
+from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.config import SAFormerConfig, derive, wrange
+from saformer.contract.configs import NAMED
+from saformer.contract.errors import SaformerError
+from saformer.contract.paths import build_dir, package_root
+from saformer.golden.vectors import make_set, random_artifact
 
-from golden.artifact import Artifact, load_artifact
-from golden.config import SAFormerConfig, derive, wrange
-from golden.configs import NAMED
-from golden.errors import SaformerError
-from golden.vectors import make_set, random_artifact
+REPO = package_root()
 
-REPO = Path(__file__).resolve().parent.parent
-TRAINED = REPO / "build" / "artifact"
+
+TRAINED: Path | None = None  # the trained artifact's folder; None: trained_artifact()
+
+
+def trained_artifact() -> Path:
+    """Where `make export` writes the shipped model's artifact: <build>/artifact."""
+    return build_dir() / "artifact"
+
+
 RANDOM_SEED = 1234
 REAL_IMAGES = 64  # random-model stand-in for the trained model's >= 50 real images (default config)
 
 
 # the golden sources a random artifact's contents depend on: a change to any of them makes a new cache entry
-GOLDEN_SOURCES = ("vectors.py", "reference.py", "artifact.py", "config.py")
+GOLDEN_SOURCES = ("golden/vectors.py", "golden/reference.py", "contract/artifact.py", "contract/config.py",
+                  "contract/layout.py")
 
 
 def golden_sources_hash() -> str:
-    """12 hex digits of the sha256 over golden/{vectors,reference,artifact,config}.py (names and bytes)."""
+    """12 hex digits of the sha256 over GOLDEN_SOURCES (names and bytes)."""
     h = hashlib.sha256()
     for f in GOLDEN_SOURCES:
         h.update(f.encode())
-        h.update((REPO / "golden" / f).read_bytes())
+        h.update((REPO / f).read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -52,8 +62,9 @@ def random_artifact_path(workdir: str | Path, name: str, cfg: SAFormerConfig, se
 
 def trained_artifact_dir() -> Path | None:
     """The exported trained artifact, if there is one (and its config is the default's)."""
-    if (TRAINED / "manifest.json").is_file():
-        return TRAINED
+    trained = TRAINED or trained_artifact()
+    if (trained / "manifest.json").is_file():
+        return trained
     return None
 
 
@@ -62,7 +73,7 @@ def artifact_for(name: str, workdir: str | Path, override: str | Path | None = N
     """Artifact for named configuration `name`: `override` if given, the trained export for `default` if
     present, else a cached random integer model under `workdir`/artifacts."""
     if name not in NAMED:
-        raise SaformerError(f"configuration '{name}' is not one of {sorted(NAMED)} (golden/configs.py)")
+        raise SaformerError(f"configuration '{name}' is not one of {sorted(NAMED)} (contract/configs.py)")
     cfg = NAMED[name]
     src = Path(override) if override is not None else (trained_artifact_dir() if name == "default" else None)
     if src is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,46 +19,26 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from golden.config import SAFormerConfig, derive, wrange
-from golden.errors import SaformerError
-from golden.vectors import VECTOR_KEYS
+from saformer.contract.config import SAFormerConfig, derive
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import place_output_dir
+from saformer.contract.layout import SASA_ORDER, network_segments
 
 FORMAT = "saformer-artifact"
 FORMAT_VERSION = 1
+VECTOR_KEYS = ("s", "q", "k", "a", "A", "y", "inc")  # every SASA vector set: spikes in, Q, K, a, A, Y, increment
 
 
 def param_specs(cfg: SAFormerConfig) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
-    """name -> (shape, allowed [min, max]) of every integer model parameter."""
-    d = derive(cfg)
-    W, Bi = wrange(cfg.w_bits), wrange(cfg.bias_bits)
-    TH = (1, d.theta_max)
-    D, H = cfg.D, cfg.hidden
-    s: dict[str, tuple[tuple[int, ...], tuple[int, int]]] = {
-        "conv1.w": ((cfg.stem_ch, cfg.in_ch, 3, 3), W), "conv1.b": ((cfg.stem_ch,), Bi), "conv1.theta": ((), TH),
-        "conv2.w": ((D, cfg.stem_ch, 3, 3), W), "conv2.b": ((D,), Bi), "u.theta": ((), TH),
-        "head.w": ((D, cfg.n_classes), W), "head.b": ((cfg.n_classes,), Bi),
-    }
-    for i in range(cfg.L):
-        p = f"b{i}."
-        s.update({
-            p + "sasa.wq": ((D, D), W), p + "sasa.bq": ((D,), Bi), p + "sasa.theta_q": ((), TH),
-            p + "sasa.wk": ((D, D), W), p + "sasa.bk": ((D,), Bi), p + "sasa.theta_k": ((), TH),
-            p + "sasa.theta_a": ((cfg.heads,), (1, cfg.N)),
-            p + "sasa.wo": ((D, D), W), p + "sasa.bo": ((D,), Bi),
-            p + "dwc.w": ((D, 3, 3), W), p + "dwc.b": ((D,), Bi),
-            p + "mlp.w1": ((D, H), W), p + "mlp.b1": ((H,), Bi), p + "mlp.theta_h": ((), TH),
-            p + "mlp.w2": ((H, D), W), p + "mlp.b2": ((D,), Bi),
-        })
-    return s
+    """name -> (shape, allowed [min, max]) of every integer model parameter (saformer.contract.layout)."""
+    return {sg.key: (sg.shape, (sg.lo, sg.hi)) for sg in network_segments(cfg)}
 
 
 def vector_specs(cfg: SAFormerConfig, count: int) -> dict[str, tuple[tuple[int, ...], tuple[int, int]]]:
     d = derive(cfg)
     T, N, D = cfg.T, cfg.N, cfg.D
     sp = param_specs(cfg)
-    out = {k: (sp["b0.sasa." + k][0], sp["b0.sasa." + k][1]) for k in
-           ("wq", "bq", "theta_q", "wk", "bk", "theta_k", "theta_a", "wo", "bo")} if cfg.L else {}
+    out = {k: (sp["b0.sasa." + k][0], sp["b0.sasa." + k][1]) for k in SASA_ORDER} if cfg.L else {}
     for k in ("s", "q", "k", "y"):
         out[k] = ((count, T, N, D), (0, 1))
     out["a"] = ((count, T, D), (0, N))
@@ -96,8 +75,13 @@ def _dtype_for(lo: int, hi: int) -> np.dtype:
 
 
 def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.ndarray],
-                  vectors: dict[str, dict[str, np.ndarray]], meta: dict[str, Any] | None = None) -> Path:
-    """Validate and write an artifact directory atomically (temp dir + rename)."""
+                  vectors: dict[str, dict[str, np.ndarray]], meta: dict[str, Any] | None = None,
+                  force: bool = False) -> Path:
+    """Validate and write an artifact directory atomically (temp dir + rename).
+
+    An existing `path` is replaced only when the project wrote it (saformer.contract.fsutil.place_output_dir): a folder
+    with anyone else's files is refused, or with `force` keeps them and replaces only the artifact's entries.
+    """
     path = Path(path)
     arrays: dict[str, np.ndarray] = {}
     specs = param_specs(cfg)
@@ -119,6 +103,7 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
         "arrays": {},
         **(meta or {}),
     }
+    path = path.absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
@@ -132,17 +117,22 @@ def save_artifact(path: str | Path, cfg: SAFormerConfig, params: dict[str, np.nd
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         # Validate what was written before it replaces anything.
         load_artifact(tmp)
-        old = None
-        if path.exists():
-            old = path.parent / f".{path.name}.old-{os.getpid()}"
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        place_output_dir(tmp, path, "saformer export", force=force, legacy=_legacy_entries(path))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _legacy_entries(path: Path) -> set[str] | None:
+    """An artifact written before output markers existed: its manifest says so; its entries are ours."""
+    try:
+        m = json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if isinstance(m, dict) and m.get("format") == FORMAT:
+        return {"manifest.json", "params", "vectors"}
+    return None
 
 
 def load_artifact(path: str | Path) -> Artifact:
