@@ -143,16 +143,17 @@ def plot_rates(rep: dict[str, Any], path: Path) -> Path | None:
 
 
 def cli_golden(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+    from saformer.contract.paths import build_dir, user_path
+
     ap = argparse.ArgumentParser(prog="saformer golden", description=__doc__.splitlines()[0])
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
-    ap.add_argument("--out", default="build/report/golden.json", help="report JSON (default: %(default)s)")
-    ap.add_argument("--images", type=int, default=0, help="first N test images only (default: all)")
+    ap.add_argument("--out", default=None, help="report JSON (default: <build>/report/golden.json)")
+    ap.add_argument("--images", type=count(0), default=0, help="first N test images only (default: all)")
     ap.add_argument("--no-plot", action="store_true", help="skip the firing-rate PNG")
     a = ap.parse_args(argv)
-    if a.images < 0:
-        raise SaformerError("golden: --images must be >= 0")
     rep = golden_report(a.ckpt, a.images)
-    out = write_json_atomic(a.out, rep)
+    out = write_json_atomic(user_path(a.out) if a.out else build_dir() / "report" / "golden.json", rep)
     png = None if a.no_plot else plot_rates(rep, out.with_name(out.stem + "_firing.png"))
     print(f"golden: {rep['test_images']} test images, quantized accuracy {rep['accuracy_quantized']:.4f} "
           f"(float twin {rep['accuracy_float']:.4f}), mismatching images {rep['mismatching_images']}, "

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -345,16 +344,19 @@ def generate(art: Artifact, out: Path, name: str = "default", *, part: str = DEF
 
 def cli_hls_synth(argv: list[str]) -> int:
     """`saformer hls-synth`: generate for one named config and run `vitis_hls -f run_hls.tcl`."""
+    from saformer.contract.argtypes import positive_float
     from saformer.contract.configs import NAMED
     from saformer.golden.named_artifacts import artifact_for
 
-    ap = argparse.ArgumentParser(prog="saformer hls-synth")
-    ap.add_argument("--config", default="default", choices=sorted(NAMED))
+    ap = argparse.ArgumentParser(prog="saformer hls-synth", description="generate the HLS kernel of a named "
+                                 "config and run `vitis_hls -f run_hls.tcl` on it")
+    ap.add_argument("--config", default="default", choices=sorted(NAMED), help="named config (default %(default)s)")
     ap.add_argument("--artifact", type=Path, default=None,
                     help="artifact directory (default: the RTL regression's, golden.named_artifacts.artifact_for)")
-    ap.add_argument("--out", type=Path, default=build_dir() / "hls")
-    ap.add_argument("--part", default=DEFAULT_PART)
-    ap.add_argument("--clock-ns", type=float, default=DEFAULT_CLOCK_NS)
+    ap.add_argument("--out", type=Path, default=build_dir() / "hls", help="output root (default <build>/hls)")
+    ap.add_argument("--part", default=DEFAULT_PART, help="FPGA part (default %(default)s)")
+    ap.add_argument("--clock-ns", type=positive_float, default=DEFAULT_CLOCK_NS,
+                    help="clock period in ns (default %(default)s)")
     ap.add_argument("--no-offsets", action="store_true",
                     help="let Vitis place the s_axilite registers (if it rejects the documented offsets)")
     a = ap.parse_args(argv)
@@ -363,9 +365,11 @@ def cli_hls_synth(argv: list[str]) -> int:
     print(f"generated {folder} (sasa_config.h, sasa_top.cpp, sasa_tb.cpp, run_hls.tcl, vectors/)")
     exe = shutil.which("vitis_hls")
     if exe is None:
-        print("saformer hls-synth: vitis_hls not found on PATH; install Vitis HLS (and source its settings64.sh) "
-              f"to run {folder / 'run_hls.tcl'}. The generated sources were C-simulated with g++ instead "
-              "(pytest tests/test_hls_csim.py).", file=sys.stderr)
-        return 1
+        raise SaformerError(f"vitis_hls not found on PATH; install Vitis HLS (and source its settings64.sh) to run "
+                            f"{folder / 'run_hls.tcl'} (the generated sources are C-simulated with g++ by "
+                            "tests/test_hls_csim.py)")
     print(f"running {exe} -f run_hls.tcl in {folder}")
-    return subprocess.run([exe, "-f", "run_hls.tcl"], cwd=folder).returncode
+    rc = subprocess.run([exe, "-f", "run_hls.tcl"], cwd=folder).returncode
+    if rc:
+        raise SaformerError(f"vitis_hls failed (exit {rc}); see {folder / 'vitis_hls.log'}")
+    return 0

@@ -352,18 +352,22 @@ def format_table(rep: dict[str, Any]) -> str:
 
 
 def cli_synth(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count, int_list
     from saformer.contract.configs import NAMED
+    from saformer.hw.boards import BOARDS
 
     ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
-    ap.add_argument("--board", default="pynq-z2")
+    ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
     ap.add_argument("--artifact", default="build/artifact",
                     help="exported artifact: its config is synthesized, its real vectors give the cycles")
     ap.add_argument("--config", default=None, choices=sorted(NAMED),
                     help="synthesize a named config instead of the artifact's (cycles still from the artifact "
                          "vectors, which must have the same D, N, T)")
-    ap.add_argument("--lanes", default="1,2,4,8,16,32", help="P sweep, comma-separated ('' for none)")
-    ap.add_argument("--out", default=str(BUILD / "report"))
-    ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
+    ap.add_argument("--lanes", default="1,2,4,8,16,32", type=int_list(1),
+                    help="P sweep, comma-separated integers ('' for none; default %(default)s)")
+    ap.add_argument("--out", default=str(BUILD / "report"), help="report folder for synth.json (default %(default)s)")
+    ap.add_argument("--jobs", type=count(1), default=int(os.environ.get("JOBS", "2")),
+                    help="parallel Yosys runs of the sweep (default $JOBS or 2)")
     a = ap.parse_args(argv)
     b = board(a.board)
     art_dir = user_path(a.artifact)
@@ -375,7 +379,7 @@ def cli_synth(argv: list[str]) -> int:
     if (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
         raise SaformerError(f"--config {a.config}: (T, N, D) = {(cfg.T, cfg.N, cfg.D)} differ from the artifact "
                             f"vectors {s.shape[1:]}; pass a matching --artifact")
-    lanes = sorted({int(x) for x in a.lanes.split(",") if x.strip()})
+    lanes = a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
         raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")

@@ -295,11 +295,20 @@ def _artifact_cfg(path: str) -> tuple[SAFormerConfig, str, Path]:
     return cfg, ("default" if cfg == NAMED["default"] else "artifact"), p
 
 
+def _board_artifact_args(ap: argparse.ArgumentParser) -> None:
+    from saformer.hw.boards import BOARDS
+
+    ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
+    ap.add_argument("--artifact", default="build/artifact",
+                    help="exported artifact whose config is built (default %(default)s; `make export` writes it)")
+
+
 def cli_bitstream(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+
     ap = argparse.ArgumentParser(prog="saformer bitstream", description="Vivado: IP, block design, bitstream, .hwh")
-    ap.add_argument("--board", default="pynq-z2")
-    ap.add_argument("--artifact", default="build/artifact")
-    ap.add_argument("--jobs", type=int, default=4)
+    _board_artifact_args(ap)
+    ap.add_argument("--jobs", type=count(1), default=4, help="Vivado implementation jobs (default %(default)s)")
     a = ap.parse_args(argv)
     b = board(a.board)
     cfg, name, art = _artifact_cfg(a.artifact)
@@ -370,8 +379,7 @@ def cli_package(argv: list[str]) -> int:
     from saformer.contract.names import OVERLAY
 
     ap = argparse.ArgumentParser(prog="saformer package", description="write a PYNQ deployment folder")
-    ap.add_argument("--board", default="pynq-z2")
-    ap.add_argument("--artifact", default="build/artifact")
+    _board_artifact_args(ap)
     ap.add_argument("--out", default=None, help="default build/package/<board>; a non-empty directory saformer "
                     "did not write is refused")
     ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "

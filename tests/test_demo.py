@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,21 @@ def _check_ok_run(work: Path, out: str) -> None:
     md = (rep / "report.md").read_text()
     assert "![raster](demo_raster.png)" in md and "![cycles](demo_cycles.png)" in md
     assert "all levels agree bit-exactly" in out and "modelled images/s at 100 MHz" in out
+    # the verdict and rtl.json agree; coverage is reported beside it
+    rtl = json.loads((rep / "rtl.json").read_text())
+    assert rtl["ok"] is True and rtl["coverage_required"] is False and "missed" in rtl["coverage"]
+    cov = summ["rtl_coverage"]
+    assert cov["required"] == len(rtl["coverage"]["required"]) and cov["missed"] == rtl["coverage"]["missed"]
+    assert cov["counts_toward_verdict"] is False and "RTL coverage" in md and "RTL coverage bins" in out
+    # every plot the demo made is linked from report.md
+    pngs = sorted(p.name for p in rep.glob("*.png"))
+    assert "golden_firing.png" in pngs and all(f"]({p})" in md for p in pngs), (pngs, md)
+    # progress lines: [i/n] for i = 1..n, one n
+    steps = re.findall(r"^\[(\d+)/(\d+)\] (\w+)", out, flags=re.M)
+    assert [int(i) for i, _, _ in steps] == list(range(1, len(steps) + 1)), steps
+    assert {int(n) for _, n, _ in steps} == {len(steps)} and [s for _, _, s in steps] == [
+        s["name"] for s in summ["steps"]]
+    assert not list(rep.glob(".demo-tmp-*")), "staging folder left behind"
 
 
 LEVELS = {"golden": "brevitas_vs_reference", "rtl": "reference_vs_rtl", "hls": "reference_vs_hls"}
