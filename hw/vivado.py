@@ -374,7 +374,7 @@ BOARD_DRIVER_EXCLUDE = ("__pycache__", "sim.py", "cocotb_session.py")
 
 
 def readme(b: Board, cfg: SAFormerConfig, has_bit: bool) -> str:
-    from saformer.contract.names import OVERLAY
+    from saformer.contract.names import ENGINE, OVERLAY
 
     bit = ("`overlay/` holds the bitstream built here." if has_bit else
            "No bitstream is included (Vivado was not available when this was packaged): build it first.")
@@ -401,16 +401,22 @@ part alone (a warning says so); install the board files for the PS presets.
 
     scp -r <this folder> xilinx@pynq:/home/xilinx/saformer
 
-## 3. Run (on the board, PYNQ image with numpy)
+## 3. Run (on the board, PYNQ image with numpy), from this folder
 
 ```python
-import sys; sys.path.insert(0, "/home/xilinx/saformer")
+import sys; sys.path.insert(0, ".")                    # this folder: saformer.contract + saformer.driver
+from pynq import Overlay
+from saformer.contract.artifact import load_artifact
 from saformer.driver import SasaEngine
-eng = SasaEngine.pynq("overlay/{OVERLAY}.bit")        # pynq.Overlay + pynq.allocate inside
-eng.load_artifact("artifact")                          # weight-load stream with header checks
-res = eng.run_artifact_vectors("real", limit=8)       # spikes in, increments out, compared with golden
+from saformer.driver.pynq_ip import SasaIP             # binds the engine IP's driver (import before Overlay)
+
+ol = Overlay("overlay/{OVERLAY}.bit")                  # {ENGINE} is a SasaIP: registers by name, the interrupt
+print(hex(ol.{ENGINE}.read("CONFIG_HASH")))
+eng = SasaEngine.pynq(ol, "artifact")                  # the overlay (or its .bit) and the artifact: loads the weights
+res = eng.run_artifact_vectors("artifact", "real", limit=8)   # compared with the exported reference
 print(res.mismatches, res.cycles_active, eng.status())
-inc = eng.run(spikes)                                  # spikes: (B, T, N, D) uint8 -> (B, T, N, D) int
+spikes = load_artifact("artifact").vectors["real"]["s"][:2]   # (B, T, N, D) uint8 spikes
+inc = eng.run(spikes)                                  # -> (B, T, N, D) int increments
 ```
 
 `eng.run` raises `EngineError` on a STATUS error flag (weights not loaded, header mismatch, bad load length,
