@@ -15,7 +15,6 @@ from saformer.contract.configs import NAMED
 from saformer.contract.errors import SaformerError
 from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
 from saformer.hw.boards import BOARDS, board
-from saformer.hw.fusesoc import write_core
 from saformer.hw.generate import generate, sources
 from saformer.hw.vivado import cli_bitstream, top_ports, write_tcl
 
@@ -173,72 +172,6 @@ def test_bitstream_without_vivado_is_a_clear_error(monkeypatch: pytest.MonkeyPat
 def test_bitstream_with_vivado(viv: Path) -> None:  # pragma: no cover - needs Vivado
     p = subprocess.run(["vivado", "-mode", "batch", "-source", "build.tcl"], cwd=viv, check=False)
     assert p.returncode == 0 and (viv / "out" / "sasa.bit").is_file() and (viv / "out" / "sasa.hwh").is_file()
-
-
-# ------------------------------------------------------------------------------ FuseSoC
-def parse_yaml_subset(text: str) -> dict:
-    """Parse the block-YAML subset the core uses: `key:` / `key: value` mappings by indentation,
-    `- item` lists, `[a, b]` flow lists, double-quoted or plain scalars, `#` comment lines."""
-    root: dict = {}
-    stack: list[tuple[int, object]] = [(-1, root)]
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for i, ln in enumerate(lines):
-        ind = len(ln) - len(ln.lstrip())
-        body = ln.strip()
-        while stack[-1][0] >= ind:
-            stack.pop()
-        parent = stack[-1][1]
-        if body.startswith("- "):
-            assert isinstance(parent, list), f"list item outside a list: {ln!r}"
-            parent.append(_scalar(body[2:]))
-            continue
-        key, sep, val = body.partition(":")
-        assert sep and isinstance(parent, dict), f"not a mapping entry: {ln!r}"
-        val = val.strip()
-        if val:
-            parent[key] = _scalar(val)
-        else:
-            nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            child: object = [] if nxt.strip().startswith("- ") else {}
-            parent[key] = child
-            stack.append((ind, child))
-    return root
-
-
-def _scalar(v: str):
-    if v.startswith("[") and v.endswith("]"):
-        return [x.strip() for x in v[1:-1].split(",") if x.strip()]
-    if v.startswith('"') and v.endswith('"'):
-        return v[1:-1]
-    assert ": " not in v and not v.startswith(("{", "&", "*", "|", ">")), f"outside the subset: {v!r}"
-    return v
-
-
-def test_fusesoc_core_parses_and_lists_the_generated_sources(tmp_path: Path) -> None:
-    core = write_core(CFG, "t1", board("pynq-z2"), tmp_path, "test")
-    text = core.read_text()
-    assert text.splitlines()[0] == "CAPI=2:" and "do not edit" in text.splitlines()[1]
-    y = parse_yaml_subset("\n".join(text.splitlines()[1:]))
-    try:  # the real parser too, where PyYAML is installed (not a dependency)
-        import yaml
-
-        assert yaml.safe_load(text.split("\n", 1)[1]) == y
-    except ImportError:
-        pass
-    gen = next((tmp_path).glob("*/gen/*"))
-    want = [f"rtl/{f.name}" for f in sources(gen)]
-    assert y["filesets"]["rtl"]["files"] == want
-    for f in want:
-        assert (core.parent / f).read_bytes() == next(s for s in sources(gen) if s.name == Path(f).name).read_bytes()
-    assert y["targets"]["default"]["toplevel"] == "sasa_engine"
-    assert y["targets"]["synth"]["tools"]["vivado"]["part"] == "xc7z020clg400-1"
-    assert y["targets"]["lint"]["tools"]["verilator"]["verilator_options"] == ["-Wall"]
-    assert y["name"].startswith("saformer:sasa:")
-
-
-def test_yaml_subset_parser_rejects_what_it_cannot_read() -> None:
-    with pytest.raises(AssertionError):
-        parse_yaml_subset("a:\n  - x\n  b: 1\n")
 
 
 # ------------------------------------------------------------------------------ package
