@@ -161,6 +161,13 @@ def step_export(d: Demo) -> str:
                               **{k: v for k, v in d.data["ckpt_meta"].items() if v is not None}})
     art = load_artifact(path)
     d.data["artifact"] = art
+    from saformer.golden import reference as ref
+    from saformer.golden.export import int_params
+
+    data = load_digits()
+    logits = ref.forward(data.x_test[:1], int_params(d.data["qm"])[0], art.cfg)["logits"]
+    d.data["raster_image"] = {"index": 0, "pixels": data.x_test[0], "label": int(data.y_test[0]),
+                              "predicted": int(ref.predict(logits)[0])}
     sets = ", ".join(f"{k} ({v['s'].shape[0]})" for k, v in sorted(art.vectors.items()))
     return f"{path} (config hash {art.cfg.hash()[:12]}), vector sets: {sets}"
 
@@ -308,7 +315,8 @@ def step_synth(d: Demo) -> str:
 
 
 # ------------------------------------------------------------------------------ plots
-def plot_raster(art, out: Path, idx: int = 0) -> Path:
+def plot_raster(art, out: Path, idx: int = 0, image: dict[str, Any] | None = None) -> Path:
+    """S, Q, K, Y of one test image, with the input digit and the label the integer reference predicts."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -317,7 +325,9 @@ def plot_raster(art, out: Path, idx: int = 0) -> Path:
     v = art.vectors["real"]
     cfg = art.cfg
     T, N, D = cfg.T, cfg.N, cfg.D
-    fig, axes = plt.subplots(4, 1, figsize=(9, 7.5), sharex=True)
+    fig = plt.figure(figsize=(11, 7.5))
+    gs = fig.add_gridspec(4, 2, width_ratios=[1, 4.2])
+    axes = [fig.add_subplot(gs[i, 1]) for i in range(4)]
     for ax, key, title in zip(axes, ("s", "q", "k", "y"), ("S (input)", "Q", "K", "Y = Q & A")):
         x = v[key][idx].reshape(T * N, D).T  # channel x (t, n)
         ax.imshow(x, aspect="auto", cmap="Greys", interpolation="nearest", vmin=0, vmax=1)
@@ -325,7 +335,21 @@ def plot_raster(art, out: Path, idx: int = 0) -> Path:
             ax.axvline(t * N - 0.5, color="tab:red", lw=0.8)
         ax.set_ylabel(f"{title}\nchannel")
         ax.set_title(f"{title}: {int(x.sum())} spikes", fontsize=9, loc="left")
+        if ax is not axes[-1]:
+            ax.tick_params(labelbottom=False)
     axes[-1].set_xlabel(f"token index t*N + n (red lines: timesteps, N={N})")
+    dig = fig.add_subplot(gs[0:2, 0])
+    if image is not None:
+        px = np.asarray(image["pixels"])
+        dig.imshow(px.reshape(px.shape[-2], px.shape[-1]) if px.ndim == 3 and px.shape[0] == 1
+                   else np.moveaxis(px, 0, -1), cmap="Greys", interpolation="nearest")
+        ok = "correct" if image["label"] == image["predicted"] else "WRONG"
+        dig.set_title(f"input: test image {idx}\nlabel {image['label']}, predicted {image['predicted']} ({ok})",
+                      fontsize=9)
+    else:
+        dig.set_title(f"input: test image {idx}", fontsize=9)
+    dig.set_xticks([])
+    dig.set_yticks([])
     fig.suptitle(f"Spikes through the SASA block, test image {idx}")
     fig.tight_layout()
     return _save_fig(fig, out)
@@ -351,8 +375,13 @@ def plot_attention(art, out: Path, idx: int = 0) -> Path:
     a0.set_xticks(range(T))
     a0.set_xlabel("timestep t")
     a0.set_ylabel("channel (heads split by red lines)")
-    a0.set_title(f"image {idx}: a[t,c] = K spikes over tokens; A = a >= theta_a{theta.tolist()}", fontsize=9)
-    fig.colorbar(im, ax=a0, label="a")
+    for h in range(H):  # name each head's band and its threshold
+        a0.text(T - 0.6, h * hd + hd / 2 - 0.5, f"head {h}: A = a >= theta_a[{h}] = {int(theta[h])}",
+                color="white", fontsize=8, ha="right", va="center",
+                bbox={"facecolor": "black", "alpha": 0.5, "pad": 1, "lw": 0})
+    a0.set_title(f"image {idx}: a[t,c] = K spikes over the {cfg.N} tokens; white squares: A = 1", fontsize=9)
+    a0.legend(loc="upper left", fontsize=8, facecolor="grey", framealpha=0.8)
+    fig.colorbar(im, ax=a0, label="a (K spike count)")
     A = v["A"].reshape(v["A"].shape[0], T, H, hd).mean(axis=(0, 3))  # (T, H)
     for h in range(H):
         a1.plot(range(T), A[:, h], marker="o", label=f"head {h} (theta_a={int(theta[h])})")
@@ -367,6 +396,8 @@ def plot_attention(art, out: Path, idx: int = 0) -> Path:
 
 
 def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
+    """Measured minus formula cycles per image (zero everywhere when the RTL keeps the documented formula),
+    against the image's spike count; the formula itself is named in the title."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -377,48 +408,62 @@ def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
     cfg = art.cfg
     G = spike_cycles(cfg)
     v = art.vectors["real"]
-    xs, ys = [], []
+    xs, diff = [], []
     for label, rec in rtl["per_vector"].items():
         i = int(label[label.index("[") + 1:-1])
         xs.append(int(v["s"][i].sum() + v["y"][i].sum()))
-        ys.append(rec["cycles_measured"][stall])
-    fixed = fixed_cycles(cfg)
+        m = rec["cycles_measured"][stall]
+        diff.append(np.nan if m is None else int(m) - int(rec["cycles_formula"]))
+    bad = int(np.count_nonzero(np.nan_to_num(np.asarray(diff, dtype=float), nan=1.0)))
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.scatter(xs, ys, s=14, label=f"RTL measured ({len(xs)} test images)", zorder=3)
-    lo, hi = 0, max(xs + [1]) * 1.1
-    ax.plot([lo, hi], [fixed + G * lo, fixed + G * hi], color="tab:red", lw=1,
-            label=f"formula T(N(1+2G)+1) + G(nnz S + nnz Y) = {fixed} + {G}x")
+    ax.axhline(0, color="tab:red", lw=1, label="formula (difference 0)")
+    ax.scatter(xs, diff, s=14, zorder=3, label=f"RTL measured - formula ({len(xs)} test images, stall '{stall}')")
+    lim = max(2, max((abs(x) for x in diff if x == x), default=0) + 1)
+    ax.set_ylim(-lim, lim)
     ax.set_xlabel("spikes per image: nnz(S) + nnz(Y)")
-    ax.set_ylabel("active cycles per image")
-    ax.set_title(f"SASA engine cycles per image (P={cfg.lanes}, G={G})")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("measured - formula (cycles)")
+    ax.set_title(f"SASA engine cycles: formula T(N(1+2G)+1) + G(nnz S + nnz Y) = {fixed_cycles(cfg)} + {G}x "
+                 f"(P={cfg.lanes}, G={G}); {'every image exact' if not bad else f'{bad} images differ'}",
+                 fontsize=9)
+    ax.legend(fontsize=8, loc="upper right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return _save_fig(fig, out)
 
 
+EXCLUDED = "not counted: the AXI DMAs, the AXI interconnect, the interrupt controller and the PS (engine RTL only)"
+
+
 def plot_resources(res: dict[str, Any], out: Path) -> Path:
+    """Percent of the board per resource; the LUT bar is stacked (logic + LUT-RAM/SRL inside the LUT total)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [("lut", "LUT"), ("lut_mem", "LUTRAM"), ("ff", "FF"), ("bram36", "BRAM36"), ("dsp", "DSP48")]
-    used = {"lut": res["lut"], "lut_mem": res["lut_mem"] + res["lut_srl"], "ff": res["ff"],
-            "bram36": res["bram36"], "dsp": res["dsp"]}
     bd = res["board"]
-    cap = {"lut": bd["lut"], "lut_mem": bd["lutram"], "ff": bd["ff"], "bram36": bd["bram36"], "dsp": bd["dsp"]}
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    pct = [100.0 * used[k] / cap[k] for k, _ in keys]
-    bars = ax.barh([n for _, n in keys], pct, color="tab:blue")
-    for b, (k, _) in zip(bars, keys):
-        ax.text(b.get_width() + 1, b.get_y() + b.get_height() / 2, f"{used[k]:g} / {cap[k]}", va="center",
-                fontsize=8)
+    lut_mem = res["lut_mem"] + res["lut_srl"]
+    rows = [("LUT", [("logic", res["lut_logic"], "tab:blue"), ("LUT-RAM + SRL", lut_mem, "tab:cyan")], bd["lut"]),
+            ("FF", [("FF", res["ff"], "tab:green")], bd["ff"]),
+            ("BRAM36", [("BRAM36", res["bram36"], "tab:orange")], bd["bram36"]),
+            ("DSP48", [("DSP48", res["dsp"], "tab:purple")], bd["dsp"])]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    for y, (name, parts, cap) in enumerate(rows):
+        left = 0.0
+        for label, n, color in parts:
+            w = 100.0 * n / cap
+            ax.barh(y, w, left=left, color=color, label=label if name == "LUT" else None)
+            left += w
+        total = sum(n for _, n, _ in parts)
+        ax.text(left + 1, y, f"{total:g} / {cap} ({100.0 * total / cap:.1f}%)", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"% of {bd['part']} ({bd['name']})")
-    ax.set_title(f"SASA engine ({res['config']['name']}) against the board's capacity (Yosys estimate)")
     ax.invert_yaxis()
-    fig.tight_layout()
+    ax.set_xlabel(f"% of {bd['part']} ({bd['name']}); LUT-RAM is part of the LUT total")
+    ax.set_title(f"SASA engine ({res['config']['name']}) against the board (Yosys estimate)", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.text(0.01, 0.01, EXCLUDED, fontsize=7, style="italic")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return _save_fig(fig, out)
 
 
@@ -494,10 +539,12 @@ def report_md(summ: dict[str, Any], plots: dict[str, Path], d: Demo) -> str:
               + cov["note"][0].upper() + cov["note"][1:] + " (`rtl.json`: `coverage`, `coverage_required`: false)."]
     L += ["", "## Steps", "", "| step | what | seconds | result |", "|---|---|---|---|"]
     L += [f"| {s['name']} | {s['what']} | {s['seconds']:.1f} | {s['detail']} |" for s in summ["steps"]]
-    cap = {"raster": "Spike raster of one test image through the SASA block (S, Q, K, Y).",
-           "attention": "Attention weights A per head over timesteps.",
-           "cycles": "Cycles per image against spike count, with the exact cycle formula (docs/architecture.md).",
-           "resources": "Resources against the board's capacity.",
+    cap = {"raster": "Spike raster of one test image through the SASA block (S, Q, K, Y), with the input digit and "
+                     "the predicted label.",
+           "attention": "Attention weights A per head over timesteps, with each head's threshold theta_a.",
+           "cycles": "Measured minus formula cycles per image (zero everywhere: the exact cycle formula, "
+                     "docs/architecture.md).",
+           "resources": f"Resources against the board's capacity ({EXCLUDED}).",
            "firing": "Firing rates of every spiking layer on the test split (golden step)."}
     L += ["", "## Plots", ""]
     for k, p in plots.items():
@@ -586,7 +633,7 @@ def _run_plan(d: Demo, final: Path) -> int:
 
 def make_plots(d: Demo) -> dict[str, Path]:
     art = d.data["artifact"]
-    plots = {"raster": plot_raster(art, d.out / "demo_raster.png"),
+    plots = {"raster": plot_raster(art, d.out / "demo_raster.png", image=d.data.get("raster_image")),
              "attention": plot_attention(art, d.out / "demo_attention.png"),
              "cycles": plot_cycles(art, d.data["rtl"], d.stall, d.out / "demo_cycles.png")}
     if "resources" in d.data:
