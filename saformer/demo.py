@@ -422,9 +422,9 @@ def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
     ax.set_ylim(-lim, lim)
     ax.set_xlabel("spikes per image: nnz(S) + nnz(Y)")
     ax.set_ylabel("measured - formula (cycles)")
+    verdict = "every image exact" if not bad else f"{bad} images differ"
     ax.set_title(f"SASA engine cycles: formula T(N(1+2G)+1) + G(nnz S + nnz Y) = {fixed_cycles(cfg)} + {G}x "
-                 f"(P={cfg.lanes}, G={G}); {'every image exact' if not bad else f'{bad} images differ'}",
-                 fontsize=9)
+                 f"(P={cfg.lanes}, G={G})\nmeasured - formula: {verdict}", fontsize=9)
     ax.legend(fontsize=8, loc="upper right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
