@@ -11,8 +11,9 @@ import pytest
 import yaml
 from saformer.contract.configs import NAMED
 from saformer.hw.boards import board
-from saformer.hw.fusesoc import TESTBENCH, core_vlnv, run_fusesoc, write_core
+from saformer.hw.fusesoc import core_vlnv, run_fusesoc
 from saformer.hw.generate import TOP, sources
+from saformer.sim.core import TESTBENCH, write_core
 
 CFG = NAMED["t1"]
 
@@ -35,6 +36,15 @@ def test_core_uses_the_flow_api_and_lists_the_generated_sources(core: Path) -> N
     assert t["lint"]["flow_options"] == {"tool": "verilator", "verilator_options": ["-Wall"]}
     assert t["sim"]["flow_options"]["cocotb_module"] == TESTBENCH and t["sim"]["toplevel"] == TOP
     assert t["synth"]["flow_options"]["tool"] == "yosys" and t["synth"]["flow_options"]["arch"] == "xilinx"
+
+
+def test_the_hardware_layer_alone_writes_no_sim_target(tmp_path: Path) -> None:
+    """hw.fusesoc does not name the testbench (the sim layer does); the board package's core has no sim target
+    (the package carries no testbench)."""
+    from saformer.hw.fusesoc import write_core as hw_write_core
+
+    y = yaml.safe_load(hw_write_core(CFG, "t1", board("pynq-z2"), tmp_path, "test").read_text())
+    assert set(y["targets"]) == {"default", "lint", "synth"}
 
 
 def test_fusesoc_lints_the_core_with_verilator(core: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
