@@ -89,7 +89,7 @@ def core_text(cfg: SAFormerConfig, name: str, files: list[str], top: str, b: Boa
 
 
 def _yosys_family(b: Board) -> str:
-    return getattr(b, "yosys_family", None) or "xc7"
+    return getattr(b, "family", None) or "xc7"  # hw/boards.py Board.family on main (xc7 or xcup)
 
 
 def write_core(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD / "fusesoc",
