@@ -144,6 +144,8 @@ def test_pynq_backend_checks_received_bytes(monkeypatch: pytest.MonkeyPatch) -> 
     class Chan:
         idle = True
         transferred = 0
+        _offset = 0  # the channel's registers: DMASR (+0x04) reads idle, no error
+        _mmio = types.SimpleNamespace(read=lambda off: 0x2)
 
         def transfer(self, buf) -> None:
             self.buf = buf
