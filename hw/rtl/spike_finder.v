@@ -62,7 +62,8 @@ module spike_finder #(
             assign i_n[(NP - 1 + k) * L +: L] = {L{1'b0}};
         end
         // inner nodes: node n at tree level lv (root 0) covers 2^(LEVELS-lv) leaves; its upper child's
-        // indices are offset by half of that, i.e. bit (LEVELS - lv - 1) of the index
+        // indices are offset by half of that, i.e. bit (LEVELS - lv - 1) of the index; an empty subtree's
+        // index is 0 (so idx is 0 when mask is 0)
         for (n = 0; n < NP - 1; n = n + 1) begin : gen_node
             localparam integer LV  = clog2_f(n + 2) - 1;       // level of node n
             localparam integer HB  = LEVELS - LV - 1;          // index bit that marks the upper child
@@ -71,7 +72,7 @@ module spike_finder #(
             localparam integer HV  = 1 << HB;
             localparam [L-1:0] HBIT = HV[L-1:0];               // the upper child's index offset
             assign v_n[n] = v_n[CLO] | v_n[CHI];
-            assign i_n[n * L +: L] = v_n[CLO] ? i_n[CLO * L +: L] : (i_n[CHI * L +: L] | HBIT);
+            assign i_n[n * L +: L] = v_n[CLO] ? i_n[CLO * L +: L] : ({L{v_n[CHI]}} & (i_n[CHI * L +: L] | HBIT));
         end
     endgenerate
 
