@@ -65,6 +65,9 @@ UNITS: tuple[Unit, ...] = (
     Unit("spike_finder", "spike_finder.sby", "spike_finder.v", ("w16", "w32"), ("w64", "w128"),
          Mutant("({L{v_n[CHI]}} & (i_n[CHI * L +: L] | HBIT))", "({L{v_n[CHI]}} & i_n[CHI * L +: L])",
                 "the upper child's index offset is missing", task="w16"), combinational=True),
+    Unit("sasa_ctrl", "sasa_ctrl.sby", "sasa_ctrl.v", ("cover",), ("bmc",),
+         Mutant("wire startable = weights_loaded && !load_active;", "wire startable = !load_active;",
+                "ap_start taken without a valid weight load")),
 )
 
 

@@ -22,19 +22,8 @@ module spike_finder #(
     output wire [IW-1:0] idx,   // index of the lowest set bit (0 when none)
     output wire [W-1:0]  rest   // mask with that bit cleared
 );
-    // ceil(log2(v)) for v >= 1, as a constant function ($clog2 is not Verilog-2001)
-    function integer clog2_f;
-        input integer v;
-        integer r;
-        begin
-            r = 0;
-            while ((1 << r) < v) r = r + 1;
-            clog2_f = r;
-        end
-    endfunction
-
     // Dependent parameters: do not override.
-    localparam integer LEVELS = clog2_f(W);                // tree levels above the leaves
+    localparam integer LEVELS = $clog2(W);                // tree levels above the leaves
     localparam integer NP     = 1 << LEVELS;               // leaves: W padded to a power of two
     localparam integer L      = (LEVELS > 0) ? LEVELS : 1; // internal index width (holds NP-1)
     localparam integer NN     = 2 * NP - 1;                // tree nodes, heap order (children 2n+1, 2n+2)
@@ -65,7 +54,7 @@ module spike_finder #(
         // indices are offset by half of that, i.e. bit (LEVELS - lv - 1) of the index; an empty subtree's
         // index is 0 (so idx is 0 when mask is 0)
         for (n = 0; n < NP - 1; n = n + 1) begin : gen_node
-            localparam integer LV  = clog2_f(n + 2) - 1;       // level of node n
+            localparam integer LV  = $clog2(n + 2) - 1;       // level of node n
             localparam integer HB  = LEVELS - LV - 1;          // index bit that marks the upper child
             localparam integer CLO = 2 * n + 1;                // lower child
             localparam integer CHI = 2 * n + 2;                // upper child
