@@ -68,6 +68,9 @@ UNITS: tuple[Unit, ...] = (
     Unit("sasa_ctrl", "sasa_ctrl.sby", "sasa_ctrl.v", ("cover",), ("bmc",),
          Mutant("wire startable = weights_loaded && !load_active;", "wire startable = !load_active;",
                 "ap_start taken without a valid weight load")),
+    Unit("sasa_wload", "sasa_wload.sby", "sasa_wload.v", ("cover",), ("bmc",),
+         Mutant("SEG_HASH: begin hdr_ok_d = hdr_ok_q && (s_data == HASH);", "SEG_HASH: begin hdr_ok_d = hdr_ok_q;",
+                "the config hash word is not checked")),
 )
 
 
