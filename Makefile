@@ -7,13 +7,17 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test demo golden train export interface verify bench synth hls-synth bitstream package clean
+.PHONY: venv test formal demo golden train export interface verify bench synth hls-synth bitstream package clean
 
 venv:
 	@bash scripts/bootstrap.sh
 
 test: venv
 	$(PY) -m pytest -n $(JOBS) -q -m "not slow and not vitis and not vivado and not board" tests
+
+# every SymbiYosys proof of hw/formal/ (make test runs the quick ones) -> build/report/formal.json
+formal: venv
+	$(PY) -m hw.formal
 
 demo: venv
 	$(PY) -m saformer.cli demo $(if $(TRAIN),--train,)
