@@ -17,7 +17,7 @@ test: venv
 
 # every SymbiYosys proof of hw/formal/ (make test runs the quick ones) -> build/report/formal.json
 formal: venv
-	$(PY) -m hw.formal
+	$(PY) -m saformer.hw.formal
 
 demo: venv
 	$(PY) -m saformer.cli demo $(if $(TRAIN),--train,)

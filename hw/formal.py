@@ -6,9 +6,9 @@ applied to a copy under build/formal/, run in its bmc task, that MUST fail -- so
 assumptions, a property that cannot fire) cannot pass unnoticed. Every output goes under the build folder:
 build/formal/<unit>_<task>/ (SymbiYosys' work folder, traces included) and build/report/formal.json.
 
-    python -m hw.formal             # every proof
-    python -m hw.formal --quick     # the quick subset (make test runs it through tests/test_formal.py)
-    python -m hw.formal --only axis_fifo --only spike_finder
+    python -m saformer.hw.formal             # every proof
+    python -m saformer.hw.formal --quick     # the quick subset (make test runs it through tests/test_formal.py)
+    python -m saformer.hw.formal --only axis_fifo --only spike_finder
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from golden.errors import SaformerError
-from golden.fsutil import write_atomic
+from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import write_atomic
+from saformer.contract.paths import build_dir
 
 FORMAL_DIR = Path(__file__).resolve().parent / "formal"
 RTL_DIR = Path(__file__).resolve().parent / "rtl"
@@ -246,9 +247,10 @@ def run_mutant(t: dict[str, str], unit: Unit, build: Path, timeout: float) -> Re
     return res
 
 
-def run(build: Path = Path("build"), quick: bool = False, only: list[str] | None = None,
+def run(build: Path | None = None, quick: bool = False, only: list[str] | None = None,
         timeout: float = 1800.0, progress: bool = True) -> dict:
     """Run the proofs (all, or the quick subset; optionally only some units); write report/formal.json."""
+    build = Path(build) if build is not None else build_dir()
     t = tools()
     units = [u for u in UNITS if not only or u.name in only]
     if only and len(units) != len(set(only)):
@@ -286,10 +288,10 @@ def _line(r: Result) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m hw.formal", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m saformer.hw.formal", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="only the quick proofs (those make test runs)")
     ap.add_argument("--only", action="append", metavar="UNIT", help="only this unit (repeatable)")
-    ap.add_argument("--build-dir", type=Path, default=Path("build"), help="output root (default ./build)")
+    ap.add_argument("--build-dir", type=Path, default=None, help="output root (default ./build)")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per proof task (default 1800)")
     a = ap.parse_args(argv)
     try:

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from golden.errors import SaformerError
-from hw import formal
+from saformer.contract.errors import SaformerError
+from saformer.hw import formal
 
 
 def _check(rep: dict, quick: bool) -> None:

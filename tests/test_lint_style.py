@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from golden.configs import NAMED
-from hw.generate import RTL_DIR, TOP, VITIS_TOP, generate, sources
+from saformer.contract.configs import NAMED
+from saformer.hw.generate import RTL_DIR, TOP, VITIS_TOP, generate, sources
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "hw" / "verible.rules"
@@ -100,7 +99,7 @@ def test_pyslang_units_without_warnings(unit: str) -> None:
 
 def test_verilator_lint_axis_fifo() -> None:
     """axis_fifo is not in the generated engine yet: Verilator -Wall on it alone, at several depths."""
-    from sim.runner import verilator_env
+    from saformer.sim.runner import verilator_env
 
     verilator_env()
     for depth in (2, 3, 16):

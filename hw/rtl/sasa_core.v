@@ -101,8 +101,8 @@ module sasa_core #(
         if (D < 1 || N < 1 || T < 1 || P < 1 || P > D || H < 1 || D % H != 0 || ACC_W > OUT_LANE_W
             || ACC_W > MEM_W || WW < 32) begin : gen_param_error
             initial begin
-                $display("ERROR: sasa_core: inconsistent parameters D=%0d N=%0d T=%0d P=%0d H=%0d ACC_W=%0d MEM_W=%0d OUT_LANE_W=%0d (%m)",
-                         D, N, T, P, H, ACC_W, MEM_W, OUT_LANE_W);
+                $display("ERROR: sasa_core: bad parameters D=%0d N=%0d T=%0d P=%0d H=%0d (%m)", D, N, T, P, H);
+                $display("  ACC_W=%0d MEM_W=%0d OUT_LANE_W=%0d", ACC_W, MEM_W, OUT_LANE_W);
                 $finish;
             end
             PARAMETER_ERROR_sasa_core_inconsistent u_param_error ();

@@ -79,8 +79,9 @@ module spike_linear #(
         if (FAN_IN < 1 || FAN_OUT < 1 || P < 1 || P > FAN_OUT || M < 1 || ACC_W < W_W || ACC_W < B_W
             || TAG_W < 1) begin : gen_param_error
             initial begin
-                $display("ERROR: spike_linear: inconsistent parameters FAN_IN=%0d FAN_OUT=%0d P=%0d M=%0d W_W=%0d B_W=%0d ACC_W=%0d (%m)",
-                         FAN_IN, FAN_OUT, P, M, W_W, B_W, ACC_W);
+                $display("ERROR: spike_linear: bad parameters FAN_IN=%0d FAN_OUT=%0d (%m)", FAN_IN, FAN_OUT);
+                $display("  P=%0d M=%0d", P, M);
+                $display("  W_W=%0d B_W=%0d ACC_W=%0d", W_W, B_W, ACC_W);
                 $finish;
             end
             PARAMETER_ERROR_spike_linear_inconsistent u_param_error ();
