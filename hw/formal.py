@@ -64,7 +64,7 @@ UNITS: tuple[Unit, ...] = (
          Mutant("if (r_q && s_axil_rready) r_d = 1'b0;", "if (r_q) r_d = 1'b0;",
                 "RVALID dropped after one cycle without RREADY")),
     Unit("spike_finder", "spike_finder.sby", "spike_finder.v", ("w16", "w32"), ("w64", "w128"),
-         Mutant("({L{v_n[CHI]}} & (i_n[CHI * L +: L] | HBIT))", "({L{v_n[CHI]}} & i_n[CHI * L +: L])",
+         Mutant("({L{vhi}} & (ihi | HBIT))", "({L{vhi}} & ihi)",
                 "the upper child's index offset is missing", task="w16"), combinational=True),
     Unit("sasa_ctrl", "sasa_ctrl.sby", "sasa_ctrl.v", ("cover",), ("bmc",),
          Mutant("wire startable = weights_loaded && !load_active;", "wire startable = !load_active;",

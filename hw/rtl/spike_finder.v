@@ -26,7 +26,6 @@ module spike_finder #(
     localparam integer LEVELS = $clog2(W);                // tree levels above the leaves
     localparam integer NP     = 1 << LEVELS;               // leaves: W padded to a power of two
     localparam integer L      = (LEVELS > 0) ? LEVELS : 1; // internal index width (holds NP-1)
-    localparam integer NN     = 2 * NP - 1;                // tree nodes, heap order (children 2n+1, 2n+2)
 
     // An impossible parameter set stops elaboration: the module below does not exist, so Verilator,
     // Icarus and Yosys all fail on this instance and name it.
@@ -36,38 +35,46 @@ module spike_finder #(
         end
     endgenerate
 
-    wire [NN-1:0]   v_n;  // node n: some bit of its subtree is set
-    wire [NN*L-1:0] i_n;  // node n: index of the lowest set bit of its subtree (relative to its first leaf)
-
-    genvar k, n;
+    // One vector pair per tree level (gen_lvl[lv]: 2^lv nodes), each read only by the level above, so
+    // no signal feeds itself (a single node vector would be a false loop to Verilator's scheduler).
+    genvar k, lv, j;
     generate
-        // leaves (heap nodes NP-1 .. 2 NP-2): the mask bits, zero-padded
-        for (k = 0; k < NP; k = k + 1) begin : gen_leaf
-            if (k < W) begin : gen_bit
-                assign v_n[NP - 1 + k] = mask[k];
-            end else begin : gen_pad
-                assign v_n[NP - 1 + k] = 1'b0;
+        for (lv = 0; lv <= LEVELS; lv = lv + 1) begin : gen_lvl
+            localparam integer NL = 1 << lv;              // nodes on this level
+            wire [NL-1:0]   v;  // node j: some bit of its subtree is set
+            wire [NL*L-1:0] i;  // node j: index of the lowest set bit of its subtree, from its first leaf
+            if (lv == LEVELS) begin : gen_leaves
+                // the mask bits, zero-padded to NP
+                for (k = 0; k < NP; k = k + 1) begin : gen_leaf
+                    if (k < W) begin : gen_bit
+                        assign v[k] = mask[k];
+                    end else begin : gen_pad
+                        assign v[k] = 1'b0;
+                    end
+                    assign i[k * L +: L] = {L{1'b0}};
+                end
+            end else begin : gen_inner
+                // node j covers 2^(LEVELS-lv) leaves; its upper child's indices are offset by half of that,
+                // bit (LEVELS - lv - 1) of the index; an empty subtree's index is 0 (idx = 0 when mask = 0)
+                localparam integer HV = 1 << (LEVELS - lv - 1);
+                localparam [L-1:0] HBIT = HV[L-1:0];
+                for (j = 0; j < NL; j = j + 1) begin : gen_node
+                    localparam integer CLO = 2 * j;      // lower child on the level below
+                    localparam integer CHI = 2 * j + 1;  // upper child
+                    wire          vlo = gen_lvl[lv + 1].v[CLO];
+                    wire          vhi = gen_lvl[lv + 1].v[CHI];
+                    wire [L-1:0]  ilo = gen_lvl[lv + 1].i[CLO * L +: L];
+                    wire [L-1:0]  ihi = gen_lvl[lv + 1].i[CHI * L +: L];
+                    assign v[j] = vlo | vhi;
+                    assign i[j * L +: L] = vlo ? ilo : ({L{vhi}} & (ihi | HBIT));
+                end
             end
-            assign i_n[(NP - 1 + k) * L +: L] = {L{1'b0}};
-        end
-        // inner nodes: node n at tree level lv (root 0) covers 2^(LEVELS-lv) leaves; its upper child's
-        // indices are offset by half of that, i.e. bit (LEVELS - lv - 1) of the index; an empty subtree's
-        // index is 0 (so idx is 0 when mask is 0)
-        for (n = 0; n < NP - 1; n = n + 1) begin : gen_node
-            localparam integer LV  = $clog2(n + 2) - 1;       // level of node n
-            localparam integer HB  = LEVELS - LV - 1;          // index bit that marks the upper child
-            localparam integer CLO = 2 * n + 1;                // lower child
-            localparam integer CHI = 2 * n + 2;                // upper child
-            localparam integer HV  = 1 << HB;
-            localparam [L-1:0] HBIT = HV[L-1:0];               // the upper child's index offset
-            assign v_n[n] = v_n[CLO] | v_n[CHI];
-            assign i_n[n * L +: L] = v_n[CLO] ? i_n[CLO * L +: L] : ({L{v_n[CHI]}} & (i_n[CHI * L +: L] | HBIT));
         end
     endgenerate
 
-    wire [L-1:0] low = i_n[L-1:0];  // the root's index
+    wire [L-1:0] low = gen_lvl[0].i[L-1:0];  // the root's index
 
-    assign any = v_n[0];
+    assign any = gen_lvl[0].v[0];
 
     generate
         if (IW > L) begin : gen_idx_ext
