@@ -294,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build-dir", type=Path, default=None, help="output root (default ./build)")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per proof task (default 1800)")
     a = ap.parse_args(argv)
+    a.build_dir = a.build_dir.resolve() if a.build_dir else build_dir()
     try:
-        rep = run(a.build_dir.resolve(), a.quick, a.only, a.timeout)
+        rep = run(a.build_dir, a.quick, a.only, a.timeout)
     except SaformerError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

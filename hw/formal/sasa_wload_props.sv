@@ -15,17 +15,21 @@ module sasa_wload_props #(
     localparam [WW-1:0] MAGIC = 8'ha5, VERSION = 8'h01, HASH = 8'h3c, COUNT = 8'd9;  // 3 D^2 + 3 D + 2 + H
     (* anyseq *) reg          rst, en, s_valid, s_last;
     (* anyseq *) reg [WW-1:0] s_data;
-    wire          s_ready, busy, loaded, err_hdr, err_len;
+    wire          s_ready, busy, loaded, err_hdr, err_len, err_val;
     wire          we_wq, we_wk, we_wo, we_bq, we_bk, we_bo, we_thq, we_thk, we_tha;
     wire [0:0]    lane_oh, waddr, baddr, haddr;
     wire [WW-1:0] wdata;
 
     sasa_wload #(.D(1), .P(1), .H(1), .CW(1), .LW(1), .GW(1), .WA_W(1), .HW(1), .WW(WW),
+                 // declared widths = the word width: every word fits, so the value check (err_val, tested in
+                 // cocotb: tests/test_rtl_sim.py) stays out of this proof of the header and length rules
+                 .W_W(WW), .B_W(WW), .TH_W(WW), .CNT_W(WW),
                  .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT)) dut (
         .clk(clk), .rst(rst), .en(en), .s_data(s_data), .s_valid(s_valid), .s_last(s_last), .s_ready(s_ready),
         .busy(busy), .we_wq(we_wq), .we_wk(we_wk), .we_wo(we_wo), .we_bq(we_bq), .we_bk(we_bk), .we_bo(we_bo),
         .we_thq(we_thq), .we_thk(we_thk), .we_tha(we_tha), .lane_oh(lane_oh), .waddr(waddr), .baddr(baddr),
-        .haddr(haddr), .wdata(wdata), .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len)
+        .haddr(haddr), .wdata(wdata), .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len),
+        .err_val(err_val)
     );
 
     reg f_past_valid;
@@ -67,6 +71,7 @@ module sasa_wload_props #(
 
     always @* begin
         if (!rst) begin
+            assert (!err_val);  // no word can exceed its declared width here
             assert (s_ready == en);
             assert (busy == (f_n != 6'd0));
             if (f_n != 6'd0) assert (!loaded);              // loaded falls when a load begins
