@@ -151,3 +151,18 @@ class BoundaryCheck:
 def make_checks(cfg: SAFormerConfig, rec: dict[str, np.ndarray], images: list[int]) -> list[BoundaryCheck]:
     vals = boundary_values(cfg, rec)
     return [BoundaryCheck(cfg, b.name, vals[b.name][0], vals[b.name][1], images) for b in boundaries(cfg)]
+
+
+def predict_first_mismatch(cfg: SAFormerConfig, rec: dict[str, np.ndarray], rec_mut: dict[str, np.ndarray],
+                           images: list[int]) -> str | None:
+    """The first mismatch a mutated model must produce at the monitored boundaries (the earliest boundary in
+    pipeline order, then the first differing beat, then the lowest channel), as `Mismatch.text()`."""
+    a, b = boundary_values(cfg, rec), boundary_values(cfg, rec_mut)
+    for bd in boundaries(cfg):
+        va, vb = a[bd.name][0], b[bd.name][0]
+        diff = np.argwhere(va != vb)
+        if diff.size:
+            img, k, c = (int(x) for x in diff[0])
+            t, n = divmod(k, cfg.N) if va.shape[1] > 1 else (-1, -1)
+            return Mismatch(images[img], bd.name, t, n, c, int(vb[img, k, c]), int(va[img, k, c])).text()
+    return None
