@@ -184,7 +184,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
         a(_stream(nm, wd).rstrip("\n"))
     a("    wire [" + str(len(mods) - 1) + ":0] m_act, m_end, m_busy;")
     a("")
-    a(f"    wire all_loaded;\n    wire tok_en = all_loaded && !wl_busy && !s_axis_w_tvalid;\n    wire tok_start;")
+    a("    wire all_loaded;\n    wire tok_en = all_loaded && !wl_busy && !s_axis_w_tvalid;\n    wire tok_start;")
     a("    wire [" + str(4 * cfg.L + 1) + ":0] perr;")
     a(_skid_in := "    axis_skid #(.W(" + str(itf.pixel_beat_bits(cfg) + 1) + ")) u_skid_px (.clk(aclk), .rst(rst_q),\n"
       "        .s_data({s_axis_tlast, s_axis_tdata}), .s_valid(s_axis_tvalid), .s_ready(s_axis_tready),\n"
@@ -196,7 +196,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
 
     a(f"    net_tok #(.IMG({cfg.img}), .IC({cfg.in_ch}), .STEM({cfg.stem_ch}), .T({T}), .PATCH({cfg.patch}), "
       f".PXB({w.PXB}), .W_W({ww}), .B_W({bw_}),\n        .C1_W({w.C1W}), .M1_W({w.M1W}), .TH_W({thw}), .K({k_}), "
-      f".SEG_W({seg_w}), .SEG_W1({sid['conv1.w']}), .SEG_B1({sid['conv1.b']}), .SEG_TH1({sid['conv1.theta']})) u_tok (\n"
+      f".SEG_W({seg_w}), .SEG_W1({sid['conv1.w']}), .SEG_B1({sid['conv1.b']}), "
+      f".SEG_TH1({sid['conv1.theta']})) u_tok (\n"
       "        .clk(aclk), .rst(rst_q), .en(tok_en), .s_data(px_data), .s_last(px_last), .s_valid(px_valid),\n"
       "        .s_ready(px_ready), .m_data(win_data), .m_last(win_last), .m_valid(win_valid), .m_ready(win_ready),\n"
       f"        .wl_start(wl_start), {wl()}, .act(m_act[{mi['tok']}]), .img_start(tok_start),\n"
@@ -204,7 +205,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
     a(f"    assign m_busy[{mi['tok']}] = px_valid || win_valid;")
     a(_skid("win", "win_c", cfg.stem_ch * 9).rstrip("\n"))
     a(f"    net_slin #(.FI({cfg.stem_ch * 9}), .FO({D}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.U0W}), .OUT_W({w.UW}), "
-      f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid['conv2.w']}), .SEG_B({sid['conv2.b']}), .COL_OUTER(1)) u_conv2 (\n"
+      f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid['conv2.w']}), .SEG_B({sid['conv2.b']}), "
+      ".COL_OUTER(1)) u_conv2 (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(win_c_data), .s_last(win_c_last), .s_valid(win_c_valid),\n"
       "        .s_ready(win_c_ready), .m_data(u0_data), .m_last(u0_last), .m_valid(u0_valid), .m_ready(u0_ready),\n"
       f"        .wl_start(wl_start), {wl()}, .act(m_act[{mi['conv2']}]), .img_end(m_end[{mi['conv2']}]));")
@@ -239,7 +241,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             mj = mi[f"b{i}.{m}"] if m != "mlp" else None
             if m == "sasa":
                 a(f"    wire {pm}_done, {pm}_loaded, {pm}_wready, {pm}_ebusy;\n    wire [31:0] {pm}_cyc;")
-                a(f"    net_sasa #(.D({D}), .N({N}), .T({T}), .P({cfg.lanes}), .H({cfg.heads}), .W_W({ww}), .B_W({bw_}), "
+                a(f"    net_sasa #(.D({D}), .N({N}), .T({T}), .P({cfg.lanes}), .H({cfg.heads}), .W_W({ww}), "
+                  f".B_W({bw_}), "
                   f".TH_W({thw}), .ACC_W({d.sasa_acc_bits}),\n        .MEM_W({cfg.mem_bits or d.sasa_mem_bits}), "
                   f".K({k_}), .IW({w.SIW}), .HASH(32'h{cfg.hash32:08x}), .COUNT(32'd{sasa_count}), .SEG_W({seg_w}),\n"
                   f"        .SEG_FIRST({sid[f'b{i}.sasa.wq']})) u_{pm} (\n"
@@ -268,7 +271,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             else:
                 f1, hl, f2 = mi[f"b{i}.mlp.fc1"], mi[f"b{i}.mlp.hlif"], mi[f"b{i}.mlp.fc2"]
                 a(f"    net_slin #(.FI({D}), .FO({HID}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.HCW}), .OUT_W({w.HCW}), "
-                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w1']}), .SEG_B({sid[f'b{i}.mlp.b1']}), "
+                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w1']}), "
+                  f".SEG_B({sid[f'b{i}.mlp.b1']}), "
                   f".COL_OUTER(0)) u_{pm}_fc1 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
@@ -277,17 +281,20 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                   f"        .wl_start(wl_start), {wl()}, .act(m_act[{f1}]), .img_end(m_end[{f1}]));")
                 a(f"    assign m_busy[{f1}] = {pm}_s_c_valid || ({pm}_hc_valid && !{pm}_hc_ready);")
                 a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW).rstrip("\n"))
-                a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
+                a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
+                  f".T({T}), "
                   f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
-                  f"        .m_data({pm}_h_data), .m_last({pm}_h_last), .m_valid({pm}_h_valid), .m_ready({pm}_h_ready),\n"
+                  f"        .m_data({pm}_h_data), .m_last({pm}_h_last), .m_valid({pm}_h_valid), "
+                  f".m_ready({pm}_h_ready),\n"
                   f"        {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), .err_proto(perr[{ei - 1}]));"
                   .replace(f"perr[{ei - 1}]", f"perr_h{i}"))
                 a(f"    assign m_busy[{hl}] = {pm}_hc_c_valid;")
                 a(_skid(pm + "_h", pm + "_h_c", HID).rstrip("\n"))
                 a(f"    net_slin #(.FI({HID}), .FO({D}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.MIW}), .OUT_W({w.MIW}), "
-                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w2']}), .SEG_B({sid[f'b{i}.mlp.b2']}), "
+                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w2']}), "
+                  f".SEG_B({sid[f'b{i}.mlp.b2']}), "
                   f".COL_OUTER(0)) u_{pm}_fc2 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_h_c_data), .s_last({pm}_h_c_last), "
                   f".s_valid({pm}_h_c_valid), .s_ready({pm}_h_c_ready),\n"

@@ -14,7 +14,7 @@ from saformer.contract import layout
 from saformer.contract.artifact import Artifact, load_artifact
 from saformer.golden import reference as ref
 from saformer.golden.named_artifacts import trained_artifact_dir
-from saformer.sim.net_runner import STALLS, ensure_net_built, run_net_case, network_images
+from saformer.sim.net_runner import STALLS, ensure_net_built, network_images, run_net_case
 from saformer.sim.net_scoreboard import predict_first_mismatch
 
 IMAGES = 16
