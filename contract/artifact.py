@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -135,46 +137,119 @@ def _legacy_entries(path: Path) -> set[str] | None:
     return None
 
 
+# Names an artifact may list: params/<key> and vectors/<set>/<key>, no other '/' (save_artifact's names).
+_NAME = re.compile(r"(params/[A-Za-z0-9_.\-]+|vectors/[A-Za-z0-9_\-]+/[A-Za-z0-9_.\-]+)")
+_DTYPES = ("uint8", "int8", "int16", "int32", "int64")  # what save_artifact writes (_dtype_for)
+_SHA = re.compile(r"[0-9a-f]{64}")
+MAX_ARRAY_BYTES = 1 << 30  # a manifest claiming more than this per array is refused before any allocation
+
+
+def _inside(root: Path, f: Path) -> bool:
+    """`f`, with every symlink followed, lies inside `root` (itself resolved)."""
+    try:
+        return f.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def _entry(mf: Path, root: Path, path: Path, name: Any, e: Any) -> tuple[Path, str, tuple[int, ...], str]:
+    """Validate one manifest entry without reading anything: (file, sha256, shape, dtype)."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise SaformerError(f"{mf}: array name {name!r} is not 'params/<name>' or 'vectors/<set>/<name>'")
+    if not isinstance(e, dict):
+        raise SaformerError(f"{mf}: arrays['{name}'] must be an object with file, sha256, shape, dtype")
+    for k, typ in (("file", str), ("sha256", str), ("shape", list), ("dtype", str)):
+        if k not in e:
+            raise SaformerError(f"{mf}: arrays['{name}'] has no field '{k}'")
+        if not isinstance(e[k], typ):
+            raise SaformerError(f"{mf}: arrays['{name}'].{k} must be a {typ.__name__}, got {e[k]!r:.60}")
+    rel = e["file"]
+    if not rel or "\0" in rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+        raise SaformerError(f"{mf}: arrays['{name}'].file {rel!r:.80} leaves the artifact directory; refused")
+    f = path / rel
+    if not _inside(root, f):
+        raise SaformerError(f"{mf}: arrays['{name}'].file {rel!r:.80} points outside the artifact directory "
+                            "(a symlink?); refused")
+    if not _SHA.fullmatch(e["sha256"]):
+        raise SaformerError(f"{mf}: arrays['{name}'].sha256 is not 64 lowercase hex digits")
+    shape = e["shape"]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape) or len(shape) > 8:
+        raise SaformerError(f"{mf}: arrays['{name}'].shape {shape!r:.60} is not a list of at most 8 sizes >= 0")
+    if e["dtype"] not in _DTYPES:
+        raise SaformerError(f"{mf}: arrays['{name}'].dtype {e['dtype']!r:.40} is not one of {list(_DTYPES)}")
+    if math.prod(shape) * np.dtype(e["dtype"]).itemsize > MAX_ARRAY_BYTES:
+        raise SaformerError(f"{mf}: arrays['{name}'].shape {shape} is larger than an artifact array can be")
+    return f, e["sha256"], tuple(shape), e["dtype"]
+
+
+def _parse_npy(f: Path, blob: bytes, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    """Parse a .npy blob whose header must say exactly `shape` and `dtype` and whose data must fill it; the
+    header is read first, so a forged header cannot make numpy allocate or parse anything else."""
+    buf = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(buf)
+        if version == (1, 0):
+            h_shape, fortran, h_dtype = np.lib.format.read_array_header_1_0(buf)
+        elif version in ((2, 0), (3, 0)):
+            h_shape, fortran, h_dtype = np.lib.format.read_array_header_2_0(buf)
+        else:
+            raise ValueError(f"format version {version}")
+    except Exception as ex:  # noqa: BLE001 - any header parse failure is a corrupt file
+        raise SaformerError(f"{f}: not a valid .npy file ({str(ex)[:120]})") from None
+    if tuple(h_shape) != shape or h_dtype != np.dtype(dtype) or h_dtype.hasobject:
+        raise SaformerError(f"{f}: shape/dtype {tuple(h_shape)}/{h_dtype} differ from the manifest's "
+                            f"{shape}/{dtype}")
+    if len(blob) - buf.tell() != math.prod(shape) * h_dtype.itemsize:
+        raise SaformerError(f"{f}: data length does not match its header (truncated or padded)")
+    a = np.frombuffer(blob, dtype=h_dtype, count=math.prod(shape), offset=buf.tell())
+    return a.reshape(shape, order="F" if fortran else "C").copy()
+
+
 def load_artifact(path: str | Path) -> Artifact:
-    """Load and validate an artifact directory; SaformerError on any defect."""
+    """Load and validate an artifact directory; SaformerError on any defect.
+
+    Hostile manifests are expected: every entry is checked (names, types, a `file` that stays inside the
+    directory with symlinks followed) before any array file is opened, and nothing outside is ever read.
+    """
     path = Path(path)
     mf = path / "manifest.json"
     if not path.is_dir():
         raise SaformerError(f"{path}: no artifact directory here (run `make export` to create one)")
+    root = path.resolve()
     if not mf.is_file():
         raise SaformerError(f"{mf}: missing; not an artifact directory")
+    if not _inside(root, mf):
+        raise SaformerError(f"{mf}: points outside the artifact directory (a symlink?); refused")
     try:
         m = json.loads(mf.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise SaformerError(f"{mf}: corrupt JSON ({e})") from None
+    except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise SaformerError(f"{mf}: corrupt JSON ({str(e)[:120]})") from None
     if not isinstance(m, dict) or m.get("format") != FORMAT:
         raise SaformerError(f"{mf}: field 'format' is not '{FORMAT}'")
     if m.get("format_version") != FORMAT_VERSION:
-        raise SaformerError(f"{mf}: field 'format_version' is {m.get('format_version')!r}, this tool reads "
+        raise SaformerError(f"{mf}: field 'format_version' is {m.get('format_version')!r:.40}, this tool reads "
                             f"{FORMAT_VERSION}; re-export the artifact with this version")
     if not isinstance(m.get("config"), dict):
         raise SaformerError(f"{mf}: field 'config' missing")
     cfg = SAFormerConfig.from_dict(m["config"], where=f"{mf}: config")
     if m.get("config_hash") != cfg.hash():
         raise SaformerError(f"{mf}: field 'config_hash' does not match the config")
-    arrays: dict[str, np.ndarray] = {}
     entries = m.get("arrays")
     if not isinstance(entries, dict):
         raise SaformerError(f"{mf}: field 'arrays' missing")
-    for name, e in entries.items():
-        f = path / e["file"]
+    checked = [(name, *_entry(mf, root, path, name, e)) for name, e in entries.items()]  # before any read
+    arrays: dict[str, np.ndarray] = {}
+    for name, f, sha, shape, dtype in checked:
         if not f.is_file():
             raise SaformerError(f"{f}: missing (listed in manifest as '{name}')")
-        blob = f.read_bytes()
-        if hashlib.sha256(blob).hexdigest() != e["sha256"]:
-            raise SaformerError(f"{f}: sha256 mismatch; the file is corrupt or was edited")
         try:
-            a = np.load(io.BytesIO(blob), allow_pickle=False)
-        except Exception as ex:  # noqa: BLE001 - any numpy parse failure is a corrupt file
-            raise SaformerError(f"{f}: not a valid .npy file ({ex})") from None
-        if list(a.shape) != e["shape"] or str(a.dtype) != e["dtype"] or not np.issubdtype(a.dtype, np.integer):
-            raise SaformerError(f"{f}: shape/dtype {a.shape}/{a.dtype} differ from the manifest")
-        arrays[name] = a
+            blob = f.read_bytes()
+        except OSError as ex:
+            raise SaformerError(f"{f}: cannot be read ({ex.strerror})") from None
+        if hashlib.sha256(blob).hexdigest() != sha:
+            raise SaformerError(f"{f}: sha256 mismatch; the file is corrupt or was edited (run `make export` "
+                                "to write the artifact again)")
+        arrays[name] = _parse_npy(f, blob, shape, dtype)
     params = {n[len("params/"):]: a.astype(np.int64) for n, a in arrays.items() if n.startswith("params/")}
     specs = param_specs(cfg)
     _check(params, specs, path, "params")
@@ -184,8 +259,8 @@ def load_artifact(path: str | Path) -> Artifact:
             _, vname, key = n.split("/")
             vectors.setdefault(vname, {})[key] = a.astype(np.int64) if key not in VECTOR_KEYS else a
     for vname, vset in vectors.items():
-        if "s" not in vset:
-            raise SaformerError(f"{path}: vector set '{vname}' has no input 's'")
+        if "s" not in vset or vset["s"].ndim != 4:
+            raise SaformerError(f"{path}: vector set '{vname}' has no input 's' of shape (count, T, N, D)")
         _check(vset, vector_specs(cfg, vset["s"].shape[0]), path, f"vectors/{vname}")
     return Artifact(path, cfg, params, vectors, m)
 

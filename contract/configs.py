@@ -27,3 +27,18 @@ NAMED: dict[str, SAFormerConfig] = {
 NETWORK_NAMED: dict[str, SAFormerConfig] = {
     "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
 }
+
+
+def describe_config(cfg: SAFormerConfig, other: SAFormerConfig | None = None) -> str:
+    """A person's name for a config: "config 'default' (T=4, D=32, ...)" when it is a named one, else "a
+    config with ..."; with `other`, the fields listed are the ones where the two differ (call it once for
+    each side to show both values)."""
+    name = next((n for n, c in NAMED.items() if c == cfg), None)
+    d = cfg.to_dict()
+    if other is not None:
+        od = other.to_dict()
+        keys = [k for k in d if d[k] != od[k]]
+    else:
+        keys = ["T", "img", "in_ch", "D", "heads", "L", "lanes"]
+    fields = ", ".join(f"{k}={d[k]}" for k in keys)
+    return f"config '{name}' ({fields})" if name else f"a config with {fields}"

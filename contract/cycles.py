@@ -1,7 +1,10 @@
-"""Cycle model of each hardware module: it describes the architecture (docs/architecture.md), so it lives
-with the contract; the testbench, the synth report, the demo, the driver's timeout and the docs read it.
+"""Cycle model of each hardware module: it describes the architecture (docs/architecture.md, "Exact cycle
+count"), so it lives with the contract; the testbench, the synth report, the demo, the driver's timeout and
+the docs read it.
 
-SASA engine (hw/rtl/sasa_core.v): active cycles per image, exact, from the spike counts.
+SASA engine (hw/rtl/sasa_core.v), per module: the QK pass (spike_linear over S, Wq and Wk), the Y pass
+(spike_linear over Y = Q & A, Wo), and the whole engine's latency as a max-plus schedule of the two passes'
+per-timestep cycles (QK(t+1) overlaps Y(t) through sasa_attn's two banks).
 """
 
 from __future__ import annotations
@@ -10,38 +13,83 @@ import numpy as np
 from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
 
+# ---------------------------------------------------------------------------------------- cycle model
+# The exact cycle model of the engine's modules (docs/architecture.md, "Exact cycle count"); every figure is
+# checked against the RTL's counters in every regression run. Constants of the schedule (cycles between
+# events of the pipelines, with no stalls):
+QK_START = 2   # first token taken (image start, cycle 0) -> its first QK issue cycle
+QK_GAP = 10    # QK: after timestep t's last issue, timestep t+1's first issue (LIF pipeline drain, A latch)
+QK_BANK = 2    # QK: Y(t-1)'s issue end -> QK(t+1)'s first issue (the bank it writes is released)
+Y_START = 11   # QK(t)'s issue end -> Y(t)'s first issue (drain, A latch, Q-buffer read, token load)
+OUT_LAT = 4    # Y's last issue end -> the last beat has left m_axis (accumulate, skid), inclusive count
 
-def fixed_cycles(cfg: SAFormerConfig) -> int:
-    """The spike-independent part of the cycle formula: T * (N * (1 + 2G) + 1)."""
-    G = itf.groups(cfg)
-    return cfg.T * (cfg.N * (1 + 2 * G) + 1)
+
+def token_cycles(cfg: SAFormerConfig, x: np.ndarray) -> np.ndarray:
+    """Issue cycles of each token of a spike_linear pass over x (..., T, N, D): G * max(1, nnz(x[t, n]))."""
+    return itf.groups(cfg) * np.maximum(1, np.count_nonzero(np.asarray(x), axis=-1)).astype(np.int64)
 
 
-def spike_cycles(cfg: SAFormerConfig) -> int:
-    """Cycles per input or attention-output spike: G = ceil(D / P)."""
-    return itf.groups(cfg)
+def qk_cycles(cfg: SAFormerConfig, s: np.ndarray) -> np.ndarray:
+    """QK pass (spike_linear over S, Wq and Wk together): issue cycles per image, (..., T, N, D) -> (...)."""
+    return token_cycles(cfg, s).sum(axis=(-2, -1))
+
+
+def y_cycles(cfg: SAFormerConfig, y: np.ndarray) -> np.ndarray:
+    """Y pass (spike_linear over Y = Q & A, Wo): issue cycles per image."""
+    return token_cycles(cfg, y).sum(axis=(-2, -1))
+
+
+def active_formulas(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """CYCLES_ACTIVE of each image: QK issue cycles + Y issue cycles (stall-invariant)."""
+    return qk_cycles(cfg, s) + y_cycles(cfg, y)
+
+
+def active_formula(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> int:
+    return int(active_formulas(cfg, s, y))
 
 
 def cycle_formulas(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Exact active cycles of each image of a batch (docs/architecture.md): s, y are (..., T, N, D)
-    spikes; returns an int64 array of the leading shape (a 0-d array for one image).
+    """Exact latency of each image with no stalls (first token taken .. last beat left m_axis, both
+    counted), a max-plus schedule of the per-timestep pass cycles q[t] (QK) and y[t] (Y):
 
-    T * (N * (1 + 2G) + 1) + G * (nnz(S) + nnz(Y)), G = ceil(D / P):
-    per token 1 accept cycle + G * (nnz(S[t,n]) + 1) QK cycles; 1 A cycle per timestep;
-    per token G * (nnz(Y[t,n]) + 1) Y cycles (accumulate + emit).
-    """
-    s, y = np.asarray(s), np.asarray(y)
-    nnz = np.count_nonzero(s, axis=(-3, -2, -1)) + np.count_nonzero(y, axis=(-3, -2, -1))
-    return fixed_cycles(cfg) + spike_cycles(cfg) * np.asarray(nnz, dtype=np.int64)
+        QS[0] = QK_START
+        QS[t+1] = max(QS[t] + q[t] + QK_GAP, YE[t-1] + QK_BANK)       (QK(t+1) overlaps Y(t))
+        YS[t] = max(QS[t] + q[t] + Y_START, YE[t-1]),  YE[t] = YS[t] + y[t]
+        latency = YE[T-1] + OUT_LAT
+
+    with YE[-1] = -inf; s, y are (..., T, N, D) spikes; returns an int64 array of the leading shape."""
+    q = token_cycles(cfg, s).sum(axis=-1)
+    yy = token_cycles(cfg, y).sum(axis=-1)
+    T = q.shape[-1]
+    qs = np.full(q.shape[:-1], QK_START, dtype=np.int64)
+    ye_prev = np.full(q.shape[:-1], np.iinfo(np.int64).min // 4, dtype=np.int64)
+    ye_prev2 = ye_prev.copy()
+    for t in range(T):
+        if t > 0:  # qs holds QS[t-1] here
+            qs = np.maximum(qs + q[..., t - 1] + QK_GAP, ye_prev2 + QK_BANK)
+        ys = np.maximum(qs + q[..., t] + Y_START, ye_prev)
+        ye_prev2, ye_prev = ye_prev, ys + yy[..., t]
+    return ye_prev + OUT_LAT
 
 
 def cycle_formula(cfg: SAFormerConfig, s: np.ndarray, y: np.ndarray) -> int:
-    """Exact active cycles of one image: s, y are (T, N, D) spikes (`cycle_formulas` for a batch)."""
+    """Exact latency of one image: s, y are (T, N, D) spikes (`cycle_formulas` for a batch)."""
     return int(cycle_formulas(cfg, s, y))
 
 
+def fixed_cycles(cfg: SAFormerConfig) -> int:
+    """The latency of an all-silent image (every token costs G cycles in each pass)."""
+    z = np.zeros((cfg.T, cfg.N, cfg.D), dtype=np.uint8)
+    return cycle_formula(cfg, z, z)
+
+
+def spike_cycles(cfg: SAFormerConfig) -> int:
+    """Issue cycles per active spike beyond a token's first: G = ceil(D / P)."""
+    return itf.groups(cfg)
+
+
 def worst_cycles(cfg: SAFormerConfig) -> int:
-    """The cycle formula's upper bound for one image: every S and Y spike on."""
+    """The latency formula's upper bound for one image: every S and Y spike on."""
     ones = np.ones((cfg.T, cfg.N, cfg.D), dtype=np.uint8)
     return cycle_formula(cfg, ones, ones)
 
@@ -77,7 +125,8 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
 
     tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
     conv2, fc1, fc2, head (spike-driven full rows): nnz(input spikes) + T*N (one fire cycle per token);
-    SASA: `cycle_formulas` (the SASA engine); DWC, every LIF stage: T*N; out: n_classes + 1.
+    SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
+    occupancy per image is `network_sasa_latency`); DWC, every LIF stage: T*N; out: n_classes + 1.
     """
     B = rec["logits"].shape[0]
     TN = cfg.T * cfg.N
@@ -94,7 +143,7 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     for i in range(cfg.L):
         p = f"b{i}."
         out[p + "sasa.lif"] = const(TN)
-        out[p + "sasa"] = np.asarray(cycle_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
+        out[p + "sasa"] = np.asarray(active_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
         out[p + "dwc.lif"] = const(TN)
         out[p + "dwc"] = const(TN)
         out[p + "mlp.lif"] = const(TN)
@@ -137,8 +186,23 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
     return lb
 
 
+def network_sasa_latency(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each SASA engine's latency per image with no stalls (`cycle_formulas`: its QK and Y passes overlap
+    across timesteps, and an image begins only after the previous one's last beat has left the engine, so
+    this is its occupancy per image): module -> (B,) int64."""
+    return {f"b{i}.sasa": np.asarray(cycle_formulas(cfg, rec[f"b{i}.sasa.s"], rec[f"b{i}.sasa.y"]),
+                                     dtype=np.int64) for i in range(cfg.L)}
+
+
+def network_occupancy(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Cycles each module is occupied per image: its active cycles, the SASA engines' latency."""
+    occ = network_cycles(cfg, rec)
+    occ.update(network_sasa_latency(cfg, rec))
+    return occ
+
+
 def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
-    """Modelled steady-state interval per image: the busiest module's mean active cycles (the modules run
+    """Modelled steady-state interval per image: the busiest module's mean occupancy (the modules run
     concurrently, joined by FIFOs that hold their schedule's window)."""
-    cyc = network_cycles(cfg, rec)
-    return int(np.ceil(max(float(v.mean()) for v in cyc.values())))
+    occ = network_occupancy(cfg, rec)
+    return int(np.ceil(max(float(v.mean()) for v in occ.values())))

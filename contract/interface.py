@@ -28,13 +28,18 @@ WEIGHT_WORD_BITS = 32  # one weight-stream word (header word or sign-extended pa
 
 # CTRL register bits (Vitis ap_ctrl_hs) and STATUS error-flag bits: name -> bit position.
 CTRL_BITS = {"ap_start": 0, "ap_done": 1, "ap_idle": 2, "ap_ready": 3, "auto_restart": 7}
-STATUS_BITS = {"not_loaded": 0, "header": 1, "length": 2, "protocol": 3}
+STATUS_BITS = {"not_loaded": 0, "header": 1, "length": 2, "protocol": 3, "value": 4}
 STATUS_DOC = {
     "not_loaded": "weights not loaded: set at reset and when a load begins, cleared when a valid load completes",
     "header": "weight header mismatch: magic, format version, config hash or payload word count differ "
               "from the engine's",
     "length": "weight load truncated or over-long: `tlast` before or after the announced word count",
-    "protocol": "spike stream protocol error: `tlast` misplaced; cleared when a valid load completes",
+    "protocol": "spike stream framing error: `tlast` misplaced (early: the image's remaining tokens are taken as "
+                "silent; missing: words are dropped up to and including the next `tlast`); cleared when a valid "
+                "load completes",
+    "value": "weight load refused: a payload word has bits set above its declared width (not sign-extended "
+             "from w_bits / bias_bits, or a threshold above theta_bits / the count width); clears when the next "
+             "load begins",
 }
 
 

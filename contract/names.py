@@ -6,3 +6,12 @@ DMA_SPIKES = "dma_spikes"  # AXI DMA: MM2S -> engine s_axis (spike words), S2MM 
 DMA_WEIGHTS = "dma_weights"  # AXI DMA: MM2S -> engine s_axis_w (weight-load stream), no S2MM
 BD_NAME = "sasa_bd"  # block design name
 OVERLAY = "sasa"  # bitstream / .hwh base name on the board (sasa.bit + sasa.hwh, PYNQ needs the pair)
+INTC = "axi_intc_0"  # AXI interrupt controller between the interrupt sources and the PS (PYNQ's interrupt support)
+AXI_GP0 = "axi_gp0"  # the one AXI interconnect from the PS's M_AXI_GP0 to every AXI-Lite slave
+
+# The packaged engine IP (hw/vivado.py packages it; the board driver binds to it by this VLNV)
+IP_VENDOR = "saformer.org"
+IP_LIBRARY = "user"
+IP_NAME = "sasa_engine"  # the generated top (hw/generate.py: TOP)
+IP_VERSION = "1.0"
+ENGINE_VLNV = f"{IP_VENDOR}:{IP_LIBRARY}:{IP_NAME}:{IP_VERSION}"

@@ -1,9 +1,11 @@
 """Board backend: `pynq.Overlay` + `pynq.allocate` + the two AXI DMAs of the block design (hw/vivado.py).
 
-Imported only on a board (it imports pynq). The IP instance names come from contract/names.py, the same
-module hw/vivado.py writes into the block design. Not testable without a board (tests/test_driver.py has a
-`board`-marked test). Simple-mode DMA: one MM2S transfer per image (the DMA raises TLAST at the end of each
-transfer, which is where the spike stream needs it) and one S2MM transfer per image (it ends at TLAST).
+pynq is imported only when a backend is made (the board image has it, the development machine does not);
+tests/test_pynq.py runs this code against a fake `pynq` module. The IP instance names come from
+contract/names.py, the same module hw/vivado.py writes into the block design. Simple-mode DMA: one MM2S
+transfer per image (the DMA raises TLAST at the end of each transfer, which is where the spike stream needs it)
+and one S2MM transfer per image (it ends at TLAST). Every wait reads the channel's status register (DMASR): an
+error bit or a halted channel is an EngineError at once, not a timeout.
 """
 
 from __future__ import annotations
@@ -17,13 +19,50 @@ from saformer.contract.config import SAFormerConfig
 from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
 from saformer.driver.backend import EngineError, EngineTimeout
 
+# AXI DMA (PG021) channel status register DMASR, at +0x04 from the channel's control register
+DMASR = 0x04
+DMASR_HALTED = 1 << 0
+DMASR_IDLE = 1 << 1
+DMASR_ERRORS = {4: "DMAIntErr (internal error: e.g. a zero-length transfer or TLAST before the buffer end)",
+                5: "DMASlvErr (slave error on the memory bus)", 6: "DMADecErr (decode error: bad address)"}
+
+
+def dma_errors(dmasr: int) -> list[str]:
+    """The error bits set in a DMASR value, by name (PG021)."""
+    return [name for bit, name in DMASR_ERRORS.items() if dmasr >> bit & 1]
+
+
+def check_dma(dmasr: int, what: str) -> bool:
+    """True when the channel is idle (done); EngineError when it reports an error or is halted while busy."""
+    errs = dma_errors(dmasr)
+    if errs:
+        raise EngineError(f"DMA {what} stopped with an error (DMASR 0x{dmasr:08x}): {'; '.join(errs)}; "
+                          "reset the DMA (reload the overlay)")
+    if dmasr & DMASR_IDLE:
+        return True
+    if dmasr & DMASR_HALTED:
+        raise EngineError(f"DMA {what} is halted (DMASR 0x{dmasr:08x}) with its transfer unfinished; reload the "
+                          "overlay")
+    return False
+
+
+def import_pynq():
+    try:
+        import pynq
+    except ImportError:
+        raise EngineError("pynq is not installed: the board backend runs on a PYNQ board image") from None
+    return pynq
+
 
 class PynqBackend:
-    def __init__(self, bitfile: str | Path, cfg: SAFormerConfig, download: bool = True) -> None:
-        import pynq  # only here: the board image has it, the development machine does not
-
+    def __init__(self, bitfile, cfg: SAFormerConfig, download: bool = True) -> None:
+        """`bitfile`: the overlay's .bit (its .hwh beside it), or an already loaded `pynq.Overlay`."""
+        pynq = import_pynq()
         self._pynq = pynq
-        self.overlay = pynq.Overlay(str(bitfile), download=download)
+        if isinstance(bitfile, (str, Path)):
+            self.overlay = pynq.Overlay(str(bitfile), download=download)
+        else:
+            self.overlay = bitfile
         ip = self.overlay.ip_dict[ENGINE]
         self.mmio = pynq.MMIO(ip["phys_addr"], ip["addr_range"])
         self.dma_s = getattr(self.overlay, DMA_SPIKES)
@@ -47,14 +86,18 @@ class PynqBackend:
             buf[:] = words
             buf.flush()
             self.dma_w.sendchannel.transfer(buf)
-            self.dma_w.sendchannel.wait()
+            self._wait_idle(self.dma_w.sendchannel, time.monotonic() + 5.0, "MM2S (weights)")
         finally:
             buf.freebuffer()
 
+    @staticmethod
+    def _dmasr(channel) -> int:
+        return int(channel._mmio.read(channel._offset + DMASR))
+
     def _wait_idle(self, channel, deadline: float, what: str) -> None:
-        while not channel.idle:
+        while not check_dma(self._dmasr(channel), what):
             if time.monotonic() > deadline:
-                raise EngineTimeout(f"DMA {what} did not complete in time")
+                raise EngineTimeout(f"DMA {what} did not complete in time (DMASR 0x{self._dmasr(channel):08x})")
             time.sleep(20e-6)
 
     @staticmethod

@@ -1,6 +1,6 @@
 """`SasaEngine`: the synchronous driver of the SASA engine, the same on a PYNQ board and on the simulator.
 
-    eng = SasaEngine.pynq("overlay/sasa.bit", "artifact")      # on the board (driver/pynq_backend.py)
+    eng = SasaEngine.pynq("overlay/sasa.bit", "artifact")      # on the board (driver/pynq_backend.py, pynq_ip.py)
     eng.load_artifact("artifact")                               # weight-load stream, header checked
     inc = eng.run(spikes)                                       # (B, T, N, D) spikes -> (B, T, N, D) increments
     eng.last_run.cycles_active, eng.status()
@@ -67,8 +67,9 @@ class SasaEngine:
 
     # ------------------------------------------------------------------ construction helpers
     @classmethod
-    def pynq(cls, bitfile: str | Path, artifact: str | Path, load: bool = True) -> SasaEngine:
-        """On a PYNQ board: download `bitfile` (with its .hwh beside it) and, by default, load the artifact."""
+    def pynq(cls, bitfile, artifact: str | Path, load: bool = True) -> SasaEngine:
+        """On a PYNQ board: download `bitfile` (with its .hwh beside it; or pass a loaded `pynq.Overlay`) and, by
+        default, load the artifact's weights."""
         from saformer.contract.artifact import load_artifact
         from saformer.driver.pynq_backend import PynqBackend
 
@@ -177,6 +178,9 @@ class SasaEngine:
         from saformer.contract.artifact import Artifact, load_artifact
 
         art = artifact if isinstance(artifact, Artifact) else load_artifact(artifact)
+        if vector_set not in art.vectors:
+            raise EngineError(f"artifact {art.path} has no vector set '{vector_set}' (it has "
+                              f"{', '.join(sorted(art.vectors)) or 'none'})")
         vs = art.vectors[vector_set]
         n = vs["s"].shape[0] if limit is None else min(limit, vs["s"].shape[0])
         self.load_weights({k: vs[k] for k in itf.WEIGHT_ORDER} if "wq" in vs else art.sasa_params(0))

@@ -123,6 +123,18 @@ def golden_report(ckpt: str | Path = DEFAULT_CKPT, images: int = 0) -> dict[str,
     return rep
 
 
+_PARTS = {"tok.s1": "tokenizer conv1 LIF", "sasa.s": "SASA input S", "sasa.q": "SASA Q", "sasa.k": "SASA K",
+          "sasa.A": "SASA attention A", "sasa.y": "SASA Y = Q & A", "dwc.s": "DWC input", "mlp.s": "MLP input",
+          "mlp.h": "MLP hidden", "head.s": "head LIF"}
+
+
+def layer_label(key: str) -> str:
+    """A person's name for a spike record key: 'b0.sasa.q' -> 'block 0: SASA Q (b0.sasa.q)'."""
+    block, rest = (key.split(".", 1) if key[:1] == "b" and key.split(".", 1)[0][1:].isdigit() else ("", key))
+    name = _PARTS.get(rest, rest)
+    return f"block {block[1:]}: {name} ({key})" if block else f"{name} ({key})"
+
+
 def plot_rates(rep: dict[str, Any], path: Path) -> Path | None:
     """Firing rate per spike layer as a PNG beside the JSON (skipped when matplotlib is missing)."""
     try:
@@ -134,25 +146,30 @@ def plot_rates(rep: dict[str, Any], path: Path) -> Path | None:
         return None
     rates = rep["firing_rate"]
     fig, ax = plt.subplots(figsize=(7, 3.2))
-    ax.bar(range(len(rates)), list(rates.values()))
-    ax.set_xticks(range(len(rates)), list(rates.keys()), rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("fraction of ones")
+    fig.set_size_inches(8, 0.9 + 0.32 * len(rates))
+    ax.barh(range(len(rates)), list(rates.values()), color="tab:blue")
+    ax.set_yticks(range(len(rates)), [layer_label(k) for k in rates], fontsize=8)
+    ax.invert_yaxis()
+    for i, v in enumerate(rates.values()):
+        ax.text(v, i, f" {v:.3f}", va="center", fontsize=7)
+    ax.set_xlabel("firing rate (fraction of ones over images, timesteps, tokens, channels)")
     ax.set_title(f"Firing rates on {rep['test_images']} digits test images")
     fig.tight_layout()
     return save_figure(fig, path)
 
 
 def cli_golden(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+    from saformer.contract.paths import build_dir, user_path
+
     ap = argparse.ArgumentParser(prog="saformer golden", description=__doc__.splitlines()[0])
     ap.add_argument("--ckpt", default=str(DEFAULT_CKPT), help="checkpoint (default: %(default)s)")
-    ap.add_argument("--out", default="build/report/golden.json", help="report JSON (default: %(default)s)")
-    ap.add_argument("--images", type=int, default=0, help="first N test images only (default: all)")
+    ap.add_argument("--out", default=None, help="report JSON (default: <build>/report/golden.json)")
+    ap.add_argument("--images", type=count(0), default=0, help="first N test images only (default: all)")
     ap.add_argument("--no-plot", action="store_true", help="skip the firing-rate PNG")
     a = ap.parse_args(argv)
-    if a.images < 0:
-        raise SaformerError("golden: --images must be >= 0")
     rep = golden_report(a.ckpt, a.images)
-    out = write_json_atomic(a.out, rep)
+    out = write_json_atomic(user_path(a.out) if a.out else build_dir() / "report" / "golden.json", rep)
     png = None if a.no_plot else plot_rates(rep, out.with_name(out.stem + "_firing.png"))
     print(f"golden: {rep['test_images']} test images, quantized accuracy {rep['accuracy_quantized']:.4f} "
           f"(float twin {rep['accuracy_float']:.4f}), mismatching images {rep['mismatching_images']}, "

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from saformer.contract.config import DEFAULT, SAFormerConfig
+from saformer.contract.configs import describe_config
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import atomic_output
 from saformer.contract.paths import package_root
@@ -191,6 +192,8 @@ def save_checkpoint(path: str | Path, res: TrainResult) -> Path:
 
 def _read_checkpoint(path: str | Path) -> dict[str, Any]:
     path = Path(path)
+    if path.is_dir():
+        raise SaformerError(f"checkpoint {path} is a directory; give the checkpoint file (.pt) itself")
     if not path.is_file():
         raise SaformerError(f"checkpoint {path} does not exist; run `make train` or pass --ckpt")
     try:
@@ -229,9 +232,9 @@ def load_checkpoint(path: str | Path = DEFAULT_CKPT, expect: SAFormerConfig | No
     blob = _read_checkpoint(path)
     cfg = SAFormerConfig.from_dict(blob["config"], where=f"checkpoint {path}: config")
     if expect is not None and cfg != expect:
-        diff = sorted(k for k, v in expect.to_dict().items() if blob["config"].get(k) != v)
-        raise SaformerError(f"checkpoint {path}: config differs from the expected one in field(s) {diff}; "
-                            "retrain with `make train`")
+        raise SaformerError(f"checkpoint {path} is for {describe_config(cfg, expect)}; this step needs "
+                            f"{describe_config(expect, cfg)}: pass a checkpoint of that config (or retrain with "
+                            "`make train`)")
     qm = SAFormer(cfg, quant=True)
     _load_state(qm, blob["quant_state"], path, "quant_state")
     qm.eval()
@@ -293,14 +296,19 @@ def _check_data_fits(cfg: SAFormerConfig, data: Split) -> None:
 
 
 def cli_train(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+
     ap = argparse.ArgumentParser(prog="saformer train", description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(DEFAULT_CKPT), help="checkpoint to write (default: %(default)s)")
-    ap.add_argument("--seed", type=int, default=TrainOptions.seed)
-    ap.add_argument("--epochs-float", type=int, default=TrainOptions.epochs_float)
-    ap.add_argument("--epochs-qat", type=int, default=TrainOptions.epochs_qat)
-    ap.add_argument("--threads", type=int, default=TrainOptions.threads)
+    ap.add_argument("--seed", type=count(0), default=TrainOptions.seed, help="random seed (default %(default)s)")
+    ap.add_argument("--epochs-float", type=count(0), default=TrainOptions.epochs_float,
+                    help="epochs of the float twin (default %(default)s)")
+    ap.add_argument("--epochs-qat", type=count(0), default=TrainOptions.epochs_qat,
+                    help="epochs of quantization-aware training (default %(default)s)")
+    ap.add_argument("--threads", type=count(1), default=TrainOptions.threads,
+                    help="torch threads (default %(default)s)")
     ap.add_argument("--config", default=None, help="JSON file of config fields that replace DEFAULT's")
-    ap.add_argument("--max-train", type=int, default=0, help="use only the first N training images (0 = all)")
+    ap.add_argument("--max-train", type=count(0), default=0, help="use only the first N training images (0 = all)")
     _add_data_args(ap)
     a = ap.parse_args(argv)
     cfg = load_config(a.config)
@@ -319,6 +327,7 @@ def cli_train(argv: list[str]) -> int:
 
 
 def cli_export(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
     from saformer.golden.export import export_model
 
     ap = argparse.ArgumentParser(prog="saformer export", description="export a checkpoint as an artifact")
@@ -327,11 +336,10 @@ def cli_export(argv: list[str]) -> int:
                     "non-empty directory saformer did not write is refused")
     ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "
                     "only the artifact's own entries (nothing else is deleted)")
-    ap.add_argument("--images", type=int, default=128, help="test images for the 'real' SASA vectors")
+    ap.add_argument("--images", type=count(1), default=128,
+                    help="test images for the 'real' SASA vectors (default %(default)s)")
     _add_data_args(ap)
     a = ap.parse_args(argv)
-    if a.images < 1:
-        raise SaformerError("export: --images must be >= 1")
     from saformer.contract.artifact import _legacy_entries
     from saformer.contract.fsutil import check_output_dir
 

@@ -27,8 +27,8 @@ RTL_DIR = Path(__file__).resolve().parent / "rtl"
 TOP = "sasa_engine"
 VITIS_TOP = "sasa_top"  # the thin wrapper with Vitis HLS port names (the HLS kernel's top function name)
 # hand-written units, in dependency order
-UNITS = ("sign_extend", "axis_skid", "spike_finder", "lif_unit", "lane_ram", "sasa_wload", "sasa_core",
-         "axil_slave", "sasa_ctrl")
+UNITS = ("sign_extend", "sdp_ram", "axis_skid", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
+         "sasa_attn", "sasa_wload", "sasa_core", "axil_slave", "sasa_ctrl")
 # registers held by sasa_ctrl (read through its outputs); every other register of the map is read-only
 CTRL_REGS = {"CTRL": "ctrl_word", "GIE": "gie_word", "IER": "ier_word", "ISR": "isr_word",
              "IMAGES": "images_word", "STATUS": "status_word", "CYCLES_ACTIVE": "cycles_active_word",
@@ -48,10 +48,15 @@ class EngineParams:
     comments: dict[str, str]
 
 
+def ram_style(cfg: SAFormerConfig) -> int:
+    """Memory style of the weight memories: block RAM once a lane memory (G*D words) holds 1024 words or
+    more (a BRAM18 at 1K x 18 .. 16K x 1), otherwise the tool's choice (LUT RAM for the small configs)."""
+    return 1 if itf.groups(cfg) * cfg.D >= 1024 else 0
+
+
 def engine_params(cfg: SAFormerConfig) -> EngineParams:
     d = derive(cfg)
     D, N, T, P, H = cfg.D, cfg.N, cfg.T, cfg.lanes, cfg.heads
-    G = itf.groups(cfg)
     mem_w = cfg.mem_bits or d.sasa_mem_bits
     if d.sasa_acc_bits != d.sasa_out_bits:
         raise SaformerError(f"config {cfg.hash()[:12]}: the engine shares one accumulator width for the Q/K "
@@ -59,22 +64,20 @@ def engine_params(cfg: SAFormerConfig) -> EngineParams:
     if d.sasa_acc_bits > itf.LANE_BITS:
         raise SaformerError(f"config field 'bias_bits': increment needs {d.sasa_acc_bits} bits > lane "
                             f"{itf.LANE_BITS}")
+    # Only the chosen figures are parameters; every derived one (groups, index widths, counter widths) is a
+    # localparam computed inside the unit that needs it.
     rows: list[tuple[str, int, str]] = [
         ("D", D, "channels"), ("N", N, "tokens per timestep"), ("T", T, "timesteps per image"),
-        ("P", P, "lanes: output channels per cycle"), ("G", G, "channel groups ceil(D/P)"),
-        ("H", H, "heads"), ("HD", cfg.head_dim, "channels per head"),
+        ("P", P, "lanes: output channels per cycle"), ("H", H, "heads"),
         ("W_W", cfg.w_bits, "weight width (signed)"), ("B_W", cfg.bias_bits, "bias width (signed)"),
         ("TH_W", cfg.theta_bits, "LIF threshold width (unsigned)"),
         ("ACC_W", d.sasa_acc_bits, "accumulator/current/increment width (proven)"),
         ("MEM_W", mem_w, f"membrane width (proven minimum {d.sasa_mem_bits})"),
-        ("CNT_W", d.count_bits, "token-count width (holds N)"), ("K", cfg.leak_shift, "LIF leak shift"),
+        ("K", cfg.leak_shift, "LIF leak shift"),
         ("OUT_LANE_W", itf.LANE_BITS, "output lane width"),
         ("SW", cfg.stream_bits, "spike stream word width"),
-        ("CW", _bits(D - 1), "channel index bits"), ("LW", _bits(P - 1), "lane index bits"),
-        ("GW", _bits(G - 1), "group index bits"), ("WA_W", _bits(G * D - 1), "weight-row address bits"),
-        ("HW", _bits(H - 1), "head index bits"), ("NW", _bits(N - 1), "token index bits"),
-        ("NGW", _bits(N * G - 1), "membrane address bits"), ("TW", _bits(T - 1), "timestep index bits"),
         ("WW", itf.WEIGHT_WORD_BITS, "weight-stream word width"),
+        ("RAM_STYLE", ram_style(cfg), "weight/membrane memories: 0 tool's choice, 1 block RAM, 2 LUT RAM"),
         ("MAGIC", itf.WEIGHT_MAGIC, "weight header magic"),
         ("VERSION", itf.WEIGHT_FORMAT_VERSION, "weight format version"),
         ("HASH", cfg.hash32, "config hash32"), ("COUNT", itf.weight_words(cfg), "weight payload words"),
@@ -170,14 +173,7 @@ def render_top(cfg: SAFormerConfig, name: str) -> str:
         typ = "[WW-1:0]" if k in HEADER_PARAMS else "integer"
         sep = ","  # AXIL_AW follows
         plines.append(f"    parameter {typ} {k:10s} = {plit(k)}{sep}  // {ep.comments[k]}")
-    core_params = ", ".join(f".{k}({k})" for k in keys if k != "SW")
-    unused_hi = ""
-    if v["SW"] > v["D"]:
-        unused_hi = (
-            "    // Bits above D of a spike word are zero by the interface and are not used.\n"
-            "    /* verilator lint_off UNUSEDSIGNAL */\n"
-            "    wire unused_hi = |s_axis_tdata[SW-1:D];\n"
-            "    /* verilator lint_on UNUSEDSIGNAL */\n")
+    core_params = ", ".join(f".{k}({k})" for k in keys)
     aw = axil_addr_bits(cfg)
     addr = {r.name: r.offset for r in itf.registers(cfg)}
     ctrl_params = ", ".join([f".ADDR_{k}({aw}'h{addr[k]:02x})" for k in ("CTRL", "GIE", "IER", "ISR", "IMAGES")]
@@ -219,30 +215,18 @@ module {TOP} #(
     output wire                  img_done,
     output wire [31:0]           cycles_active,
     output wire [31:0]           cycles_total,
+    output wire [31:0]           cycles_qk,
+    output wire [31:0]           cycles_y,
+    output wire                  stall_in,
+    output wire                  stall_out,
     output wire                  weights_loaded,
     output wire                  err_hdr,
     output wire                  err_len,
+    output wire                  err_val,
     output wire                  err_proto
 );
     reg rst_q;  // the internal reset, derived here from aresetn
     always @(posedge aclk) rst_q <= !aresetn;
-
-{unused_hi}
-    wire [D-1:0]  in_data;
-    wire          in_last, in_valid, in_ready;
-    axis_skid #(.W(D + 1)) u_in (
-        .clk(aclk), .rst(rst_q),
-        .s_data({{s_axis_tlast, s_axis_tdata[D-1:0]}}), .s_valid(s_axis_tvalid), .s_ready(s_axis_tready),
-        .m_data({{in_last, in_data}}), .m_valid(in_valid), .m_ready(in_ready)
-    );
-
-    wire [P*OUT_LANE_W-1:0] out_data;
-    wire                    out_last, out_valid, out_ready;
-    axis_skid #(.W(P * OUT_LANE_W + 1)) u_out (
-        .clk(aclk), .rst(rst_q),
-        .s_data({{out_last, out_data}}), .s_valid(out_valid), .s_ready(out_ready),
-        .m_data({{m_axis_tlast, m_axis_tdata}}), .m_valid(m_axis_tvalid), .m_ready(m_axis_tready)
-    );
 
     // ------------------------------------------------------------------ AXI4-Lite control
     wire               wr_en, rd_en;
@@ -269,7 +253,8 @@ module {TOP} #(
         .clk(aclk), .rst(rst_q),
         .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data), .wr_strb(wr_strb), .rd_en(rd_en), .rd_addr(rd_addr),
         .weights_loaded(weights_loaded), .load_active(load_active), .img_start(img_start), .img_done(img_done),
-        .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_proto(err_proto),
+        .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
+        .err_proto(err_proto),
         .start_en(start_en), .load_en(load_en),
         .ctrl_word(ctrl_word), .gie_word(gie_word), .ier_word(ier_word), .isr_word(isr_word),
         .images_word(images_word), .status_word(status_word), .cycles_active_word(cycles_active_word),
@@ -287,11 +272,13 @@ module {TOP} #(
     sasa_core #({core_params}) u_core (
         .clk(aclk), .rst(rst_q),
         .start_en(start_en), .load_en(load_en), .img_start(img_start), .load_active(load_active),
-        .in_data(in_data), .in_last(in_last), .in_valid(in_valid), .in_ready(in_ready),
+        .in_data(s_axis_tdata), .in_last(s_axis_tlast), .in_valid(s_axis_tvalid), .in_ready(s_axis_tready),
         .w_data(s_axis_w_tdata), .w_valid(s_axis_w_tvalid), .w_last(s_axis_w_tlast), .w_ready(s_axis_w_tready),
-        .out_data(out_data), .out_last(out_last), .out_valid(out_valid), .out_ready(out_ready),
+        .out_data(m_axis_tdata), .out_last(m_axis_tlast), .out_valid(m_axis_tvalid), .out_ready(m_axis_tready),
         .busy(busy), .img_done(img_done), .cycles_active(cycles_active), .cycles_total(cycles_total),
-        .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_proto(err_proto)
+        .cycles_qk(cycles_qk), .cycles_y(cycles_y), .stall_in(stall_in), .stall_out(stall_out),
+        .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
+        .err_proto(err_proto)
     );
 endmodule
 `default_nettype wire
@@ -366,7 +353,8 @@ module {VITIS_TOP} #(
 {axil_connections()}
         .interrupt(interrupt),
         /* verilator lint_off PINCONNECTEMPTY */
-        .busy(), .img_done(), .cycles_active(), .cycles_total(), .weights_loaded(), .err_hdr(), .err_len(),
+        .busy(), .img_done(), .cycles_active(), .cycles_total(), .cycles_qk(), .cycles_y(), .stall_in(),
+        .stall_out(), .weights_loaded(), .err_hdr(), .err_len(), .err_val(),
         .err_proto()
         /* verilator lint_on PINCONNECTEMPTY */
     );

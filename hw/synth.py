@@ -277,6 +277,46 @@ def plot_sweep(rows: list[dict[str, Any]], path: Path, title: str) -> Path | Non
     return save_figure(fig, path, dpi=110)
 
 
+def plot_report(report: Path, path: Path) -> Path | None:
+    """The sweep plot drawn from the synth.json on disk (so the PNG and the JSON cannot disagree)."""
+    rep = json.loads(Path(report).read_text())
+    sw = rep["sweep"]
+    return plot_sweep(sw["rows"], path, f"{rep['config']['name']}: Yosys xc7 LUT/FF vs cycles per image "
+                                        f"({sw['vectors']}, {sw['images']} images; from {Path(report).name})")
+
+
+DOCS_BEGIN = "<!-- synth-sweep: written by `saformer synth --docs` from synth.json; do not edit -->"
+DOCS_END = "<!-- /synth-sweep -->"
+
+
+def sweep_markdown(rep: dict[str, Any]) -> str:
+    """The figures docs/pynq.md shows, from a synth.json: the config's resources and the P sweep table."""
+    c = rep["config"]["fields"]
+    p = rep["percent"]
+    lines = [f"Config `{rep['config']['name']}` (T={c['T']}, D={c['D']}, P={c['lanes']}), {rep['board']['part']}, "
+             f"{rep['tool']} (Yosys estimates, not Vivado; engine only: AXI DMAs, interconnect and PS not counted): "
+             f"LUT {rep['lut']} ({p['lut']}%: {rep['lut_logic']} logic + {rep['lut_mem'] + rep['lut_srl']} "
+             "LUT RAM/SRL), "
+             f"FF {rep['ff']} ({p['ff']}%), CARRY4 {rep['carry']}, BRAM36 {rep['bram36']:g}, DSP {rep['dsp']}, "
+             f"{rep['logic_levels']} logic levels."]
+    if "sweep" in rep:
+        lines += ["", "| P | G | LUT | FF | CARRY4 | levels | cycles/image (mean) | images/s @"
+                  f"{rep['sweep']['clock_mhz']:g} MHz |", "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['P']} | {r['G']} | {r['lut']} | {r['ff']} | {r['carry']} | {r['logic_levels']} | "
+                  f"{r['cycles_mean']} | {r['images_per_s']} |" for r in rep["sweep"]["rows"]]
+    return "\n".join(lines)
+
+
+def update_docs(doc: Path, rep: dict[str, Any]) -> Path:
+    """Replace the block between DOCS_BEGIN and DOCS_END in `doc` with sweep_markdown(rep)."""
+    text = Path(doc).read_text()
+    if DOCS_BEGIN not in text or DOCS_END not in text:
+        raise SaformerError(f"{doc}: no '{DOCS_BEGIN}' ... '{DOCS_END}' block to write the figures into")
+    head, rest = text.split(DOCS_BEGIN, 1)
+    _, tail = rest.split(DOCS_END, 1)
+    return write_atomic(doc, f"{head}{DOCS_BEGIN}\n{sweep_markdown(rep)}\n{DOCS_END}{tail}")
+
+
 # ------------------------------------------------------------------------------ report
 
 
@@ -321,15 +361,16 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
     }
     if lanes:
         rows = sweep_lanes(cfg, lanes, s, y, b, root, jobs, progress)
-        png = plot_sweep(rows, out / "synth_sweep.png",
-                         f"{name}: Yosys xc7 LUT/FF vs cycles per image ({vectors}, {s.shape[0]} images)")
         rep["sweep"] = {
             "vectors": vectors, "images": int(s.shape[0]), "clock_mhz": b.clock_mhz,
             "cycles_rule": "sim/scoreboard.py: cycle_formula, T*(N*(1+2G)+1) + G*(nnz(S)+nnz(Y)), G=ceil(D/P)",
-            "rows": rows, "plot": str(png) if png else None,
+            "rows": rows, "plot": str(out / "synth_sweep.png"),
         }
     rep["seconds"] = round(time.perf_counter() - t0, 1)
     write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
+    if lanes and plot_report(out / "synth.json", out / "synth_sweep.png") is None:
+        rep["sweep"]["plot"] = None
+        write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
     if not rep["fits"]:
         detail = ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
         raise SaformerError(f"config '{name}' does not fit {b.name} ({b.part}): {detail} of capacity "
@@ -352,18 +393,24 @@ def format_table(rep: dict[str, Any]) -> str:
 
 
 def cli_synth(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count, int_list
     from saformer.contract.configs import NAMED
+    from saformer.hw.boards import BOARDS
 
     ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
-    ap.add_argument("--board", default="pynq-z2")
+    ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
     ap.add_argument("--artifact", default="build/artifact",
                     help="exported artifact: its config is synthesized, its real vectors give the cycles")
     ap.add_argument("--config", default=None, choices=sorted(NAMED),
                     help="synthesize a named config instead of the artifact's (cycles still from the artifact "
                          "vectors, which must have the same D, N, T)")
-    ap.add_argument("--lanes", default="1,2,4,8,16,32", help="P sweep, comma-separated ('' for none)")
-    ap.add_argument("--out", default=str(BUILD / "report"))
-    ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
+    ap.add_argument("--lanes", default="1,2,4,8,16,32", type=int_list(1),
+                    help="P sweep, comma-separated integers ('' for none; default %(default)s)")
+    ap.add_argument("--out", default=str(BUILD / "report"), help="report folder for synth.json (default %(default)s)")
+    ap.add_argument("--docs", default=None, metavar="MD",
+                    help="also write the figures into the marked block of this Markdown file (docs/pynq.md)")
+    ap.add_argument("--jobs", type=count(1), default=int(os.environ.get("JOBS", "2")),
+                    help="parallel Yosys runs of the sweep (default $JOBS or 2)")
     a = ap.parse_args(argv)
     b = board(a.board)
     art_dir = user_path(a.artifact)
@@ -375,11 +422,13 @@ def cli_synth(argv: list[str]) -> int:
     if (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
         raise SaformerError(f"--config {a.config}: (T, N, D) = {(cfg.T, cfg.N, cfg.D)} differ from the artifact "
                             f"vectors {s.shape[1:]}; pass a matching --artifact")
-    lanes = sorted({int(x) for x in a.lanes.split(",") if x.strip()})
+    lanes = a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
         raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")
     rep = synth_report(cfg, name, b, Path(a.out), s, y, f"{a.artifact}:{vname}", lanes, jobs=a.jobs)
     print(format_table(rep))
     print(f"wrote {Path(a.out) / 'synth.json'}")
+    if a.docs:  # from the JSON on disk, like the plot
+        print(f"wrote {update_docs(user_path(a.docs), json.loads((Path(a.out) / 'synth.json').read_text()))}")
     return 0

@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from saformer.contract import names as _names
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import check_output_dir, place_output_dir, write_atomic
@@ -35,9 +36,7 @@ from saformer.contract.paths import user_path
 from saformer.hw.boards import Board, board
 from saformer.hw.synth import BUILD, REPO
 
-IP_VENDOR = "saformer.org"
-IP_LIBRARY = "user"
-IP_VERSION = "1.0"
+IP_VENDOR, IP_LIBRARY, IP_VERSION = _names.IP_VENDOR, _names.IP_LIBRARY, _names.IP_VERSION  # the driver binds to them
 PORT = re.compile(r"^\s*(input|output)\s+wire\s*(?:\[[^\]]*\])?\s*(\w+)\s*,?\s*$")
 
 
@@ -102,7 +101,11 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
         '        error "interface $busif was not inferred from the port names of the engine"',
         "    }",
         "}",
-        f"ipx::associate_bus_interfaces -busif {{{' '.join(busifs)}}} -clock aclk -reset aresetn $core",
+    ]
+    # one association per interface (each bus interface with the clock), then the reset with the clock
+    lines += [f"ipx::associate_bus_interfaces -busif {bi} -clock aclk $core" for bi in busifs]
+    lines += [
+        "ipx::associate_bus_interfaces -clock aclk -reset aresetn $core",
         "set rst [ipx::get_bus_interfaces aresetn -of_objects $core]",
         "if {[llength $rst]} {",
         "    set pol [ipx::get_bus_parameters POLARITY -of_objects $rst]",
@@ -125,6 +128,10 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
             "    set blk [ipx::add_address_block reg0 $mm]",
             "    set_property range 4096 $blk",
             "}",
+            "set blk [ipx::get_address_blocks reg0 -of_objects [ipx::get_memory_maps s_axil -of_objects $core]]",
+            "# every register and field (PYNQ's register_map comes from these, through the .hwh); sasa_regs.xml",
+            "# is the same map as IP-XACT (contract/regmap.py)",
+            *_register_tcl(cfg),
         ]
     lines += [
         "ipx::create_xgui_files $core",
@@ -137,9 +144,54 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
     return "\n".join(lines) + "\n"
 
 
+def _register_tcl(cfg: SAFormerConfig) -> list[str]:
+    from saformer.contract.regmap import ipx_register_tcl
+
+    return ipx_register_tcl(cfg, "$blk")
+
+
+def _register_xml(cfg: SAFormerConfig) -> str:
+    from saformer.contract.regmap import ipxact_xml
+
+    return ipxact_xml(cfg)
+
+
+def _gp0_tcl(lite: list[str], clk: str) -> list[str]:
+    """One AXI interconnect (contract/names.py AXI_GP0) from M_AXI_GP0 to every AXI-Lite slave."""
+    from saformer.contract.names import AXI_GP0
+
+    return [
+        "# AXI-Lite control: engine, DMA and interrupt-controller registers on M_AXI_GP0 through one AXI interconnect",
+        f"set gp0 [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect {AXI_GP0}]",
+        f"set_property -dict [list CONFIG.NUM_SI {{1}} CONFIG.NUM_MI {{{len(lite)}}}] $gp0",
+        f"foreach s {{{' '.join(lite)}}} {{",
+        f"    apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Clk_master {{{clk}}} "
+        f"Clk_slave {{Auto}} Clk_xbar {{Auto}} Master {{/ps7/M_AXI_GP0}} Slave /$s ddr_seg {{Auto}} "
+        f"intc_ip {{/{AXI_GP0}}} master_apm {{0}}] [get_bd_intf_pins $s]",
+        "}",
+    ]
+
+
+def _irq_tcl(irqs: list[str]) -> list[str]:
+    """Interrupt sources -> xlconcat -> axi_intc (contract/names.py INTC) -> IRQ_F2P: the structure PYNQ's
+    interrupt support needs (an `axi_intc` between the sources and the PS)."""
+    from saformer.contract.names import INTC
+
+    return [
+        "# interrupts: sources -> concat -> AXI interrupt controller -> PS (PYNQ's Interrupt needs the axi_intc)",
+        f"set intc [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc {INTC}]",
+        "set_property -dict [list CONFIG.C_IRQ_CONNECTION {1} CONFIG.C_IRQ_IS_LEVEL {1}] $intc",
+        "set irq [create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat irq_concat]",
+        f"set_property CONFIG.NUM_PORTS {{{len(irqs)}}} $irq",
+        *[f"connect_bd_net [get_bd_pins {p}] [get_bd_pins irq_concat/In{i}]" for i, p in enumerate(irqs)],
+        f"connect_bd_net [get_bd_pins irq_concat/dout] [get_bd_pins {INTC}/intr]",
+        f"connect_bd_net [get_bd_pins {INTC}/irq] [get_bd_pins ps7/IRQ_F2P]",
+    ]
+
+
 def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict[str, str], source: str,
                  jobs: int = 4) -> str:
-    from saformer.contract.names import BD_NAME, DMA_SPIKES, DMA_WEIGHTS, ENGINE, OVERLAY
+    from saformer.contract.names import BD_NAME, DMA_SPIKES, DMA_WEIGHTS, ENGINE, INTC, OVERLAY
     from saformer.hw.generate import engine_params
 
     v = engine_params(cfg).values
@@ -150,7 +202,8 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
     irqs = [f"{DMA_SPIKES}/mm2s_introut", f"{DMA_SPIKES}/s2mm_introut", f"{DMA_WEIGHTS}/mm2s_introut"]
     if "interrupt" in ports:
         irqs.append(f"{ENGINE}/interrupt")
-    lite = ([f"{ENGINE}/s_axil"] if axil else []) + [f"{DMA_SPIKES}/S_AXI_LITE", f"{DMA_WEIGHTS}/S_AXI_LITE"]
+    lite = ([f"{ENGINE}/s_axil"] if axil else []) + [f"{DMA_SPIKES}/S_AXI_LITE", f"{DMA_WEIGHTS}/S_AXI_LITE",
+                                                      f"{INTC}/s_axi"]
     lines = [
         _header(f"Block design for {b.name}: PS7, AXI DMAs, the engine IP, bitstream and .hwh.", cfg, name, source),
         "set here [file dirname [file normalize [info script]]]",
@@ -199,12 +252,7 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
         f"connect_bd_intf_net [get_bd_intf_pins {ENGINE}/m_axis] [get_bd_intf_pins {DMA_SPIKES}/S_AXIS_S2MM]",
         f"connect_bd_intf_net [get_bd_intf_pins {DMA_WEIGHTS}/M_AXIS_MM2S] [get_bd_intf_pins {ENGINE}/s_axis_w]",
         "",
-        "# AXI-Lite control: engine registers and DMA registers on M_AXI_GP0 through an AXI interconnect",
-        f"foreach s {{{' '.join(lite)}}} {{",
-        f"    apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Clk_master {{{clk}}} "
-        "Clk_slave {Auto} Clk_xbar {Auto} Master {/ps7/M_AXI_GP0} Slave /$s ddr_seg {Auto} "
-        "intc_ip {New AXI Interconnect} master_apm {0}] [get_bd_intf_pins $s]",
-        "}",
+        *_gp0_tcl(lite, clk),
         "# DMA masters to DDR through S_AXI_HP0",
         f"foreach m {{{DMA_SPIKES}/M_AXI_MM2S {DMA_SPIKES}/M_AXI_S2MM {DMA_WEIGHTS}/M_AXI_MM2S}} {{",
         f"    apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Clk_master {{{clk}}} "
@@ -219,13 +267,7 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
         "    set rstc [lindex [get_bd_cells -quiet -filter {VLNV =~ *proc_sys_reset*}] 0]",
         f"    connect_bd_net [get_bd_pins $rstc/peripheral_aresetn] [get_bd_pins {ENGINE}/aresetn]",
         "}",
-        "# interrupts (PYNQ's DMA driver can also poll)",
-        "set irq [create_bd_cell -type ip -vlnv xilinx.com:ip:xlconcat irq_concat]",
-        f"set_property CONFIG.NUM_PORTS {{{len(irqs)}}} $irq",
-    ]
-    lines += [f"connect_bd_net [get_bd_pins {p}] [get_bd_pins irq_concat/In{i}]" for i, p in enumerate(irqs)]
-    lines += [
-        "connect_bd_net [get_bd_pins irq_concat/dout] [get_bd_pins ps7/IRQ_F2P]",
+        *_irq_tcl(irqs),
         "",
         "assign_bd_address",
         "validate_bd_design",
@@ -277,6 +319,7 @@ def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD /
     ports = top_ports(gen / f"{TOP}.v")
     write_atomic(out / "package_ip.tcl", package_ip_tcl(cfg, name, b, rel, TOP, ports, source))
     write_atomic(out / "build_bd.tcl", build_bd_tcl(cfg, name, b, TOP, ports, source, jobs))
+    write_atomic(out / "sasa_regs.xml", _register_xml(cfg))
     write_atomic(out / "build.tcl", _header(f"Vivado flow for {b.name}: vivado -mode batch -source build.tcl",
                                              cfg, name, source)
                   + "set here [file dirname [file normalize [info script]]]\n"
@@ -295,11 +338,20 @@ def _artifact_cfg(path: str) -> tuple[SAFormerConfig, str, Path]:
     return cfg, ("default" if cfg == NAMED["default"] else "artifact"), p
 
 
+def _board_artifact_args(ap: argparse.ArgumentParser) -> None:
+    from saformer.hw.boards import BOARDS
+
+    ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
+    ap.add_argument("--artifact", default="build/artifact",
+                    help="exported artifact whose config is built (default %(default)s; `make export` writes it)")
+
+
 def cli_bitstream(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+
     ap = argparse.ArgumentParser(prog="saformer bitstream", description="Vivado: IP, block design, bitstream, .hwh")
-    ap.add_argument("--board", default="pynq-z2")
-    ap.add_argument("--artifact", default="build/artifact")
-    ap.add_argument("--jobs", type=int, default=4)
+    _board_artifact_args(ap)
+    ap.add_argument("--jobs", type=count(1), default=4, help="Vivado implementation jobs (default %(default)s)")
     a = ap.parse_args(argv)
     b = board(a.board)
     cfg, name, art = _artifact_cfg(a.artifact)
@@ -322,7 +374,7 @@ BOARD_DRIVER_EXCLUDE = ("__pycache__", "sim.py", "cocotb_session.py")
 
 
 def readme(b: Board, cfg: SAFormerConfig, has_bit: bool) -> str:
-    from saformer.contract.names import OVERLAY
+    from saformer.contract.names import ENGINE, OVERLAY
 
     bit = ("`overlay/` holds the bitstream built here." if has_bit else
            "No bitstream is included (Vivado was not available when this was packaged): build it first.")
@@ -349,16 +401,22 @@ part alone (a warning says so); install the board files for the PS presets.
 
     scp -r <this folder> xilinx@pynq:/home/xilinx/saformer
 
-## 3. Run (on the board, PYNQ image with numpy)
+## 3. Run (on the board, PYNQ image with numpy), from this folder
 
 ```python
-import sys; sys.path.insert(0, "/home/xilinx/saformer")
+import sys; sys.path.insert(0, ".")                    # this folder: saformer.contract + saformer.driver
+from pynq import Overlay
+from saformer.contract.artifact import load_artifact
 from saformer.driver import SasaEngine
-eng = SasaEngine.pynq("overlay/{OVERLAY}.bit")        # pynq.Overlay + pynq.allocate inside
-eng.load_artifact("artifact")                          # weight-load stream with header checks
-res = eng.run_artifact_vectors("real", limit=8)       # spikes in, increments out, compared with golden
+from saformer.driver.pynq_ip import SasaIP             # binds the engine IP's driver (import before Overlay)
+
+ol = Overlay("overlay/{OVERLAY}.bit")                  # {ENGINE} is a SasaIP: registers by name, the interrupt
+print(hex(ol.{ENGINE}.read("CONFIG_HASH")))
+eng = SasaEngine.pynq(ol, "artifact")                  # the overlay (or its .bit) and the artifact: loads the weights
+res = eng.run_artifact_vectors("artifact", "real", limit=8)   # compared with the exported reference
 print(res.mismatches, res.cycles_active, eng.status())
-inc = eng.run(spikes)                                  # spikes: (B, T, N, D) uint8 -> (B, T, N, D) int
+spikes = load_artifact("artifact").vectors["real"]["s"][:2]   # (B, T, N, D) uint8 spikes
+inc = eng.run(spikes)                                  # -> (B, T, N, D) int increments
 ```
 
 `eng.run` raises `EngineError` on a STATUS error flag (weights not loaded, header mismatch, bad load length,
@@ -370,8 +428,7 @@ def cli_package(argv: list[str]) -> int:
     from saformer.contract.names import OVERLAY
 
     ap = argparse.ArgumentParser(prog="saformer package", description="write a PYNQ deployment folder")
-    ap.add_argument("--board", default="pynq-z2")
-    ap.add_argument("--artifact", default="build/artifact")
+    _board_artifact_args(ap)
     ap.add_argument("--out", default=None, help="default build/package/<board>; a non-empty directory saformer "
                     "did not write is refused")
     ap.add_argument("--force", action="store_true", help="write into a directory holding other files, replacing "

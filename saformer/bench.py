@@ -136,7 +136,8 @@ def rtl_points(art, densities: list[float], images: int, lanes: list[int] | None
                        waves_on_fail=False)
         if res.mismatches or res.cycle_errors():
             raise SaformerError(f"bench: RTL (P={P}) disagrees on the efficiency points:\n{res.report()}")
-        ims = {im["label"]: im["cycles_measured"] for im in res.runs["none"]["images"]}
+        # the image's latency (cycles_total with no stalls), the figure cycle_formula gives
+        ims = {im["label"]: im["cycles_total"] for im in res.runs["none"]["images"]}
         for dens in densities:
             name = f"bench_d{dens}"
             vs = rart.vectors[name]
@@ -343,6 +344,14 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
             [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9], [1, 2, 4, 8, 16, 32], 32, [0.05, 0.2, 0.5], 4,
             sorted({1, art.cfg.lanes, 32}), 32, 0, 3, 0)
     rep: dict[str, Any] = {"tiny": tiny, "config_hash": art.cfg.hash(), "artifact": str(art.path)}
+    # mean SASA latency per real test image (saformer.contract.cycles: exact, == the RTL's cycles_total in
+    # every regression run with no stalls), default config P = lanes of the artifact
+    from saformer.contract.cycles import active_formulas, cycle_formulas
+
+    real = art.vectors["real"]
+    rep["sasa_cycles_per_real_image"] = round(float(cycle_formulas(art.cfg, real["s"], real["y"]).mean()), 2)
+    rep["sasa_active_cycles_per_real_image"] = round(float(active_formulas(art.cfg, real["s"], real["y"]).mean()), 2)
+    rep["sasa_cycles_per_real_image_lanes"] = art.cfg.lanes
     parts = [
         ("engine_efficiency", lambda: None),
         ("simulation_speed", lambda: sim_speed(art, speed_n)),
@@ -361,9 +370,10 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
             rep[name] = {
                 "lower_bound": "active input spikes nnz(S) x output channels D / P (ratio = cycles / bound); "
                                "ratio_s_plus_y uses (nnz(S) + nnz(Y)) x D / P, counting the Wo pass too",
-                "cycles": "formula rows (measured false): sim/scoreboard.py cycle_formula (exact); rtl rows "
-                          "(measured true): cycles_active in Verilator this run, the default config with lanes "
-                          "replaced; each has a formula row on the same images and P ('rtl set: ...')",
+                "cycles": "formula rows (measured false): saformer.contract.cycles cycle_formula (latency, "
+                          "exact); rtl rows (measured true): cycles_total (no stalls) in Verilator this run, the "
+                          "default config with lanes replaced; each has a formula row on the same images and P "
+                          "('rtl set: ...')",
                 "measured_lanes": rsim["lanes"], "measured_sim_cycles": rsim["sim_cycles"],
                 "measured_rows_equal_formula": checked,
                 "rows": rrows + rows}

@@ -1,16 +1,20 @@
-"""`saformer` console entry point: one subcommand per flow step.
+"""`saformer` console entry point: argparse with one subcommand per flow step.
 
-Each subcommand lives in the package that owns the step and is imported only when called, so `golden`
-never pulls in cocotb. A SaformerError becomes one line on stderr and exit status 2.
+Each subcommand lives in the package that owns the step, keeps its own `cli_xxx(argv)` (its options, their help
+and their checks are there, so `python -m saformer.<module>` and `make` targets see the same) and is imported only
+when that command runs: `saformer --help` imports neither torch nor cocotb. A SaformerError becomes one line on
+stderr (`saformer <cmd>: error: ...`) and exit status 2; Ctrl-C one line and exit status 130.
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import importlib
 import sys
 
 from saformer.contract.errors import SaformerError
-from saformer.contract.paths import set_build_dir
+from saformer.contract.paths import BUILD_ENV, set_build_dir
 
 # command -> ("module:function", help). Each function takes argv (list[str]) and returns an exit code.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -28,43 +32,79 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser: global options and one subparser per command. A subparser only names its command
+    (add_help=False): the command's own parser (`cli_xxx`) reads the rest, `-h` included."""
+    from saformer import __version__
+
+    ap = argparse.ArgumentParser(
+        prog="saformer", allow_abbrev=False,
+        description="SAFormer flow: golden model -> artifact -> Verilog / HLS -> simulation -> reports.",
+        epilog="Run `saformer <command> --help` for a command's options. Outputs go to ./build of the current "
+               "directory unless --build-dir says otherwise; relative paths are taken against the current directory.")
+    ap.add_argument("--version", action="version", version=f"saformer {__version__}",
+                    help="print the version and exit")
+    ap.add_argument("--build-dir", metavar="DIR",
+                    help=f"output root (default ./build; sets {BUILD_ENV} for this run and its subprocesses)")
+    sub = ap.add_subparsers(dest="command", metavar="<command>", title="commands")
+    for name, (_, doc) in COMMANDS.items():
+        sub.add_parser(name, help=doc, description=doc, add_help=False)
+    return ap
+
+
+def _command_index(argv: list[str]) -> int | None:
+    """Index of the command in argv (the first word that is not a global option or its value)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--build-dir":
+            i += 2
+        elif a.startswith("-"):
+            i += 1
+        else:
+            return i
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # global options before the command: --version, --build-dir DIR (outputs; default ./build)
-    while argv and argv[0] in ("--version", "--build-dir") or (argv and argv[0].startswith("--build-dir=")):
-        if argv[0] == "--version":
-            from saformer import __version__
-
-            print(f"saformer {__version__}")
-            return 0
-        if argv[0] == "--build-dir":
-            if len(argv) < 2:
-                print("saformer: error: --build-dir needs a directory", file=sys.stderr)
-                return 2
-            set_build_dir(argv[1])
-            argv = argv[2:]
-        else:
-            set_build_dir(argv[0].split("=", 1)[1])
-            argv = argv[1:]
-    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
-        print("usage: saformer [--version] [--build-dir DIR] <command> [options]\n\n"
-              "Outputs go to ./build of the current directory unless --build-dir says otherwise.\n\ncommands:")
-        for name, (_, doc) in COMMANDS.items():
-            print(f"  {name:10s} {doc}")
-        return 0 if argv and argv[0] in ("-h", "--help") else 2
-    target, _ = COMMANDS[argv[0]]
+    ap = build_parser()
+    i = _command_index(argv)
+    if i is not None and argv[i] not in COMMANDS:
+        near = difflib.get_close_matches(argv[i], COMMANDS, n=1)
+        ap.print_usage(sys.stderr)
+        print(f"saformer: error: unknown command '{argv[i]}'" + (f" (did you mean '{near[0]}'?)" if near else "")
+              + f"; commands: {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    try:
+        # the global options before the command; the command's own options go to its cli_xxx unparsed
+        a = ap.parse_args(argv[:i + 1] if i is not None else argv)
+        if a.build_dir is not None and not a.build_dir.strip():
+            ap.error("argument --build-dir: needs a directory")
+    except SystemExit as e:  # --help, --version (0) or a usage error (2), already printed
+        return int(e.code or 0)
+    if a.command is None:
+        ap.print_help(sys.stderr)
+        return 2
+    if a.build_dir is not None:
+        set_build_dir(a.build_dir)
+    rest = argv[i + 1:]
+    target, _ = COMMANDS[a.command]
     mod_name, fn_name = target.split(":")
     try:
         try:
             fn = getattr(importlib.import_module(mod_name), fn_name)
-        except (ImportError, AttributeError):
-            raise SaformerError(f"command '{argv[0]}' is not available in this version ({target} missing)") from None
-        return int(fn(argv[1:]) or 0)
+        except (ImportError, AttributeError) as e:
+            raise SaformerError(f"command '{a.command}' is not available in this install ({target}: {e}); "
+                                "install the extras it needs (pip install 'saformer-hw[dev]')") from None
+        return int(fn(rest) or 0)
     except SaformerError as e:
-        print(f"saformer {argv[0]}: error: {e}", file=sys.stderr)
+        print(f"saformer {a.command}: error: {e}", file=sys.stderr)
         return 2
+    except SystemExit as e:  # the command's argparse: --help (0) or a usage error (2), already printed
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     except KeyboardInterrupt:
-        print(f"saformer {argv[0]}: interrupted", file=sys.stderr)
+        print(f"saformer {a.command}: interrupted", file=sys.stderr)
         return 130
 
 

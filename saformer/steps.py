@@ -11,8 +11,10 @@ from saformer.contract.interface import render_markdown
 
 
 def cli_interface(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="saformer interface")
-    ap.add_argument("--out", type=Path, default=Path("docs/interface.md"))
+    ap = argparse.ArgumentParser(prog="saformer interface", description="render the interface document (stream "
+                                 "formats, register map) of the default config")
+    ap.add_argument("--out", type=Path, default=Path("docs/interface.md"),
+                    help="Markdown file to write (default %(default)s, relative to the current directory)")
     a = ap.parse_args(argv)
     write_atomic(a.out, render_markdown(DEFAULT))
     print(f"wrote {a.out}")

@@ -27,7 +27,7 @@ from saformer.contract import interface as itf
 from saformer.contract.artifact import Artifact
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.configs import NAMED
-from saformer.contract.cycles import cycle_formula
+from saformer.contract.cycles import active_formula, cycle_formula, qk_cycles, y_cycles
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, child_pythonpath, package_root
 from saformer.golden import reference as ref
@@ -135,27 +135,29 @@ class CaseResult:
         return None
 
     def cycle_errors(self) -> list[str]:
+        """Every counter against the cycle model (saformer.contract.cycles): per image cycles_qk, cycles_y and
+        cycles_active (= their sum) under every stall pattern; the latency (cycles_total) with no stalls;
+        per run CYCLES_ACTIVE == the images' sum, and with no stalls CYCLES_TOTAL == latency sum + 2
+        (ap_start -> first token, img_done -> ap_done)."""
         out = []
         for stall, r in self.runs.items():
             for run in r.get("runs", []):
                 if run["cycles_active"] != run["formula"]:
                     out.append(f"{stall} run of set {run['set']}: CYCLES_ACTIVE {run['cycles_active']} != "
                                f"formula {run['formula']}")
-                # no stalls: ap_start -> first accept and last emit -> ap_done add 2 cycles per run
-                if stall == "none" and run["cycles_total"] != run["formula"] + 2:
+                if stall == "none" and run["cycles_total"] != run["latency"] + 2:
                     out.append(f"{stall} run of set {run['set']}: CYCLES_TOTAL {run['cycles_total']} != "
-                               f"formula + 2 = {run['formula'] + 2}")
-                if run["cycles_total"] < run["cycles_active"]:
-                    out.append(f"{stall} run of set {run['set']}: CYCLES_TOTAL {run['cycles_total']} < active")
+                               f"latency + 2 = {run['latency'] + 2}")
             if r.get("done_pulses") != len(r["images"]):
                 out.append(f"{stall}: {r.get('done_pulses')} img_done pulses for {len(r['images'])} images")
             for im in r["images"]:
-                if im.get("cycles_measured") != im["cycles_formula"]:
-                    out.append(f"{stall} {im['label']}: active {im.get('cycles_measured')} != formula "
-                               f"{im['cycles_formula']}")
-                if stall == "none" and im.get("cycles_total") != im["cycles_formula"]:
-                    out.append(f"{stall} {im['label']}: total {im.get('cycles_total')} != formula "
-                               f"{im['cycles_formula']}")
+                for key, want in (("cycles_measured", "cycles_formula"), ("cycles_qk", "qk_formula"),
+                                  ("cycles_y", "y_formula")):
+                    if im.get(key) != im[want]:
+                        out.append(f"{stall} {im['label']}: {key} {im.get(key)} != formula {im[want]}")
+                if stall == "none" and im.get("cycles_total") != im["latency_formula"]:
+                    out.append(f"{stall} {im['label']}: total {im.get('cycles_total')} != latency formula "
+                               f"{im['latency_formula']}")
         return out
 
     def report(self) -> str:
@@ -223,7 +225,8 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
         vs = art.vectors[sname]
         s, y = vs["s"][i], vs["y"][i]
         meta_images.append({"label": f"{sname}[{i}]", "set": set_names.index(sname),
-                            "formula": cycle_formula(cfg, s, y)})
+                            "formula": cycle_formula(cfg, s, y), "active": active_formula(cfg, s, y),
+                            "qk": int(qk_cycles(cfg, s)), "y": int(y_cycles(cfg, y))})
         spikes.append(itf.pack_spikes(s))
         expected.append(want[sname][i])
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,

@@ -22,7 +22,7 @@ from filelock import FileLock
 from saformer.contract import interface as itf
 from saformer.contract.artifact import Artifact, load_artifact
 from saformer.contract.config import SAFormerConfig
-from saformer.contract.cycles import cycle_formula, cycle_formulas
+from saformer.contract.cycles import active_formula, active_formulas
 from saformer.contract.interface import registers
 from saformer.contract.paths import child_pythonpath
 from saformer.golden import reference as ref
@@ -97,7 +97,7 @@ def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[
     want = {"A": expected_increments(art_a, "random", [i for w, _, i in picks if w == "A"]),
             "B": expected_increments(art_b, "random", [i for w, _, i in picks if w == "B"])}
     for w, vs, i in picks:
-        images.append({"label": f"{w}:random[{i}]", "w": w, "formula": cycle_formula(cfg, vs["s"][i], vs["y"][i])})
+        images.append({"label": f"{w}:random[{i}]", "w": w, "formula": active_formula(cfg, vs["s"][i], vs["y"][i])})
         spikes.append(itf.pack_spikes(vs["s"][i]))
         expected.append(want[w][[j for w2, _, j in picks if w2 == w].index(i)])
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "ports": build.ports, "checks": list(checks),
@@ -208,7 +208,7 @@ def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: flo
         if len(idx):
             r = ref.sasa(s[idx], params[w], cfg)
             inc[idx] = r["inc"]
-            formula[idx] = cycle_formulas(cfg, s[idx], r["y"])
+            formula[idx] = active_formulas(cfg, s[idx], r["y"])
     words = np.stack([itf.pack_spikes(x) for x in s]).astype(np.uint64)
     case_dir = _case_dir(build, workdir, f"long-{name}")
     case = {"config": cfg.to_dict(), "name": name, "seed": seed, "ports": build.ports, "checks": ["long_run"],

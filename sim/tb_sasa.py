@@ -31,8 +31,6 @@ from saformer.contract.interface import registers
 from saformer.sim.scoreboard import check_image
 
 STALLS = ("none", "in_idle", "out_bp", "both")
-S_IN, S_QK, S_A, S_Y = 0, 1, 2, 3
-PHASES = {S_IN: "qk", S_QK: "qk", S_A: "a", S_Y: "y"}
 # clock, reset, bus prefixes and the engine instance of each top (bus signal names match in any case)
 PORT_NAMES = {
     "house": {"clk": "aclk", "rstn": "aresetn", "s_axis": "s_axis", "s_axis_w": "s_axis_w", "m_axis": "m_axis",
@@ -94,7 +92,7 @@ class TB:
         self.N = int(dut.N.value)
         self.T = int(dut.T.value)
         self.P = int(dut.P.value)
-        self.G = int(dut.G.value)
+        self.G = -(-self.D // self.P)  # derived, as every unit derives it
         self.SW = int(dut.SW.value)
         self.LANE = int(dut.OUT_LANE_W.value)
         cocotb.start_soon(Clock(self.clk, CLK_NS, unit="ns").start())
@@ -171,29 +169,30 @@ class TB:
 
     async def monitor(self) -> None:
         """Per cycle: record the cycle counters at every img_done pulse and TLAST of every output beat, count
-        stall cycles per phase."""
-        core = self.eng.u_core
+        stall cycles per phase (qk while the QK pass has work left, else y) and the engine's own stalls."""
         d = self.eng
         s_valid, m_valid, m_ready = self.src.bus.tvalid, self.sink.bus.tvalid, self.sink.bus.tready
         m_last = self.sink.bus.tlast
+        core = d.u_core
         while True:
             await RisingEdge(self.clk)
             self.cycles += 1
             if int(m_valid.value) and int(m_ready.value):
                 self.out_tlast.append(int(m_last.value))
             if int(d.img_done.value):
-                self.done_log.append((int(d.cycles_active.value), int(d.cycles_total.value)))
+                self.done_log.append((int(d.cycles_active.value), int(d.cycles_total.value),
+                                      int(d.cycles_qk.value), int(d.cycles_y.value)))
             if int(d.busy.value):
-                ph = PHASES[int(core.state_q.value)]
+                ph = "qk" if not int(core.all_q.value) else "y"
                 if not int(s_valid.value):
                     k = f"stall_{ph}_input_idle"
                     self.bins[k] = self.bins.get(k, 0) + 1
                 if int(m_valid.value) and not int(m_ready.value):
                     k = f"stall_{ph}_output_backpressure"
                     self.bins[k] = self.bins.get(k, 0) + 1
-                if int(core.state_q.value) == S_Y and int(core.out_valid.value) and not int(core.out_ready.value):
+                if int(d.stall_out.value):
                     self.bins["engine_stall_emit"] = self.bins.get("engine_stall_emit", 0) + 1
-                if int(core.state_q.value) == S_IN and not int(core.in_valid.value):
+                if int(d.stall_in.value):
                     self.bins["engine_stall_accept"] = self.bins.get("engine_stall_accept", 0) + 1
 
     async def load_weights(self, words: list[int]) -> dict[str, int]:
@@ -255,7 +254,8 @@ async def run_images(dut, stall: str) -> None:
             tlasts = tb.out_tlast[tl_pos:tl_pos + len(beats)]
             tl_pos += len(beats)
             chk = check_image(cfg, im["label"], beats, expected[i], tlasts)
-            rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["formula"],
+            rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["active"],
+                   "latency_formula": im["formula"], "qk_formula": im["qk"], "y_formula": im["y"],
                    "first_mismatch": chk.first.text() if chk.first else None,
                    "first_coords": None if chk.first is None else
                    [chk.first.t, chk.first.n, chk.first.channel], "details": chk.details,
@@ -265,12 +265,15 @@ async def run_images(dut, stall: str) -> None:
                 first = rec
         run = {"set": wset["name"], "ctrl": ctrl, "cycles_active": await tb.read("CYCLES_ACTIVE"),
                "cycles_total": await tb.read("CYCLES_TOTAL"),
-               "formula": sum(case["images"][i]["formula"] for i in idx)}
+               "formula": sum(case["images"][i]["active"] for i in idx),
+               "latency": sum(case["images"][i]["formula"] for i in idx)}
         runs.append(run)
     wall = time.perf_counter() - t0
-    for rec, (act, tot) in zip(images, tb.done_log):
+    for rec, (act, tot, qk, y) in zip(images, tb.done_log):
         rec["cycles_measured"] = act
         rec["cycles_total"] = tot
+        rec["cycles_qk"] = qk
+        rec["cycles_y"] = y
     st = await tb.read("STATUS")
     flags = itf.status_flags(st)
     status = {"err_proto": int("protocol" in flags), "err_hdr": int("header" in flags),
@@ -302,6 +305,11 @@ async def weight_load_flags(dut) -> None:
     out["wrong_hash"] = await tb.load_weights(bad_hash)
     out["truncated"] = await tb.load_weights(good[:-1])
     out["over_long"] = await tb.load_weights(good + [0])
+    # a payload word with garbage above its declared width (first wq word, bit 20 set): refused, STATUS value
+    bad_val = list(good)
+    bad_val[4] = (bad_val[4] ^ (1 << 20)) & WORD_MASK
+    flags = await tb.load_weights(bad_val)
+    out["upper_bits"] = {**flags, "err_val": int("value" in itf.status_flags(await tb.read("STATUS")))}
     out["valid"] = await tb.load_weights(good)
     res_dir = Path(case["results_dir"])
     tmp = res_dir / ".load_checks.json.tmp"

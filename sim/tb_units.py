@@ -101,3 +101,204 @@ async def axis_skid_no_loss_no_dup(dut) -> None:
             assert cycles <= len(words) + 2
         dut.s_valid.value = 0
         await ClockCycles(dut.clk, 3)
+
+
+async def _clock_reset(dut) -> None:
+    cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+    dut.rst.value = 1
+    await ClockCycles(dut.clk, 2)
+    dut.rst.value = 0
+
+
+def _wrap(x: int, w: int) -> int:
+    return _signed(x, w)
+
+
+@cocotb.test()
+async def sdp_ram_sync_read(dut) -> None:
+    """Registered read: rdata is the word at raddr one cycle after re = 1 and holds while re = 0."""
+    w, depth = int(dut.W.value), int(dut.DEPTH.value)
+    rng = random.Random(8)
+    cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
+    mem = [rng.getrandbits(w) for _ in range(depth)]
+    dut.re.value = 0
+    for a, v in enumerate(mem):
+        dut.we.value, dut.waddr.value, dut.wdata.value = 1, a, v
+        await RisingEdge(dut.clk)
+    dut.we.value = 0
+    held = None
+    for _ in range(400):
+        re, a = rng.random() < 0.6, rng.randrange(depth)
+        dut.re.value, dut.raddr.value = int(re), a
+        await RisingEdge(dut.clk)
+        await ReadOnly()
+        if re:
+            held = mem[a]
+        if held is not None:
+            assert int(dut.rdata.value) == held, (a, re)
+        await Timer(1, unit="ns")
+
+
+@cocotb.test()
+async def spike_linear_matches_reference(dut) -> None:
+    """Random weights, biases and tokens (densities 0..1), random token gaps and random `en` freezes: every
+    result equals bias + the sum of the active rows (ACC_W-bit wrap), in order, with its tag, and the issue
+    cycles equal G * max(1, nnz) per token (stall-invariant)."""
+    fi, fo, p, m = (int(dut.FAN_IN.value), int(dut.FAN_OUT.value), int(dut.P.value), int(dut.M.value))
+    ww, bw, aw, tw = int(dut.W_W.value), int(dut.B_W.value), int(dut.ACC_W.value), int(dut.TAG_W.value)
+    g_n = -(-fo // p)
+    rng = random.Random(9)
+    W = [[[rng.randint(-(1 << (ww - 1)), (1 << (ww - 1)) - 1) for _ in range(fo)] for _ in range(fi)] for _ in range(m)]
+    B = [[rng.randint(-(1 << (bw - 1)), (1 << (bw - 1)) - 1) for _ in range(fo)] for _ in range(m)]
+    for sig in (dut.en, dut.tok_valid, dut.w_we, dut.b_we):
+        sig.value = 0
+    await _clock_reset(dut)
+    for mi in range(m):  # loader order: word (j, c) to lane c mod P at (c div P) * FAN_IN + j
+        for j in range(fi):
+            for c in range(fo):
+                dut.w_we.value, dut.wr_lane.value = 1 << mi, 1 << (c % p)
+                dut.w_waddr.value, dut.w_wdata.value = (c // p) * fi + j, W[mi][j][c] & ((1 << ww) - 1)
+                await RisingEdge(dut.clk)
+        dut.w_we.value = 0
+        for c in range(fo):
+            dut.b_we.value, dut.wr_lane.value = 1 << mi, 1 << (c % p)
+            dut.b_waddr.value, dut.b_wdata.value = c // p, B[mi][c] & ((1 << bw) - 1)
+            await RisingEdge(dut.clk)
+        dut.b_we.value = 0
+    toks = [0, (1 << fi) - 1] + [sum(1 << j for j in range(fi) if rng.random() < d)
+                                 for d in (0.05, 0.3, 0.7) for _ in range(8)]
+    tags = [rng.getrandbits(tw) for _ in toks]
+    want = []
+    for x, tg in zip(toks, tags):
+        for g in range(g_n):
+            vals = []
+            for mi in range(m):
+                for lane in range(p):
+                    c = g * p + lane
+                    v = (B[mi][c] + sum(W[mi][j][c] for j in range(fi) if x >> j & 1)) if c < fo else None
+                    vals.append(v)
+            want.append((g, g == g_n - 1, tg, vals))
+    got, issues, i = [], 0, 0
+    for _cycle in range(40 * len(want) + 200):
+        en = rng.random() < 0.75
+        v = i < len(toks) and rng.random() < 0.7
+        dut.en.value, dut.tok_valid.value = int(en), int(v)
+        dut.tok_data.value, dut.tok_tag.value = (toks[i], tags[i]) if i < len(toks) else (0, 0)
+        await ReadOnly()
+        if v and int(dut.tok_ready.value):
+            i += 1
+        if en and int(dut.res_valid.value):
+            bits = str(dut.res_data.value)  # MSB first; padded lanes past FAN_OUT may be X (never written)
+            lanes = [bits[len(bits) - (k + 1) * aw:len(bits) - k * aw] for k in range(m * p)]
+            vals = [_wrap(int(b, 2), aw) if set(b) <= {"0", "1"} else None for b in lanes]
+            got.append((int(dut.res_g.value), int(dut.res_tok_end.value), int(dut.res_tag.value), vals))
+        issues += int(dut.issue.value)
+        await RisingEdge(dut.clk)
+        if len(got) == len(want):
+            break
+    assert len(got) == len(want), (len(got), len(want))
+    for k, (a, b) in enumerate(zip(got, want)):
+        assert a[:3] == (b[0], int(b[1]), b[2]), (k, a[:3], b[:3])
+        for lane, (x, y) in enumerate(zip(a[3], b[3])):
+            assert y is None or (x is not None and x == _wrap(y, aw)), (k, lane, x, y)
+    assert issues == sum(g_n * max(1, bin(x).count("1")) for x in toks), issues
+
+
+@cocotb.test()
+async def lif_lanes_matches_semantics(dut) -> None:
+    """T timesteps over every membrane address, currents over the full CUR_W range, random bubbles: the
+    spikes equal the written neuron's (the membrane read-modify-write through the lane memory)."""
+    p, mem_w, cur_w, th_w, k, depth = (int(dut.P.value), int(dut.MEM_W.value), int(dut.CUR_W.value),
+                                       int(dut.TH_W.value), int(dut.K.value), int(dut.DEPTH.value))
+    rng = random.Random(10)
+    theta = rng.randint(1, (1 << th_w) - 1)
+    dut.theta.value, dut.in_valid.value = theta, 0
+    await _clock_reset(dut)
+    v = [[0] * p for _ in range(depth)]
+    want, got, sent = [], [], 0
+    plan = []
+    for t in range(4):
+        for a in range(depth):
+            cur = [rng.randint(-(1 << (cur_w - 1)), (1 << (cur_w - 1)) - 1) for _ in range(p)]
+            plan.append((t == 0, a, cur, rng.getrandbits(int(dut.TAG_W.value))))
+    for clr, a, cur, tg in plan:
+        spikes = 0
+        for lane in range(p):
+            v0 = 0 if clr else v[a][lane]
+            pre = _wrap(v0 - (v0 >> k) + cur[lane], mem_w)
+            s = int(pre >= theta)
+            v[a][lane] = 0 if s else pre
+            spikes |= s << lane
+        want.append((spikes, tg))
+    idx = 0
+    for _cycle in range(3 * len(plan) + 50):
+        go = idx < len(plan) and rng.random() < 0.7
+        if go:
+            clr, a, cur, tg = plan[idx]
+            dut.in_clear.value, dut.in_addr.value, dut.in_tag.value = int(clr), a, tg
+            dut.in_cur.value = sum((c & ((1 << cur_w) - 1)) << (lane * cur_w) for lane, c in enumerate(cur))
+            idx += 1
+        dut.in_valid.value = int(go)
+        await ReadOnly()
+        if int(dut.out_valid.value):
+            got.append((int(dut.out_spikes.value), int(dut.out_tag.value)))
+        await RisingEdge(dut.clk)
+        sent += go
+    assert got == want
+
+
+@cocotb.test()
+async def sasa_attn_tokens(dut) -> None:
+    """T timesteps of random Q/K words with random gaps and random Y-side readiness: every Y token equals
+    Q[t, n] & (a >= theta_a[head]), in order; banks are released after each timestep's last token."""
+    d, n, h = int(dut.D.value), int(dut.N.value), int(dut.H.value)
+    rng = random.Random(11)
+    tha = [rng.randint(0, n) for _ in range(h)]
+    for sig in (dut.tha_we, dut.qk_valid, dut.y_ready, dut.y_release):
+        sig.value = 0
+    await _clock_reset(dut)
+    for hh, th in enumerate(tha):
+        dut.tha_we.value, dut.tha_addr.value, dut.tha_data.value = 1, hh, th
+        await RisingEdge(dut.clk)
+    dut.tha_we.value = 0
+    steps = 5
+    Q = [[rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
+    K = [[rng.getrandbits(d) & rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
+    want = []
+    for t in range(steps):
+        a = [sum(K[t][i] >> c & 1 for i in range(n)) for c in range(d)]
+        amask = sum(1 << c for c in range(d) if a[c] >= tha[c // (d // h)])
+        want += [(Q[t][i] & amask, int(i == n - 1)) for i in range(n)]
+    got, t, i, pend_release = [], 0, 0, []
+    for cyc in range(60 * steps * n + 200):
+        # QK side: a timestep starts only when wr_free
+        go = t < steps and rng.random() < 0.6 and (i > 0 or int(dut.wr_free.value))
+        if go:
+            dut.qk_n.value, dut.qk_first.value, dut.qk_last.value = i, int(i == 0), int(i == n - 1)
+            dut.q_word.value, dut.k_word.value = Q[t][i], K[t][i]
+        dut.qk_valid.value = int(go)
+        rdy = rng.random() < 0.5
+        dut.y_ready.value = int(rdy)
+        dut.y_release.value = int(bool(pend_release) and pend_release[0] <= cyc)
+        await ReadOnly()
+        if rdy and int(dut.y_valid.value):
+            got.append((int(dut.y_tok.value), int(dut.y_last.value)))
+            if int(dut.y_last.value):
+                pend_release.append(cyc + rng.randint(1, 3 * n))
+        rel = int(dut.y_release.value)
+        await RisingEdge(dut.clk)
+        if rel:
+            pend_release.pop(0)
+        if go:
+            i += 1
+            if i == n:
+                i, t = 0, t + 1
+                # the QK side waits for the A latch (wr_free drops with it) before the next timestep
+                await Timer(1, unit="ns")
+                dut.qk_valid.value, dut.y_ready.value, dut.y_release.value = 0, 0, 0
+                await RisingEdge(dut.clk)
+        if len(got) == len(want):
+            break
+    bad = next((k for k, (a, b) in enumerate(zip(got, want)) if a != b), None)
+    assert bad is None and len(got) == len(want), (bad, len(got), len(want), bad is not None and
+                                                   (got[bad], want[bad], divmod(bad, n)))

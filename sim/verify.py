@@ -39,9 +39,13 @@ def lint(sources: list[Path]) -> dict[str, Any]:
 
 def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls: tuple[str, ...] = STALLS,
                   seed: int = 1, build_root: Path = BUILD, artifact: str | Path | None = None,
-                  system: bool = False, workdir: Path | None = None) -> dict[str, Any]:
+                  system: bool = False, workdir: Path | None = None,
+                  require_coverage: bool = True) -> dict[str, Any]:
     """One configuration's regression. The case folder is `workdir` if given (the demo passes its own
-    build folder), else a fresh uuid-named folder under the hash-keyed simulator build."""
+    build folder), else a fresh uuid-named folder under the hash-keyed simulator build.
+
+    `require_coverage=False` (the demo: a run of real test images cannot hit the regression's worst-case bins)
+    keeps the coverage record as a report but leaves it out of `ok`; the record says so (`coverage_required`)."""
     art = artifact_for(name, build_root / "sim", artifact)
     build = ensure_built(name, art.cfg, build_root, source=str(art.path))
     images = select_images(art, per_set)
@@ -65,8 +69,9 @@ def verify_config(name: str, per_set: dict[str, int] | int | None = None, stalls
     return {
         # ok: every word matched, cycles == formula, lint clean, the system checks (if run) passed and every
         # required coverage bin was hit (coverage.missed lists the ones that were not)
-        "ok": bool(res.mismatches == 0 and cyc_ok and lint_rec["clean"] and cov["all_hit"]
+        "ok": bool(res.mismatches == 0 and cyc_ok and lint_rec["clean"] and (cov["all_hit"] or not require_coverage)
                    and (system_rec is None or system_rec["passed"])),
+        "coverage_required": require_coverage,
         "system": system_rec,
         "config_hash": art.cfg.hash(), "artifact": str(art.path),
         "artifact_source": art.manifest.get("source", "trained export"),
@@ -172,13 +177,15 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
 
 
 def cli_verify(argv: list[str]) -> int:
+    from saformer.contract.argtypes import count
+
     ap = argparse.ArgumentParser(prog="saformer verify", description="RTL regression -> build/report/verify.json")
     ap.add_argument("--config", action="append", choices=sorted(NAMED), help="configuration(s); default all")
-    ap.add_argument("--vectors", type=int, default=None, help="images per vector set (default: all)")
+    ap.add_argument("--vectors", type=count(1), default=None, help="images per vector set (default: all)")
     ap.add_argument("--stall", action="append", choices=STALLS, help="stall pattern(s); default all")
-    ap.add_argument("--long-run", type=int, default=10_000, help="images of the long run (0: skip)")
+    ap.add_argument("--long-run", type=count(0), default=10_000, help="images of the long run (0: skip)")
     ap.add_argument("--no-hls", action="store_true", help="skip the HLS C-simulation")
-    ap.add_argument("--out", default=str(REPORT))
+    ap.add_argument("--out", default=str(REPORT), help="report JSON (default %(default)s)")
     ap.add_argument("--network-only", action="store_true", help="only the whole-network section (merged in)")
     ap.add_argument("--no-network", action="store_true", help="skip the whole-network section")
     a = ap.parse_args(argv)

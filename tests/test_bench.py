@@ -19,7 +19,8 @@ def test_bench_tiny_writes_expected_keys(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     assert cli_bench(["--tiny", "--build", str(build), "--out", str(out)]) == 0
     rep = json.loads(out.read_text())
-    assert {"engine_efficiency", "simulation_speed", "golden_speed", "throughput", "sops_energy"} <= set(rep)
+    assert {"engine_efficiency", "simulation_speed", "golden_speed", "throughput", "sops_energy",
+            "sasa_cycles_per_real_image"} <= set(rep)
     rows = rep["engine_efficiency"]["rows"]
     assert any(r["source"].startswith("rtl") for r in rows) and any(r["source"] == "formula" for r in rows)
     for r in rows:

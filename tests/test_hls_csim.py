@@ -240,6 +240,13 @@ def test_generated_files_banner_and_config(tmp_path):
     tcl = (out / "run_hls.tcl").read_text()
     for step in ("csim_design", "csynth_design", "cosim_design", "export_design -format ip_catalog"):
         assert step in tcl
+    # paths relative to the script only (the folder can move to the machine with Vitis): no absolute path of
+    # this machine, the library copied beside it
+    root = str(Path(__file__).resolve().parents[1])
+    code = "\n".join(ln for ln in tcl.splitlines() if not ln.startswith("#"))  # the banner names the artifact
+    assert root not in code and "/tmp" not in code and "set lib [file join $here include]" in code
+    for h in csim.INCLUDE.glob("*.h"):
+        assert (out / "include" / h.name).read_text().split("\n", 1)[1] == h.read_text()
 
 
 @pytest.mark.parametrize("name", list(NAMED))
@@ -341,11 +348,11 @@ def test_run_all_reports_per_config(prepared):
 def test_hls_synth_says_vitis_is_missing(tmp_path, monkeypatch, capsys):
     if shutil.which("vitis_hls"):
         pytest.skip("vitis_hls is on PATH here; the missing-tool message cannot be exercised")
-    from saformer.hls.generate import cli_hls_synth
+    from saformer.cli import main
 
-    rc = cli_hls_synth(["--out", str(tmp_path)])
-    assert rc != 0
-    assert "vitis_hls not found on PATH" in capsys.readouterr().err
+    assert main(["hls-synth", "--out", str(tmp_path)]) == 2  # like every other step: one error line, exit 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("saformer hls-synth: error: vitis_hls not found on PATH") and "\n" not in err
     assert (tmp_path / "default" / "run_hls.tcl").is_file()
 
 

@@ -129,7 +129,8 @@ def test_layers_test_catches_a_back_import(tmp_path: Path) -> None:
 def test_contract_is_numpy_only() -> None:
     code = ("import sys, saformer.contract.config, saformer.contract.configs, saformer.contract.interface, "
             "saformer.contract.layout, saformer.contract.cycles, saformer.contract.artifact, "
-            "saformer.contract.names, saformer.contract.paths, saformer.contract.fsutil; "
+            "saformer.contract.names, saformer.contract.paths, saformer.contract.fsutil, "
+            "saformer.contract.argtypes; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'brevitas', 'cocotb', 'sklearn') "
             "or m.startswith(('saformer.golden', 'saformer.hw', 'saformer.hls', 'saformer.sim', 'saformer.driver'))); "
             "assert not bad, bad")

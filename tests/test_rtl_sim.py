@@ -81,9 +81,10 @@ def test_regression_stall_crosses(name: str, tmp_path: Path) -> None:
         assert r["status"] == {"err_proto": 0, "err_hdr": 0, "err_len": 0}, stall
         for im in r["images"]:
             assert im["cycles_measured"] == im["cycles_formula"]
+            assert (im["cycles_qk"], im["cycles_y"]) == (im["qk_formula"], im["y_formula"])
             assert im["tlast_checked"] == im["beats"] > 0, im  # TLAST seen on every beat (last beat only: 1)
             if stall == "none":
-                assert im["cycles_total"] == im["cycles_formula"]
+                assert im["cycles_total"] == im["latency_formula"]
     # coverage bins: every required one hit. Data bins are the reference trace of the images the DUT
     # matched (all of them here); the membrane bounds come from the worst-case sets (worst_min/worst_max):
     # for default the real/random images stay within about +-60 of +-4300, worst_max[0] reaches 4259.
@@ -187,12 +188,13 @@ def test_weight_load_header_checks(tmp_path: Path) -> None:
     assert flags["wrong_hash"] == {"loaded": 0, "err_hdr": 1, "err_len": 0}
     assert flags["truncated"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
     assert flags["over_long"] == {"loaded": 0, "err_hdr": 0, "err_len": 1}
+    assert flags["upper_bits"] == {"loaded": 0, "err_hdr": 0, "err_len": 0, "err_val": 1}
     assert flags["valid"] == {"loaded": 1, "err_hdr": 0, "err_len": 0}
 
 
 def test_cycle_formula_one_source() -> None:
     """The batch formula, the single-image formula, fixed/spike cycles, the worst case and the driver's
-    timeout bound all come from sim/scoreboard.py and agree."""
+    timeout bound all come from saformer.contract.cycles and agree."""
     from saformer.contract.configs import NAMED
     from saformer.contract.cycles import cycle_formula, cycle_formulas, fixed_cycles, spike_cycles, worst_cycles
     from saformer.contract.interface import groups
@@ -207,8 +209,22 @@ def test_cycle_formula_one_source() -> None:
     assert [cycle_formula(cfg, s[i], y[i]) for i in range(5)] == [int(x) for x in batch]
     G = groups(cfg)
     assert spike_cycles(cfg) == G and cycle_formula(cfg, 0 * s[0], 0 * y[0]) == fixed_cycles(cfg)
-    assert worst_cycles(cfg) == fixed_cycles(cfg) + 2 * G * cfg.T * cfg.N * cfg.D
     assert SasaEngine(None, cfg).worst_cycles(3) == 3 * worst_cycles(cfg)
+    # the max-plus schedule against a scalar re-statement of docs/architecture.md's recurrence
+    import saformer.contract.cycles as sb
+
+    for i in range(5):
+        q = [G * sum(max(1, int(s[i, t, n].sum())) for n in range(cfg.N)) for t in range(cfg.T)]
+        yy = [G * sum(max(1, int(y[i, t, n].sum())) for n in range(cfg.N)) for t in range(cfg.T)]
+        qs, ye = [sb.QK_START], []
+        for t in range(cfg.T):
+            if t > 0:
+                qs.append(max(qs[t - 1] + q[t - 1] + sb.QK_GAP, (ye[t - 2] if t >= 2 else -10**9) + sb.QK_BANK))
+            ye.append(max(qs[t] + q[t] + sb.Y_START, ye[t - 1] if t else -10**9) + yy[t])
+        assert int(batch[i]) == ye[-1] + sb.OUT_LAT
+        assert int(sb.active_formulas(cfg, s, y)[i]) == sum(q) + sum(yy)
+    ones = np.ones((cfg.T, cfg.N, cfg.D), dtype=np.uint8)
+    assert worst_cycles(cfg) == cycle_formula(cfg, ones, ones) >= int(sb.active_formula(cfg, ones, ones)) // 2
 
 
 def test_scoreboard_checks_tlast() -> None:

@@ -152,7 +152,7 @@ def test_register_bits_and_word_width_from_interface(tmp_path: Path, monkeypatch
     generator passes them as parameters); nothing in the RTL or the Python testbench/driver retypes them."""
     from saformer.contract import interface as itf
 
-    monkeypatch.setattr(itf, "STATUS_BITS", {"not_loaded": 0, "header": 2, "length": 1, "protocol": 3})
+    monkeypatch.setattr(itf, "STATUS_BITS", {"not_loaded": 0, "header": 2, "length": 1, "protocol": 3, "value": 4})
     top = (generate(NAMED["t1"], tmp_path, "t1") / f"{TOP}.v").read_text()
     assert ".STATUS_HEADER_BIT(2)" in top and ".STATUS_LENGTH_BIT(1)" in top and ".CTRL_AP_START_BIT(0)" in top
     assert f"WW         = {itf.WEIGHT_WORD_BITS}" in top and "s_axis_w_tdata" in top

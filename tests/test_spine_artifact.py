@@ -200,7 +200,7 @@ def test_shape_mismatch(art: Path) -> None:
 def test_cli_one_line_error_and_exit_code(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "saformer.cli", "nonexistent-command"], capture_output=True, text=True,
                        cwd=ROOT)
-    assert r.returncode == 2 and "usage: saformer" in r.stdout
+    assert r.returncode == 2 and "usage: saformer" in r.stderr and "unknown command" in r.stderr
     missing = tmp_path / "nope.pt"
     r = subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--ckpt", str(missing), "--out",
                         str(tmp_path / "art")], capture_output=True, text=True, cwd=ROOT)

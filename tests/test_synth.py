@@ -26,7 +26,18 @@ def _spikes(seed: int = 0, count: int = 3) -> tuple[np.ndarray, np.ndarray]:
     return (rng.random(shape) < 0.2).astype(np.uint8), (rng.random(shape) < 0.1).astype(np.uint8)
 
 
-def test_report_small_config_zero_dsp_and_sweep(tmp_path: Path) -> None:
+def test_report_small_config_zero_dsp_and_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import saformer.hw.synth as hs
+
+    plotted: list[tuple[list, str]] = []
+    real_plot = hs.plot_sweep
+
+    def spy(rows: list, path: Path, title: str) -> Path | None:
+        assert (tmp_path / "report" / "synth.json").is_file(), "the plot is drawn before the JSON exists"
+        plotted.append((rows, title))
+        return real_plot(rows, path, title)
+
+    monkeypatch.setattr(hs, "plot_sweep", spy)
     s, y = _spikes()
     rep = synth_report(CFG, "t1", board("pynq-z2"), tmp_path / "report", s, y, "random", lanes=[2, 4],
                        root=tmp_path / "synth", jobs=2, progress=False)
@@ -47,6 +58,42 @@ def test_report_small_config_zero_dsp_and_sweep(tmp_path: Path) -> None:
     want = np.mean([cycle_formula(CFG.replace(lanes=2), s[i], y[i]) for i in range(s.shape[0])])
     assert rows[0]["cycles_mean"] == round(float(want), 1) and rows[0]["cycles_mean"] > rows[1]["cycles_mean"]
     assert Path(on_disk["sweep"]["plot"]).is_file()
+    # synth_sweep.png is drawn from the synth.json on disk: the same rows, nothing else
+    assert len(plotted) == 1 and plotted[0][0] == rows and "from synth.json" in plotted[0][1]
+
+
+def test_docs_figures_are_written_from_the_report(tmp_path: Path) -> None:
+    """docs/pynq.md's figures sit in a marked block that `saformer synth --docs` writes from synth.json; the
+    block in the repository has exactly the generator's form, and its derived columns agree with its own
+    figures (G = ceil(D/P), images/s = clock / cycles)."""
+    import re
+
+    from saformer.hw.synth import DOCS_BEGIN, DOCS_END, sweep_markdown, update_docs
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "pynq.md").read_text()
+    block = doc.split(DOCS_BEGIN, 1)[1].split(DOCS_END, 1)[0].strip("\n")
+    rows = [[c.strip() for c in ln.strip("|").split("|")] for ln in block.splitlines()
+            if re.match(r"\| \d", ln)]
+    assert rows, block
+    head = block.splitlines()[0]
+    m = re.search(r"T=(\d+), D=(\d+), P=(\d+)", head)
+    assert m, head
+    D = int(m.group(2))
+    for P, G, *_, cyc, ips in rows:
+        assert int(G) == -(-D // int(P)) and abs(float(ips) - 100e6 / float(cyc)) <= 0.5, (P, G, cyc, ips)
+    # the generator writes that block (from a report with the block's own figures) and nothing else
+    rep = {"config": {"name": "x", "fields": {"T": 1, "D": 16, "lanes": 4}}, "board": {"part": "xc7z020clg400-1"},
+           "tool": "Yosys 0.0", "lut": 10, "lut_logic": 6, "lut_mem": 3, "lut_srl": 1, "ff": 5, "carry": 1,
+           "bram36": 0, "dsp": 0, "logic_levels": 3, "percent": {"lut": 0.02, "ff": 0.0},
+           "sweep": {"clock_mhz": 100.0, "rows": [{"P": 4, "G": 4, "lut": 10, "ff": 5, "carry": 1, "logic_levels": 3,
+                                                   "cycles_mean": 100.0, "images_per_s": 1000000.0}]}}
+    md = tmp_path / "pynq.md"
+    md.write_text(f"before\n{DOCS_BEGIN}\nold figures\n{DOCS_END}\nafter\n")
+    update_docs(md, rep)
+    assert md.read_text() == f"before\n{DOCS_BEGIN}\n{sweep_markdown(rep)}\n{DOCS_END}\nafter\n"
+    assert "| 4 | 4 | 10 | 5 | 1 | 3 | 100.0 | 1000000.0 |" in md.read_text()
+    assert "10 (0.02%: 6 logic + 4 LUT RAM/SRL)" in md.read_text() and "PS not counted" in md.read_text()
 
 
 def test_does_not_fit_fails_and_still_reports(tmp_path: Path) -> None:
@@ -72,7 +119,7 @@ def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     err = capsys.readouterr().err
     assert rc != 0 and "does not fit tiny" in err and err.count("\n") == 1
     assert main(["synth", "--board", "nope"]) != 0
-    assert "unknown" in capsys.readouterr().err
+    assert "argument --board: invalid choice: 'nope'" in capsys.readouterr().err
 
 
 def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
@@ -94,3 +141,17 @@ def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
                      {"ADDRA": "input", "DIA": "input", "DOA": "output"}),
     }}
     assert longest_path(mod) == 4
+
+
+def test_board_table_is_consistent() -> None:
+    """Every board's Yosys family matches its part (7-series xc7z*, UltraScale+ xczu*/xck*), URAM only on
+    UltraScale+, LUT-RAM a part of the LUTs, and the PS IP matches the family."""
+    for name, b in BOARDS.items():
+        assert b.name == name
+        assert b.family == ("xc7" if b.part.startswith("xc7z") else "xcup"), name
+        assert b.part.startswith(("xc7z", "xczu", "xck")), name
+        assert 0 < b.lutram < b.lut and b.ff == 2 * b.lut, name
+        assert b.ps == ("processing_system7" if b.family == "xc7" else "zynq_ultra_ps_e"), name
+        assert b.uram == 0 or b.family == "xcup", name
+        assert b.pynq_name, name
+    assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)

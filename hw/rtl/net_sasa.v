@@ -133,14 +133,14 @@ module net_sasa #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire            e_last, e_valid, e_ready;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire e_img_start, e_load_active, e_err_hdr, e_err_len;
-    wire [31:0] e_cycles_total;
+    wire e_img_start, e_load_active, e_err_hdr, e_err_len, e_err_val, e_stall_in, e_stall_out;
+    wire [31:0] e_cycles_total, e_cycles_qk, e_cycles_y;
     /* verilator lint_on UNUSEDSIGNAL */
+    // One spike word of D bits per token (SW = D: the engine's deserialiser is a wire).
     sasa_core #(
-        .D(D), .N(N), .T(T), .P(P), .G(G), .H(H), .HD(D / H), .W_W(W_W), .B_W(B_W), .TH_W(TH_W),
-        .ACC_W(ACC_W), .MEM_W(MEM_W), .CNT_W(bw(N)), .K(K), .OUT_LANE_W(LB), .CW(bw(D - 1)), .LW(bw(P - 1)),
-        .GW(GW), .WA_W(bw(G * D - 1)), .HW(bw(H - 1)), .NW(bw(N - 1)), .NGW(bw(N * G - 1)), .TW(bw(T - 1)),
-        .WW(32), .MAGIC(32'h53415341), .VERSION(32'd1), .HASH(HASH), .COUNT(COUNT)
+        .D(D), .N(N), .T(T), .P(P), .H(H), .W_W(W_W), .B_W(B_W), .TH_W(TH_W), .ACC_W(ACC_W), .MEM_W(MEM_W),
+        .K(K), .OUT_LANE_W(LB), .SW(D), .WW(32), .MAGIC(32'h53415341), .VERSION(32'd1), .HASH(HASH),
+        .COUNT(COUNT)
     ) u_core (
         .clk(clk), .rst(rst), .start_en(1'b1), .load_en(1'b1), .img_start(e_img_start),
         .load_active(e_load_active),
@@ -148,7 +148,9 @@ module net_sasa #(
         .w_data(ew_data), .w_valid(ew_valid), .w_last(ew_last), .w_ready(ew_ready),
         .out_data(e_data), .out_last(e_last), .out_valid(e_valid), .out_ready(e_ready),
         .busy(busy), .img_done(img_done), .cycles_active(cycles_active), .cycles_total(e_cycles_total),
-        .weights_loaded(loaded), .err_hdr(e_err_hdr), .err_len(e_err_len), .err_proto(err_proto)
+        .cycles_qk(e_cycles_qk), .cycles_y(e_cycles_y), .stall_in(e_stall_in), .stall_out(e_stall_out),
+        .weights_loaded(loaded), .err_hdr(e_err_hdr), .err_len(e_err_len), .err_val(e_err_val),
+        .err_proto(err_proto)
     );
 
     // ------------------------------------------------------------------ collector: G beats -> one token

@@ -1,42 +1,40 @@
 `default_nettype none
-// sasa_core: the spike-driven SASA engine (docs/architecture.md). Per timestep t:
-//   QK phase, per token n (one spike word from the input): for each channel group g of P lanes, one cycle
-//     per active input spike j adds row (j, g) of Wq and of Wk into P+P lane accumulators (spike_finder
-//     visits only set bits), then one LIF cycle adds the biases, updates the Q and K membranes of (n, g)
-//     (kept in lane memories across timesteps) and shifts the P Q- and K-spikes into token registers. At
-//     the token's last group the Q word is buffered (qbuf[n]) and the K spikes are added to the per-channel
-//     counters a[c]. One accept cycle per token takes the word.
-//   A phase (1 cycle): A[c] = a[c] >= theta_a[head(c)]; Y[0] = Q[0] & A is loaded.
-//   Y phase, per token n and group g: one cycle per active spike of Y[n] adds row (j, g) of Wo, then one
-//     emit cycle adds bo and hands the P-lane beat (t, n, g) to the output.
-// Active cycles per image = T*(N*(1 + 2G) + 1) + G*(nnz(S) + nnz(Y)); cycles waiting on the input
-// (accept) or the output (emit) are stalls and are not counted. Multiplier-free: addresses and group
-// bases are counters, products exist only as elaboration-time constants.
+// sasa_core: the spike-driven SASA engine (docs/architecture.md), built from the units:
+//   input:  axis_skid -> spike_deser (a token of D channels from ceil(D/SW) words) -> framing
+//   QK:     spike_linear (M = 2: Wq and Wk share the input spikes) -> lif_lanes (Q) + lif_lanes (K)
+//           -> the Q and K words of each token -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
+//   Y:      sasa_attn's tokens Y[t, n] = Q[t, n] & A[t] -> spike_linear (M = 1: Wo) -> axis_skid -> out
+// sasa_attn is double-buffered, so the QK pass of timestep t+1 runs while the Y pass of t emits. Each
+// group with k active spikes costs max(1, k) issue cycles in either pass, tokens follow each other
+// without a gap, and timestep t+1's QK pass starts once timestep t's A is latched and a bank is free.
+// Images do not overlap: an image begins after the previous one's last beat has left `out` (m_axis).
+//
+// Framing policy (docs/interface.md): an image is T*N tokens. A spike `tlast` before the image's last
+// token ends the input of that image: its remaining tokens are taken as silent (all zero) and err_proto
+// is set. An image's last token without `tlast` also sets err_proto, and the words that follow are
+// dropped up to and including the next `tlast` (resynchronisation), so one lost or extra word does not
+// shift the images after it. The output frame always has T*N*G beats with tlast on its last beat.
+//
+// Cycle counters of each image (the exact formulas are contract cycle models, docs/architecture.md):
+//   cycles_qk / cycles_y: issue cycles of the QK and the Y pass (G * sum max(1, nnz) each: stall-invariant)
+//   cycles_active = cycles_qk + cycles_y;  cycles_total: first token taken .. last beat left `out`
+// Multiplier-free: addresses are counters; products appear only in elaboration-time constants.
 module sasa_core #(
-    parameter integer D     = 32,  // channels (spike word width)
-    parameter integer N     = 16,  // tokens per timestep
-    parameter integer T     = 4,   // timesteps per image
-    parameter integer P     = 8,   // lanes: output channels per cycle
-    parameter integer G     = 4,   // channel groups, ceil(D / P)
-    parameter integer H     = 2,   // heads
-    parameter integer HD    = 16,  // channels per head, D / H
-    parameter integer W_W   = 4,   // weight width (signed)
-    parameter integer B_W   = 12,  // bias width (signed)
-    parameter integer TH_W  = 12,  // LIF threshold width (unsigned)
-    parameter integer ACC_W = 19,  // accumulator = current = increment width (signed, proven)
-    parameter integer MEM_W = 20,  // membrane width (signed, proven minimum or wider)
-    parameter integer CNT_W = 5,   // token-count width: holds N (a[c] and theta_a)
-    parameter integer K     = 1,   // LIF leak shift
-    parameter integer OUT_LANE_W = 16, // output lane width (interface), >= ACC_W
-    parameter integer CW    = 5,   // bits of a channel index (holds D-1)
-    parameter integer LW    = 3,   // bits of a lane index (holds P-1)
-    parameter integer GW    = 2,   // bits of a group index (holds G-1)
-    parameter integer WA_W  = 7,   // bits of a weight-row address (holds G*D-1)
-    parameter integer HW    = 1,   // bits of a head index (holds H-1)
-    parameter integer NW    = 4,   // bits of a token index (holds N-1)
-    parameter integer NGW   = 6,   // bits of a membrane address (holds N*G-1)
-    parameter integer TW    = 2,   // bits of a timestep index (holds T-1)
-    parameter integer WW    = 32,  // weight-stream word width (golden/interface.py WEIGHT_WORD_BITS)
+    parameter integer D          = 32,  // channels
+    parameter integer N          = 16,  // tokens per timestep
+    parameter integer T          = 4,   // timesteps per image
+    parameter integer P          = 8,   // lanes: output channels per cycle
+    parameter integer H          = 2,   // heads
+    parameter integer W_W        = 4,   // weight width (signed)
+    parameter integer B_W        = 12,  // bias width (signed)
+    parameter integer TH_W       = 12,  // LIF threshold width (unsigned)
+    parameter integer ACC_W      = 13,  // accumulator = current = increment width (signed, proven)
+    parameter integer MEM_W      = 20,  // membrane width (signed, proven minimum or wider)
+    parameter integer K          = 1,   // LIF leak shift
+    parameter integer OUT_LANE_W = 16,  // output lane width (interface), >= ACC_W
+    parameter integer SW         = 32,  // spike stream word width
+    parameter integer WW         = 32,  // weight-stream word width
+    parameter integer RAM_STYLE  = 0,   // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM
     parameter [WW-1:0] MAGIC   = 32'h53415341,  // weight header word 0
     parameter [WW-1:0] VERSION = 32'd1,         // weight header word 1
     parameter [WW-1:0] HASH    = 32'd0,         // weight header word 2: config hash32
@@ -44,14 +42,13 @@ module sasa_core #(
 ) (
     input  wire                    clk,
     input  wire                    rst,        // synchronous, active high
-    // control (sasa_ctrl): between images, a new image begins only with start_en and weights load only
-    // with load_en
+    // control (sasa_ctrl)
     input  wire                    start_en,
     input  wire                    load_en,
-    output wire                    img_start,      // one-cycle pulse: the first word of an image is taken
+    output wire                    img_start,      // one-cycle pulse: the first token of an image is taken
     output wire                    load_active,    // a weight load is in progress or a weight word waits
-    // spikes in: one token word per beat
-    input  wire [D-1:0]            in_data,
+    // spikes in (AXI-Stream, registered by a skid buffer inside)
+    input  wire [SW-1:0]           in_data,
     input  wire                    in_last,
     input  wire                    in_valid,
     output wire                    in_ready,
@@ -60,55 +57,74 @@ module sasa_core #(
     input  wire                    w_valid,
     input  wire                    w_last,
     output wire                    w_ready,
-    // increments out: one beat per (t, n, g)
+    // increments out (AXI-Stream, from a skid buffer inside): one beat per (t, n, g)
     output wire [P*OUT_LANE_W-1:0] out_data,
     output wire                    out_last,
     output wire                    out_valid,
     input  wire                    out_ready,
-    // status (issue 5 maps these into AXI-Lite registers)
+    // status
     output wire                    busy,           // inside an image
-    output wire                    img_done,       // one-cycle pulse after an image's last beat
-    output wire [31:0]             cycles_active,  // active cycles of the last image
-    output wire [31:0]             cycles_total,   // first accept .. last emit of the last image
+    output wire                    img_done,       // one-cycle pulse after an image's last beat left `out`
+    output wire [31:0]             cycles_active,  // of the last image: cycles_qk + cycles_y
+    output wire [31:0]             cycles_total,   // of the last image: first token .. last beat out
+    output wire [31:0]             cycles_qk,      // of the last image: QK issue cycles
+    output wire [31:0]             cycles_y,       // of the last image: Y issue cycles
+    output wire                    stall_in,       // the QK pass waits for an input token
+    output wire                    stall_out,      // the Y pass waits for the output
     output wire                    weights_loaded,
     output wire                    err_hdr,
     output wire                    err_len,
-    output wire                    err_proto      // a spike-stream tlast was misplaced (sticky until a
+    output wire                    err_val,        // a weight word had bits above its declared width
+    output wire                    err_proto      // framing error on the spike stream (sticky until a
                                                    // valid weight load or reset)
 );
-    localparam GP = G * P;
-    localparam integer PAD_FROM = D - (G - 1) * P;  // lanes >= this are past D in the last group
-    localparam [1:0] S_IN = 2'd0, S_QK = 2'd1, S_A = 2'd2, S_Y = 2'd3;
-    localparam integer    GM1 = G - 1, NM1 = N - 1, TM1 = T - 1, DI = D;
-    localparam [GW-1:0]   G_LAST = GM1[GW-1:0];
-    localparam [NW-1:0]   N_LAST = NM1[NW-1:0];
-    localparam [TW-1:0]   T_LAST = TM1[TW-1:0];
-    localparam [WA_W-1:0] D_STEP = DI[WA_W-1:0];
+    // ------------------------------------------------------------------ derived figures
+    localparam integer G     = (D + P - 1) / P;                  // channel groups
+    localparam integer GP    = G * P;
+    localparam integer CW    = (D > 1) ? $clog2(D) : 1;          // channel index bits
+    localparam integer LW    = (P > 1) ? $clog2(P) : 1;          // lane index bits
+    localparam integer GW    = (G > 1) ? $clog2(G) : 1;          // group index bits
+    localparam integer WA_W  = (G * D > 1) ? $clog2(G * D) : 1;  // weight-row address bits
+    localparam integer HW    = (H > 1) ? $clog2(H) : 1;          // head index bits
+    localparam integer NW    = (N > 1) ? $clog2(N) : 1;          // token index bits
+    localparam integer NGW   = (N * G > 1) ? $clog2(N * G) : 1;  // membrane address bits
+    localparam integer TW    = (T > 1) ? $clog2(T) : 1;          // timestep index bits
+    localparam integer CNT_W = $clog2(N + 1);                    // token count bits (0..N)
+    localparam integer PAD_FROM = D - (G - 1) * P;               // lanes >= this are past D in the last group
+    localparam integer GM1 = G - 1, NM1 = N - 1, TM1 = T - 1, NGM1 = N * G - 1;
+    localparam [GW-1:0]  G_LAST  = GM1[GW-1:0];
+    localparam [NW-1:0]  N_LAST  = NM1[NW-1:0];
+    localparam [TW-1:0]  T_LAST  = TM1[TW-1:0];
+    localparam [NGW-1:0] NG_LAST = NGM1[NGW-1:0];
 
-    // ------------------------------------------------------------------ control registers
-    reg [1:0]      state_q, state_d;
-    reg [TW-1:0]   t_q, t_d;
-    reg [NW-1:0]   n_q, n_d;
-    reg [GW-1:0]   g_q, g_d;
-    reg [WA_W-1:0] gb_q, gb_d;        // g * D, the weight-row base of group g
-    reg [NGW-1:0]  ng_q, ng_d;        // membrane address of (n, g)
-    reg [31:0]     act_q, act_d;      // active cycles of the running image
-    reg [31:0]     tot_q, tot_d;      // all cycles of the running image
-    reg [31:0]     stat_act_q, stat_act_d;
-    reg [31:0]     stat_tot_q, stat_tot_d;
-    reg            done_q, done_d;
-    reg            errp_q, errp_d;
-    reg            loaded_prev_q;  // weights_loaded one cycle ago: its rise is a valid load's end
-    // ------------------------------------------------------------------ datapath registers (no reset)
-    reg [D-1:0]    mask_q, mask_d;    // spikes of the current (token, group) not yet visited
-    reg [D-1:0]    tok_q, tok_d;      // the current token's spike word (S in QK, Y in the Y phase)
-    reg [GP-1:0]   qtok_q, qtok_d;    // Q spikes of the current token, shifted in P per group
-    reg [GP-1:0]   ktok_q, ktok_d;    // K spikes of the current token
-    reg [D-1:0]    amask_q, amask_d;  // A[t]
-    reg [TH_W-1:0] thq_q, thk_q;      // theta_q, theta_k (loaded)
+    generate
+        if (D < 1 || N < 1 || T < 1 || P < 1 || P > D || H < 1 || D % H != 0 || ACC_W > OUT_LANE_W
+            || ACC_W > MEM_W || WW < 32) begin : gen_param_error
+            initial begin
+                $display("ERROR: sasa_core: inconsistent parameters D=%0d N=%0d T=%0d P=%0d H=%0d ACC_W=%0d MEM_W=%0d OUT_LANE_W=%0d (%m)",
+                         D, N, T, P, H, ACC_W, MEM_W, OUT_LANE_W);
+                $finish;
+            end
+            PARAMETER_ERROR_sasa_core_inconsistent u_param_error ();
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------ image state
+    reg            img_q;        // an image is in progress (first token taken .. last beat out)
+    reg [TW-1:0]   pt_q;         // timestep of the next token passed to the QK pass
+    reg [NW-1:0]   pn_q;         // its token index
+    reg            all_q;        // every token of the image has been passed
+    reg            fill_q;       // early tlast: the image's remaining tokens are zero
+    reg            skip_q;       // missing tlast: drop tokens up to and including the next tlast
+    reg            qkb_q;        // a QK timestep is in flight (until its A is latched)
+    reg            errp_q;
+    reg            loaded_prev_q;
+    reg            done_q;
+    reg [31:0]     tot_q, qka_q, ya_q;
+    reg [31:0]     stat_tot_q, stat_qk_q, stat_y_q, stat_act_q;
 
     // ------------------------------------------------------------------ weight loader
-    wire idle = (state_q == S_IN) && (t_q == {TW{1'b0}}) && (n_q == {NW{1'b0}});
+    wire idle = !img_q;
     wire wl_busy;
     wire we_wq, we_wk, we_wo, we_bq, we_bk, we_bo, we_thq, we_thk, we_tha;
     wire [P-1:0]    wl_lane;
@@ -120,332 +136,280 @@ module sasa_core #(
     wire [WW-1:0]   wl_data;
     /* verilator lint_on UNUSEDSIGNAL */
     wire            loaded;
+    reg [TH_W-1:0]  thq_q, thk_q;
 
     sasa_wload #(
         .D(D), .P(P), .H(H), .CW(CW), .LW(LW), .GW(GW), .WA_W(WA_W), .HW(HW), .WW(WW),
-        .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT)
+        .MAGIC(MAGIC), .VERSION(VERSION), .HASH(HASH), .COUNT(COUNT),
+        .W_W(W_W), .B_W(B_W), .TH_W(TH_W), .CNT_W(CNT_W)
     ) u_wload (
         .clk(clk), .rst(rst), .en(idle && load_en),
         .s_data(w_data), .s_valid(w_valid), .s_last(w_last), .s_ready(w_ready), .busy(wl_busy),
         .we_wq(we_wq), .we_wk(we_wk), .we_wo(we_wo), .we_bq(we_bq), .we_bk(we_bk), .we_bo(we_bo),
         .we_thq(we_thq), .we_thk(we_thk), .we_tha(we_tha),
         .lane_oh(wl_lane), .waddr(wl_waddr), .baddr(wl_baddr), .haddr(wl_haddr), .wdata(wl_data),
-        .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len)
+        .loaded(loaded), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val)
     );
-
     always @(posedge clk) begin
         if (we_thq) thq_q <= wl_data[TH_W-1:0];
         if (we_thk) thk_q <= wl_data[TH_W-1:0];
     end
 
-    // ------------------------------------------------------------------ next active spike
-    wire          sp_any;
-    wire [CW-1:0] sp_idx;
-    wire [D-1:0]  sp_rest;
-    spike_finder #(.W(D), .IW(CW)) u_find (.mask(mask_q), .any(sp_any), .idx(sp_idx), .rest(sp_rest));
-    // the spike index zero-extended to a row address (WA_W == CW when G = 1: its own branch, since
-    // Verilog-2001 has no zero-width replication)
-    wire [WA_W-1:0] sp_idx_x;
-    generate
-        if (WA_W > CW) begin : gen_idx_ext
-            assign sp_idx_x = {{(WA_W - CW){1'b0}}, sp_idx};
-        end else begin : gen_idx_same
-            assign sp_idx_x = sp_idx;
-        end
-    endgenerate
-    wire [WA_W-1:0] w_raddr = gb_q + sp_idx_x;
-
-    // ------------------------------------------------------------------ Q-spike buffer of timestep t
-    wire [D-1:0]  qbuf_rd;
-    wire [NW-1:0] qbuf_raddr = (state_q == S_Y && n_q != N_LAST) ? n_q + 1'b1 : {NW{1'b0}};
-    reg           tok_end;   // LIF cycle of a token's last group
-    reg           lif_fire;  // LIF cycle
-    reg           acc_add;   // accumulate cycle
-    reg           acc_clr;   // accumulators back to 0
-    wire [P-1:0]  qs, ks;    // this cycle's Q and K spikes of group g, lane l at bit l
-    wire [GP-1:0] qtok_nx, ktok_nx;
-
-    lane_ram #(.W(D), .DEPTH(N), .AW(NW)) u_qbuf (
-        .clk(clk), .we(tok_end), .waddr(n_q), .wdata(qtok_nx[D-1:0]), .raddr(qbuf_raddr), .rdata(qbuf_rd)
+    // ------------------------------------------------------------------ input: skid, tokens, framing
+    wire [SW-1:0] sk_data;
+    wire          sk_last, sk_valid, sk_ready;
+    axis_skid #(.W(SW + 1)) u_in (
+        .clk(clk), .rst(rst),
+        .s_data({in_last, in_data}), .s_valid(in_valid), .s_ready(in_ready),
+        .m_data({sk_last, sk_data}), .m_valid(sk_valid), .m_ready(sk_ready)
+    );
+    wire [D-1:0] tk_data;
+    wire         tk_last, tk_valid, tk_ready;
+    spike_deser #(.D(D), .SW(SW)) u_deser (
+        .clk(clk), .rst(rst), .s_data(sk_data), .s_last(sk_last), .s_valid(sk_valid), .s_ready(sk_ready),
+        .m_data(tk_data), .m_last(tk_last), .m_valid(tk_valid), .m_ready(tk_ready)
     );
 
+    wire qk_tok_ready;
+    wire attn_wr_free;
+    wire start_ok = start_en && loaded && !(w_valid && load_en) && !wl_busy && !skip_q;
+    wire gate     = img_q ? (!all_q && (pn_q != {NW{1'b0}} || (!qkb_q && attn_wr_free))) : start_ok;
+    wire src_valid = fill_q || tk_valid;
+    wire pass      = gate && src_valid && qk_tok_ready;
+    wire img_last_tok = (pt_q == T_LAST) && (pn_q == N_LAST);
+    assign tk_ready = skip_q || (!fill_q && gate && qk_tok_ready);
+    assign img_start = pass && !img_q;
+
+    // ------------------------------------------------------------------ QK pass
+    localparam integer QTAG = NW + 1;  // {t == 0, n}
+    wire                   qk_res_valid, qk_res_tend;
+    wire [GW-1:0]          qk_res_g;
+    wire [QTAG-1:0]        qk_res_tag;
+    wire [2*P*ACC_W-1:0]   qk_res;
+    wire                   qk_issue, qk_starve, qk_idle, qk_tdone;
+    wire [QTAG-1:0]        qk_tdone_tag;
+    spike_linear #(.FAN_IN(D), .FAN_OUT(D), .P(P), .M(2), .W_W(W_W), .B_W(B_W), .ACC_W(ACC_W),
+                   .TAG_W(QTAG), .RAM_STYLE(RAM_STYLE)) u_qk (
+        .clk(clk), .rst(rst), .en(1'b1),
+        .tok_data(fill_q ? {D{1'b0}} : tk_data), .tok_tag({pt_q == {TW{1'b0}}, pn_q}),
+        .tok_valid(gate && src_valid), .tok_ready(qk_tok_ready),
+        .w_we({we_wk, we_wq}), .b_we({we_bk, we_bq}), .wr_lane(wl_lane), .w_waddr(wl_waddr),
+        .b_waddr(wl_baddr), .w_wdata(wl_data[W_W-1:0]), .b_wdata(wl_data[B_W-1:0]),
+        .res_valid(qk_res_valid), .res_g(qk_res_g), .res_tok_end(qk_res_tend), .res_tag(qk_res_tag),
+        .res_data(qk_res), .issue(qk_issue), .starve(qk_starve), .idle(qk_idle), .tok_done(qk_tdone),
+        .tok_done_tag(qk_tdone_tag)
+    );
+
+    // membrane address of (n, g): results arrive in order, so a counter
+    reg [NGW-1:0] ng_q;
+    always @(posedge clk) begin
+        if (rst) ng_q <= {NGW{1'b0}};
+        else if (qk_res_valid) ng_q <= (ng_q == NG_LAST) ? {NGW{1'b0}} : ng_q + 1'b1;
+    end
+
+    localparam integer LTAG = NW + 1;  // {token end, n}
+    wire            lq_valid, lk_valid;
+    wire [P-1:0]    qs, ks;
+    wire [LTAG-1:0] l_tag;
+    // K's tag equals Q's (the two lanes run in lockstep): unused
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [LTAG-1:0] lk_tag;  // identical to l_tag (lockstep)
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [P*ACC_W-1:0] q_cur = qk_res[P*ACC_W-1:0];
+    wire [P*ACC_W-1:0] k_cur = qk_res[2*P*ACC_W-1:P*ACC_W];
+    lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
+                .RAM_STYLE(RAM_STYLE)) u_lifq (
+        .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
+        .in_cur(q_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thq_q),
+        .out_valid(lq_valid), .out_spikes(qs), .out_tag(l_tag));
+    lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
+                .RAM_STYLE(RAM_STYLE)) u_lifk (
+        .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
+        .in_cur(k_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thk_q),
+        .out_valid(lk_valid), .out_spikes(ks), .out_tag(lk_tag));
+
+    // Q and K spikes of the current token, shifted in P per group (the earlier groups are held)
+    wire [GP-1:0] qtok_nx, ktok_nx;
     generate
         if (G > 1) begin : gen_shift
-            assign qtok_nx = {qs, qtok_q[GP-1:P]};
-            assign ktok_nx = {ks, ktok_q[GP-1:P]};
+            reg [GP-P-1:0] qacc_q, kacc_q;
+            assign qtok_nx = {qs, qacc_q};
+            assign ktok_nx = {ks, kacc_q};
+            always @(posedge clk) begin
+                if (lq_valid) begin
+                    qacc_q <= qtok_nx[GP-1:P];
+                    kacc_q <= ktok_nx[GP-1:P];
+                end
+            end
         end else begin : gen_noshift
             assign qtok_nx = qs;
             assign ktok_nx = ks;
         end
-    endgenerate
-
-    // ------------------------------------------------------------------ token counts a[c] and A
-    wire [D-1:0]       a_cmp;    // a[c] >= theta_a[head(c)]
-    wire [H*CNT_W-1:0] tha_all;  // theta_a of every head, head h at bits h*CNT_W
-    genvar gc, gh, gl;
-    generate
-        for (gh = 0; gh < H; gh = gh + 1) begin : gen_head
-            reg [CNT_W-1:0] tha_q;  // theta_a of head gh
-            always @(posedge clk) begin
-                if (we_tha && wl_haddr == gh[HW-1:0]) tha_q <= wl_data[CNT_W-1:0];
-            end
-            assign tha_all[gh * CNT_W +: CNT_W] = tha_q;
-        end
-        for (gc = 0; gc < D; gc = gc + 1) begin : gen_chan
-            reg [CNT_W-1:0] cnt_q, cnt_d;
-            wire [CNT_W-1:0] k_x;  // this channel's K spike at CNT_W bits (CNT_W = 1 when N = 1: own branch)
-            if (CNT_W > 1) begin : gen_k_ext
-                assign k_x = {{(CNT_W - 1){1'b0}}, ktok_nx[gc]};
-            end else begin : gen_k_bit
-                assign k_x = ktok_nx[gc];
-            end
-            always @* begin
-                cnt_d = cnt_q;
-                if (tok_end) cnt_d = ((n_q == {NW{1'b0}}) ? {CNT_W{1'b0}} : cnt_q) + k_x;
-            end
-            always @(posedge clk) cnt_q <= cnt_d;
-            assign a_cmp[gc] = (cnt_q >= tha_all[(gc / HD) * CNT_W +: CNT_W]);
+        if (GP > D) begin : gen_pad_unused
+            // Q/K spikes of padded lanes past D are computed but never used
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_pad = |{qtok_nx[GP-1:D], ktok_nx[GP-1:D]};
+            /* verilator lint_on UNUSEDSIGNAL */
         end
     endgenerate
+    wire qk_word = lq_valid && l_tag[NW];
+    // K's valid equals Q's (lockstep): unused
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_lk = lk_valid;
+    /* verilator lint_on UNUSEDSIGNAL */
 
-    // ------------------------------------------------------------------ lanes
-    generate
-        for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
-            wire [W_W-1:0]   wq_rd, wk_rd, wo_rd;
-            wire [B_W-1:0]   bq_rd, bk_rd, bo_rd;
-            wire [MEM_W-1:0] vq_rd, vk_rd, vq_nx, vk_nx;
-            wire [ACC_W-1:0] wsel_x, wk_x, bq_x, bk_x, bo_x;
-            wire [ACC_W-1:0] q_cur, k_cur, o_val;
-            wire [OUT_LANE_W-1:0] o_lane;
-            reg  [ACC_W-1:0] accq_q, accq_d, acck_q, acck_d;
+    // ------------------------------------------------------------------ attention (SASA-specific)
+    wire [D-1:0] y_tok;
+    wire         y_last, y_valid, y_ready, y_release, attn_empty, a_latch;
+    sasa_attn #(.D(D), .N(N), .H(H), .RAM_STYLE(RAM_STYLE)) u_attn (
+        .clk(clk), .rst(rst),
+        .tha_we(we_tha), .tha_addr(wl_haddr), .tha_data(wl_data[CNT_W-1:0]),
+        .qk_valid(qk_word), .qk_n(l_tag[NW-1:0]), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),
+        .qk_last(l_tag[NW-1:0] == N_LAST), .q_word(qtok_nx[D-1:0]), .k_word(ktok_nx[D-1:0]),
+        .wr_free(attn_wr_free), .a_latch(a_latch),
+        .y_tok(y_tok), .y_last(y_last), .y_valid(y_valid), .y_ready(y_ready), .y_release(y_release),
+        .empty(attn_empty)
+    );
 
-            lane_ram #(.W(W_W), .DEPTH(G * D), .AW(WA_W)) u_wq (.clk(clk), .we(we_wq && wl_lane[gl]),
-                .waddr(wl_waddr), .wdata(wl_data[W_W-1:0]), .raddr(w_raddr), .rdata(wq_rd));
-            lane_ram #(.W(W_W), .DEPTH(G * D), .AW(WA_W)) u_wk (.clk(clk), .we(we_wk && wl_lane[gl]),
-                .waddr(wl_waddr), .wdata(wl_data[W_W-1:0]), .raddr(w_raddr), .rdata(wk_rd));
-            lane_ram #(.W(W_W), .DEPTH(G * D), .AW(WA_W)) u_wo (.clk(clk), .we(we_wo && wl_lane[gl]),
-                .waddr(wl_waddr), .wdata(wl_data[W_W-1:0]), .raddr(w_raddr), .rdata(wo_rd));
-            lane_ram #(.W(B_W), .DEPTH(G), .AW(GW)) u_bq (.clk(clk), .we(we_bq && wl_lane[gl]),
-                .waddr(wl_baddr), .wdata(wl_data[B_W-1:0]), .raddr(g_q), .rdata(bq_rd));
-            lane_ram #(.W(B_W), .DEPTH(G), .AW(GW)) u_bk (.clk(clk), .we(we_bk && wl_lane[gl]),
-                .waddr(wl_baddr), .wdata(wl_data[B_W-1:0]), .raddr(g_q), .rdata(bk_rd));
-            lane_ram #(.W(B_W), .DEPTH(G), .AW(GW)) u_bo (.clk(clk), .we(we_bo && wl_lane[gl]),
-                .waddr(wl_baddr), .wdata(wl_data[B_W-1:0]), .raddr(g_q), .rdata(bo_rd));
-            lane_ram #(.W(MEM_W), .DEPTH(N * G), .AW(NGW)) u_vq (.clk(clk), .we(lif_fire),
-                .waddr(ng_q), .wdata(vq_nx), .raddr(ng_q), .rdata(vq_rd));
-            lane_ram #(.W(MEM_W), .DEPTH(N * G), .AW(NGW)) u_vk (.clk(clk), .we(lif_fire),
-                .waddr(ng_q), .wdata(vk_nx), .raddr(ng_q), .rdata(vk_rd));
-
-            sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din((state_q == S_Y) ? wo_rd : wq_rd), .dout(wsel_x));
-            sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xk (.din(wk_rd), .dout(wk_x));
-            sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xbq (.din(bq_rd), .dout(bq_x));
-            sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xbk (.din(bk_rd), .dout(bk_x));
-            sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xbo (.din(bo_rd), .dout(bo_x));
-
-            always @* begin
-                accq_d = accq_q;
-                acck_d = acck_q;
-                if (acc_clr) begin
-                    accq_d = {ACC_W{1'b0}};
-                    acck_d = {ACC_W{1'b0}};
-                end else if (acc_add) begin
-                    accq_d = accq_q + wsel_x;
-                    acck_d = acck_q + wk_x;
-                end
-            end
-            always @(posedge clk) begin
-                accq_q <= accq_d;
-                acck_q <= acck_d;
-            end
-
-            assign q_cur = accq_q + bq_x;
-            assign k_cur = acck_q + bk_x;
-            lif_unit #(.MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K)) u_lifq (
-                .v_old(vq_rd), .clear(t_q == {TW{1'b0}}), .cur(q_cur), .theta(thq_q),
-                .v_new(vq_nx), .spike(qs[gl]));
-            lif_unit #(.MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K)) u_lifk (
-                .v_old(vk_rd), .clear(t_q == {TW{1'b0}}), .cur(k_cur), .theta(thk_q),
-                .v_new(vk_nx), .spike(ks[gl]));
-
-            assign o_val = accq_q + bo_x;
-            sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_LANE_W)) u_xo (.din(o_val), .dout(o_lane));
-            if (gl >= PAD_FROM) begin : gen_pad
-                // lane past D in the last group: zero on the wire (interface), don't-care inside
-                assign out_data[gl * OUT_LANE_W +: OUT_LANE_W] = (g_q == G_LAST) ? {OUT_LANE_W{1'b0}} : o_lane;
-            end else begin : gen_full
-                assign out_data[gl * OUT_LANE_W +: OUT_LANE_W] = o_lane;
-            end
-        end
-    endgenerate
-
-    // ------------------------------------------------------------------ FSM
-    wire last_tok = (t_q == T_LAST) && (n_q == N_LAST);
-    wire accept   = (state_q == S_IN) && in_valid && in_ready;
-    wire active   = accept || (state_q == S_QK) || (state_q == S_A) || (state_q == S_Y && (sp_any || out_ready));
-
-    assign in_ready = (state_q == S_IN) && (!idle || (start_en && loaded && !(w_valid && load_en) && !wl_busy));
-    assign img_start   = accept && idle;
-    assign load_active = wl_busy || w_valid;
-    assign out_valid = (state_q == S_Y) && !sp_any;
-    assign out_last  = last_tok && (g_q == G_LAST);
-
-    always @* begin
-        state_d    = state_q;
-        t_d        = t_q;
-        n_d        = n_q;
-        g_d        = g_q;
-        gb_d       = gb_q;
-        ng_d       = ng_q;
-        act_d      = act_q;
-        tot_d      = tot_q;
-        stat_act_d = stat_act_q;
-        stat_tot_d = stat_tot_q;
-        done_d     = 1'b0;
-        errp_d     = errp_q && !(loaded && !loaded_prev_q);
-        mask_d     = mask_q;
-        tok_d      = tok_q;
-        qtok_d     = qtok_q;
-        ktok_d     = ktok_q;
-        amask_d    = amask_q;
-        tok_end    = 1'b0;
-        lif_fire   = 1'b0;
-        acc_add    = 1'b0;
-        acc_clr    = 1'b0;
-
-        if (!idle) begin
-            tot_d = tot_q + 32'd1;
-            if (active) act_d = act_q + 32'd1;
-        end
-
-        case (state_q)
-            S_IN: begin
-                if (accept) begin
-                    if (idle) begin
-                        act_d = 32'd1;
-                        tot_d = 32'd1;
-                    end
-                    if (in_last != last_tok) errp_d = 1'b1;
-                    tok_d   = in_data;
-                    mask_d  = in_data;
-                    g_d     = {GW{1'b0}};
-                    gb_d    = {WA_W{1'b0}};
-                    acc_clr = 1'b1;
-                    state_d = S_QK;
-                end
-            end
-            S_QK: begin
-                if (sp_any) begin
-                    acc_add = 1'b1;
-                    mask_d  = sp_rest;
-                end else begin
-                    lif_fire = 1'b1;
-                    acc_clr  = 1'b1;
-                    qtok_d   = qtok_nx;
-                    ktok_d   = ktok_nx;
-                    ng_d     = ng_q + 1'b1;
-                    mask_d   = tok_q;
-                    if (g_q == G_LAST) begin
-                        tok_end = 1'b1;
-                        g_d     = {GW{1'b0}};
-                        gb_d    = {WA_W{1'b0}};
-                        if (n_q == N_LAST) begin
-                            n_d     = {NW{1'b0}};
-                            state_d = S_A;
-                        end else begin
-                            n_d     = n_q + 1'b1;
-                            state_d = S_IN;
-                        end
-                    end else begin
-                        g_d  = g_q + 1'b1;
-                        gb_d = gb_q + D_STEP;
-                    end
-                end
-            end
-            S_A: begin
-                amask_d = a_cmp;
-                tok_d   = qbuf_rd & a_cmp;   // Y[t, 0]
-                mask_d  = qbuf_rd & a_cmp;
-                ng_d    = {NGW{1'b0}};
-                acc_clr = 1'b1;
-                state_d = S_Y;
-            end
-            default: begin  // S_Y
-                if (sp_any) begin
-                    acc_add = 1'b1;
-                    mask_d  = sp_rest;
-                end else if (out_ready) begin
-                    acc_clr = 1'b1;
-                    mask_d  = tok_q;
-                    if (g_q == G_LAST) begin
-                        g_d    = {GW{1'b0}};
-                        gb_d   = {WA_W{1'b0}};
-                        tok_d  = qbuf_rd & amask_q;  // Y[t, n+1]
-                        mask_d = qbuf_rd & amask_q;
-                        if (n_q == N_LAST) begin
-                            n_d     = {NW{1'b0}};
-                            state_d = S_IN;
-                            if (t_q == T_LAST) begin
-                                t_d        = {TW{1'b0}};
-                                stat_act_d = act_q + 32'd1;
-                                stat_tot_d = tot_q + 32'd1;
-                                done_d     = 1'b1;
-                            end else begin
-                                t_d = t_q + 1'b1;
-                            end
-                        end else begin
-                            n_d = n_q + 1'b1;
-                        end
-                    end else begin
-                        g_d  = g_q + 1'b1;
-                        gb_d = gb_q + D_STEP;
-                    end
-                end
-            end
-        endcase
-    end
-
+    // ------------------------------------------------------------------ Y pass
+    reg [TW-1:0] yt_q;  // timestep of the next Y token taken
     always @(posedge clk) begin
-        mask_q  <= mask_d;
-        tok_q   <= tok_d;
-        qtok_q  <= qtok_d;
-        ktok_q  <= ktok_d;
-        amask_q <= amask_d;
+        if (rst) yt_q <= {TW{1'b0}};
+        else if (y_valid && y_ready && y_last) yt_q <= (yt_q == T_LAST) ? {TW{1'b0}} : yt_q + 1'b1;
+    end
+    wire                 y_res_valid, y_res_tend;
+    wire [GW-1:0]        y_res_g;
+    wire [1:0]           y_res_tag, y_tdone_tag;
+    wire [P*ACC_W-1:0]   y_res;
+    wire                 y_issue, y_idle, y_tdone;
+    // the Y pass never starves on purpose: its starve flag is not needed
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire                 y_starve;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire                 ob_ready;
+    wire                 y_en = !y_res_valid || ob_ready;
+    spike_linear #(.FAN_IN(D), .FAN_OUT(D), .P(P), .M(1), .W_W(W_W), .B_W(B_W), .ACC_W(ACC_W),
+                   .TAG_W(2), .RAM_STYLE(RAM_STYLE)) u_y (
+        .clk(clk), .rst(rst), .en(y_en),
+        .tok_data(y_tok), .tok_tag({y_last && (yt_q == T_LAST), y_last}), .tok_valid(y_valid),
+        .tok_ready(y_ready),
+        .w_we(we_wo), .b_we(we_bo), .wr_lane(wl_lane), .w_waddr(wl_waddr), .b_waddr(wl_baddr),
+        .w_wdata(wl_data[W_W-1:0]), .b_wdata(wl_data[B_W-1:0]),
+        .res_valid(y_res_valid), .res_g(y_res_g), .res_tok_end(y_res_tend), .res_tag(y_res_tag),
+        .res_data(y_res), .issue(y_issue), .starve(y_starve), .idle(y_idle), .tok_done(y_tdone),
+        .tok_done_tag(y_tdone_tag)
+    );
+    assign y_release = y_tdone && y_tdone_tag[0];
+
+    // output beat: lanes sign-extended to OUT_LANE_W; lanes past D in a padded last group are zero
+    wire [P*OUT_LANE_W-1:0] ob_data;
+    genvar gl;
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : gen_out_lane
+            wire [OUT_LANE_W-1:0] o_lane;
+            sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_LANE_W)) u_xo (.din(y_res[gl * ACC_W +: ACC_W]), .dout(o_lane));
+            if (gl >= PAD_FROM) begin : gen_pad
+                assign ob_data[gl * OUT_LANE_W +: OUT_LANE_W] = (y_res_g == G_LAST) ? {OUT_LANE_W{1'b0}} : o_lane;
+            end else begin : gen_full
+                assign ob_data[gl * OUT_LANE_W +: OUT_LANE_W] = o_lane;
+            end
+        end
+    endgenerate
+    wire ob_last = y_res_tend && y_res_tag[1];
+    axis_skid #(.W(P * OUT_LANE_W + 1)) u_out (
+        .clk(clk), .rst(rst),
+        .s_data({ob_last, ob_data}), .s_valid(y_res_valid), .s_ready(ob_ready),
+        .m_data({out_last, out_data}), .m_valid(out_valid), .m_ready(out_ready)
+    );
+    wire img_end = out_valid && out_ready && out_last;
+
+    // ------------------------------------------------------------------ control
+    always @(posedge clk) begin
         if (rst) begin
-            state_q    <= S_IN;
-            t_q        <= {TW{1'b0}};
-            n_q        <= {NW{1'b0}};
-            g_q        <= {GW{1'b0}};
-            gb_q       <= {WA_W{1'b0}};
-            ng_q       <= {NGW{1'b0}};
-            act_q      <= 32'd0;
-            tot_q      <= 32'd0;
-            stat_act_q <= 32'd0;
-            stat_tot_q <= 32'd0;
-            done_q     <= 1'b0;
-            errp_q     <= 1'b0;
+            img_q  <= 1'b0;
+            pt_q   <= {TW{1'b0}};
+            pn_q   <= {NW{1'b0}};
+            all_q  <= 1'b0;
+            fill_q <= 1'b0;
+            skip_q <= 1'b0;
+            qkb_q  <= 1'b0;
+            errp_q <= 1'b0;
+            done_q <= 1'b0;
             loaded_prev_q <= 1'b0;
+            tot_q  <= 32'd0;
+            qka_q  <= 32'd0;
+            ya_q   <= 32'd0;
+            stat_tot_q <= 32'd0;
+            stat_qk_q  <= 32'd0;
+            stat_y_q   <= 32'd0;
+            stat_act_q <= 32'd0;
         end else begin
-            state_q    <= state_d;
-            t_q        <= t_d;
-            n_q        <= n_d;
-            g_q        <= g_d;
-            gb_q       <= gb_d;
-            ng_q       <= ng_d;
-            act_q      <= act_d;
-            tot_q      <= tot_d;
-            stat_act_q <= stat_act_d;
-            stat_tot_q <= stat_tot_d;
-            done_q     <= done_d;
-            errp_q     <= errp_d;
             loaded_prev_q <= loaded;
+            done_q <= img_end;
+            if (loaded && !loaded_prev_q) errp_q <= 1'b0;
+            // the QK timestep in flight ends when its A is latched
+            if (a_latch) qkb_q <= 1'b0;
+            if (skip_q && tk_valid && tk_last) skip_q <= 1'b0;
+            if (pass) begin
+                if (pn_q == {NW{1'b0}}) qkb_q <= 1'b1;
+                if (!img_q) img_q <= 1'b1;
+                if (tk_last && !fill_q && !img_last_tok) begin
+                    errp_q <= 1'b1;   // early tlast: the rest of the image is silent
+                    fill_q <= 1'b1;
+                end
+                if (img_last_tok) begin
+                    all_q  <= 1'b1;
+                    fill_q <= 1'b0;
+                    if (!fill_q && !tk_last) begin
+                        errp_q <= 1'b1;  // missing tlast: resynchronise at the next one
+                        skip_q <= 1'b1;
+                    end
+                end
+                if (pn_q == N_LAST) begin
+                    pn_q <= {NW{1'b0}};
+                    pt_q <= (pt_q == T_LAST) ? {TW{1'b0}} : pt_q + 1'b1;
+                end else begin
+                    pn_q <= pn_q + 1'b1;
+                end
+            end
+            // cycle counters of the running image
+            if (img_q) begin
+                tot_q <= tot_q + 32'd1;
+                if (qk_issue) qka_q <= qka_q + 32'd1;
+                if (y_issue) ya_q <= ya_q + 32'd1;
+            end
+            if (img_start) begin
+                tot_q <= 32'd1;
+                qka_q <= 32'd0;
+                ya_q  <= 32'd0;
+            end
+            if (img_end) begin
+                img_q <= 1'b0;
+                all_q <= 1'b0;
+                stat_tot_q <= tot_q + 32'd1;
+                stat_qk_q  <= qka_q;
+                stat_y_q   <= ya_q;
+                stat_act_q <= qka_q + ya_q;
+            end
         end
     end
 
-    assign busy           = !idle;
+    assign load_active    = wl_busy || w_valid;
+    assign busy           = img_q;
     assign img_done       = done_q;
     assign cycles_active  = stat_act_q;
     assign cycles_total   = stat_tot_q;
+    assign cycles_qk      = stat_qk_q;
+    assign cycles_y       = stat_y_q;
+    assign stall_in       = img_q && !all_q && !fill_q && qk_starve && !tk_valid;
+    assign stall_out      = y_res_valid && !ob_ready;
     assign weights_loaded = loaded;
     assign err_proto      = errp_q;
+
+    // status and tags not needed here (kept on the units' ports for reuse)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_status = qk_idle ^ y_idle ^ attn_empty ^ qk_tdone ^ (|qk_tdone_tag) ^ (|qk_res_g) ^ y_tdone_tag[1]
+                         ^ (|y_res_g) ^ y_res_tag[0];
+    /* verilator lint_on UNUSEDSIGNAL */
 endmodule
 `default_nettype wire

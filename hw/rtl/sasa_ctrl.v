@@ -30,7 +30,8 @@ module sasa_ctrl #(
     parameter integer  STATUS_NOT_LOADED_BIT = 0, // STATUS weights not loaded
     parameter integer  STATUS_HEADER_BIT     = 1, // STATUS weight header mismatch
     parameter integer  STATUS_LENGTH_BIT     = 2, // STATUS weight load truncated or over-long
-    parameter integer  STATUS_PROTOCOL_BIT   = 3  // STATUS spike stream protocol error
+    parameter integer  STATUS_PROTOCOL_BIT   = 3, // STATUS spike stream protocol error
+    parameter integer  STATUS_VALUE_BIT      = 4  // STATUS weight word with bits above its declared width
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -49,6 +50,7 @@ module sasa_ctrl #(
     input  wire [31:0]   img_cycles_active, // active cycles of that image (valid with img_done)
     input  wire          err_hdr,
     input  wire          err_len,
+    input  wire          err_val,
     input  wire          err_proto,
     output wire          start_en,          // the engine may begin an image
     output wire          load_en,           // the engine may take weight words
@@ -101,6 +103,7 @@ module sasa_ctrl #(
         status_w[STATUS_HEADER_BIT]     = err_hdr;
         status_w[STATUS_LENGTH_BIT]     = err_len;
         status_w[STATUS_PROTOCOL_BIT]   = err_proto;
+        status_w[STATUS_VALUE_BIT]      = err_val;
     end
     assign ctrl_word   = ctrl_w;
     assign gie_word    = {31'd0, gie_q};

@@ -7,7 +7,10 @@
 // division and product are never computed: counters step lane, group and group base (+D) as c advances.
 // A header that differs from this build's constants sets err_hdr and the rest of the load is dropped; a
 // tlast before or after the announced count sets err_len. `loaded` rises only after a complete, correct
-// load and falls when the next load begins. Issue 5 maps these flags into the AXI-Lite STATUS register.
+// load and falls when the next load begins. A payload word with bits set above its declared width (a
+// signed value not sign-extended from W_W / B_W bits, an unsigned threshold above TH_W / CNT_W bits) sets
+// err_val and the load does not become `loaded` (the memories are not trusted until a valid reload).
+// Issue 5 maps these flags into the AXI-Lite STATUS register.
 module sasa_wload #(
     parameter integer D       = 32,           // channels
     parameter integer P       = 8,            // lanes
@@ -21,7 +24,11 @@ module sasa_wload #(
     parameter [WW-1:0] MAGIC   = 32'h53415341, // header word 0
     parameter [WW-1:0] VERSION = 32'd1,        // header word 1: weight format version
     parameter [WW-1:0] HASH    = 32'd0,        // header word 2: low 32 bits of the config hash
-    parameter [WW-1:0] COUNT   = 32'd0         // header word 3: payload words (3 D^2 + 3 D + 2 + H)
+    parameter [WW-1:0] COUNT   = 32'd0,        // header word 3: payload words (3 D^2 + 3 D + 2 + H)
+    parameter integer W_W     = 4,            // declared weight width (signed)
+    parameter integer B_W     = 12,           // declared bias width (signed)
+    parameter integer TH_W    = 12,           // declared LIF threshold width (unsigned)
+    parameter integer CNT_W   = 5             // declared theta_a width (unsigned, holds N)
 ) (
     input  wire            clk,
     input  wire            rst,       // synchronous, active high
@@ -39,7 +46,8 @@ module sasa_wload #(
     output wire [WW-1:0]   wdata,
     output wire            loaded,    // a complete, valid load is in place
     output wire            err_hdr,   // last load had a wrong magic, version, config hash or count
-    output wire            err_len    // last load was truncated or over-long
+    output wire            err_len,   // last load was truncated or over-long
+    output wire            err_val    // last load had a payload word with bits set above its declared width
 );
     localparam [3:0] SEG_MAGIC = 4'd0, SEG_VER = 4'd1, SEG_HASH = 4'd2, SEG_COUNT = 4'd3,
                      SEG_WQ = 4'd4, SEG_BQ = 4'd5, SEG_THQ = 4'd6, SEG_WK = 4'd7, SEG_BK = 4'd8,
@@ -63,6 +71,24 @@ module sasa_wload #(
     reg            loaded_q, loaded_d;
     reg            err_hdr_q, err_hdr_d;
     reg            err_len_q, err_len_d;
+    reg            err_val_q, err_val_d;
+
+    // the payload word fits its segment's declared width
+    // (shifts, not replications: no zero-width replication when a width equals WW)
+    wire sx_w  = ((s_data >> (W_W - 1)) == {WW{1'b0}}) || ((~s_data >> (W_W - 1)) == {WW{1'b0}});
+    wire sx_b  = ((s_data >> (B_W - 1)) == {WW{1'b0}}) || ((~s_data >> (B_W - 1)) == {WW{1'b0}});
+    wire ux_th = ((s_data >> TH_W) == {WW{1'b0}});
+    wire ux_a  = ((s_data >> CNT_W) == {WW{1'b0}});
+    reg  fits;
+    always @* begin
+        case (seg_q)
+            SEG_WQ, SEG_WK, SEG_WO:  fits = sx_w;
+            SEG_BQ, SEG_BK, SEG_BO:  fits = sx_b;
+            SEG_THQ, SEG_THK:        fits = ux_th;
+            SEG_THA:                 fits = ux_a;
+            default:                 fits = 1'b1;
+        endcase
+    end
 
     // j zero-extended to a row address (WA_W == CW when G = 1: no zero-width replication, its own branch)
     wire [WA_W-1:0] j_x;
@@ -86,6 +112,7 @@ module sasa_wload #(
     assign loaded  = loaded_q;
     assign err_hdr = err_hdr_q;
     assign err_len = err_len_q;
+    assign err_val = err_val_q;
     assign we_wq   = take && seg_q == SEG_WQ;
     assign we_wk   = take && seg_q == SEG_WK;
     assign we_wo   = take && seg_q == SEG_WO;
@@ -139,13 +166,16 @@ module sasa_wload #(
         loaded_d  = loaded_q;
         err_hdr_d = err_hdr_q;
         err_len_d = err_len_q;
+        err_val_d = err_val_q;
         if (take) begin
             busy_d = !s_last;
+            if (!fits) err_val_d = 1'b1;
             case (seg_q)
                 SEG_MAGIC: begin
                     loaded_d  = 1'b0;
                     err_hdr_d = 1'b0;
                     err_len_d = 1'b0;
+                    err_val_d = 1'b0;
                     hdr_ok_d  = (s_data == MAGIC);
                     c_d = {CW{1'b0}}; j_d = {CW{1'b0}}; l_d = {LW{1'b0}}; g_d = {GW{1'b0}};
                     gb_d = {WA_W{1'b0}}; h_d = {HW{1'b0}};
@@ -188,8 +218,10 @@ module sasa_wload #(
                 seg_d = SEG_MAGIC;
                 if (seg_q == SEG_SKIP || (seg_q == SEG_COUNT && !(hdr_ok_q && s_data == COUNT))) begin
                     loaded_d = 1'b0;
-                end else if (seg_q == SEG_BO && row_end && !err_len_q) begin
+                end else if (seg_q == SEG_BO && row_end && !err_len_q && !err_val_d) begin
                     loaded_d = 1'b1;
+                end else if (seg_q == SEG_BO && row_end && !err_len_q) begin
+                    loaded_d = 1'b0;   // complete, but a word did not fit its width (err_val)
                 end else begin
                     err_len_d = 1'b1;  // truncated (or over-long: SEG_OVER)
                     loaded_d  = 1'b0;
@@ -212,12 +244,14 @@ module sasa_wload #(
             loaded_q  <= 1'b0;
             err_hdr_q <= 1'b0;
             err_len_q <= 1'b0;
+            err_val_q <= 1'b0;
         end else begin
             seg_q     <= seg_d;
             busy_q    <= busy_d;
             loaded_q  <= loaded_d;
             err_hdr_q <= err_hdr_d;
             err_len_q <= err_len_d;
+            err_val_q <= err_val_d;
         end
     end
 

@@ -1,0 +1,252 @@
+`default_nettype none
+// spike_linear: the spike-driven linear layer of the SAFormer engines. For one token (FAN_IN input
+// spikes) it computes, for each output group g of P lanes (G = ceil(FAN_OUT / P) groups), the M
+// currents  b[m][gP+l] + sum over active spikes j of W[m][j][gP+l]  (M matrices share the input
+// spikes, e.g. Wq and Wk). Only active spikes cost cycles: a group with k active spikes takes max(1, k)
+// issue cycles, so a token takes G * max(1, nnz) cycles; the next token is taken in the last issue
+// cycle of the previous one (a one-token prefetch slot), so consecutive tokens do not lose a cycle.
+//
+// Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
+//   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
+//      registered rest-of-mask, so no finder feeds a carry chain in the same cycle)
+//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j), bias address g
+//   A  add:   acc = (first of group ? bias : acc) + (bubble ? 0 : w)  -- synchronous-read data
+//   O  the group's result sits in the accumulators, `res_valid` = 1, for exactly one `en` cycle
+// Latency from a group's last issue cycle to its result: 3 `en` cycles.
+//
+// Port contract:
+//   - token in: `tok_data`/`tok_tag` are taken when tok_valid && tok_ready (tok_ready may depend on en).
+//   - weight/bias write: word (j, c) of matrix m lives in lane c mod P at address (c div P)*FAN_IN + j,
+//     bias c in lane c mod P at address c div P; `wr_lane` is one-hot. Writes only while idle.
+//   - results: res_valid with res_g (group), res_tok_end (token's last group), res_tag (the token's tag);
+//     res_data holds matrix m lane l at bits ((m*P + l)*ACC_W) +: ACC_W, ACC_W-bit two's complement. The
+//     consumer takes a result in a cycle with res_valid && en.
+//   - `issue` is 1 in each issue cycle (the stall-invariant active cycles), `starve` when the issue
+//     stage has no token, `idle` when nothing is in flight. `tok_done` pulses (with tok_done_tag) in a
+//     token's last issue cycle.
+// Widths: wrap-around in ACC_W is harmless when ACC_W holds the final result (proven by the config).
+module spike_linear #(
+    parameter integer FAN_IN    = 32,  // input channels: bits of a token
+    parameter integer FAN_OUT   = 32,  // output channels
+    parameter integer P         = 8,   // lanes: output channels per group
+    parameter integer M         = 1,   // matrices that share the input spikes
+    parameter integer W_W       = 4,   // weight width (signed)
+    parameter integer B_W       = 12,  // bias width (signed)
+    parameter integer ACC_W     = 19,  // accumulator / current width (signed), >= W_W and >= B_W
+    parameter integer TAG_W     = 1,   // bits of the tag carried from a token to its results
+    parameter integer RAM_STYLE = 0    // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM
+) (
+    input  wire                     clk,
+    input  wire                     rst,        // synchronous, active high
+    input  wire                     en,         // pipeline advance
+    // token in
+    input  wire [FAN_IN-1:0]        tok_data,
+    input  wire [TAG_W-1:0]         tok_tag,
+    input  wire                     tok_valid,
+    output wire                     tok_ready,
+    // weight / bias write port (the loader's addresses)
+    input  wire [M-1:0]             w_we,
+    input  wire [M-1:0]             b_we,
+    input  wire [P-1:0]             wr_lane,
+    input  wire [(((FAN_OUT + P - 1) / P) * FAN_IN > 1 ? $clog2(((FAN_OUT + P - 1) / P) * FAN_IN) : 1)-1:0] w_waddr,
+    input  wire [((FAN_OUT + P - 1) / P > 1 ? $clog2((FAN_OUT + P - 1) / P) : 1)-1:0] b_waddr,
+    input  wire [W_W-1:0]           w_wdata,
+    input  wire [B_W-1:0]           b_wdata,
+    // results: one per (token, group)
+    output wire                     res_valid,
+    output wire [((FAN_OUT + P - 1) / P > 1 ? $clog2((FAN_OUT + P - 1) / P) : 1)-1:0] res_g,
+    output wire                     res_tok_end,
+    output wire [TAG_W-1:0]         res_tag,
+    output wire [M*P*ACC_W-1:0]     res_data,
+    // activity
+    output wire                     issue,
+    output wire                     starve,
+    output wire                     idle,
+    output wire                     tok_done,
+    output wire [TAG_W-1:0]         tok_done_tag
+);
+    // ------------------------------------------------------------------ derived figures
+    localparam integer G    = (FAN_OUT + P - 1) / P;                      // output groups
+    localparam integer GW   = (G > 1) ? $clog2(G) : 1;                    // group index bits
+    localparam integer CW   = (FAN_IN > 1) ? $clog2(FAN_IN) : 1;          // input index bits
+    localparam integer WD   = G * FAN_IN;                                 // weight words per lane
+    localparam integer WA   = (WD > 1) ? $clog2(WD) : 1;                  // weight address bits
+    localparam integer GM1  = G - 1;
+    localparam [GW-1:0] G_LAST = GM1[GW-1:0];
+    localparam [WA-1:0] STEP   = FAN_IN[WA-1:0];                         // group base step
+
+    generate
+        if (FAN_IN < 1 || FAN_OUT < 1 || P < 1 || P > FAN_OUT || M < 1 || ACC_W < W_W || ACC_W < B_W
+            || TAG_W < 1) begin : gen_param_error
+            initial begin
+                $display("ERROR: spike_linear: inconsistent parameters FAN_IN=%0d FAN_OUT=%0d P=%0d M=%0d W_W=%0d B_W=%0d ACC_W=%0d (%m)",
+                         FAN_IN, FAN_OUT, P, M, W_W, B_W, ACC_W);
+                $finish;
+            end
+            PARAMETER_ERROR_spike_linear_inconsistent u_param_error ();
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------ prefetch slot
+    reg [FAN_IN-1:0] pre_tok_q;
+    reg [TAG_W-1:0]  pre_tag_q;
+    reg              pre_v_q;
+    wire             fp_any;
+    wire [CW-1:0]    fp_idx;
+    wire [FAN_IN-1:0] fp_rest;
+    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_pre (.mask(pre_tok_q), .any(fp_any), .idx(fp_idx), .rest(fp_rest));
+
+    // ------------------------------------------------------------------ issue stage
+    reg              have_q;                 // a token is being issued
+    reg [TAG_W-1:0]  t_tag_q;
+    reg              t_any_q;                // the token's first spike (for each group's restart)
+    reg [CW-1:0]     t_idx_q;
+    reg [FAN_IN-1:0] t_rest_q;
+    reg              s_any_q;                // the spike issued now (0: an empty group's bubble)
+    reg [CW-1:0]     s_idx_q;
+    reg [FAN_IN-1:0] s_rest_q;               // spikes after it
+    reg              s_first_q;              // this issue is the group's first
+    reg [GW-1:0]     g_q;
+    reg [WA-1:0]     gb_q;                   // g * FAN_IN
+    wire             fs_any;
+    wire [CW-1:0]    fs_idx;
+    wire [FAN_IN-1:0] fs_rest;
+    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_grp (.mask(s_rest_q), .any(fs_any), .idx(fs_idx), .rest(fs_rest));
+
+    wire issue_w  = have_q && en;
+    wire grp_last = !s_any_q || !fs_any;
+    wire tok_last = grp_last && (g_q == G_LAST);
+    wire xfer     = en && pre_v_q && (!have_q || tok_last);   // prefetch slot -> issue stage
+    assign tok_ready = !pre_v_q || xfer;
+    wire take     = tok_valid && tok_ready;
+
+    // ------------------------------------------------------------------ R and A stage controls
+    reg              r_v_q, r_first_q, r_last_q, r_bub_q, r_tend_q;
+    reg [CW-1:0]     r_idx_q;
+    reg [GW-1:0]     r_g_q;
+    reg [WA-1:0]     r_gb_q;
+    reg [TAG_W-1:0]  r_tag_q;
+    reg              a_v_q, a_first_q, a_last_q, a_bub_q, a_tend_q;
+    reg [GW-1:0]     a_g_q;
+    reg [TAG_W-1:0]  a_tag_q;
+    reg              o_v_q, o_tend_q;
+    reg [GW-1:0]     o_g_q;
+    reg [TAG_W-1:0]  o_tag_q;
+
+    always @(posedge clk) begin
+        if (take) begin
+            pre_tok_q <= tok_data;
+            pre_tag_q <= tok_tag;
+        end
+        if (en) begin
+            if (issue_w) begin
+                if (!grp_last) begin
+                    s_idx_q   <= fs_idx;
+                    s_rest_q  <= fs_rest;
+                    s_any_q   <= 1'b1;
+                    s_first_q <= 1'b0;
+                end else if (!tok_last) begin
+                    g_q       <= g_q + 1'b1;
+                    gb_q      <= gb_q + STEP;
+                    s_idx_q   <= t_idx_q;
+                    s_rest_q  <= t_rest_q;
+                    s_any_q   <= t_any_q;
+                    s_first_q <= 1'b1;
+                end
+            end
+            if (xfer) begin
+                t_tag_q   <= pre_tag_q;
+                t_any_q   <= fp_any;
+                t_idx_q   <= fp_idx;
+                t_rest_q  <= fp_rest;
+                s_any_q   <= fp_any;
+                s_idx_q   <= fp_idx;
+                s_rest_q  <= fp_rest;
+                s_first_q <= 1'b1;
+                g_q       <= {GW{1'b0}};
+                gb_q      <= {WA{1'b0}};
+            end
+            r_idx_q   <= s_idx_q;
+            r_first_q <= s_first_q;
+            r_last_q  <= grp_last;
+            r_bub_q   <= !s_any_q;
+            r_tend_q  <= tok_last;
+            r_g_q     <= g_q;
+            r_gb_q    <= gb_q;
+            r_tag_q   <= t_tag_q;
+            a_first_q <= r_first_q;
+            a_last_q  <= r_last_q;
+            a_bub_q   <= r_bub_q;
+            a_tend_q  <= r_tend_q;
+            a_g_q     <= r_g_q;
+            a_tag_q   <= r_tag_q;
+            o_tend_q  <= a_tend_q;
+            o_g_q     <= a_g_q;
+            o_tag_q   <= a_tag_q;
+        end
+        if (rst) begin
+            pre_v_q <= 1'b0;
+            have_q  <= 1'b0;
+            r_v_q   <= 1'b0;
+            a_v_q   <= 1'b0;
+            o_v_q   <= 1'b0;
+        end else begin
+            if (take) pre_v_q <= 1'b1;
+            else if (xfer) pre_v_q <= 1'b0;
+            if (en) begin
+                if (xfer) have_q <= 1'b1;
+                else if (issue_w && tok_last) have_q <= 1'b0;
+                r_v_q <= issue_w;
+                a_v_q <= r_v_q;
+                o_v_q <= a_v_q && a_last_q;
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------ weight read address
+    wire [WA-1:0] idx_x;
+    generate
+        if (WA > CW) begin : gen_idx_ext
+            assign idx_x = {{(WA - CW){1'b0}}, r_idx_q};
+        end else begin : gen_idx_same
+            assign idx_x = r_idx_q[WA-1:0];
+        end
+    endgenerate
+    wire [WA-1:0] w_raddr = r_gb_q + idx_x;
+
+    // ------------------------------------------------------------------ lanes: memories + accumulators
+    genvar gm, gl;
+    generate
+        for (gm = 0; gm < M; gm = gm + 1) begin : gen_mat
+            for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
+                wire [W_W-1:0]   w_rd;
+                wire [B_W-1:0]   b_rd;
+                wire [ACC_W-1:0] w_x, b_x;
+                reg  [ACC_W-1:0] acc_q;
+                sdp_ram #(.W(W_W), .DEPTH(WD), .STYLE(RAM_STYLE)) u_w (
+                    .clk(clk), .we(w_we[gm] && wr_lane[gl]), .waddr(w_waddr), .wdata(w_wdata),
+                    .re(en), .raddr(w_raddr), .rdata(w_rd));
+                sdp_ram #(.W(B_W), .DEPTH(G), .STYLE(2)) u_b (
+                    .clk(clk), .we(b_we[gm] && wr_lane[gl]), .waddr(b_waddr), .wdata(b_wdata),
+                    .re(en), .raddr(r_g_q), .rdata(b_rd));
+                sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din(w_rd), .dout(w_x));
+                sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xb (.din(b_rd), .dout(b_x));
+                always @(posedge clk) begin
+                    if (en && a_v_q) acc_q <= (a_first_q ? b_x : acc_q) + (a_bub_q ? {ACC_W{1'b0}} : w_x);
+                end
+                assign res_data[(gm * P + gl) * ACC_W +: ACC_W] = acc_q;
+            end
+        end
+    endgenerate
+
+    assign res_valid    = o_v_q;
+    assign res_g        = o_g_q;
+    assign res_tok_end  = o_tend_q;
+    assign res_tag      = o_tag_q;
+    assign issue        = issue_w;
+    assign starve       = !have_q;
+    assign idle         = !have_q && !pre_v_q && !r_v_q && !a_v_q && !o_v_q;
+    assign tok_done     = issue_w && tok_last;
+    assign tok_done_tag = t_tag_q;
+endmodule
+`default_nettype wire
