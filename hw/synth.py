@@ -452,6 +452,37 @@ NET_FLOW = ("synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top net_eng
             "per-module figures), then flatten (whole-accelerator figures and logic levels)")
 
 
+def _is_design(mods: dict[str, Any], t: str) -> bool:
+    """A module of the design (not a library primitive, which write_json lists as a (white)blackbox)."""
+    a = mods.get(t, {}).get("attributes", {}) if t in mods else None
+    return a is not None and "blackbox" not in a and "whitebox" not in a
+
+
+def _module_levels(hier: Path, types: list[str], workdir: Path) -> dict[str, int]:
+    """logic_levels of each module type of the mapped hierarchical netlist, flattened alone (one Yosys run)."""
+    lines = [f"read_json {hier}", "design -save mapped"]
+    outs = {}
+    for i, t in enumerate(types):
+        o = workdir / f"levels_{i}.json"
+        outs[t] = o
+        lines += ["design -load mapped", f"hierarchy -top {_yosys_name(t)}", "flatten", f"write_json {o}"]
+    (workdir / "levels.ys").write_text("\n".join(lines) + "\n")
+    r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "levels.log"), "-s", str(workdir / "levels.ys")],
+                       check=False, capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+        raise SaformerError(f"yosys failed on the per-module levels (log {workdir / 'levels.log'}): {' | '.join(tail)}")
+    res = {}
+    for t, o in outs.items():
+        nl = json.loads(o.read_text())["modules"]
+        res[t] = longest_path(nl[t])
+    return res
+
+
+def _yosys_name(t: str) -> str:
+    return t if t.startswith("$") else "\\" + t
+
+
 def _tree_counts(mods: dict[str, Any], name: str, memo: dict[str, dict[str, int]]) -> dict[str, int]:
     """Cell counts of module `name` with every submodule instance expanded (primitives only)."""
     if name in memo:
@@ -459,7 +490,7 @@ def _tree_counts(mods: dict[str, Any], name: str, memo: dict[str, dict[str, int]
     tot: dict[str, int] = defaultdict(int)
     for c in mods[name]["cells"].values():
         t = c["type"]
-        if t in mods:
+        if _is_design(mods, t):
             for k, v in _tree_counts(mods, t, memo).items():
                 tot[k] += v
         else:
@@ -485,28 +516,31 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     script = (f"{reads}\nhierarchy -check -top {top}\n"
               f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}\n"
               f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n")
-    (workdir / "synth.ys").write_text(script)
-    r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(workdir / "synth.ys")],
-                       check=False, capture_output=True, text=True)
-    if r.returncode != 0 or not flat.is_file():
-        tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
-        raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
+    ys = workdir / "synth.ys"
+    done = workdir / "netlists.done"  # both netlists of this script are complete (reanalysed without Yosys)
+    if not (done.is_file() and ys.is_file() and ys.read_text() == script):
+        done.unlink(missing_ok=True)
+        ys.write_text(script)
+        r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(ys)],
+                           check=False, capture_output=True, text=True)
+        if r.returncode != 0 or not flat.is_file():
+            tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+            raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
+        done.write_text("ok\n")
     fl = json.loads(flat.read_text())
     res = analyse_netlist(fl, top)
     hmods = json.loads(hier.read_text())["modules"]
     memo: dict[str, dict[str, int]] = {}
     per: dict[str, Any] = {}
-    for inst, c in sorted(hmods[top]["cells"].items()):
-        t = c["type"]
-        if t not in hmods:
-            continue
+    insts = {n: c["type"] for n, c in sorted(hmods[top]["cells"].items()) if _is_design(hmods, c["type"])}
+    levels = _module_levels(hier, sorted(set(insts.values())), workdir)  # out of context: ports end paths
+    for inst, t in insts.items():
         r_ = _counts_resources(_tree_counts(hmods, t, memo))
-        if t in fl["modules"]:  # its own flattened netlist, out of context (ports are path ends)
-            r_["logic_levels"] = longest_path(fl["modules"][t])
-        per[inst.lstrip("\\")] = {"module": t.split("\\")[-1].split("$")[-1] if "\\" in t else t, **r_}
+        r_["logic_levels"] = levels[t]
+        per[inst.lstrip("\\")] = {"module": t.split("\\")[1] if "\\" in t else t, **r_}
     own = defaultdict(int)
     for c in hmods[top]["cells"].values():
-        if c["type"] not in hmods:
+        if not _is_design(hmods, c["type"]):
             own[c["type"]] += 1
     glue = _counts_resources(dict(own))
     res["per_module"] = per
@@ -524,8 +558,9 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
     gen = generate_net(cfg, root / "rtl", name)
     files = net_sources(gen)
     key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v1")
+    result_version = "v2"
     work = root / f"{gen.name}-{key}"
-    cached = work / "result.json"
+    cached = work / f"result-{result_version}.json"
     if cached.is_file():
         res = json.loads(cached.read_text())
     else:
