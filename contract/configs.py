@@ -22,6 +22,12 @@ NAMED: dict[str, SAFormerConfig] = {
     "minwidth": DEFAULT.replace(**{**_SMALL, "w_bits": 3, "bias_bits": 6, "theta_bits": 8, "u_frac": 2}),
 }
 
+# Network configurations of the whole-network regression (random artifacts; the SASA names above also run
+# as networks). `l2`: two blocks chained.
+NETWORK_NAMED: dict[str, SAFormerConfig] = {
+    "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
+}
+
 
 def describe_config(cfg: SAFormerConfig, other: SAFormerConfig | None = None) -> str:
     """A person's name for a config: "config 'default' (T=4, D=32, ...)" when it is a named one, else "a

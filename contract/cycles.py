@@ -92,3 +92,117 @@ def worst_cycles(cfg: SAFormerConfig) -> int:
     """The latency formula's upper bound for one image: every S and Y spike on."""
     ones = np.ones((cfg.T, cfg.N, cfg.D), dtype=np.uint8)
     return cycle_formula(cfg, ones, ones)
+
+
+# ============================================================================== the whole network
+# One engine per module (hw/rtl/net_*.v, docs/architecture.md "The whole network"); every figure below is
+# the module's exact active cycles per image, a function of the reference's spike records of that image.
+def conv2_window_spikes(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
+    """Active bits of conv2's input windows per image: s1 (B, T, stem, img, img) -> (B,) int64 (the 3x3
+    windows at stride `patch`, zero padding 1, summed over every output token and timestep)."""
+    s1 = np.asarray(s1).astype(np.int64)
+    g, p = cfg.grid, cfg.patch
+    sp = np.pad(s1, ((0, 0), (0, 0), (0, 0), (1, 1), (1, 1)))
+    tot = np.zeros(s1.shape[0], dtype=np.int64)
+    for dy in range(3):
+        for dx in range(3):
+            tot += sp[:, :, :, dy:dy + p * (g - 1) + 1:p, dx:dx + p * (g - 1) + 1:p].sum(axis=(1, 2, 3, 4))
+    return tot
+
+
+def network_modules(cfg: SAFormerConfig) -> list[str]:
+    """The network's engines in pipeline order (the names of the cycle model and the monitors)."""
+    mods = ["tok", "conv2"]
+    for i in range(cfg.L):
+        mods += [f"b{i}.sasa.lif", f"b{i}.sasa", f"b{i}.dwc.lif", f"b{i}.dwc", f"b{i}.mlp.lif", f"b{i}.mlp.fc1",
+                 f"b{i}.mlp.hlif", f"b{i}.mlp.fc2"]
+    return mods + ["head.lif", "head", "out"]
+
+
+def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Exact active cycles per image of every network module, from `golden.reference.forward`'s records of a
+    batch: module -> (B,) int64.
+
+    tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
+    conv2, fc1, fc2, head (spike-driven full rows): nnz(input spikes) + T*N (one fire cycle per token);
+    SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
+    occupancy per image is `network_sasa_latency`); DWC, every LIF stage: T*N; out: n_classes + 1.
+    """
+    B = rec["logits"].shape[0]
+    TN = cfg.T * cfg.N
+
+    def const(v: int) -> np.ndarray:
+        return np.full(B, v, dtype=np.int64)
+
+    def nnz(a: np.ndarray) -> np.ndarray:
+        return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
+
+    img2 = cfg.img * cfg.img
+    out = {"tok": const(cfg.in_ch * cfg.img + 9 * cfg.in_ch * img2 + cfg.T * img2 + TN),
+           "conv2": conv2_window_spikes(cfg, rec["tok.s1"]) + TN}
+    for i in range(cfg.L):
+        p = f"b{i}."
+        out[p + "sasa.lif"] = const(TN)
+        out[p + "sasa"] = np.asarray(active_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
+        out[p + "dwc.lif"] = const(TN)
+        out[p + "dwc"] = const(TN)
+        out[p + "mlp.lif"] = const(TN)
+        out[p + "mlp.fc1"] = nnz(rec[p + "mlp.s"]) + TN
+        out[p + "mlp.hlif"] = const(TN)
+        out[p + "mlp.fc2"] = nnz(rec[p + "mlp.h"]) + TN
+    out["head.lif"] = const(TN)
+    out["head"] = nnz(rec["head.s"]) + TN
+    out["out"] = const(cfg.n_classes + 1)
+    return out
+
+
+def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each module's own lower bound per image: one weight row per active spike per cycle (a spike-driven
+    engine cannot do less), and at least one cycle per output token (per output beat for SASA, per tap for
+    conv1): module -> (B,) int64."""
+    B = rec["logits"].shape[0]
+    TN = cfg.T * cfg.N
+    G = itf.groups(cfg)
+
+    def nnz(a: np.ndarray) -> np.ndarray:
+        return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
+
+    img2 = cfg.img * cfg.img
+    lb = {"tok": np.full(B, 9 * cfg.in_ch * img2 + cfg.T * img2, dtype=np.int64),
+          "conv2": np.maximum(conv2_window_spikes(cfg, rec["tok.s1"]), TN)}
+    for i in range(cfg.L):
+        p = f"b{i}."
+        lb[p + "sasa.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "sasa"] = np.maximum(G * (nnz(rec[p + "sasa.s"]) + nnz(rec[p + "sasa.y"])), TN * G)
+        lb[p + "dwc.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "dwc"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.fc1"] = np.maximum(nnz(rec[p + "mlp.s"]), TN)
+        lb[p + "mlp.hlif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.fc2"] = np.maximum(nnz(rec[p + "mlp.h"]), TN)
+    lb["head.lif"] = np.full(B, TN, dtype=np.int64)
+    lb["head"] = np.maximum(nnz(rec["head.s"]), TN)
+    lb["out"] = np.full(B, cfg.n_classes + 1, dtype=np.int64)
+    return lb
+
+
+def network_sasa_latency(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each SASA engine's latency per image with no stalls (`cycle_formulas`: its QK and Y passes overlap
+    across timesteps, and an image begins only after the previous one's last beat has left the engine, so
+    this is its occupancy per image): module -> (B,) int64."""
+    return {f"b{i}.sasa": np.asarray(cycle_formulas(cfg, rec[f"b{i}.sasa.s"], rec[f"b{i}.sasa.y"]),
+                                     dtype=np.int64) for i in range(cfg.L)}
+
+
+def network_occupancy(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Cycles each module is occupied per image: its active cycles, the SASA engines' latency."""
+    occ = network_cycles(cfg, rec)
+    occ.update(network_sasa_latency(cfg, rec))
+    return occ
+
+
+def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
+    """Modelled steady-state interval per image: the busiest module's mean occupancy (the modules run
+    concurrently, joined by FIFOs that hold their schedule's window)."""
+    occ = network_occupancy(cfg, rec)
+    return int(np.ceil(max(float(v.mean()) for v in occ.values())))

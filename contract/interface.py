@@ -230,4 +230,121 @@ def render_markdown(cfg: SAFormerConfig) -> str:
     lines += ["", "## Derived widths", "", "| quantity | proven range | bits |", "|---|---|---|"]
     for k, (lo, hi) in d.ranges.items():
         lines.append(f"| {k} | [{lo}, {hi}] | {d.width(k)} |")
+    lines += network_markdown(cfg)
     return "\n".join(lines) + "\n"
+
+
+# ============================================================================== the whole network
+# Streams of the network accelerator (hw/rtl/net_*.v, docs/architecture.md "The whole network"):
+# - pixels in (s_axis): one beat per (channel c, row y), c outer; pixel x in byte x (bits 8x+7..8x, the
+#   value 0..pixel_max in the low bits, the rest zero); img * 8 bits per beat; TLAST on each image's last beat.
+# - result out (m_axis): 32-bit beats, n_classes + 1 per image: beat k < n_classes is logit k (sign-extended),
+#   beat n_classes is the class (argmax, ties to the lowest index) with TLAST.
+# - weights in (s_axis_w): 32-bit words: header (magic "SAFN", version, config hash32, payload count), then
+#   every parameter of `layout.network_segments` as one sign-extended word per element, row-major.
+NET_WEIGHT_MAGIC = 0x5341_464E  # "SAFN"
+NET_WEIGHT_FORMAT_VERSION = 1
+NET_OUT_WORD_BITS = 32
+PIXEL_LANE_BITS = 8
+
+
+def pixel_beat_bits(cfg: SAFormerConfig) -> int:
+    return cfg.img * PIXEL_LANE_BITS
+
+
+def pack_pixels(cfg: SAFormerConfig, x: np.ndarray) -> list[int]:
+    """One image's pixels (in_ch, img, img) integers 0..pixel_max -> beats (Python ints), order (c, y)."""
+    x = np.asarray(x, dtype=np.int64)
+    if x.shape != (cfg.in_ch, cfg.img, cfg.img):
+        raise SaformerError(f"pixels: shape {x.shape}, the config needs {(cfg.in_ch, cfg.img, cfg.img)}")
+    if x.size and (int(x.min()) < 0 or int(x.max()) > cfg.pixel_max):
+        raise SaformerError(f"pixels: values must be integers 0..{cfg.pixel_max}")
+    beats = []
+    for c in range(cfg.in_ch):
+        for y in range(cfg.img):
+            v = 0
+            for xx in range(cfg.img):
+                v |= int(x[c, y, xx]) << (PIXEL_LANE_BITS * xx)
+            beats.append(v)
+    return beats
+
+
+def net_out_beats(cfg: SAFormerConfig) -> int:
+    return cfg.n_classes + 1
+
+
+def pack_net_output(logits: np.ndarray) -> list[int]:
+    """One image's logits (n_classes,) -> the expected output beats (logits, then the argmax class)."""
+    lg = [int(v) for v in np.asarray(logits).reshape(-1)]
+    mask = (1 << NET_OUT_WORD_BITS) - 1
+    return [v & mask for v in lg] + [int(np.argmax(lg))]
+
+
+def unpack_net_output(cfg: SAFormerConfig, beats: list[int]) -> tuple[np.ndarray, int]:
+    """Output beats of one image -> (logits, class)."""
+    nc = cfg.n_classes
+    lg = np.array([(int(b) ^ (1 << 31)) - (1 << 31) for b in beats[:nc]], dtype=np.int64)
+    return lg, int(beats[nc])
+
+
+def net_weight_payload(cfg: SAFormerConfig, params: dict[str, np.ndarray]) -> list[int]:
+    """Every network parameter, one sign-extended 32-bit word each, in `layout.network_segments` order
+    (row-major); refuses (SaformerError) a parameter outside its declared range or shape."""
+    words: list[int] = []
+    mask = (1 << WEIGHT_WORD_BITS) - 1
+    for sg in layout.network_segments(cfg):
+        if sg.key not in params:
+            raise SaformerError(f"weights: segment '{sg.key}' missing")
+        a = np.asarray(params[sg.key], dtype=np.int64)
+        if a.shape != sg.shape:
+            raise SaformerError(f"weights: '{sg.key}' has shape {a.shape}, the config needs {sg.shape}")
+        if a.size and (int(a.min()) < sg.lo or int(a.max()) > sg.hi):
+            bad = np.argwhere((a < sg.lo) | (a > sg.hi))[0]
+            raise SaformerError(f"weights: '{sg.key}' value {int(a[tuple(bad)])} at {tuple(int(i) for i in bad)} "
+                                f"is outside its declared range [{sg.lo}, {sg.hi}]")
+        words += [int(v) & mask for v in a.reshape(-1)]
+    return words
+
+
+def net_weight_stream(cfg: SAFormerConfig, params: dict[str, np.ndarray]) -> list[int]:
+    payload = net_weight_payload(cfg, params)
+    assert len(payload) == layout.network_payload_words(cfg)
+    return [NET_WEIGHT_MAGIC, NET_WEIGHT_FORMAT_VERSION, cfg.hash32, len(payload)] + payload
+
+
+def network_markdown(cfg: SAFormerConfig) -> list[str]:
+    """The network accelerator's streams (a section of docs/interface.md)."""
+    lines = [
+        "",
+        "# Network accelerator interface (hw/rtl/net_*.v)",
+        "",
+        "## Pixel input stream `s_axis`",
+        f"- One beat per (channel c, row y), c outer: {cfg.in_ch * cfg.img} beats per image; `tdata` is "
+        f"{pixel_beat_bits(cfg)} bits, pixel x in byte x (bits 8x+7..8x) as an unsigned integer 0..{cfg.pixel_max}.",
+        "- `tlast` on each image's last beat (a misplaced `tlast` sets the protocol error flag).",
+        "",
+        "## Result output stream `m_axis`",
+        f"- {net_out_beats(cfg)} beats of {NET_OUT_WORD_BITS} bits per image: beat k < {cfg.n_classes} is logit k "
+        "(two's complement, sign-extended), the last beat is the class (argmax, ties to the lowest index) with "
+        "`tlast`.",
+        "",
+        "## Network weight stream `s_axis_w`",
+        "32-bit words, `tlast` on the last word:",
+        "",
+        "| word | content |",
+        "|---|---|",
+        f"| 0 | magic `0x{NET_WEIGHT_MAGIC:08x}` |",
+        f"| 1 | format version `{NET_WEIGHT_FORMAT_VERSION}` |",
+        f"| 2 | config hash32 `0x{cfg.hash32:08x}` |",
+        f"| 3 | payload word count `{layout.network_payload_words(cfg)}` |",
+    ]
+    for sg in layout.network_segments(cfg):
+        sid, off, n = layout.network_offsets(cfg)[sg.key]
+        off += layout.HEADER_WORDS
+        lines.append(f"| {off}..{off + n - 1} | segment {sid} `{sg.key}`: {n} sign-extended values, {sg.doc} |")
+    lines += [
+        "",
+        "Weights load only while no image is in flight; a pending weight word holds off new images. A header "
+        "mismatch or a wrong length leaves the accelerator unloaded (it takes no pixels) until a valid load.",
+    ]
+    return lines

@@ -130,3 +130,19 @@ def weight_word_index(cfg: SAFormerConfig, name: str, flat: int = 0) -> int:
     if not 0 <= flat < n:
         raise IndexError(f"segment '{name}' has {n} elements, not {flat + 1}")
     return HEADER_WORDS + off + flat
+
+
+# ---------------------------------------------------------------------------- the whole network's stream
+def network_offsets(cfg: SAFormerConfig) -> dict[str, tuple[int, int, int]]:
+    """key -> (segment id, first payload word, word count) of every network segment (one word per element),
+    in `network_segments` order: the network weight stream's layout and the RTL loader's segment ids."""
+    out: dict[str, tuple[int, int, int]] = {}
+    off = 0
+    for i, s in enumerate(network_segments(cfg)):
+        out[s.key] = (i, off, s.size)
+        off += s.size
+    return out
+
+
+def network_payload_words(cfg: SAFormerConfig) -> int:
+    return sum(s.size for s in network_segments(cfg))

@@ -334,8 +334,9 @@ def real_vectors(artifact: Path) -> tuple[SAFormerConfig, np.ndarray, np.ndarray
 
 def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndarray, y: np.ndarray,
                  vectors: str, lanes: list[int] | None = None, root: Path = BUILD / "synth", jobs: int = 2,
-                 progress: bool = True) -> dict[str, Any]:
-    """Synthesize `cfg`, sweep P over `lanes`, write out/synth.json (+ synth_sweep.png); raise
+                 progress: bool = True, network: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Synthesize `cfg`, sweep P over `lanes`, write out/synth.json (+ synth_sweep.png, and the whole
+    accelerator's `network` section when given: `synth_network`); raise
     SaformerError "does not fit" (after writing the report) when `cfg` exceeds board `b`."""
     t0 = time.perf_counter()
     res = fit_report(synth_config(cfg, name, vectors, root), b)
@@ -366,6 +367,8 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
             "cycles_rule": "sim/scoreboard.py: cycle_formula, T*(N*(1+2G)+1) + G*(nnz(S)+nnz(Y)), G=ceil(D/P)",
             "rows": rows, "plot": str(out / "synth_sweep.png"),
         }
+    if network is not None:
+        rep["network"] = network
     rep["seconds"] = round(time.perf_counter() - t0, 1)
     write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
     if lanes and plot_report(out / "synth.json", out / "synth_sweep.png") is None:
@@ -411,6 +414,8 @@ def cli_synth(argv: list[str]) -> int:
                     help="also write the figures into the marked block of this Markdown file (docs/pynq.md)")
     ap.add_argument("--jobs", type=count(1), default=int(os.environ.get("JOBS", "2")),
                     help="parallel Yosys runs of the sweep (default $JOBS or 2)")
+    ap.add_argument("--no-network", action="store_true",
+                    help="skip the whole accelerator (net_engine; by default synthesized too: synth.json network)")
     a = ap.parse_args(argv)
     b = board(a.board)
     art_dir = user_path(a.artifact)
@@ -426,9 +431,159 @@ def cli_synth(argv: list[str]) -> int:
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
         raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")
-    rep = synth_report(cfg, name, b, Path(a.out), s, y, f"{a.artifact}:{vname}", lanes, jobs=a.jobs)
+    net = None
+    if not a.no_network:
+        from saformer.hw.net_generate import check_network_config
+
+        check_network_config(cfg)
+        net = synth_network(cfg, name, b)
+    rep = synth_report(cfg, name, b, Path(a.out), s, y, f"{a.artifact}:{vname}", lanes, jobs=a.jobs, network=net)
     print(format_table(rep))
+    if net is not None:
+        print(format_network(net))
     print(f"wrote {Path(a.out) / 'synth.json'}")
     if a.docs:  # from the JSON on disk, like the plot
         print(f"wrote {update_docs(user_path(a.docs), json.loads((Path(a.out) / 'synth.json').read_text()))}")
     return 0
+
+
+# ------------------------------------------------------------------------------ the whole network
+NET_FLOW = ("synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top net_engine (hierarchy kept, "
+            "per-module figures), then flatten (whole-accelerator figures and logic levels)")
+
+
+def _is_design(mods: dict[str, Any], t: str) -> bool:
+    """A module of the design (not a library primitive, which write_json lists as a (white)blackbox)."""
+    a = mods.get(t, {}).get("attributes", {}) if t in mods else None
+    return a is not None and "blackbox" not in a and "whitebox" not in a
+
+
+def _module_levels(hier: Path, types: list[str], workdir: Path) -> dict[str, int]:
+    """logic_levels of each module type of the mapped hierarchical netlist, flattened alone (one Yosys run)."""
+    lines = [f"read_json {hier}", "design -save mapped"]
+    outs = {}
+    for i, t in enumerate(types):
+        o = workdir / f"levels_{i}.json"
+        outs[t] = o
+        lines += ["design -load mapped", f"hierarchy -top {_yosys_name(t)}", "flatten", f"write_json {o}"]
+    (workdir / "levels.ys").write_text("\n".join(lines) + "\n")
+    r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "levels.log"), "-s", str(workdir / "levels.ys")],
+                       check=False, capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+        raise SaformerError(f"yosys failed on the per-module levels (log {workdir / 'levels.log'}): {' | '.join(tail)}")
+    res = {}
+    for t, o in outs.items():
+        nl = json.loads(o.read_text())["modules"]
+        res[t] = longest_path(nl[t])
+    return res
+
+
+def _yosys_name(t: str) -> str:
+    return t if t.startswith("$") else "\\" + t
+
+
+def _tree_counts(mods: dict[str, Any], name: str, memo: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Cell counts of module `name` with every submodule instance expanded (primitives only)."""
+    if name in memo:
+        return memo[name]
+    tot: dict[str, int] = defaultdict(int)
+    for c in mods[name]["cells"].values():
+        t = c["type"]
+        if _is_design(mods, t):
+            for k, v in _tree_counts(mods, t, memo).items():
+                tot[k] += v
+        else:
+            tot[t] += 1
+    memo[name] = dict(tot)
+    return memo[name]
+
+
+def _counts_resources(counts: dict[str, int]) -> dict[str, Any]:
+    fake = {"cells": {f"c{i}_{k}": {"type": k, "connections": {}} for k, v in counts.items() for i in range(v)}}
+    res = analyse_netlist({"modules": {"m": fake}}, "m")
+    res.pop("cells")
+    res.pop("logic_levels")
+    return res
+
+
+def synthesize_network(files: list[Path], top: str, workdir: Path, family: str = "xc7") -> dict[str, Any]:
+    """One Yosys run of the network top: hierarchical synth_xilinx (per-instance resources of every engine),
+    then flatten (totals, logic levels of the whole accelerator and of each engine out of context)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    hier, flat = workdir / f"{top}_hier.json", workdir / f"{top}_flat.json"
+    reads = "\n".join(f"read_verilog -defer {f}" for f in files)
+    script = (f"{reads}\nhierarchy -check -top {top}\n"
+              f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}\n"
+              f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n")
+    ys = workdir / "synth.ys"
+    done = workdir / "netlists.done"  # both netlists of this script are complete (reanalysed without Yosys)
+    if not (done.is_file() and ys.is_file() and ys.read_text() == script):
+        done.unlink(missing_ok=True)
+        ys.write_text(script)
+        r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(ys)],
+                           check=False, capture_output=True, text=True)
+        if r.returncode != 0 or not flat.is_file():
+            tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+            raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
+        done.write_text("ok\n")
+    fl = json.loads(flat.read_text())
+    res = analyse_netlist(fl, top)
+    hmods = json.loads(hier.read_text())["modules"]
+    memo: dict[str, dict[str, int]] = {}
+    per: dict[str, Any] = {}
+    insts = {n: c["type"] for n, c in sorted(hmods[top]["cells"].items()) if _is_design(hmods, c["type"])}
+    levels = _module_levels(hier, sorted(set(insts.values())), workdir)  # out of context: ports end paths
+    for inst, t in insts.items():
+        r_ = _counts_resources(_tree_counts(hmods, t, memo))
+        r_["logic_levels"] = levels[t]
+        per[inst.lstrip("\\")] = {"module": t.split("\\")[1] if "\\" in t else t, **r_}
+    own = defaultdict(int)
+    for c in hmods[top]["cells"].values():
+        if not _is_design(hmods, c["type"]):
+            own[c["type"]] += 1
+    glue = _counts_resources(dict(own))
+    res["per_module"] = per
+    res["glue"] = glue
+    return res
+
+
+def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = None) -> dict[str, Any]:
+    """Generate the network top of `cfg` and synthesize it for board `b` (cached by sources hash under
+    root, default build/synth)."""
+    root = BUILD / "synth" if root is None else root
+    from saformer.hw.generate import sources_hash
+    from saformer.hw.net_generate import NET_TOP, generate_net, net_sources
+
+    gen = generate_net(cfg, root / "rtl", name)
+    files = net_sources(gen)
+    key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v1")
+    result_version = "v2"
+    work = root / f"{gen.name}-{key}"
+    cached = work / f"result-{result_version}.json"
+    if cached.is_file():
+        res = json.loads(cached.read_text())
+    else:
+        res = synthesize_network(files, NET_TOP, work, b.family)
+        write_atomic(cached, json.dumps(res, indent=1) + "\n")
+    res = fit_report(res, b)
+    res.pop("cells", None)
+    res["rtl"] = [str(f) for f in files]
+    res["flow"] = NET_FLOW.format(family=b.family)
+    res["logic_levels_rule"] = "as the engine's (logic_levels_rule); per module: that module flattened alone"
+    bounds = {"lut_pct_max": 50.0, "bram36_pct_max": 50.0, "dsp_max": 0, "logic_levels_max": 10}
+    res["issue_bounds"] = bounds
+    res["meets_bounds"] = {"lut": res["percent"]["lut"] <= 50.0, "bram36": res["percent"]["bram36"] <= 50.0,
+                           "dsp": res["dsp"] == 0, "logic_levels": res["logic_levels"] <= 10}
+    return res
+
+
+def format_network(rep: dict[str, Any]) -> str:
+    p = rep["percent"]
+    lines = [f"network ({rep['board']}): LUT {rep['lut']} ({p['lut']}%)  FF {rep['ff']} ({p['ff']}%)  "
+             f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']}  "
+             f"bounds met: {rep['meets_bounds']}"]
+    for inst, r in rep["per_module"].items():
+        lines.append(f"  {inst:24s} {r['module'][:28]:28s} LUT {r['lut']:>6} FF {r['ff']:>6} BRAM36 {r['bram36']:>5} "
+                     f"DSP {r['dsp']:>3} levels {r.get('logic_levels', '-')}")
+    return "\n".join(lines)

@@ -115,7 +115,8 @@ def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
     monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
     monkeypatch.setattr("saformer.hw.synth.BUILD", tmp_path)
-    rc = main(["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r")])
+    rc = main(["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r"),
+               "--no-network"])
     err = capsys.readouterr().err
     assert rc != 0 and "does not fit tiny" in err and err.count("\n") == 1
     assert main(["synth", "--board", "nope"]) != 0
@@ -155,3 +156,20 @@ def test_board_table_is_consistent() -> None:
         assert b.uram == 0 or b.family == "xcup", name
         assert b.pynq_name, name
     assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)
+
+
+@pytest.mark.slow
+def test_network_synth_reports_per_module_and_bounds(tmp_path: Path) -> None:
+    """The whole accelerator (net_engine) of a small config: totals, a row per engine instance whose
+    resources add up (with the top's own glue) to the flattened totals' order, and the issue's bounds."""
+    from saformer.hw.synth import synth_network
+    from saformer.sim.net_runner import net_config
+
+    rep = synth_network(net_config("t1"), "t1", board("pynq-z2"), root=tmp_path / "synth")
+    assert rep["lut"] > 0 and rep["ff"] > 0 and rep["dsp"] == 0
+    mods = rep["per_module"]
+    assert any(r["module"].endswith("net_sasa") or "net_sasa" in r["module"] for r in mods.values()), mods.keys()
+    assert all(isinstance(r.get("logic_levels"), int) for r in mods.values())
+    ff_sum = sum(r["ff"] for r in mods.values()) + rep["glue"]["ff"]
+    assert ff_sum >= rep["ff"]  # flattening may only remove (merge or sweep) registers
+    assert set(rep["meets_bounds"]) == {"lut", "bram36", "dsp", "logic_levels"}

@@ -1,0 +1,79 @@
+"""The whole-network accelerator in Verilator (sim/tb_net.py via sim/net_runner.py): real test images of the
+shipped model bit-exact at every module boundary under every stall cross, the cycle model exact for every
+module and image, and one mutation per module kind failing at the predicted coordinates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from saformer.contract import layout
+from saformer.contract.artifact import Artifact, load_artifact
+from saformer.golden import reference as ref
+from saformer.golden.named_artifacts import trained_artifact_dir
+from saformer.sim.net_runner import STALLS, ensure_net_built, network_images, run_net_case
+from saformer.sim.net_scoreboard import predict_first_mismatch
+
+IMAGES = 16
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
+    """The shipped model's artifact: `make export`'s if present, else exported into a temporary folder."""
+    src = trained_artifact_dir()
+    if src is None:
+        src = tmp_path_factory.mktemp("export") / "artifact"
+        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
+    art = load_artifact(src)
+    assert art.manifest.get("checkpoint"), "the default network test needs the trained model's artifact"
+    return art
+
+
+def test_network_bit_exact_real_images_every_stall(trained: Artifact, tmp_path: Path) -> None:
+    build = ensure_net_built("default", trained.cfg)
+    x, y = network_images(trained, IMAGES)
+    assert x.shape[0] == IMAGES and (y >= 0).all()
+    res = run_net_case(build, trained, x, y, STALLS, seed=1, workdir=tmp_path / "case")
+    assert not res.failed, res.report()
+    rec = ref.forward(x, trained.params, trained.cfg)
+    golden = ref.predict(rec["logits"])
+    for st, r in res.runs.items():
+        assert r["images"] == IMAGES
+        assert r["classes_hw"] == [int(c) for c in golden], st
+        assert np.array_equal(np.array(r["logits_hw"]), rec["logits"]), st
+        for m, c in r["cycles"].items():
+            assert c["measured"] == c["formula"] and len(c["measured"]) == IMAGES, (st, m)
+
+
+# one weight per module kind: (segment key, flat element)
+MUTATIONS = (("conv1.w", 4), ("conv2.w", 10), ("u.theta", 0), ("b0.sasa.wo", 33), ("b0.dwc.w", 4),
+             ("b0.mlp.w1", 7), ("b0.mlp.w2", 5), ("head.w", 3))
+
+
+def test_network_mutations_fail_at_predicted_coordinates(trained: Artifact, tmp_path: Path) -> None:
+    cfg = trained.cfg
+    build = ensure_net_built("default", cfg)
+    x, y = network_images(trained, 3)
+    rec = ref.forward(x, trained.params, cfg)
+    segs = {s.key: s for s in layout.network_segments(cfg)}
+    offs = layout.network_offsets(cfg)
+    for key, flat in MUTATIONS:
+        p = {k: v.copy() for k, v in trained.params.items()}
+        seg = segs[key]
+        a = p[key].reshape(-1).astype(np.int64)
+        old = int(a[flat])
+        new = old + 1 if old < seg.hi else old - 1
+        if key == "u.theta":
+            new = old // 2  # the threshold of every shortcut LIF: half
+        a[flat] = new
+        p[key] = a.reshape(p[key].shape).astype(trained.params[key].dtype)
+        want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
+        assert want is not None, f"mutation of {key}[{flat}] changes nothing on these images; pick another"
+        word = layout.HEADER_WORDS + offs[key][1] + flat
+        res = run_net_case(build, trained, x, y, ("none",), seed=3, workdir=tmp_path / key,
+                           patch={word: new}, waves_on_fail=False)
+        assert res.failed, f"mutation of {key}[{flat}] went unnoticed"
+        assert res.runs["none"]["first_mismatch"] == want, (key, res.runs["none"]["first_mismatch"], want)
