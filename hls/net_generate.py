@@ -360,8 +360,9 @@ def top_source(cfg: SAFormerConfig, source: str, offsets: bool = True) -> str:
             if var in bnd:
                 body.append(f"    NET_TRACE_STREAM({bnd[var]}, {var});")
     loads = "\n".join(f"        {s.load}  // {s.key}" for s in sto)
-    return f"""{banner(source)}// The whole SAFormer as a Vitis HLS kernel: pixels in (s_axis), logits + class out (m_axis), one network weight
-// stream (s_axis_w), registers in the s_axilite bundle `control` (saformer.contract.interface.registers).
+    return f"""{banner(source)}// The whole SAFormer as a Vitis HLS kernel:
+// pixels in (s_axis), logits + class out (m_axis), one network weight stream (s_axis_w),
+// registers in the s_axilite bundle `control` (saformer.contract.interface.registers).
 // At each ap_start: if the weight stream has data, a load is taken first (header checked; segments in
 // saformer.contract.layout.network_segments order); then, with valid weights, IMAGES images (0 counts as 1) run
 // through the dataflow pipeline; without, no pixel is read and no result written (STATUS not_loaded).
@@ -449,8 +450,8 @@ def tb_source(cfg: SAFormerConfig, source: str) -> str:
     checks = [f"    if ({name} != {c.replace('C::', 'net_config::')}) {{ std::printf(\"ERROR: register {name} = %u, "
               f"expected %u\\n\", (unsigned){name}, (unsigned)({c.replace('C::', 'net_config::')})); std::exit(2); }}"
               for name, _, d, c in regs if d == "out" and c]
-    return f"""{banner(source)}// C-simulation testbench main of the network kernel; the logic is hls/include/net_testbench.h
-// (usage: net_csim <vector-dir> [<actual-output-file>]).
+    return f"""{banner(source)}// C-simulation testbench main of the network kernel; the logic is
+// hls/include/net_testbench.h (usage: net_csim <vector-dir> [<actual-output-file>]).
 #include <cstdio>
 #include <cstdlib>
 
@@ -478,7 +479,8 @@ def capi_source(cfg: SAFormerConfig, source: str) -> str:
     decl = [f"    ap_uint<32> {name} = 0;" for name in outs]
     call = ", ".join(name for name, _, _, _ in regs)
     names = ", ".join(f'"{b.name}"' for b in boundaries(cfg))
-    return f"""{banner(source)}// ctypes entry points of the network kernel's C-simulation (hls/net_csim.py); logic in net_capi.h.
+    return f"""{banner(source)}// ctypes entry points of the network kernel's C-simulation (hls/net_csim.py);
+// logic in net_capi.h.
 #include <stdint.h>
 
 #include "net_top.h"
@@ -526,8 +528,9 @@ void saf_trace_copy(int i, long long *dst) {{
 
 
 def tcl_script(source: str, vector_set: str, part: str, clock_ns: float) -> str:
-    return f"""{banner(source, '#')}# Vitis HLS for the network kernel: C-simulation, synthesis, C/RTL co-simulation on the same vectors, export
-# as IP (run: vitis_hls -f run_hls.tcl). Not run here: no vitis_hls where this was written (hls/README.md).
+    return f"""{banner(source, '#')}# Vitis HLS for the network kernel:
+# C-simulation, synthesis, C/RTL co-simulation on the same vectors, export as IP (run: vitis_hls -f run_hls.tcl).
+# Not run here: no vitis_hls where this was written (hls/README.md).
 set here [file dirname [file normalize [info script]]]
 set lib {INCLUDE}
 set cflags "-std=c++14 -I$here -I$lib"
