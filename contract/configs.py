@@ -21,3 +21,9 @@ NAMED: dict[str, SAFormerConfig] = {
     # membranes exactly at the proven minimum width, narrow weights and biases (worst cases reach both bounds)
     "minwidth": DEFAULT.replace(**{**_SMALL, "w_bits": 3, "bias_bits": 6, "theta_bits": 8, "u_frac": 2}),
 }
+
+# Network configurations of the whole-network regression (random artifacts; the SASA names above also run
+# as networks). `l2`: two blocks chained.
+NETWORK_NAMED: dict[str, SAFormerConfig] = {
+    "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
+}

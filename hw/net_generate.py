@@ -182,7 +182,9 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
              ("logits_c", NC * w.LGW), ("res", 32)]
     for nm, wd in decl:
         a(_stream(nm, wd).rstrip("\n"))
+    a("    /* verilator lint_off UNUSEDSIGNAL */  // the SASA engine's slots: it counts its own cycles")
     a("    wire [" + str(len(mods) - 1) + ":0] m_act, m_end, m_busy;")
+    a("    /* verilator lint_on UNUSEDSIGNAL */")
     a("")
     a("    wire all_loaded;\n    wire tok_en = all_loaded && !wl_busy && !s_axis_w_tvalid;\n    wire tok_start;")
     a("    wire [" + str(4 * cfg.L + 1) + ":0] perr;")

@@ -321,6 +321,12 @@ def throughput(art, images: int) -> dict[str, Any]:
                       "SASA blocks only, phases not overlapped, no host transfer"}
 
 
+def network_part(art, sim_images: int, model_images: int) -> dict[str, Any]:
+    from saformer.net_bench import network_figures
+
+    return network_figures(art, sim_images, model_images)
+
+
 # ------------------------------------------------------------------------------ driver
 def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
     from tqdm import tqdm
@@ -343,6 +349,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         ("golden_speed", lambda: golden_speed(gold_n, reps)),
         ("throughput", lambda: throughput(art, n_img)),
         ("sops_energy", lambda: sops(art, n_img)),
+        ("network", lambda: network_part(art, 6 if tiny else 24, n_img)),
     ]
     secs = {}
     for name, fn in tqdm(parts, desc="bench", unit="part", disable=None):
@@ -360,6 +367,8 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
                 "measured_lanes": rsim["lanes"], "measured_sim_cycles": rsim["sim_cycles"],
                 "measured_rows_equal_formula": checked,
                 "rows": rrows + rows}
+        elif name == "network":
+            rep.update(fn())
         else:
             rep[name] = fn()
         secs[name] = round(time.perf_counter() - t0, 2)

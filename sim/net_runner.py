@@ -98,7 +98,8 @@ def _write_case(case_dir: Path, cfg: SAFormerConfig, name: str, art: Artifact, p
                 labels: np.ndarray, stalls: tuple[str, ...], seed: int, patch: dict[int, int] | None) -> Path:
     res = case_dir / "results"
     res.mkdir(parents=True, exist_ok=True)
-    case = {"config": cfg.to_dict(), "name": name, "seed": seed, "stalls": list(stalls), "artifact": str(art.path),
+    case = {"config": cfg.to_dict(), "name": name, "seed": seed, "stalls": list(stalls),
+            "artifact": str(Path(art.path).resolve()),
             "results_dir": str(res), "patch": {str(k): int(v) for k, v in (patch or {}).items()}}
     np.savez(case_dir / "case.npz", pixels=np.asarray(pixels, dtype=np.int64), labels=np.asarray(labels))
     (case_dir / "case.json").write_text(json.dumps(case))
@@ -179,11 +180,42 @@ def network_images(art: Artifact, count: int | None) -> tuple[np.ndarray, np.nda
     return x, y
 
 
+NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2")  # the network regression's configurations
+
+
+def net_config(name: str) -> SAFormerConfig:
+    from saformer.contract.configs import NETWORK_NAMED
+
+    if name in NAMED:
+        return NAMED[name]
+    if name in NETWORK_NAMED:
+        return NETWORK_NAMED[name]
+    raise SaformerError(f"network configuration '{name}' is neither in NAMED nor in NETWORK_NAMED "
+                        "(contract/configs.py)")
+
+
+def net_artifact(name: str, override: str | Path | None = None) -> Artifact:
+    """The artifact a network configuration runs on: the regression's choice for the SASA names (the trained
+    export for `default`), a cached random integer model for the network-only names."""
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.named_artifacts import RANDOM_SEED, artifact_for, random_artifact_path
+    from saformer.golden.vectors import random_artifact
+
+    if name in NAMED or override is not None:
+        return artifact_for(name if name in NAMED else "default", build_dir() / "sim", override)
+    cfg = net_config(name)
+    path = random_artifact_path(build_dir() / "sim", name, cfg, RANDOM_SEED)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        if not (path / "manifest.json").is_file():
+            random_artifact(cfg, path, seed=RANDOM_SEED, n_random=4)
+    return load_artifact(path)
+
+
 def main(argv: list[str] | None = None) -> int:
-    from saformer.golden.named_artifacts import artifact_for
 
     ap = argparse.ArgumentParser(prog="python -m saformer.sim.net_runner", description=__doc__.splitlines()[0])
-    ap.add_argument("--config", default="default", choices=sorted(NAMED))
+    ap.add_argument("--config", default="default", choices=NET_CONFIGS)
     ap.add_argument("--images", type=int, default=16)
     ap.add_argument("--stall", action="append", choices=STALLS)
     ap.add_argument("--seed", type=int, default=1)
@@ -201,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             res = NetResult(case["name"], case["seed"], case_json.parent, rerun=f"(this case) {case_json}")
             res.runs = _simulate(build, case_json, a.waves)
         else:
-            art = artifact_for(a.config, build_dir() / "sim", a.artifact)
+            art = net_artifact(a.config, a.artifact)
             build = ensure_net_built(a.config, art.cfg)
             x, y = network_images(art, a.images)
             res = run_net_case(build, art, x, y, tuple(a.stall or STALLS), a.seed, label=a.config)

@@ -113,7 +113,7 @@ def long_run_clean(lr: dict[str, Any] | None, images: int) -> bool:
 
 def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | None = None,
                stalls: tuple[str, ...] = STALLS, out: Path = REPORT, progress: bool = True,
-               long_run: int = 10_000, hls: bool = True) -> dict[str, Any]:
+               long_run: int = 10_000, hls: bool = True, network: bool = True) -> dict[str, Any]:
     """Every config's regression and system checks; the Vitis wrapper's system checks (always); then
     (unless long_run=0) the long run of LONG_RUN_CONFIG; then (if hls) the HLS C-simulation of the same
     configs."""
@@ -157,8 +157,14 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
                   "configs_ok": all(c.get("ok", False) for c in configs.values()),
                   "hls_mismatches": None if hls_res is None else sum(h["mismatches"] for h in hls_res.values())},
     }
+    if network:
+        from saformer.sim.net_verify import network_section
+
+        report["network"] = network_section()
     tot = report["total"]
-    tot["ok"] = bool(tot["configs_ok"] and tot["mismatches"] == 0 and tot["cycles_match_formula"]
+    tot["network_ok"] = report["network"]["ok"] if network else None
+    tot["ok"] = bool(tot["network_ok"] is not False
+                     and tot["configs_ok"] and tot["mismatches"] == 0 and tot["cycles_match_formula"]
                      and tot["lint_clean"] and tot["system_passed"] and tot["long_run_clean"]
                      and tot["coverage_all_hit"] and not tot["hls_mismatches"])
     if hls:
@@ -188,9 +194,15 @@ def cli_verify(argv: list[str]) -> int:
     ap.add_argument("--long-run", type=int, default=10_000, help="images of the long run (0: skip)")
     ap.add_argument("--no-hls", action="store_true", help="skip the HLS C-simulation")
     ap.add_argument("--out", default=str(REPORT))
+    ap.add_argument("--network-only", action="store_true", help="only the whole-network section (merged in)")
+    ap.add_argument("--no-network", action="store_true", help="skip the whole-network section")
     a = ap.parse_args(argv)
+    if a.network_only:
+        from saformer.sim.net_verify import cli_network_verify
+
+        return cli_network_verify(a.out)
     rep = verify_all(a.config, a.vectors, tuple(a.stall or STALLS), Path(a.out), long_run=a.long_run,
-                     hls=not a.no_hls)
+                     hls=not a.no_hls, network=not a.no_network)
     tot = rep["total"]
     for n, c in rep["configs"].items():
         print(f"{n:9s} vectors {c['vectors']:3d}  runs {c['image_runs']:4d}  mismatches {c['mismatches']}  "

@@ -33,7 +33,9 @@ module net_dwc #(
     input  wire              wl_start,
     input  wire              wl_take,
     input  wire [SEG_W-1:0]  wl_seg,
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     input  wire [31:0]       wl_data,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire              act,
     output wire              img_end
 );
@@ -97,7 +99,9 @@ module net_dwc #(
             localparam integer OFF = (DY - 1) * GRID + (DX - 1);
             wire row_ok = (DY == 0) ? (er_q != {GW{1'b0}}) : (DY == 2) ? (er_q != G_LAST) : 1'b1;
             wire col_ok = (DX == 0) ? (ec_q != {GW{1'b0}}) : (DX == 2) ? (ec_q != G_LAST) : 1'b1;
+            /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
             wire [NW:0] idx_w = {1'b0, ne_q} + OFF[NW:0];
+            /* verilator lint_on UNUSEDSIGNAL */
             wire [NW-1:0] idx = idx_w[NW-1:0];
             assign nb_ok[gk] = row_ok && col_ok;
             assign nb_s[gk] = pe_q ? sb1[idx] : sb0[idx];

@@ -30,7 +30,9 @@ module net_lif #(
     input  wire               m_ready,
     input  wire               wl_take,
     input  wire [SEG_W-1:0]   wl_seg,
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     input  wire [31:0]        wl_data,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire               act,
     output wire               img_end,
     output wire               err_proto

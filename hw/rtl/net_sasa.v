@@ -128,7 +128,9 @@ module net_sasa #(
     assign wl_ready = my_ready;
 
     // ------------------------------------------------------------------ the engine
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     wire [P*LB-1:0] e_data;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire            e_last, e_valid, e_ready;
     /* verilator lint_off UNUSEDSIGNAL */
     wire e_img_start, e_load_active, e_err_hdr, e_err_len;
@@ -151,7 +153,9 @@ module net_sasa #(
 
     // ------------------------------------------------------------------ collector: G beats -> one token
     reg [GW-1:0]    g_q;
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     reg [GP*IW-1:0] col_q;
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [D*IW-1:0]  m_q;
     reg             mv_q, ml_q;
     wire [P*IW-1:0] beat;  // this beat's lanes at IW bits

@@ -36,7 +36,9 @@ module net_slin #(
     input  wire              wl_start,  // weight stream: a load begins
     input  wire              wl_take,   // a payload word is taken
     input  wire [SEG_W-1:0]  wl_seg,
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     input  wire [31:0]       wl_data,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire              act,       // this cycle is active
     output wire              img_end    // this cycle is the last active cycle of an image
 );

@@ -43,7 +43,9 @@ module net_tok #(
     input  wire                wl_start,
     input  wire                wl_take,
     input  wire [SEG_W-1:0]    wl_seg,
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     input  wire [31:0]         wl_data,
+    /* verilator lint_on UNUSEDSIGNAL */
     output wire                act,
     output wire                img_start,  // pulse: the first pixel beat of an image was taken
     output wire                img_end,
@@ -58,7 +60,6 @@ module net_tok #(
         end
     endfunction
     localparam integer GRID = (IMG - 1) / PATCH + 1;
-    localparam integer N    = GRID * GRID;
     localparam integer NPOS = IMG * IMG;
     localparam integer K1   = IC * 9;
     localparam integer NR   = IC * IMG;       // pixel rows (beats) per image
@@ -72,7 +73,7 @@ module net_tok #(
     localparam integer SW   = bw(STEM - 1);
     localparam integer TW   = bw(T - 1);
     localparam integer GW   = bw(GRID - 1);
-    localparam integer IM1 = IMG - 1, TM1 = T - 1, GM1 = GRID - 1, NRM1 = NR - 1, K1M1 = K1 - 1, IC1 = IC - 1;
+    localparam integer IM1 = IMG - 1, TM1 = T - 1, GM1 = GRID - 1, NRM1 = NR - 1, K1M1 = K1 - 1;
     localparam [IXW-1:0] I_LAST = IM1[IXW-1:0];
     localparam [TW-1:0]  T_LAST = TM1[TW-1:0];
     localparam [GW-1:0]  G_LAST = GM1[GW-1:0];
@@ -119,10 +120,16 @@ module net_tok #(
     // ------------------------------------------------------------------ conv1: this cycle's pixel
     wire row_ok = (dy_q == 2'd0) ? (py_q != {IXW{1'b0}}) : (dy_q == 2'd2) ? (py_q != I_LAST) : 1'b1;
     wire col_ok = (dx_q == 2'd0) ? (px_q != {IXW{1'b0}}) : (dx_q == 2'd2) ? (px_q != I_LAST) : 1'b1;
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     wire [RAW-1:0] pr_addr = ib_q + {{(RAW - IXW){1'b0}}, py_q} + {{(RAW - 2){1'b0}}, dy_q} - 1'b1;
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     wire [IXW:0]   pc = {1'b0, px_q} + {{(IXW - 1){1'b0}}, dx_q} - 1'b1;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [IMG*8-1:0] prow_rd = prow[pr_addr[RIW-1:0]];
+    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     wire [7:0]     pbyte = prow_rd[{pc[XIW-1:0], 3'b000} +: 8];
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [PXB-1:0] pix = (row_ok && col_ok) ? pbyte[PXB-1:0] : {PXB{1'b0}};
     wire first_tap = (kk_q == {KW{1'b0}});
     wire last_tap  = (kk_q == K_LAST);
@@ -192,7 +199,9 @@ module net_tok #(
             localparam integer OFF = (DY - 1) * IMG + (DX - 1);
             wire r_ok = (DY == 0) ? (gy_q != {IXW{1'b0}}) : (DY == 2) ? (gy_q != I_LAST) : 1'b1;
             wire c_ok = (DX == 0) ? (gx_q != {IXW{1'b0}}) : (DX == 2) ? (gx_q != I_LAST) : 1'b1;
+            /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
             wire [PW-1:0] p = gb_q + OFF[PW-1:0];
+            /* verilator lint_on UNUSEDSIGNAL */
             wire [STEM-1:0] sp = s1m[p[PIW-1:0]];
             for (go = 0; go < STEM; go = go + 1) begin : gen_bit
                 assign m_data[go * 9 + gk] = r_ok && c_ok && sp[go];

@@ -1,0 +1,65 @@
+"""Network figures for `make bench` (bench.json keys `network_interval_cycles`, `network_latency_cycles`,
+`network`): the RTL's measured steady-state interval and latency per image (Verilator, no stalls, real test
+images of the shipped model), the cycle model's per-module cycles and own lower bounds over the test split,
+and per-module synaptic operations and energy from the reference's spike counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def network_figures(art, sim_images: int, model_images: int = 0) -> dict[str, Any]:
+    from saformer.bench import CLOCK_MHZ, E_AC_PJ, E_MAC_PJ, sops
+    from saformer.contract import cycles
+    from saformer.golden import reference as ref
+    from saformer.golden.data import load_digits
+    from saformer.sim.net_runner import ensure_net_built, network_images, run_net_case
+
+    cfg = art.cfg
+    x = load_digits().x_test
+    x = x[:model_images] if model_images else x
+    rec = ref.forward(x, art.params, cfg)
+    cyc = cycles.network_cycles(cfg, rec)
+    lb = cycles.network_lower_bounds(cfg, rec)
+    mods = {m: {"cycles_mean": round(float(cyc[m].mean()), 1), "cycles_max": int(cyc[m].max()),
+                "lower_bound_mean": round(float(lb[m].mean()), 1),
+                "ratio_mean": round(float(cyc[m].mean() / lb[m].mean()), 3),
+                "ratio_max": round(float((cyc[m] / lb[m]).max()), 3)} for m in cyc}
+    xs, ys = network_images(art, sim_images)
+    build = ensure_net_built("default", cfg)
+    res = run_net_case(build, art, xs, ys, ("none",), seed=1, label="bench", waves_on_fail=False)
+    r = res.runs["none"]
+    if res.failed:
+        raise AssertionError("network RTL differs from the reference in the bench run:\n" + res.report())
+    starts, ends = r["starts"], r["ends"]
+    gaps = np.diff(ends[len(ends) // 2:]) if len(ends) > 3 else np.diff(ends)
+    interval = float(np.mean(gaps))
+    latency = int(ends[0] - starts[0])
+    so = sops(art, model_images)
+    per = so["sops_per_layer"]
+    mod_sops = {"tok": 0.0, "conv2": per["tok.conv2"], "head": per["head.count"]}
+    for i in range(cfg.L):
+        mod_sops[f"b{i}.sasa"] = per[f"b{i}.sasa.qk"] + per[f"b{i}.sasa.a_count"] + per[f"b{i}.sasa.o"]
+        mod_sops[f"b{i}.dwc"] = per[f"b{i}.dwc"]
+        mod_sops[f"b{i}.mlp.fc1"] = per[f"b{i}.mlp.fc1"]
+        mod_sops[f"b{i}.mlp.fc2"] = per[f"b{i}.mlp.fc2"]
+    macs = {"tok": so["snn_macs_per_layer"]["tok.conv1"]}
+    energy = {m: round((mod_sops.get(m, 0.0) * E_AC_PJ + macs.get(m, 0) * E_MAC_PJ) / 1e3, 4) for m in mod_sops}
+    model_interval = cycles.network_interval(cfg, rec)
+    return {
+        "network_interval_cycles": round(interval, 1),
+        "network_latency_cycles": latency,
+        "network": {
+            "images_simulated": len(xs), "images_modelled": len(x), "clock_mhz": CLOCK_MHZ,
+            "interval_measured_cycles": round(interval, 1), "interval_model_cycles": model_interval,
+            "latency_measured_cycles": latency, "images_per_s_at_clock": round(CLOCK_MHZ * 1e6 / interval, 1),
+            "bottleneck": max(mods, key=lambda m: mods[m]["cycles_mean"]),
+            "modules": mods,
+            "measured_equals_formula_images": len(xs) if not r["cycle_errors"] else 0,
+            "sops_per_image": {m: round(float(v), 1) for m, v in mod_sops.items()},
+            "macs_per_image": macs, "energy_nj_per_image": energy,
+            "energy_source": f"{E_AC_PJ} pJ/accumulate, {E_MAC_PJ} pJ/MAC (45 nm, Horowitz ISSCC 2014)",
+        },
+    }

@@ -1,0 +1,76 @@
+"""The `network` section of build/report/verify.json: the whole-network RTL on every configuration of the
+network regression (sim/net_runner.py: NET_CONFIGS) -- all 360 test images of the shipped model for
+`default`, random pixels on random artifacts for the others -- under crossed input idles and output
+backpressure, with per-image hardware vs golden classes and measured vs formula cycles of every module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def network_config(name: str, images: int | None, stalls: tuple[str, ...]) -> dict[str, Any]:
+    from saformer.golden import reference as ref
+    from saformer.sim.net_runner import ensure_net_built, net_artifact, network_images, run_net_case
+
+    art = net_artifact(name)
+    x, y = network_images(art, images)
+    build = ensure_net_built(name, art.cfg)
+    res = run_net_case(build, art, x, y, stalls, seed=11, label=f"verify-{name}")
+    golden = ref.predict(ref.forward(x, art.params, art.cfg)["logits"])
+    out: dict[str, Any] = {"artifact": str(art.path), "trained": bool(art.manifest.get("checkpoint")),
+                           "stalls": list(stalls), "rerun": res.rerun,
+                           "waveform": str(res.waveform) if res.waveform else None}
+    for st, r in res.runs.items():
+        hw = np.array(r["classes_hw"])
+        lab = np.array(r["labels"])
+        mods = list(r["cycles"])
+        per_image = [{"cycles_measured": {m: (r["cycles"][m]["measured"][i] if i < len(r["cycles"][m]["measured"])
+                                              else None) for m in mods},
+                      "cycles_formula": {m: r["cycles"][m]["formula"][i] for m in mods},
+                      "class_hw": int(hw[i]), "class_golden": int(golden[i])} for i in range(len(x))]
+        mism_imgs = set(r["mismatching_images"]) | {i for i in range(len(x)) if hw[i] != golden[i]}
+        out[st] = {
+            "images": len(x), "mismatching_images": len(mism_imgs), "mismatching_values": r["mismatching_values"],
+            "accuracy_hw": float((hw == lab).mean()) if (lab >= 0).all() else None,
+            "accuracy_golden": float((golden == lab).mean()) if (lab >= 0).all() else None,
+            "classes_equal": bool((hw == golden).all()), "cycle_errors": r["cycle_errors"],
+            "cycles_match_formula": not r["cycle_errors"], "first_mismatch": r["first_mismatch"],
+            "per_image": per_image}
+    return out
+
+
+def network_section(configs: tuple[str, ...] | None = None, default_images: int | None = None,
+                    other_images: int = 8, stalls: tuple[str, ...] = ("both",)) -> dict[str, Any]:
+    from saformer.sim.net_runner import NET_CONFIGS
+
+    sec: dict[str, Any] = {}
+    for n in configs or NET_CONFIGS:
+        sec[n] = network_config(n, default_images if n == "default" else other_images, stalls)
+    sec["ok"] = all(c[st]["mismatching_values"] == 0 and c[st]["mismatching_images"] == 0
+                    and c[st]["cycles_match_formula"] for c in sec.values() if isinstance(c, dict)
+                    for st in c["stalls"])
+    return sec
+
+
+def cli_network_verify(out) -> int:
+    """Run the network section alone and merge it into the verify report at `out`."""
+    import json
+    from pathlib import Path
+
+    from saformer.contract.fsutil import write_json_atomic
+
+    out = Path(out)
+    rep = json.loads(out.read_text()) if out.is_file() else {}
+    rep["network"] = network_section()
+    write_json_atomic(out, rep, indent=1, sort_keys=True)
+    for n, c in rep["network"].items():
+        if isinstance(c, dict):
+            for st in c["stalls"]:
+                r = c[st]
+                print(f"network {n:9s} stall={st}: {r['images']} images, {r['mismatching_images']} mismatching "
+                      f"images, {r['mismatching_values']} values, accuracy hw {r['accuracy_hw']} golden "
+                      f"{r['accuracy_golden']}, cycles==formula {r['cycles_match_formula']}")
+    print(f"wrote {out} (network section): ok={rep['network']['ok']}")
+    return 0 if rep["network"]["ok"] else 1
