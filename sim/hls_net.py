@@ -18,47 +18,28 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from filelock import FileLock
 from saformer.contract import interface as itf
-from saformer.contract.artifact import Artifact, load_artifact
-from saformer.contract.config import DEFAULT, SAFormerConfig, derive, wrange
-from saformer.contract.configs import NAMED
+from saformer.contract.artifact import Artifact
+from saformer.contract.config import SAFormerConfig, derive, wrange
 from saformer.contract.errors import SaformerError
-from saformer.contract.paths import build_dir
 from saformer.golden import reference as ref
-from saformer.golden.named_artifacts import RANDOM_SEED, artifact_for, random_artifact_path
-from saformer.golden.vectors import random_artifact
 from saformer.hls import net_csim
 from saformer.hls.net_generate import boundaries as net_boundaries
+from saformer.sim.net_runner import NET_CONFIGS, net_artifact, net_config
 from saformer.sim.net_scoreboard import Mismatch, boundary_values
 
-# The network configurations: issue 15 asks for L=2, T=1, N not a power of two, P not dividing D and minwidth.
-# contract/configs.py has all but L=2; `l2` is the small config with two blocks (move it to contract/configs.py
-# when the network's named configs land there).
-NETWORK_CONFIGS: dict[str, SAFormerConfig] = {
-    "default": NAMED["default"], "t1": NAMED["t1"], "n9": NAMED["n9"], "p5": NAMED["p5"],
-    "minwidth": NAMED["minwidth"], "l2": DEFAULT.replace(L=2, D=16, heads=2, lanes=4, stem_ch=8),
-}
+# The network configurations: the network regression's (sim/net_runner.py: NET_CONFIGS, contract/configs.py NAMED
+# and NETWORK_NAMED): default, T=1, N=9, P=1, P not dividing D, minwidth, L=2.
+NETWORK_CONFIGS: dict[str, SAFormerConfig] = {n: net_config(n) for n in NET_CONFIGS}
 RANDOM_IMAGES = 32
 
 
-def network_artifact(name: str, workdir: Path | None = None) -> Artifact:
-    """The artifact a network config runs on: the RTL regression's (`artifact_for`) for the named configs,
-    a cached random model for the others (same cache, same seed)."""
-    workdir = Path(workdir or build_dir() / "sim")
-    if name in NAMED:
-        return artifact_for(name, workdir)
-    cfg = NETWORK_CONFIGS[name]
-    path = random_artifact_path(workdir, name, cfg, RANDOM_SEED)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock"):
-        if not (path / "manifest.json").is_file():
-            random_artifact(cfg, path, seed=RANDOM_SEED)
-    return load_artifact(path)
+def network_artifact(name: str) -> Artifact:
+    """The artifact a network config runs on: exactly the RTL network regression's (`net_runner.net_artifact`)."""
+    return net_artifact(name)
 
 
 def test_images(art: Artifact, count: int | None = None) -> np.ndarray:
@@ -237,11 +218,10 @@ def extreme_images(cfg: SAFormerConfig) -> np.ndarray:
 
 def verify_network_hls(names: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """verify.json `network.hls`: per network config {images, mismatching_images, mismatching_values, ...}.
-    `names` may include configs the HLS flow does not know (the RTL's list): those are skipped."""
+    """
     out = {}
     for n in names or list(NETWORK_CONFIGS):
-        if n in NETWORK_CONFIGS:
-            out[n] = verify_config(n)
-    if not out:
-        raise SaformerError(f"no network config among {names}; known: {sorted(NETWORK_CONFIGS)}")
+        if n not in NETWORK_CONFIGS:
+            raise SaformerError(f"network config '{n}' is not one of {sorted(NETWORK_CONFIGS)}")
+        out[n] = verify_config(n)
     return out

@@ -224,7 +224,7 @@ def test_verify_report_gains_network_hls(monkeypatch: pytest.MonkeyPatch) -> Non
 
     fig = {"images": 5, "mismatching_images": 1, "mismatching_values": 3}
     monkeypatch.setattr(hls_net, "verify_network_hls", lambda names: {n: dict(fig) for n in names})
-    rep = {"total": {"ok": True}, "network": {"configs": {}}}
+    rep = {"total": {"ok": True}, "network": {"default": {"stalls": ["both"]}, "ok": True}}
     sv.add_network_hls(rep, ["default", "p1"])
-    assert rep["network"]["hls"] == {"default": fig} and "configs" in rep["network"]
-    assert rep["total"]["ok"] is False and rep["total"]["network_hls_mismatches"] == 3
+    assert rep["network"]["default"] == {"stalls": ["both"], "hls": fig} and rep["network"]["p1"] == {"hls": fig}
+    assert rep["total"]["ok"] is False and rep["total"]["network_hls_mismatches"] == 6
