@@ -194,12 +194,13 @@ def test_every_library_loop_is_labelled_and_spike_loops_have_tripcounts() -> Non
     lines = NET_H.read_text().splitlines()
     loops = [i for i, ln in enumerate(lines) if re.match(r"\s*(for|while) \(", ln)]
     assert len(loops) > 20
-    unlabelled = [lines[i].strip() for i in loops if not re.match(r"\s*[A-Z][A-Z0-9_]*:\s*$", lines[i - 1])]
+    unlabelled = [lines[i].strip() for i in loops if not re.match(r"\s*NET_LOOP\([A-Z][A-Z0-9_]*\)\s*$", lines[i - 1])]
     assert not unlabelled, unlabelled
     labels = [lines[i - 1].strip() for i in loops]
     whiles = [i for i in loops if lines[i].strip().startswith("while (")]  # the loops over active spikes / taps
     assert len(whiles) == 3 and all("LOOP_TRIPCOUNT" in lines[i + 1] for i in whiles)
-    assert "ACTIVE_SPIKES:" in labels and "ACTIVE_TAPS:" in labels
+    assert "NET_LOOP(ACTIVE_SPIKES)" in labels and "NET_LOOP(ACTIVE_TAPS)" in labels
+    assert "#define NET_LOOP(name) name:" in NET_H.read_text()  # a real label under __SYNTHESIS__
 
 
 def test_config_structs_use_the_proven_widths(trained: Artifact, kernel: net_csim.NetKernel) -> None:
@@ -228,3 +229,15 @@ def test_verify_report_gains_network_hls(monkeypatch: pytest.MonkeyPatch) -> Non
     sv.add_network_hls(rep, ["default", "p1"])
     assert rep["network"]["default"] == {"stalls": ["both"], "hls": fig} and rep["network"]["p1"] == {"hls": fig}
     assert rep["total"]["ok"] is False and rep["total"]["network_hls_mismatches"] == 6
+
+
+def test_loop_labels_compile_as_labels(kernel: net_csim.NetKernel) -> None:
+    """With the labels switched on (as under __SYNTHESIS__) the kernel is still valid C++: every NET_LOOP
+    stands where a label may stand."""
+    from saformer.hls.csim import CXX, include_flags
+
+    f = kernel.build.folder
+    cmd = [CXX, "-std=c++14", "-fsyntax-only", "-DNET_LOOP_LABELS", "-Wall", "-Wextra", "-Werror",
+           "-Wno-unknown-pragmas", "-Wno-unused-label", *include_flags(), f"-I{f}", str(f / "net_top.cpp")]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-2000:]

@@ -14,19 +14,22 @@
 // involves a spike. Every partial sum is the bias plus a subset of weight rows, so it stays inside the proven
 // current range that sized accum_t (docs/integer-semantics.md "Bounds").
 //
-// Loop labels: every loop carries a label (hls4ml does the same) so Vitis reports and directives keep stable
-// names across edits; tests/test_hls_net.py checks that every loop here is labelled. A label nothing jumps to
-// is a -Wunused-label warning under g++ -Wall -Werror, so that one warning is switched off for this file
-// only (push/pop below); the C-simulation compiles with the house's flags otherwise.
+// Loop labels: every loop carries one, NET_LOOP(NAME), so Vitis reports and directives keep stable names
+// across edits (hls4ml labels its loops too); tests/test_hls_net.py checks that every loop here has one.
+// Under Vitis synthesis (__SYNTHESIS__) NET_LOOP(NAME) is the C label `NAME:`; in g++ C-simulation it is
+// empty, because a label nothing jumps to is a -Wunused-label error under -Wall -Werror and the house
+// suppresses no warning (tests/test_hls_csim.py). Labels carry no semantics, so C-sim and synthesis agree;
+// -DNET_LOOP_LABELS turns them on for g++ too (tests/test_hls_net.py compiles that, -Wno-unused-label).
 #ifndef NET_H
 #define NET_H
 
 #include "sasa.h"  // sasa::lowest_set: the priority encoder of the spike-driven loops
 #include "sasa_types.h"
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-label"
+#if defined(__SYNTHESIS__) || defined(NET_LOOP_LABELS)
+#define NET_LOOP(name) name:
+#else
+#define NET_LOOP(name)
 #endif
 
 namespace net {
@@ -90,19 +93,19 @@ bool lif_update(MEM_T &v, IN_T current, THETA_T theta) {
 template <int N_IN, int N_OUT, class W_T, class B_T, class ACC_T>
 void accumulate_rows(ap_uint<N_IN> word, const W_T W[N_IN][N_OUT], const B_T b[N_OUT], ACC_T acc[N_OUT]) {
 #pragma HLS INLINE
-ACC_INIT:
+NET_LOOP(ACC_INIT)
     for (int o = 0; o < N_OUT; o++) {
 #pragma HLS UNROLL
         acc[o] = b[o];
     }
     ap_uint<N_IN> mask = word;
-ACTIVE_SPIKES:
+NET_LOOP(ACTIVE_SPIKES)
     while (mask != 0) {
 #pragma HLS LOOP_TRIPCOUNT min = 0 max = N_IN
 #pragma HLS PIPELINE II = 1
         const int j = sasa::lowest_set<N_IN>(mask);
         mask &= ap_uint<N_IN>(mask - 1);  // clear the lowest set bit
-    ROW_ADD:
+    NET_LOOP(ROW_ADD)
         for (int o = 0; o < N_OUT; o++) {
 #pragma HLS UNROLL
             acc[o] += W[j][o];
@@ -125,29 +128,29 @@ void tokenizer(hls::stream<PX_AXIS> &s_axis, hls::stream<typename C::win_t> &win
     typename C::mem_t v[C::stem][C::img][C::img];
     ap_uint<C::stem> s1[C::img][C::img];
     ap_uint<32> e = 0;
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    PIXEL_ROWS:
+    NET_LOOP(PIXEL_ROWS)
         for (int r = 0; r < C::in_ch * C::img; r++) {
 #pragma HLS PIPELINE II = 1
             PX_AXIS x = s_axis.read();
             if ((x.last == 1) != (r == C::in_ch * C::img - 1)) e |= 1;
-        PIXEL_COLS:
+        NET_LOOP(PIXEL_COLS)
             for (int c = 0; c < C::img; c++) {
 #pragma HLS UNROLL
                 px[r / C::img][r % C::img][c] = x.data(8 * c + C::pixel_bits - 1, 8 * c);
             }
         }
-    CONV1_OUT:
+    NET_LOOP(CONV1_OUT)
         for (int o = 0; o < C::stem; o++) {
-        CONV1_Y:
+        NET_LOOP(CONV1_Y)
             for (int y = 0; y < C::img; y++) {
-            CONV1_X:
+            NET_LOOP(CONV1_X)
                 for (int xx = 0; xx < C::img; xx++) {
 #pragma HLS PIPELINE II = 1
                     typename C::accum_t acc = b1[o];
-                CONV1_TAPS:
+                NET_LOOP(CONV1_TAPS)
                     for (int k = 0; k < C::in_ch * 9; k++) {
 #pragma HLS UNROLL
                         const int i = k / 9, yy = y + (k % 9) / 3 - 1, xs = xx + k % 3 - 1;
@@ -158,14 +161,14 @@ IMAGE:
                 }
             }
         }
-    TIMESTEP:
+    NET_LOOP(TIMESTEP)
         for (int t = 0; t < C::T; t++) {
-        LIF_Y:
+        NET_LOOP(LIF_Y)
             for (int y = 0; y < C::img; y++) {
-            LIF_X:
+            NET_LOOP(LIF_X)
                 for (int xx = 0; xx < C::img; xx++) {
 #pragma HLS PIPELINE II = 1
-                LIF_CH:
+                NET_LOOP(LIF_CH)
                     for (int o = 0; o < C::stem; o++) {
 #pragma HLS UNROLL
                         s1[y][xx][o] = lif_update<typename C::mem_t, typename C::accum_t, typename C::theta_t,
@@ -174,17 +177,17 @@ IMAGE:
                     }
                 }
             }
-        WINDOW_TOKEN:
+        NET_LOOP(WINDOW_TOKEN)
             for (int n = 0; n < C::N; n++) {
 #pragma HLS PIPELINE II = 1
                 const int gy = n / C::grid, gx = n % C::grid;
                 typename C::win_t w = 0;
-            WINDOW_TAP:
+            NET_LOOP(WINDOW_TAP)
                 for (int k = 0; k < 9; k++) {
 #pragma HLS UNROLL
                     const int yy = C::patch * gy + k / 3 - 1, xs = C::patch * gx + k % 3 - 1;
                     if (yy >= 0 && yy < C::img && xs >= 0 && xs < C::img) {
-                    WINDOW_CH:
+                    NET_LOOP(WINDOW_CH)
                         for (int i = 0; i < C::stem; i++) {
 #pragma HLS UNROLL
                             w[i * 9 + k] = s1[yy][xs][i];
@@ -204,16 +207,16 @@ template <class C>
 void spike_linear(hls::stream<ap_uint<C::n_in> > &in, hls::stream<array<typename C::out_t, C::n_out> > &out,
                   ap_uint<32> count, const typename C::weight_t W[C::n_in][C::n_out],
                   const typename C::bias_t b[C::n_out]) {
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TOKEN:
+    NET_LOOP(TOKEN)
         for (int k = 0; k < C::n_tokens; k++) {
             typename C::accum_t acc[C::n_out];
 #pragma HLS ARRAY_PARTITION variable = acc complete
             accumulate_rows<C::n_in, C::n_out>(in.read(), W, b, acc);
             array<typename C::out_t, C::n_out> o;
-        PACK:
+        NET_LOOP(PACK)
             for (int c = 0; c < C::n_out; c++) {
 #pragma HLS UNROLL
                 o.data[c] = acc[c];
@@ -230,17 +233,17 @@ void lif_layer(hls::stream<array<typename C::in_t, C::n> > &in, hls::stream<ap_u
                ap_uint<32> count, typename C::theta_t theta) {
     typename C::mem_t v[C::N][C::n];
 #pragma HLS ARRAY_PARTITION variable = v dim = 2 complete
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TIMESTEP:
+    NET_LOOP(TIMESTEP)
         for (int t = 0; t < C::T; t++) {
-        TOKEN:
+        NET_LOOP(TOKEN)
             for (int n = 0; n < C::N; n++) {
 #pragma HLS PIPELINE II = 1
                 array<typename C::in_t, C::n> x = in.read();
                 ap_uint<C::n> s = 0;
-            NEURON:
+            NET_LOOP(NEURON)
                 for (int c = 0; c < C::n; c++) {
 #pragma HLS UNROLL
                     if (t == 0) v[n][c] = 0;
@@ -261,17 +264,17 @@ void shortcut(hls::stream<array<typename C::in_t, C::n> > &u_in, hls::stream<ap_
               hls::stream<array<typename C::in_t, C::n> > &u_fwd, ap_uint<32> count, typename C::theta_t theta) {
     typename C::mem_t v[C::N][C::n];
 #pragma HLS ARRAY_PARTITION variable = v dim = 2 complete
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TIMESTEP:
+    NET_LOOP(TIMESTEP)
         for (int t = 0; t < C::T; t++) {
-        TOKEN:
+        NET_LOOP(TOKEN)
             for (int n = 0; n < C::N; n++) {
 #pragma HLS PIPELINE II = 1
                 array<typename C::in_t, C::n> u = u_in.read();
                 ap_uint<C::n> s = 0;
-            NEURON:
+            NET_LOOP(NEURON)
                 for (int c = 0; c < C::n; c++) {
 #pragma HLS UNROLL
                     if (t == 0) v[n][c] = 0;
@@ -290,15 +293,15 @@ template <class C>
 void residual_add(hls::stream<array<typename C::u_t, C::D> > &u_fwd,
                   hls::stream<array<typename C::inc_t, C::D> > &inc, hls::stream<array<typename C::u_t, C::D> > &u_out,
                   ap_uint<32> count) {
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TOKEN:
+    NET_LOOP(TOKEN)
         for (int k = 0; k < C::n_tokens; k++) {
 #pragma HLS PIPELINE II = 1
             array<typename C::u_t, C::D> u = u_fwd.read();
             array<typename C::inc_t, C::D> d = inc.read();
-        CHANNEL:
+        NET_LOOP(CHANNEL)
             for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                 u.data[c] += d.data[c];  // within the proven range of U
@@ -323,19 +326,19 @@ void sasa_attn(hls::stream<ap_uint<C::D> > &s_in, hls::stream<array<typename C::
     ap_uint<C::D> qbuf[C::N];  // Q of the current timestep, waiting for A
 #pragma HLS ARRAY_PARTITION variable = vq dim = 2 complete
 #pragma HLS ARRAY_PARTITION variable = vk dim = 2 complete
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TIMESTEP:
+    NET_LOOP(TIMESTEP)
         for (int t = 0; t < C::T; t++) {
             typename C::count_t a[C::D];
 #pragma HLS ARRAY_PARTITION variable = a complete
-        CLEAR_A:
+        NET_LOOP(CLEAR_A)
             for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                 a[c] = 0;
             }
-        TOKEN_IN:
+        NET_LOOP(TOKEN_IN)
             for (int n = 0; n < C::N; n++) {
                 const ap_uint<C::D> s = s_in.read();
                 typename C::accum_t iq[C::D], ik[C::D];
@@ -344,7 +347,7 @@ IMAGE:
                 accumulate_rows<C::D, C::D>(s, wq, bq, iq);
                 accumulate_rows<C::D, C::D>(s, wk, bk, ik);
                 ap_uint<C::D> q = 0;
-            NEURON:
+            NET_LOOP(NEURON)
                 for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                     if (t == 0) {
@@ -360,18 +363,18 @@ IMAGE:
                 qbuf[n] = q;
             }
             ap_uint<C::D> A = 0;
-        ATTEND:
+        NET_LOOP(ATTEND)
             for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                 A[c] = a[c] >= theta_a[c / C::head_dim];
             }
-        TOKEN_OUT:
+        NET_LOOP(TOKEN_OUT)
             for (int n = 0; n < C::N; n++) {
                 typename C::out_t inc[C::D];
 #pragma HLS ARRAY_PARTITION variable = inc complete
                 accumulate_rows<C::D, C::D>(qbuf[n] & A, wo, bo, inc);
                 array<typename C::out_t, C::D> o;
-            PACK:
+            NET_LOOP(PACK)
                 for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                     o.data[c] = inc[c];
@@ -390,19 +393,19 @@ template <class C>
 void dwc(hls::stream<ap_uint<C::D> > &s_in, hls::stream<array<typename C::accum_t, C::D> > &inc_out,
          ap_uint<32> count, const typename C::weight_t w[9][C::D], const typename C::bias_t b[C::D]) {
     ap_uint<C::D> buf[C::N];
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
-    TIMESTEP:
+    NET_LOOP(TIMESTEP)
         for (int t = 0; t < C::T; t++) {
-        SLIDE:
+        NET_LOOP(SLIDE)
             for (int i = 0; i < C::N + C::grid + 1; i++) {
                 if (i < C::N) buf[i] = s_in.read();
                 const int o = i - C::grid - 1;
                 if (o < 0) continue;
                 const int y = o / C::grid, x = o % C::grid;
                 ap_uint<9> taps = 0;
-            TAP_MASK:
+            NET_LOOP(TAP_MASK)
                 for (int k = 0; k < 9; k++) {
 #pragma HLS UNROLL
                     const int yy = y + k / 3 - 1, xx = x + k % 3 - 1;
@@ -410,26 +413,26 @@ IMAGE:
                 }
                 typename C::accum_t acc[C::D];
 #pragma HLS ARRAY_PARTITION variable = acc complete
-            ACC_INIT:
+            NET_LOOP(ACC_INIT)
                 for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                     acc[c] = b[c];
                 }
-            ACTIVE_TAPS:
+            NET_LOOP(ACTIVE_TAPS)
                 while (taps != 0) {
 #pragma HLS LOOP_TRIPCOUNT min = 0 max = 9
 #pragma HLS PIPELINE II = 1
                     const int k = sasa::lowest_set<9>(taps);
                     taps &= ap_uint<9>(taps - 1);
                     const ap_uint<C::D> word = buf[(y + k / 3 - 1) * C::grid + (x + k % 3 - 1)];
-                TAP_CH:
+                NET_LOOP(TAP_CH)
                     for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                         if (word[c]) acc[c] += w[k][c];
                     }
                 }
                 array<typename C::accum_t, C::D> out;
-            PACK:
+            NET_LOOP(PACK)
                 for (int c = 0; c < C::D; c++) {
 #pragma HLS UNROLL
                     out.data[c] = acc[c];
@@ -446,26 +449,26 @@ template <class C>
 void head(hls::stream<ap_uint<C::D> > &s_in, hls::stream<array<typename C::accum_t, C::n_classes> > &out,
           ap_uint<32> count, const typename C::weight_t w[C::D][C::n_classes],
           const typename C::bias_t b[C::n_classes]) {
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
         typename C::accum_t acc[C::n_classes];
 #pragma HLS ARRAY_PARTITION variable = acc complete
-    INIT:
+    NET_LOOP(INIT)
         for (int k = 0; k < C::n_classes; k++) {
 #pragma HLS UNROLL
             acc[k] = b[k];
         }
-    TOKEN:
+    NET_LOOP(TOKEN)
         for (int tn = 0; tn < C::n_tokens; tn++) {
             ap_uint<C::D> mask = s_in.read();
-        ACTIVE_SPIKES:
+        NET_LOOP(ACTIVE_SPIKES)
             while (mask != 0) {
 #pragma HLS LOOP_TRIPCOUNT min = 0 max = C::D
 #pragma HLS PIPELINE II = 1
                 const int j = sasa::lowest_set<C::D>(mask);
                 mask &= ap_uint<C::D>(mask - 1);
-            ROW_ADD:
+            NET_LOOP(ROW_ADD)
                 for (int k = 0; k < C::n_classes; k++) {
 #pragma HLS UNROLL
                     acc[k] += w[j][k];
@@ -473,7 +476,7 @@ IMAGE:
             }
         }
         array<typename C::accum_t, C::n_classes> o;
-    PACK:
+    NET_LOOP(PACK)
         for (int k = 0; k < C::n_classes; k++) {
 #pragma HLS UNROLL
             o.data[k] = acc[k];
@@ -487,13 +490,13 @@ IMAGE:
 template <class C, class OUT_AXIS>
 void result_out(hls::stream<array<typename C::accum_t, C::n_classes> > &in, hls::stream<OUT_AXIS> &m_axis,
                 ap_uint<32> count) {
-IMAGE:
+NET_LOOP(IMAGE)
     for (ap_uint<32> im = 0; im < count; im++) {
 #pragma HLS LOOP_TRIPCOUNT min = 1 max = 1
         array<typename C::accum_t, C::n_classes> lg = in.read();
         typename C::accum_t best = lg.data[0];
         ap_uint<32> cls = 0;
-    BEAT:
+    NET_LOOP(BEAT)
         for (int k = 0; k <= C::n_classes; k++) {
 #pragma HLS PIPELINE II = 1
             OUT_AXIS o;
@@ -541,7 +544,7 @@ struct wreader {
 
 template <int N, class RD>
 void read_header(RD &r, ap_uint<32> hdr[N]) {
-HEADER:
+NET_LOOP(HEADER)
     for (int i = 0; i < N; i++) {
 #pragma HLS PIPELINE II = 1
         hdr[i] = ap_uint<32>(r.next());
@@ -550,7 +553,7 @@ HEADER:
 
 template <class W_AXIS>
 void drain(hls::stream<W_AXIS> &s) {
-DRAIN:
+NET_LOOP(DRAIN)
     for (;;) {
 #pragma HLS PIPELINE II = 1
         W_AXIS x = s.read();
@@ -561,7 +564,7 @@ DRAIN:
 // stream order (R, C) row-major into dst[R][C]
 template <int R, int CC, class T, class RD>
 void load_2d(RD &r, T dst[R][CC]) {
-LOAD_2D:
+NET_LOOP(LOAD_2D)
     for (int i = 0; i < R * CC; i++) {
 #pragma HLS PIPELINE II = 1
         dst[i / CC][i % CC] = r.next();
@@ -571,7 +574,7 @@ LOAD_2D:
 // stream order (R, C) row-major into dst[C][R] (a conv weight (out, in*9) stored as rows of the active input)
 template <int R, int CC, class T, class RD>
 void load_2d_t(RD &r, T dst[CC][R]) {
-LOAD_2D_T:
+NET_LOOP(LOAD_2D_T)
     for (int i = 0; i < R * CC; i++) {
 #pragma HLS PIPELINE II = 1
         dst[i % CC][i / CC] = r.next();
@@ -580,7 +583,7 @@ LOAD_2D_T:
 
 template <int N, class T, class RD>
 void load_1d(RD &r, T dst[N]) {
-LOAD_1D:
+NET_LOOP(LOAD_1D)
     for (int i = 0; i < N; i++) {
 #pragma HLS PIPELINE II = 1
         dst[i] = r.next();
@@ -594,8 +597,5 @@ void load_scalar(RD &r, T &dst) {
 
 }  // namespace net
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 #endif
