@@ -324,7 +324,7 @@ def throughput(art, images: int) -> dict[str, Any]:
 def network_part(art, sim_images: int, model_images: int) -> dict[str, Any]:
     from saformer.net_bench import network_figures
 
-    return network_figures(art, sim_images, model_images)
+    return network_figures(art, sim_images, model_images, sops(art, model_images), CLOCK_MHZ, E_AC_PJ, E_MAC_PJ)
 
 
 def backends_part(art, tiny: bool) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 
-def network_figures(art, sim_images: int, model_images: int = 0) -> dict[str, Any]:
-    from saformer.bench import CLOCK_MHZ, E_AC_PJ, E_MAC_PJ, sops
+def network_figures(art, sim_images: int, model_images: int, so: dict[str, Any], clock_mhz: float,
+                    e_ac_pj: float, e_mac_pj: float) -> dict[str, Any]:
+    """`so`: saformer.bench.sops of the same images (per-layer synaptic operations and MACs)."""
     from saformer.contract import cycles
     from saformer.golden import reference as ref
     from saformer.golden.data import load_digits
@@ -37,7 +38,7 @@ def network_figures(art, sim_images: int, model_images: int = 0) -> dict[str, An
     gaps = np.diff(ends[len(ends) // 2:]) if len(ends) > 3 else np.diff(ends)
     interval = float(np.mean(gaps))
     latency = int(ends[0] - starts[0])
-    so = sops(art, model_images)
+    CLOCK_MHZ, E_AC_PJ, E_MAC_PJ = clock_mhz, e_ac_pj, e_mac_pj  # noqa: N806
     per = so["sops_per_layer"]
     mod_sops = {"tok": 0.0, "conv2": per["tok.conv2"], "head": per["head.count"]}
     for i in range(cfg.L):
