@@ -7,7 +7,7 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test formal demo golden train export interface verify bench synth hls-synth bitstream package clean
+.PHONY: venv test formal demo golden train export interface verify bench synth hls-synth hls-rtl-sim bitstream package clean
 
 venv:
 	@bash scripts/bootstrap.sh
@@ -47,8 +47,14 @@ bench: venv
 synth: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli synth --board $(BOARD)
 
+# the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
+# the SASA kernel alone: $(PY) -m saformer.cli hls-synth
 hls-synth: venv $(ART)/manifest.json
-	$(PY) -m saformer.cli hls-synth
+	$(PY) -m saformer.hls.net_synth
+
+# the network regression on the Verilog Vitis exports for the kernel (HLS_RTL=<project>/sol1/impl/verilog)
+hls-rtl-sim: venv
+	$(PY) -m saformer.sim.hls_rtl --dir "$(HLS_RTL)"
 
 bitstream: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli bitstream --board $(BOARD)

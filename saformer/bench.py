@@ -328,6 +328,13 @@ def network_part(art, sim_images: int, model_images: int) -> dict[str, Any]:
     return network_figures(art, sim_images, model_images, sops(art, model_images), CLOCK_MHZ, E_AC_PJ, E_MAC_PJ)
 
 
+def backends_part(art, tiny: bool) -> dict[str, Any]:
+    """images/s of predict()'s three backends side by side (saformer/predict.py: backend_speed)."""
+    from saformer.predict import backend_speed
+
+    return backend_speed(art, {"golden": 16 if tiny else 360, "hls": 16 if tiny else 360, "rtl": 4 if tiny else 16})
+
+
 # ------------------------------------------------------------------------------ driver
 def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
     from tqdm import tqdm
@@ -359,6 +366,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         ("throughput", lambda: throughput(art, n_img)),
         ("sops_energy", lambda: sops(art, n_img)),
         ("network", lambda: network_part(art, 6 if tiny else 24, n_img)),
+        ("backends", lambda: backends_part(art, tiny)),
     ]
     secs = {}
     for name, fn in tqdm(parts, desc="bench", unit="part", disable=None):
@@ -409,6 +417,9 @@ def print_summary(rep: dict[str, Any]) -> None:
     print(f"SOPs/image {o['sops_per_image']:.0f} (+{o['snn_macs_per_image']:.0f} MAC), ANN MACs/image "
           f"{o['ann_macs_per_image']:.0f}; energy SNN {o['snn_energy_nj_per_image']} nJ vs ANN "
           f"{o['ann_energy_nj_per_image']} nJ (x{o['ann_over_snn_energy']})")
+    bk = rep.get("backends", {})
+    print("predict() backends: " + ", ".join(f"{b} {bk[b]['images_per_s']} images/s" for b in ("golden", "hls", "rtl")
+                                             if b in bk))
 
 
 def cli_bench(argv: list[str]) -> int:

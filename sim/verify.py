@@ -172,8 +172,23 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
                      and tot["configs_ok"] and tot["mismatches"] == 0 and tot["cycles_match_formula"]
                      and tot["lint_clean"] and tot["system_passed"] and tot["long_run_clean"]
                      and tot["coverage_all_hit"] and not tot["hls_mismatches"])
+    if hls:
+        add_network_hls(report)
     write_json_atomic(out, report, indent=1, sort_keys=True)
     return report
+
+
+def add_network_hls(report: dict[str, Any], names: list[str] | None = None) -> None:
+    """The network HLS kernel's C-simulation (sim/hls_net.py: every network config, or `names`) as
+    `network.<config>.hls`: images, mismatching_images, mismatching_values; a mismatch makes `total.ok` false."""
+    from saformer.sim.hls_net import verify_network_hls
+
+    net_hls = verify_network_hls(names)
+    for n, r in net_hls.items():
+        report.setdefault("network", {}).setdefault(n, {})["hls"] = r
+    bad = sum(r["mismatching_values"] for r in net_hls.values())
+    report["total"]["network_hls_mismatches"] = bad
+    report["total"]["ok"] = bool(report["total"]["ok"] and bad == 0)
 
 
 def cli_verify(argv: list[str]) -> int:
@@ -215,6 +230,9 @@ def cli_verify(argv: list[str]) -> int:
     if rep["hls"]:
         for n, h in rep["hls"].items():
             print(f"hls {n:9s} vectors {h['vectors']:3d}  mismatches {h['mismatches']}")
+    for n, h in ((n, c["hls"]) for n, c in rep.get("network", {}).items() if isinstance(c, dict) and "hls" in c):
+        print(f"hls network {n:9s} images {h['images']:3d}  mismatching images {h['mismatching_images']}  "
+              f"values {h['mismatching_values']}")
     print(f"wrote {a.out}: {tot['mismatches']} mismatches over {tot['image_runs']} image runs")
     if not tot["coverage_all_hit"]:
         print(f"coverage bins missed (exit 1): {tot['coverage_missed']}")
