@@ -41,7 +41,7 @@ bench: venv
 	$(PY) -m saformer.cli bench
 
 synth: venv $(ART)/manifest.json
-	$(PY) -m saformer.cli synth --board $(BOARD)
+	$(PY) -m saformer.cli synth --board $(BOARD) $(if $(CONFIG),--config $(CONFIG),)
 
 hls-synth: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli hls-synth

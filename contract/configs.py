@@ -21,3 +21,13 @@ NAMED: dict[str, SAFormerConfig] = {
     # membranes exactly at the proven minimum width, narrow weights and biases (worst cases reach both bounds)
     "minwidth": DEFAULT.replace(**{**_SMALL, "w_bits": 3, "bias_bits": 6, "theta_bits": 8, "u_frac": 2}),
 }
+
+# Scale configurations (issue 11): several 64-bit spike words per token (D = 128: 2, D = 256: 4) and N = 64
+# tokens (img 16), on random artifacts; in `make verify` (fewer images) and `make synth CONFIG=...`. Kept apart
+# from NAMED so the per-config unit sweeps (HLS C-sim of one-word tokens, every-config lints) stay small.
+SCALE: dict[str, SAFormerConfig] = {
+    "d128": DEFAULT.replace(D=128, img=16, heads=2, lanes=8),
+    "d256": DEFAULT.replace(D=256, img=16, heads=2, lanes=8),
+}
+
+ALL: dict[str, SAFormerConfig] = {**NAMED, **SCALE}  # every named configuration (RTL regression, synth)

@@ -26,12 +26,12 @@ from filelock import FileLock
 from saformer.contract import interface as itf
 from saformer.contract.artifact import Artifact
 from saformer.contract.config import SAFormerConfig
-from saformer.contract.configs import NAMED
+from saformer.contract.configs import ALL as NAMED  # the regression's configs and the scale ones
 from saformer.contract.cycles import active_formula, cycle_formula, qk_cycles, y_cycles
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, child_pythonpath, package_root
 from saformer.golden import reference as ref
-from saformer.hw.generate import TOP, VITIS_TOP, config_id, generate, sources, sources_hash
+from saformer.hw.generate import TOP, VERILATOR_CONFIG, VITIS_TOP, config_id, generate, sources, sources_hash
 
 REPO = package_root()
 BUILD = build_dir()
@@ -95,6 +95,8 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     with FileLock(str(rtl_root / f"{config_id(name, cfg)}.lock")):
         gen_dir = generate(cfg, rtl_root, name)
     srcs = sources(gen_dir, top)
+    if simulator == "verilator":
+        srcs = [VERILATOR_CONFIG, *srcs]
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
     if simulator != "verilator":
         args = []
@@ -227,7 +229,7 @@ def _write_case(case_dir: Path, build: SimBuild, art: Artifact, images: list[tup
         meta_images.append({"label": f"{sname}[{i}]", "set": set_names.index(sname),
                             "formula": cycle_formula(cfg, s, y), "active": active_formula(cfg, s, y),
                             "qk": int(qk_cycles(cfg, s)), "y": int(y_cycles(cfg, y))})
-        spikes.append(itf.pack_spikes(s))
+        spikes.append(itf.pack_spikes(s, cfg.stream_bits))
         expected.append(want[sname][i])
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "stalls": list(stalls), "sets": sets,
             "images": meta_images, "results_dir": str(res_dir), "artifact": str(art.path),

@@ -24,7 +24,7 @@ module spike_finder #(
 );
     // ceil(log2(v)) for v >= 1, as a constant function ($clog2 is not Verilog-2001)
     function integer clog2_f;
-        input integer v;
+        input [31:0] v;  // (not `input integer`: pyverilog does not parse it)
         integer r;
         begin
             r = 0;
