@@ -150,6 +150,57 @@ AXIL_PORTS = (
 )
 
 
+# The engine top's ports (direction, range, name), in order: the one table the generated top's port list and the
+# Vivado packager (hw/vivado.py) read. The AXI-Lite ports are AXIL_PORTS (as s_axil_<sig>).
+ENGINE_PORTS = (
+    ("input", "", "aclk"), ("input", "", "aresetn"),
+    ("input", "[SW-1:0]", "s_axis_tdata"), ("input", "", "s_axis_tvalid"), ("output", "", "s_axis_tready"),
+    ("input", "", "s_axis_tlast"),
+    ("input", "[WW-1:0]", "s_axis_w_tdata"), ("input", "", "s_axis_w_tvalid"), ("output", "", "s_axis_w_tready"),
+    ("input", "", "s_axis_w_tlast"),
+    ("output", "[P*OUT_LANE_W-1:0]", "m_axis_tdata"), ("output", "", "m_axis_tvalid"), ("input", "", "m_axis_tready"),
+    ("output", "", "m_axis_tlast"),
+    *((d, w, f"s_axil_{sig}") for d, w, sig in AXIL_PORTS),
+    ("output", "", "interrupt"),
+    # per-image status for testbenches (the registers carry the per-run values)
+    ("output", "", "busy"), ("output", "", "img_done"), ("output", "[31:0]", "cycles_active"),
+    ("output", "[31:0]", "cycles_total"), ("output", "[31:0]", "cycles_qk"), ("output", "[31:0]", "cycles_y"),
+    ("output", "", "stall_in"), ("output", "", "stall_out"), ("output", "", "weights_loaded"),
+    ("output", "", "err_hdr"), ("output", "", "err_len"), ("output", "", "err_val"), ("output", "", "err_proto"),
+)
+
+
+def port_directions(top: str = "sasa_engine") -> dict[str, str]:
+    """Port name -> direction of the generated top `top` (TOP or VITIS_TOP), from the port tables."""
+    if top == TOP:
+        return {n: d for d, _, n in ENGINE_PORTS}
+    if top == VITIS_TOP:
+        out = {"ap_clk": "input", "ap_rst_n": "input"}
+        for pre, dirs in (("s_axis", ("input", "input", "output", "input", "input", "input")),
+                          ("m_axis", ("output", "output", "input", "output", "output", "output")),
+                          ("s_axis_w", ("input", "input", "output", "input", "input", "input"))):
+            out.update({f"{pre}_{sig}": d for sig, d in zip(("TDATA", "TVALID", "TREADY", "TLAST", "TKEEP", "TSTRB"),
+                                                              dirs)})
+        out.update({f"s_axi_control_{sig.upper()}": d for d, _, sig in AXIL_PORTS})
+        out["interrupt"] = "output"
+        return out
+    raise SaformerError(f"unknown top '{top}' (known: {TOP}, {VITIS_TOP})")
+
+
+def port_decls() -> str:
+    """The engine top's port declarations from ENGINE_PORTS (`interrupt` wrapped in its lint waiver)."""
+    lines = []
+    for i, (d, w, n) in enumerate(ENGINE_PORTS):
+        sep = "," if i < len(ENGINE_PORTS) - 1 else ""
+        decl = f"    {d:6s} wire {w:17s} {n}{sep}"
+        if n == "interrupt":
+            decl = ("    // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which "
+                    "renames it)\n    /* verilator lint_off SYMRSVDWORD */\n" + decl
+                    + "\n    /* verilator lint_on SYMRSVDWORD */")
+        lines.append(decl)
+    return "\n".join(lines)
+
+
 def axil_decls(vitis: bool) -> str:
     """Port declarations of the AXI-Lite slave, each line ending in a comma."""
     pad = 16 if vitis else 17
@@ -197,38 +248,7 @@ module {TOP} #(
 {chr(10).join(plines)}
     parameter integer AXIL_AW    = {aw}  // AXI-Lite address width (holds the highest register offset)
 ) (
-    input  wire                  aclk,
-    input  wire                  aresetn,
-    input  wire [SW-1:0]         s_axis_tdata,
-    input  wire                  s_axis_tvalid,
-    output wire                  s_axis_tready,
-    input  wire                  s_axis_tlast,
-    input  wire [WW-1:0]         s_axis_w_tdata,
-    input  wire                  s_axis_w_tvalid,
-    output wire                  s_axis_w_tready,
-    input  wire                  s_axis_w_tlast,
-    output wire [P*OUT_LANE_W-1:0] m_axis_tdata,
-    output wire                  m_axis_tvalid,
-    input  wire                  m_axis_tready,
-    output wire                  m_axis_tlast,
-{axil_decls(False)}
-    // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which renames it)
-    /* verilator lint_off SYMRSVDWORD */
-    output wire                  interrupt,
-    /* verilator lint_on SYMRSVDWORD */
-    output wire                  busy,
-    output wire                  img_done,
-    output wire [31:0]           cycles_active,
-    output wire [31:0]           cycles_total,
-    output wire [31:0]           cycles_qk,
-    output wire [31:0]           cycles_y,
-    output wire                  stall_in,
-    output wire                  stall_out,
-    output wire                  weights_loaded,
-    output wire                  err_hdr,
-    output wire                  err_len,
-    output wire                  err_val,
-    output wire                  err_proto
+{port_decls()}
 );
     reg  rst_q;                  // aresetn, registered
     wire rst = rst_q | !aresetn;  // the internal reset, derived here: low-active port or its registered copy

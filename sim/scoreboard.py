@@ -8,6 +8,7 @@ its coordinates (vector, timestep t, token n, channel c) with the seed and a one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from saformer.contract import interface as itf
@@ -74,3 +75,30 @@ def check_image(cfg: SAFormerConfig, vector: str, beats: list[int], expected: np
         res.mismatches += res.extra_beats
         res.details.append(f"{res.extra_beats} extra beats")
     return res
+
+
+def run_errors(stall: str, r: dict[str, Any]) -> list[str]:
+    """Every counter of one stall pattern's result (sim/tb_sasa.py: run_images) against the cycle model
+    (saformer.contract.cycles): per image cycles_qk, cycles_y and cycles_active (= their sum) under every stall
+    pattern; the latency (cycles_total) with no stalls; per run CYCLES_ACTIVE == the images' sum, and with no
+    stalls CYCLES_TOTAL == latency sum + 2 (ap_start -> first token, img_done -> ap_done); one img_done pulse
+    per image. The cocotb test asserts on it; the runner reports it."""
+    out = []
+    for run in r.get("runs", []):
+        if run["cycles_active"] != run["formula"]:
+            out.append(f"{stall} run of set {run['set']}: CYCLES_ACTIVE {run['cycles_active']} != "
+                       f"formula {run['formula']}")
+        if stall == "none" and run["cycles_total"] != run["latency"] + 2:
+            out.append(f"{stall} run of set {run['set']}: CYCLES_TOTAL {run['cycles_total']} != "
+                       f"latency + 2 = {run['latency'] + 2}")
+    if r.get("done_pulses") != len(r["images"]):
+        out.append(f"{stall}: {r.get('done_pulses')} img_done pulses for {len(r['images'])} images")
+    for im in r["images"]:
+        for key, want in (("cycles_measured", "cycles_formula"), ("cycles_qk", "qk_formula"),
+                          ("cycles_y", "y_formula")):
+            if im.get(key) != im[want]:
+                out.append(f"{stall} {im['label']}: {key} {im.get(key)} != formula {im[want]}")
+        if stall == "none" and im.get("cycles_total") != im["latency_formula"]:
+            out.append(f"{stall} {im['label']}: total {im.get('cycles_total')} != latency formula "
+                       f"{im['latency_formula']}")
+    return out

@@ -216,3 +216,17 @@ def test_scale_configs_lint_and_compile(name: str, tmp_path: Path) -> None:
         p = subprocess.run(["iverilog", "-g2001", "-Wall", "-s", TOP, "-o", str(tmp_path / "a.vvp"),
                             *map(str, sources(gen))], capture_output=True, text=True)
         assert p.returncode == 0, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("top", TOPS)
+def test_port_table_is_the_generated_port_list(top: str, tmp_path: Path) -> None:
+    """The Vivado packager takes ports from hw/generate.py's port table (port_directions); the generated
+    top's port list (parsed by pyverilog) is exactly that table, names and directions."""
+    from pyverilog.vparser import ast as vast
+    from saformer.hw.generate import port_directions
+
+    gen = generate(NAMED["default"], tmp_path, "default")
+    ast = _parse(sources(gen, top), tmp_path)
+    mod = next(d for d in ast.description.definitions if isinstance(d, vast.ModuleDef) and d.name == top)
+    got = {p.first.name: ("input" if isinstance(p.first, vast.Input) else "output") for p in mod.portlist.ports}
+    assert got == port_directions(top)
