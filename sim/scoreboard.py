@@ -102,3 +102,88 @@ def run_errors(stall: str, r: dict[str, Any]) -> list[str]:
             out.append(f"{stall} {im['label']}: total {im.get('cycles_total')} != latency formula "
                        f"{im['latency_formula']}")
     return out
+
+
+def signed_lanes(beat: int, lanes: int, width: int) -> list[int]:
+    """A beat as `lanes` two's-complement lanes of `width` bits (width 1: unsigned bits, spikes)."""
+    mask = (1 << width) - 1
+    out = []
+    for c in range(lanes):
+        x = (int(beat) >> (c * width)) & mask
+        out.append(x - (1 << width) if width > 1 and x >> (width - 1) else x)
+    return out
+
+
+@dataclass
+class StreamScoreboard:
+    """The monitor-fed checker of one AXI-Stream boundary (any module boundary of the engine or the network):
+    a monitor (sim/axi_harness.py: AxisMonitor) puts every handshaked beat (tdata, tlast) into a queue,
+    `run(queue)` (or `observe` per beat) compares it with `==` against the expected frames, in order, and keeps
+    the first mismatch by coordinates. `frames`: (label, beats) per frame, TLAST expected on each frame's last
+    beat only; `coords(label, beat, lane)` names a lane of a beat (e.g. {"t":, "n":, "channel":}).
+    No cocotb here: `run` awaits any queue with an async `get()`."""
+
+    name: str
+    frames: list[tuple[str, list[int]]]
+    lanes: int
+    width: int
+    coords: Any = None  # callable (label, beat index, lane) -> dict
+    frame: int = 0
+    beat: int = 0
+    observed: int = 0
+    mismatches: int = 0
+    extra: int = 0
+    first: str | None = None
+
+    def _fail(self, text: str, n: int = 1) -> None:
+        self.mismatches += n
+        if self.first is None:
+            self.first = f"{self.name}: {text}"
+
+    def observe(self, tdata: int, tlast: int) -> bool:
+        self.observed += 1
+        if self.frame >= len(self.frames):
+            self.extra += 1
+            self._fail(f"beat {self.observed - 1} after the last expected frame (tdata 0x{tdata:x})")
+            return False
+        label, beats = self.frames[self.frame]
+        want = beats[self.beat]
+        ok = True
+        if tdata != want:
+            got_l, want_l = signed_lanes(tdata, self.lanes, self.width), signed_lanes(want, self.lanes, self.width)
+            bad = [c for c in range(self.lanes) if got_l[c] != want_l[c]]
+            where = self.coords(label, self.beat, bad[0]) if self.coords else {"beat": self.beat, "lane": bad[0]}
+            at = ", ".join(f"{k}={v}" for k, v in where.items())
+            self._fail(f"first mismatch: {label}, {at}: got {got_l[bad[0]]}, expected {want_l[bad[0]]}", len(bad))
+            ok = False
+        want_last = int(self.beat == len(beats) - 1)
+        if int(tlast) != want_last:
+            self._fail(f"{label}: TLAST {tlast} on beat {self.beat} (expected {want_last})")
+            ok = False
+        self.beat += 1
+        if self.beat == len(beats):
+            self.frame, self.beat = self.frame + 1, 0
+        return ok
+
+    def missing(self) -> int:
+        """Expected beats not (yet) observed."""
+        return sum(len(b) for _, b in self.frames[self.frame:]) - self.beat
+
+    async def run(self, queue) -> None:
+        """Consume (tdata, tlast) items from `queue` forever (start it as a task next to the monitor)."""
+        while True:
+            tdata, tlast = await queue.get()
+            self.observe(tdata, tlast)
+
+
+def increment_coords(cfg: SAFormerConfig):
+    """coords for the SASA engine's m_axis: beat b of an image -> (t, n, channel) of a lane."""
+    N, P = cfg.N, cfg.lanes
+    G = itf.groups(cfg)
+
+    def f(label: str, b: int, lane: int) -> dict[str, int]:
+        t, rem = divmod(b, N * G)
+        n, g = divmod(rem, G)
+        return {"t": t, "n": n, "channel": g * P + lane}
+
+    return f

@@ -22,8 +22,9 @@ from cocotbext.axi import AxiStreamFrame
 from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.interface import registers
+from saformer.sim.axi_harness import PORT_NAMES
 from saformer.sim.scoreboard import check_image
-from saformer.sim.tb_sasa import CTRL_DONE, CTRL_IDLE, CTRL_START, PORT_NAMES, TB
+from saformer.sim.tb_sasa import CTRL_DONE, CTRL_IDLE, CTRL_START, TB
 
 
 def _case():
