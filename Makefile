@@ -45,7 +45,7 @@ bench: venv
 	$(PY) -m saformer.cli bench
 
 synth: venv $(ART)/manifest.json
-	$(PY) -m saformer.cli synth --board $(BOARD)
+	$(PY) -m saformer.cli synth --board $(BOARD) $(if $(CONFIG),--config $(CONFIG),)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth

@@ -40,7 +40,7 @@ class SAFormerConfig:
     leak_shift: int = 1  # k in v <- v - (v >>> k) + I
     lanes: int = 8  # P: output channels per cycle in the hardware engines
     mem_bits: int = 0  # SASA Q/K membrane register width; 0 = the proven minimum
-    word_bits: int = 0  # spike stream word width (32 or 64); 0 = smallest of the two that holds D
+    word_bits: int = 0  # spike stream word width (32 or 64); 0 = 32 for D <= 32, else 64 (ceil(D/64) words)
 
     # ---------------------------------------------------------------- derived sizes
     @property
@@ -104,7 +104,8 @@ class SAFormerConfig:
         need(self.T <= 64, "T", "must be <= 64")
         need(self.img % self.patch == 0, "patch", f"must divide img={self.img}")
         need(self.D % self.heads == 0, "heads", f"must divide D={self.D}")
-        need(self.D <= 64, "D", "must be <= 64 (one spike word per token, 32 or 64 bits)")
+        need(self.D <= 512, "D", "must be <= 512 (at most 8 spike words of 64 bits per token)")
+        need(self.N <= 1024, "img", f"gives N = {self.N} tokens; N must be <= 1024")
         need(2 <= self.w_bits <= 16, "w_bits", "must be in 2..16")
         need(2 <= self.bias_bits <= 24, "bias_bits", "must be in 2..24")
         need(1 <= self.theta_bits <= 20, "theta_bits", "must be in 1..20")
@@ -114,7 +115,6 @@ class SAFormerConfig:
         need(1 <= self.leak_shift <= 16, "leak_shift", "must be in 1..16")
         need(self.lanes <= self.D, "lanes", f"must be <= D={self.D}")
         need(self.word_bits in (0, 32, 64), "word_bits", "must be 0 (auto), 32 or 64")
-        need(self.stream_bits >= self.D, "word_bits", f"must hold D={self.D} channels")
         b = derive(self, check=False)
         need(self.mem_bits == 0 or self.mem_bits >= b.sasa_mem_bits, "mem_bits",
              f"below the proven minimum {b.sasa_mem_bits} (docs/integer-semantics.md); use 0 for the minimum")

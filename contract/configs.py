@@ -42,3 +42,13 @@ def describe_config(cfg: SAFormerConfig, other: SAFormerConfig | None = None) ->
         keys = ["T", "img", "in_ch", "D", "heads", "L", "lanes"]
     fields = ", ".join(f"{k}={d[k]}" for k in keys)
     return f"config '{name}' ({fields})" if name else f"a config with {fields}"
+
+# Scale configurations (issue 11): several 64-bit spike words per token (D = 128: 2, D = 256: 4) and N = 64
+# tokens (img 16), on random artifacts; in `make verify` (fewer images) and `make synth CONFIG=...`. Kept apart
+# from NAMED so the per-config unit sweeps (HLS C-sim of one-word tokens, every-config lints) stay small.
+SCALE: dict[str, SAFormerConfig] = {
+    "d128": DEFAULT.replace(D=128, img=16, heads=2, lanes=8),
+    "d256": DEFAULT.replace(D=256, img=16, heads=2, lanes=8),
+}
+
+ALL: dict[str, SAFormerConfig] = {**NAMED, **SCALE}  # every named configuration (RTL regression, synth)

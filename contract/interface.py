@@ -4,7 +4,8 @@ The one source for docs/interface.md (rendered by `render_markdown`, checked by 
 generators, the testbenches and the PYNQ driver. Numpy only.
 
 Streams (all AXI4-Stream, TLAST on the last beat of each image):
-- spikes in (s_axis): one word per token (t, n), t outer, n inner; channel c at bit c; word width 32 or 64.
+- spikes in (s_axis): ceil(D / word width) words per token (t, n), t outer, n inner; word i of a token holds
+  channels i*SW .. i*SW+SW-1 (channel c at bit c mod SW); word width SW = 32 or 64.
 - increments out (m_axis): one beat per (t, n, g) with g the channel group of P = lanes channels; lane i
   (bits 16i+15..16i) holds channel g*P+i as a 16-bit two's-complement value; lanes past D are zero.
 - weights in (s_axis_w): 32-bit words: header (magic, format version, config hash, payload word count),
@@ -63,16 +64,36 @@ def out_word_bits(cfg: SAFormerConfig) -> int:
 
 
 # ------------------------------------------------------------------------------ spikes in
-def pack_spikes(s: np.ndarray) -> np.ndarray:
-    """s (T, N, D) {0,1} -> (T*N,) uint64 words, t outer, n inner, channel c at bit c."""
+def spike_word_bits(d: int, word_bits: int = 0) -> int:
+    """Spike stream word width for D channels: `word_bits` (32 or 64) if given, else the config's rule (32 when
+    D <= 32, otherwise 64; SAFormerConfig.stream_bits)."""
+    return word_bits or (32 if d <= 32 else 64)
+
+
+def words_per_token(cfg: SAFormerConfig) -> int:
+    """Stream words per token: ceil(D / stream_bits) (1 for D <= 64)."""
+    return -(-cfg.D // cfg.stream_bits)
+
+
+def pack_spikes(s: np.ndarray, word_bits: int = 0) -> np.ndarray:
+    """s (T, N, D) {0,1} -> (T*N*W,) uint64 words, W = ceil(D / word_bits) words per token: t outer, n inner,
+    then word i of the token carrying channels i*word_bits .. i*word_bits + word_bits-1 (channel c at bit
+    c - i*word_bits); the bits past D of the last word are zero. `word_bits` 0: the config's default rule."""
     T, N, D = s.shape
-    w = (s.reshape(T * N, D).astype(np.uint64) << np.arange(D, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
-    return w.astype(np.uint64)
+    wb = spike_word_bits(D, word_bits)
+    W = -(-D // wb)
+    pad = np.zeros((T * N, W * wb), dtype=np.uint64)
+    pad[:, :D] = s.reshape(T * N, D)
+    bits = pad.reshape(T * N, W, wb) << np.arange(wb, dtype=np.uint64)
+    return bits.sum(axis=2, dtype=np.uint64).reshape(T * N * W)
 
 
-def unpack_spikes(words: np.ndarray, T: int, N: int, D: int) -> np.ndarray:
-    w = np.asarray(words, dtype=np.uint64).reshape(T * N, 1)
-    return ((w >> np.arange(D, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8).reshape(T, N, D)
+def unpack_spikes(words: np.ndarray, T: int, N: int, D: int, word_bits: int = 0) -> np.ndarray:
+    wb = spike_word_bits(D, word_bits)
+    W = -(-D // wb)
+    w = np.asarray(words, dtype=np.uint64).reshape(T * N, W, 1)
+    bits = ((w >> np.arange(wb, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8).reshape(T * N, W * wb)
+    return bits[:, :D].reshape(T, N, D)
 
 
 # ------------------------------------------------------------------------------ increments out
@@ -161,11 +182,15 @@ def registers(cfg: SAFormerConfig) -> list[Reg]:
         ("STATUS", "R", "error flags: " + "; ".join(f"bit{STATUS_BITS[n]} {d}" for n, d in STATUS_DOC.items())
          + "; bits header and length describe the last load and clear when the next load begins; "
          "reset clears every flag but not_loaded"),
-        ("CYCLES_ACTIVE", "R", "cycles the engine did work in the last run (stalls excluded)"),
-        ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run"),
+        ("CYCLES_ACTIVE", "R", "cycles the engine did work in the last run (stalls excluded), bits 31..0"),
+        ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run, bits 31..0"),
         ("CONFIG_HASH", "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
     ]
     args += [(f"CFG_{f.upper()}", "R", f"config field {f} (= {v})") for f, v in cfg.to_dict().items()]
+    # The cycle counters are 64 bits (they do not wrap within a run): their high halves come last, so every
+    # offset above stays where Vitis puts it. Read them after ap_done (the low/high pair is exact then).
+    args += [("CYCLES_ACTIVE_HI", "R", "CYCLES_ACTIVE bits 63..32 (the counter is 64 bits; read after ap_done)"),
+             ("CYCLES_TOTAL_HI", "R", "CYCLES_TOTAL bits 63..32 (the counter is 64 bits; read after ap_done)")]
     for i, (name, acc, doc) in enumerate(args):
         regs.append(Reg(name, ARG_BASE + ARG_STRIDE * i, acc, doc))
     return regs
@@ -183,12 +208,19 @@ def render_markdown(cfg: SAFormerConfig) -> str:
         "kernel, the testbenches and the driver read the same module (`contract/interface.py`).",
         "",
         "## Spike input stream `s_axis`",
-        f"- One word per token (t, n): {cfg.T * cfg.N} words per image (T={cfg.T}, N={cfg.N}), t outer, "
-        "n inner (n = row * grid + col).",
-        f"- `tdata` is {cfg.stream_bits} bits: channel c (0..{cfg.D - 1}) at bit c"
-        + (f"; bits {cfg.D}..{cfg.stream_bits - 1} are zero." if cfg.stream_bits > cfg.D else " (no padding bits)."),
-        "- `tlast` is 1 on the last word of each image (t = T-1, n = N-1) and 0 elsewhere; a misplaced "
-        f"`tlast` sets STATUS bit{STATUS_BITS['protocol']}.",
+        f"- W = ceil(D / SW) words per token (t, n), SW = `tdata` width: here D = {cfg.D}, SW = {cfg.stream_bits}, "
+        f"W = {words_per_token(cfg)}, so {cfg.T * cfg.N * words_per_token(cfg)} words per image (T={cfg.T}, "
+        f"N={cfg.N}); order t outer, n inner (n = row * grid + col), then the token's words 0..W-1.",
+        "- `tdata` is SW = 32 or 64 bits (config field `word_bits`; 0 picks 32 for D <= 32, else 64); word i of a "
+        "token carries channels i*SW .. i*SW+SW-1, channel c at bit c - i*SW; the bits past D of a token's "
+        "last word are zero. D up to 512 (8 words of 64 bits), N up to 1024."
+        + (f" Here channel c (0..{cfg.D - 1}) is at bit c"
+           + (f"; bits {cfg.D}..{cfg.stream_bits - 1} are zero." if cfg.stream_bits > cfg.D else " (no padding bits).")
+           if words_per_token(cfg) == 1 else ""),
+        "- `tlast` is 1 on the last word of each image (t = T-1, n = N-1, word W-1) and 0 elsewhere; a misplaced "
+        f"`tlast` sets STATUS bit{STATUS_BITS['protocol']}: a `tlast` inside a token closes that token (its "
+        "remaining words are taken as zero) and, before the image's last token, the image's remaining tokens "
+        "are silent; a missing `tlast` drops the words up to and including the next `tlast`.",
         "",
         "## Increment output stream `m_axis`",
         f"- One beat per (t, n, g), g = channel group of P = {cfg.lanes} lanes: {G} beats per token, "

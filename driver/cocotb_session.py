@@ -4,8 +4,9 @@
 owns the simulator; the driver's code runs in a thread started with `cocotb.bridge`, and every backend call
 hands a coroutine back to the simulator with `cocotb.resume` and blocks until it completes -- simulated time
 passes only inside those calls (cocotb 2.x's bridge: the thread and the simulator never run at once).
-Registers go through cocotbext-axi's AxiLiteMaster on s_axil (offsets from saformer.contract.interface.registers, via
-the driver), streams through AxiStreamSource/Sink; stream widths are read back from the DUT's parameters.
+The buses are the testbench's: `sim/axi_harness.py: AxiHarness` (clock, reset, cocotbext-axi AxiLiteMaster on
+s_axil with offsets from the driver, AxiStreamSource/Sink on the streams, widths read back from the DUT), the
+one AXI harness shared with sim/tb_sasa.py and sim/tb_system.py.
 
 `driver_session` is the cocotb test that `driver/sim.py: simulate` launches: it loads the job (a
 cloudpickled function taking a SasaEngine), runs it in the bridge thread and pickles its result (or its
@@ -20,16 +21,16 @@ from pathlib import Path
 
 import cloudpickle
 import cocotb
-from cocotb.clock import Clock
 from cocotb.simtime import get_sim_time
 from cocotb.task import bridge, resume  # cocotb 2.x thread bridge (cocotb 1.x: cocotb.external / cocotb.function)
 from cocotb.triggers import ClockCycles, SimTimeoutError, with_timeout
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiStreamBus, AxiStreamFrame, AxiStreamSink, AxiStreamSource
+from cocotbext.axi import AxiStreamFrame
 from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
 from saformer.driver.sasa import EngineTimeout, SasaEngine
+from saformer.sim.axi_harness import CLK_NS, AxiHarness
 
-CLOCK_NS = 10  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine gets clock_hz from it
+CLOCK_NS = CLK_NS  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine gets clock_hz from it
 
 
 class CocotbBackend:
@@ -37,23 +38,12 @@ class CocotbBackend:
 
     def __init__(self, dut) -> None:
         self.dut = dut
-        self.P = int(dut.P.value)
-        self.SW = int(dut.SW.value)
-        self.LANE = int(dut.OUT_LANE_W.value)
-        self.src = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis"), dut.aclk, dut.aresetn,
-                                   reset_active_level=False, byte_size=self.SW)
-        self.wsrc = AxiStreamSource(AxiStreamBus.from_prefix(dut, "s_axis_w"), dut.aclk, dut.aresetn,
-                                    reset_active_level=False, byte_size=itf.WEIGHT_WORD_BITS)
-        self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.aclk, dut.aresetn,
-                                  reset_active_level=False, byte_size=self.P * self.LANE)
-        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.aclk, dut.aresetn,
-                                  reset_active_level=False)
+        self.h = AxiHarness(dut, "house")  # starts the clock; the driver addresses registers by offset
+        self.P, self.SW, self.LANE = self.h.P, self.h.SW, self.h.LANE
+        self.src, self.wsrc, self.sink, self.axil = self.h.src, self.h.wsrc, self.h.sink, self.h.axil
 
     async def reset(self) -> None:
-        self.dut.aresetn.value = 0
-        await ClockCycles(self.dut.aclk, 4)
-        self.dut.aresetn.value = 1
-        await ClockCycles(self.dut.aclk, 2)
+        await self.h.reset()
 
     # ---------------------------------------------------------------- async halves
     async def _send_weights(self, words: list[int]) -> None:
@@ -113,7 +103,6 @@ async def driver_session(dut) -> None:
     job_dir = Path(os.environ["SASA_DRIVER_JOB"])
     job = cloudpickle.loads((job_dir / "job.pkl").read_bytes())
     cfg = SAFormerConfig.from_dict(job["config"])
-    cocotb.start_soon(Clock(dut.aclk, CLOCK_NS, unit="ns").start())
     backend = CocotbBackend(dut)
     got = tuple(int(getattr(dut, k).value) for k in ("D", "N", "T", "P"))
     assert got == (cfg.D, cfg.N, cfg.T, cfg.lanes), f"DUT parameters {got} differ from the job's config"

@@ -83,6 +83,10 @@ class SasaEngine:
     def read(self, name: str) -> int:
         return int(self.backend.read(self.offsets[name])) & 0xFFFF_FFFF
 
+    def read64(self, name: str) -> int:
+        """A 64-bit counter read as its two registers, `name` (bits 31..0) and `name`_HI (bits 63..32)."""
+        return self.read(name) | (self.read(name + "_HI") << 32)
+
     def write(self, name: str, value: int) -> None:
         self.backend.write(self.offsets[name], int(value) & 0xFFFF_FFFF)
 
@@ -90,7 +94,7 @@ class SasaEngine:
         st = self.read("STATUS")
         ctrl = self.read("CTRL")  # note: reading CTRL clears ap_done/ap_ready (clear on read)
         return {"status": st, "errors": decode_status(st), "idle": bool(ctrl & CTRL_IDLE),
-                "cycles_active": self.read("CYCLES_ACTIVE"), "cycles_total": self.read("CYCLES_TOTAL"),
+                "cycles_active": self.read64("CYCLES_ACTIVE"), "cycles_total": self.read64("CYCLES_TOTAL"),
                 "config_hash": self.read("CONFIG_HASH")}
 
     def check_config(self) -> None:
@@ -157,7 +161,7 @@ class SasaEngine:
         # ap_done of an earlier run proves nothing about this start).
         if not self.read("CTRL") & CTRL_START:
             raise EngineError("ap_start was refused (a weight load in progress or a run active?)")
-        words = [itf.pack_spikes(img) for img in s]
+        words = [itf.pack_spikes(img, c.stream_bits) for img in s]
         beats_per_image = c.T * c.N * self.G
         t0 = self.backend.now()
         beats = self.backend.transfer_images(words, beats_per_image, timeout_s)
@@ -167,7 +171,7 @@ class SasaEngine:
                                     f"STATUS 0x{self.read('STATUS'):x}")
             self.backend.pause()
         st = self.read("STATUS")
-        self.last_run = RunStats(B, self.read("CYCLES_ACTIVE"), self.read("CYCLES_TOTAL"), st)
+        self.last_run = RunStats(B, self.read64("CYCLES_ACTIVE"), self.read64("CYCLES_TOTAL"), st)
         self._raise_on_errors(st, "after the run")
         out = np.stack([itf.unpack_increments(b, c.T, c.N, c.D, c.lanes) for b in beats])
         return out[0] if single else out

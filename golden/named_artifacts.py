@@ -20,7 +20,7 @@ import numpy as np
 from filelock import FileLock
 from saformer.contract.artifact import Artifact, load_artifact
 from saformer.contract.config import SAFormerConfig, derive, wrange
-from saformer.contract.configs import NAMED
+from saformer.contract.configs import ALL as NAMED  # the regression's configs and the scale ones
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, package_root
 from saformer.golden.vectors import make_set, random_artifact

@@ -54,7 +54,7 @@ DEFAULT_CLOCK_NS = 10.0
 # Registers of saformer.contract.interface.registers that the C++ kernel cannot or need not produce as arguments:
 # the ap_ctrl_hs block (Vitis makes it) and the cycle counters (a C function cannot count clock cycles).
 AP_CTRL_REGS = ("CTRL", "GIE", "IER", "ISR")
-NOT_IN_HLS = ("CYCLES_ACTIVE", "CYCLES_TOTAL")
+NOT_IN_HLS = ("CYCLES_ACTIVE", "CYCLES_TOTAL", "CYCLES_ACTIVE_HI", "CYCLES_TOTAL_HI")
 
 
 def banner(source: str, comment: str = "//") -> str:

@@ -25,6 +25,8 @@ from saformer.contract.fsutil import write_atomic
 
 RTL_DIR = Path(__file__).resolve().parent / "rtl"
 TOP = "sasa_engine"
+# Verilator configuration file of the units (split_var of spike_finder's tree vectors); Verilator builds only
+VERILATOR_CONFIG = RTL_DIR / "verilator.vlt"
 VITIS_TOP = "sasa_top"  # the thin wrapper with Vitis HLS port names (the HLS kernel's top function name)
 # hand-written units, in dependency order
 UNITS = ("sign_extend", "sdp_ram", "axis_skid", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
@@ -32,7 +34,8 @@ UNITS = ("sign_extend", "sdp_ram", "axis_skid", "spike_finder", "spike_deser", "
 # registers held by sasa_ctrl (read through its outputs); every other register of the map is read-only
 CTRL_REGS = {"CTRL": "ctrl_word", "GIE": "gie_word", "IER": "ier_word", "ISR": "isr_word",
              "IMAGES": "images_word", "STATUS": "status_word", "CYCLES_ACTIVE": "cycles_active_word",
-             "CYCLES_TOTAL": "cycles_total_word"}
+             "CYCLES_TOTAL": "cycles_total_word", "CYCLES_ACTIVE_HI": "cycles_active_hi_word",
+             "CYCLES_TOTAL_HI": "cycles_total_hi_word"}
 
 
 def _bits(x: int) -> int:
@@ -147,6 +150,57 @@ AXIL_PORTS = (
 )
 
 
+# The engine top's ports (direction, range, name), in order: the one table the generated top's port list and the
+# Vivado packager (hw/vivado.py) read. The AXI-Lite ports are AXIL_PORTS (as s_axil_<sig>).
+ENGINE_PORTS = (
+    ("input", "", "aclk"), ("input", "", "aresetn"),
+    ("input", "[SW-1:0]", "s_axis_tdata"), ("input", "", "s_axis_tvalid"), ("output", "", "s_axis_tready"),
+    ("input", "", "s_axis_tlast"),
+    ("input", "[WW-1:0]", "s_axis_w_tdata"), ("input", "", "s_axis_w_tvalid"), ("output", "", "s_axis_w_tready"),
+    ("input", "", "s_axis_w_tlast"),
+    ("output", "[P*OUT_LANE_W-1:0]", "m_axis_tdata"), ("output", "", "m_axis_tvalid"), ("input", "", "m_axis_tready"),
+    ("output", "", "m_axis_tlast"),
+    *((d, w, f"s_axil_{sig}") for d, w, sig in AXIL_PORTS),
+    ("output", "", "interrupt"),
+    # per-image status for testbenches (the registers carry the per-run values)
+    ("output", "", "busy"), ("output", "", "img_done"), ("output", "[31:0]", "cycles_active"),
+    ("output", "[31:0]", "cycles_total"), ("output", "[31:0]", "cycles_qk"), ("output", "[31:0]", "cycles_y"),
+    ("output", "", "stall_in"), ("output", "", "stall_out"), ("output", "", "weights_loaded"),
+    ("output", "", "err_hdr"), ("output", "", "err_len"), ("output", "", "err_val"), ("output", "", "err_proto"),
+)
+
+
+def port_directions(top: str = "sasa_engine") -> dict[str, str]:
+    """Port name -> direction of the generated top `top` (TOP or VITIS_TOP), from the port tables."""
+    if top == TOP:
+        return {n: d for d, _, n in ENGINE_PORTS}
+    if top == VITIS_TOP:
+        out = {"ap_clk": "input", "ap_rst_n": "input"}
+        for pre, dirs in (("s_axis", ("input", "input", "output", "input", "input", "input")),
+                          ("m_axis", ("output", "output", "input", "output", "output", "output")),
+                          ("s_axis_w", ("input", "input", "output", "input", "input", "input"))):
+            out.update({f"{pre}_{sig}": d for sig, d in zip(("TDATA", "TVALID", "TREADY", "TLAST", "TKEEP", "TSTRB"),
+                                                              dirs)})
+        out.update({f"s_axi_control_{sig.upper()}": d for d, _, sig in AXIL_PORTS})
+        out["interrupt"] = "output"
+        return out
+    raise SaformerError(f"unknown top '{top}' (known: {TOP}, {VITIS_TOP})")
+
+
+def port_decls() -> str:
+    """The engine top's port declarations from ENGINE_PORTS (`interrupt` wrapped in its lint waiver)."""
+    lines = []
+    for i, (d, w, n) in enumerate(ENGINE_PORTS):
+        sep = "," if i < len(ENGINE_PORTS) - 1 else ""
+        decl = f"    {d:6s} wire {w:17s} {n}{sep}"
+        if n == "interrupt":
+            decl = ("    // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which "
+                    "renames it)\n    /* verilator lint_off SYMRSVDWORD */\n" + decl
+                    + "\n    /* verilator lint_on SYMRSVDWORD */")
+        lines.append(decl)
+    return "\n".join(lines)
+
+
 def axil_decls(vitis: bool) -> str:
     """Port declarations of the AXI-Lite slave, each line ending in a comma."""
     pad = 16 if vitis else 17
@@ -185,47 +239,19 @@ def render_top(cfg: SAFormerConfig, name: str) -> str:
 // weight load in (s_axis_w), 16-bit-lane increments out (m_axis), AXI4-Lite control (s_axil) in the Vitis
 // ap_ctrl_hs layout of docs/interface.md, `interrupt`. Top-level glue only: the reset, the skid buffers,
 // the register read mux (from contract/interface.py: registers) around the hand-written units (sasa_core,
-// sasa_ctrl, axil_slave). Reset: the AXI active-low aresetn is registered once here into rst_q, the single
-// synchronous active-high reset of everything inside (one cycle later than aresetn; hold aresetn low for
-// at least 2 cycles). A reset drops the weights (a valid load is needed again).
+// sasa_ctrl, axil_slave). Reset: the AXI active-low aresetn is registered once here into rst_q; the
+// single synchronous active-high reset of everything inside is rst = rst_q | !aresetn, so it acts from the
+// first clock edge with aresetn low and every ready and valid output is low (combinationally) for as long
+// as aresetn is low (AXI A3.1.2), and for one cycle after. A reset drops the weights (a valid load is
+// needed again).
 module {TOP} #(
 {chr(10).join(plines)}
     parameter integer AXIL_AW    = {aw}  // AXI-Lite address width (holds the highest register offset)
 ) (
-    input  wire                  aclk,
-    input  wire                  aresetn,
-    input  wire [SW-1:0]         s_axis_tdata,
-    input  wire                  s_axis_tvalid,
-    output wire                  s_axis_tready,
-    input  wire                  s_axis_tlast,
-    input  wire [WW-1:0]         s_axis_w_tdata,
-    input  wire                  s_axis_w_tvalid,
-    output wire                  s_axis_w_tready,
-    input  wire                  s_axis_w_tlast,
-    output wire [P*OUT_LANE_W-1:0] m_axis_tdata,
-    output wire                  m_axis_tvalid,
-    input  wire                  m_axis_tready,
-    output wire                  m_axis_tlast,
-{axil_decls(False)}
-    // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which renames it)
-    /* verilator lint_off SYMRSVDWORD */
-    output wire                  interrupt,
-    /* verilator lint_on SYMRSVDWORD */
-    output wire                  busy,
-    output wire                  img_done,
-    output wire [31:0]           cycles_active,
-    output wire [31:0]           cycles_total,
-    output wire [31:0]           cycles_qk,
-    output wire [31:0]           cycles_y,
-    output wire                  stall_in,
-    output wire                  stall_out,
-    output wire                  weights_loaded,
-    output wire                  err_hdr,
-    output wire                  err_len,
-    output wire                  err_val,
-    output wire                  err_proto
+{port_decls()}
 );
-    reg rst_q;  // the internal reset, derived here from aresetn
+    reg  rst_q;                  // aresetn, registered
+    wire rst = rst_q | !aresetn;  // the internal reset, derived here: low-active port or its registered copy
     always @(posedge aclk) rst_q <= !aresetn;
 
     // ------------------------------------------------------------------ AXI4-Lite control
@@ -235,7 +261,7 @@ module {TOP} #(
     wire [3:0]         wr_strb;
     reg  [31:0]        rd_data;
     axil_slave #(.AW(AXIL_AW)) u_axil (
-        .clk(aclk), .rst(rst_q),
+        .clk(aclk), .rst(rst),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
         .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
@@ -248,9 +274,9 @@ module {TOP} #(
 
     wire        start_en, load_en, img_start, load_active;
     wire [31:0] ctrl_word, gie_word, ier_word, isr_word, images_word, status_word;
-    wire [31:0] cycles_active_word, cycles_total_word;
+    wire [31:0] cycles_active_word, cycles_total_word, cycles_active_hi_word, cycles_total_hi_word;
     sasa_ctrl #(.AW(AXIL_AW), {ctrl_params}) u_ctrl (
-        .clk(aclk), .rst(rst_q),
+        .clk(aclk), .rst(rst),
         .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data), .wr_strb(wr_strb), .rd_en(rd_en), .rd_addr(rd_addr),
         .weights_loaded(weights_loaded), .load_active(load_active), .img_start(img_start), .img_done(img_done),
         .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
@@ -258,7 +284,8 @@ module {TOP} #(
         .start_en(start_en), .load_en(load_en),
         .ctrl_word(ctrl_word), .gie_word(gie_word), .ier_word(ier_word), .isr_word(isr_word),
         .images_word(images_word), .status_word(status_word), .cycles_active_word(cycles_active_word),
-        .cycles_total_word(cycles_total_word), .interrupt(interrupt)
+        .cycles_total_word(cycles_total_word), .cycles_active_hi_word(cycles_active_hi_word),
+        .cycles_total_hi_word(cycles_total_hi_word), .interrupt(interrupt)
     );
 
     // register read mux: one entry per register of contract/interface.py's map (unmapped offsets read 0)
@@ -270,7 +297,7 @@ module {TOP} #(
     end
 
     sasa_core #({core_params}) u_core (
-        .clk(aclk), .rst(rst_q),
+        .clk(aclk), .rst(rst),
         .start_en(start_en), .load_en(load_en), .img_start(img_start), .load_active(load_active),
         .in_data(s_axis_tdata), .in_last(s_axis_tlast), .in_valid(s_axis_tvalid), .in_ready(s_axis_tready),
         .w_data(s_axis_w_tdata), .w_valid(s_axis_w_tvalid), .w_last(s_axis_w_tlast), .w_ready(s_axis_w_tready),

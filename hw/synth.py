@@ -52,7 +52,7 @@ LEVELS_RULE = (
     "on the register-to-register depth")
 
 # Sequential (or path-ending) cells: their outputs start a path at level 0, their inputs end one.
-SEQ = re.compile(r"^(IBUF|OBUF|OBUFT|IOBUF|BUFG|FD[CPRSE]+|RAMB\d+E1|DSP48E1)$")
+SEQ = re.compile(r"^(IBUF|OBUF|OBUFT|IOBUF|BUFG|FD[CPRSE]+|RAMB\d+E[12]|DSP48E[12]|URAM288)$")
 # LUT RAMs and SRLs: a write is clocked, a read is combinational from the address pins.
 LUTRAM = re.compile(r"^(SRL16E|SRLC32E|RAM\d+[XM]\d*.*)$")
 ADDR_PIN = re.compile(r"^(A\d*|ADDR[A-H]|DPRA\d*|RADR\d*)$")
@@ -70,25 +70,120 @@ def yosys_version() -> str:
     return r.stdout.strip()
 
 
-def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
-               abc9: bool = True, nodsp: bool = False) -> dict[str, Any]:
-    """Synthesize `top` for xc7 and return the counts described in the module docstring."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    netlist = workdir / f"{top}_xc7.json"
-    flags = " -abc9" if abc9 else ""
-    flags += " -nodsp" if nodsp else ""
+ABC9_CRASH = re.compile(r"out_of_range|Assertion|terminate called|Segmentation fault|core dumped|abc9", re.I)
+
+
+def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, family: str, flags: str,
+                 defines: dict[str, Any] | None = None) -> str:
+    """The Yosys script: synth_xilinx up to memory mapping, a JSON of the coarse netlist there (every $mem_v2
+    cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx."""
     defs = " ".join(f"-D{k}={v}" for k, v in (defines or {}).items())
     reads = "\n".join(f"read_verilog -defer {defs} {f}".replace("  ", " ") for f in files)
-    script = (f"{reads}\nhierarchy -check -top {top}\n"
-              f"synth_xilinx -family xc7 -flatten -noiopad -noclkbuf -top {top}{flags}\n"
-              f"stat\nwrite_json {netlist}\n")
-    (workdir / "synth.ys").write_text(script)
-    r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(workdir / "synth.ys")],
-                       check=False, capture_output=True, text=True)
-    if r.returncode != 0 or not netlist.is_file():
+    base = f"synth_xilinx -family {family} -flatten -noiopad -noclkbuf -top {top}{flags}"
+    return (f"{reads}\nhierarchy -check -top {top}\n"
+            f"{base} -run :map_memory\n"
+            f"write_json {premem}\n"
+            f"{base} -run map_memory:\n"
+            f"stat\nwrite_json {netlist}\n")
+
+
+def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
+               abc9: bool = True, nodsp: bool = False, family: str = "xc7") -> dict[str, Any]:
+    """Synthesize `top` for the Yosys `family` (xc7 or xcup) and return the counts described in the module
+    docstring, the memory list (`memories`) and how it was run (`abc9`, `abc9_fallback`). Yosys' ABC9 can
+    crash on large designs (std::out_of_range seen at N=256, D=64): then the run is repeated without -abc9
+    and the result says so (`abc9` False, `abc9_fallback` with the reason)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    fallback = None
+    for use_abc9 in ((True, False) if abc9 else (False,)):
+        netlist = workdir / f"{top}_{family}.json"
+        premem = workdir / f"{top}_premem.json"
+        for f in (netlist, premem):
+            f.unlink(missing_ok=True)
+        flags = (" -abc9" if use_abc9 else "") + (" -nodsp" if nodsp else "")
+        (workdir / "synth.ys").write_text(yosys_script(files, top, netlist, premem, family, flags, defines))
+        log = workdir / "yosys.log"
+        r = subprocess.run([yosys_bin(), "-q", "-l", str(log), "-s", str(workdir / "synth.ys")],
+                           check=False, capture_output=True, text=True)
+        if r.returncode == 0 and netlist.is_file():
+            break
         tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
-        raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
-    return analyse_netlist(json.loads(netlist.read_text()), top)
+        if use_abc9 and abc9:
+            # ABC9 crashed (or failed): keep its log, say why, and run the classic ABC flow instead
+            if log.is_file():
+                log.replace(workdir / "yosys_abc9_failed.log")
+            fallback = (f"yosys -abc9 failed (exit {r.returncode}: {' | '.join(tail)[-300:]}); "
+                        "results from synth_xilinx without -abc9")
+            continue
+        raise SaformerError(f"yosys failed on {top} (log {log}): {' | '.join(tail)}")
+    res = analyse_netlist(json.loads(netlist.read_text()), top)
+    res["memories"] = memory_report(json.loads(premem.read_text()), (workdir / "yosys.log").read_text(), top)
+    res["abc9"] = bool(abc9 and fallback is None)
+    res["abc9_fallback"] = fallback
+    res["family"] = family
+    res["flow"] = (f"synth_xilinx -family {family}{' -abc9' if res['abc9'] else ''} -flatten -noiopad -noclkbuf "
+                   f"-top {top}")
+    return res
+
+
+MAPPED_VIA = re.compile(r"^mapping memory (\S+) via (\S+)", re.M)
+
+
+def _mem_kind(via: str | None) -> str:
+    if via is None:
+        return "FF"  # left to memory_map: flip-flops and multiplexers
+    if "LUTRAM" in via:
+        return "LUT RAM"
+    if "URAM" in via:
+        return "URAM"
+    if "BLOCKRAM" in via or "BRAM" in via:
+        return "BRAM"
+    return via
+
+
+def memory_report(premem: dict[str, Any], log: str, top: str) -> list[dict[str, Any]]:
+    """Every memory of the design (the $mem_v2 cells before mapping: name, words, width, bits) and what Yosys
+    mapped it to (memory_libmap's "mapping memory X via Y" lines: LUT RAM or block RAM; a memory with no such
+    line went to memory_map: flip-flops). Block RAMs are counted per memory as BRAM36 equivalents from the
+    7-series geometry (`bram18_count`: RAMB18s of the best aspect ratio, an estimate per memory; the
+    netlist's total is `bram36`)."""
+    via = {m.group(1).split(".", 1)[-1]: m.group(2) for m in MAPPED_VIA.finditer(log)}
+    mod = premem["modules"].get(top, {})
+    out = []
+    for cname, c in mod.get("cells", {}).items():
+        if not c["type"].startswith("$mem"):
+            continue
+        prm = c.get("parameters", {})
+        name = prm.get("MEMID", cname)
+        name = str(name).lstrip("\\")
+        width, size = int(str(prm.get("WIDTH", "0")), 2), int(str(prm.get("SIZE", "0")), 2)
+        v = via.get(name)
+        kind = _mem_kind(v)
+        rec = {"name": name, "words": size, "width": width, "bits": size * width, "mapped_to": kind, "via": v}
+        if kind == "BRAM":
+            rec["bram18_est"] = bram18_count(size, width)
+        out.append(rec)
+    return sorted(out, key=lambda r: r["name"])
+
+
+# RAMB18 (simple dual port) aspect ratios: (depth, width)
+RAMB18_ASPECTS = ((512, 36), (1024, 18), (2048, 9), (4096, 4), (8192, 2), (16384, 1))
+
+
+def bram18_count(words: int, width: int) -> int:
+    """RAMB18s for a words x width memory: the best aspect ratio, cascading in depth and width."""
+    return min(-(-words // d) * -(-max(width, 1) // w) for d, w in RAMB18_ASPECTS)
+
+
+def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
+    """Memories per kind (count, bits), and the weight memories' kinds (spike_linear's u_w)."""
+    kinds: dict[str, dict[str, int]] = {}
+    for m in mems:
+        k = kinds.setdefault(m["mapped_to"], {"memories": 0, "bits": 0})
+        k["memories"] += 1
+        k["bits"] += m["bits"]
+    weights = sorted({m["mapped_to"] for m in mems if ".u_w." in m["name"]})
+    return {"by_kind": kinds, "weight_memories_mapped_to": weights}
 
 
 def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
@@ -108,10 +203,11 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
     out = {
         "lut": lut_logic + lut_mem + lut_srl, "lut_logic": lut_logic, "lut_mem": lut_mem, "lut_srl": lut_srl,
         "ff": sum(v for k, v in counts.items() if re.fullmatch(r"FD[CPRSE]+", k)),
-        "carry": counts.get("CARRY4", 0),
+        "carry": counts.get("CARRY4", 0) + counts.get("CARRY8", 0),
         "muxf": counts.get("MUXF7", 0) + counts.get("MUXF8", 0),
-        "bram36": counts.get("RAMB36E1", 0) + 0.5 * counts.get("RAMB18E1", 0),
-        "dsp": counts.get("DSP48E1", 0),
+        "bram36": (counts.get("RAMB36E1", 0) + counts.get("RAMB36E2", 0)
+                   + 0.5 * (counts.get("RAMB18E1", 0) + counts.get("RAMB18E2", 0))),
+        "dsp": counts.get("DSP48E1", 0) + counts.get("DSP48E2", 0),
         "cells": dict(sorted(counts.items())),
     }
     out["logic_levels"] = longest_path(mod)
@@ -183,19 +279,21 @@ def fit_report(res: dict[str, Any], b: Board) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ one config, cached
-def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD / "synth") -> dict[str, Any]:
-    """Generate the engine of `cfg` and synthesize it, cached under root/<config-id>-<sources hash>."""
+def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD / "synth",
+                 family: str = "xc7") -> dict[str, Any]:
+    """Generate the engine of `cfg` and synthesize it for the Yosys `family`, cached under
+    root/<config-id>-<sources hash>."""
     from saformer.hw.generate import generate, sources, sources_hash
 
     gen = generate(cfg, root / "rtl", name, source)
     files = sources(gen)
-    key = sources_hash(files, "synth_xilinx xc7 abc9 v2")
+    key = sources_hash(files, f"synth_xilinx {family} abc9 v3 memories")
     work = root / f"{gen.name}-{key}"
     cached = work / "result.json"
     if cached.is_file():
         res = json.loads(cached.read_text())
     else:
-        res = synthesize(files, TOP, work)
+        res = synthesize(files, TOP, work, family=family)
         write_atomic(cached, json.dumps(res, indent=1) + "\n")
     res["rtl"] = [str(f) for f in files]
     res["workdir"] = str(work)
@@ -228,7 +326,8 @@ def sweep_lanes(cfg: SAFormerConfig, lanes: list[int], s: np.ndarray, y: np.ndar
             bar = None
 
     def one(p: int) -> dict[str, Any]:
-        r = fit_report(synth_config(cfgs[p], f"p{p}", f"sweep of P over config {cfg.hash()[:12]}", root), b)
+        r = fit_report(synth_config(cfgs[p], f"p{p}", f"sweep of P over config {cfg.hash()[:12]}", root,
+                                    b.family), b)
         if bar is not None:
             bar.update(1)
         return r
@@ -339,7 +438,7 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
     accelerator's `network` section when given: `synth_network`); raise
     SaformerError "does not fit" (after writing the report) when `cfg` exceeds board `b`."""
     t0 = time.perf_counter()
-    res = fit_report(synth_config(cfg, name, vectors, root), b)
+    res = fit_report(synth_config(cfg, name, vectors, root, b.family), b)
     cells = res.pop("cells")
     res.pop("workdir", None)
     rtl = res.pop("rtl")
@@ -348,7 +447,9 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
     rep: dict[str, Any] = {
         "generated_by": "hw/synth.py (saformer synth); Yosys estimates, not Vivado results",
         "tool": yosys_version(),
-        "flow": f"synth_xilinx -family xc7 -abc9 -flatten -noiopad -noclkbuf -top {TOP}",
+        "flow": res["flow"],
+        "abc9": res["abc9"],
+        "abc9_fallback": res["abc9_fallback"],  # None, or why the run fell back to synth_xilinx without -abc9
         "board": dataclasses.asdict(b),  # part, capacities, PS type, clock, board_part
         "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()},
         "rtl": rtl,
@@ -358,13 +459,19 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
         "percent_rule": "lut, lut_logic, ff, bram36, dsp of the board's totals; lut_mem (LUT RAM + SRL) of the "
                         "SLICEM LUTs; carry (CARRY4) of the slices (LUT/4)",
         "fits": res["fits"], "over": res["over"],
+        "memories": res["memories"],
+        "memories_rule": "every $mem_v2 cell before memory mapping (name, words, width, bits) and what Yosys mapped "
+                         "it to: memory_libmap's 'mapping memory X via Y' (LUT RAM, BRAM, URAM), FF when "
+                         "memory_map took it; bram18_est = RAMB18s of the best aspect ratio (per-memory estimate)",
+        "memory_summary": memory_summary(res["memories"]),
         "cells": cells,
     }
     if lanes:
         rows = sweep_lanes(cfg, lanes, s, y, b, root, jobs, progress)
         rep["sweep"] = {
             "vectors": vectors, "images": int(s.shape[0]), "clock_mhz": b.clock_mhz,
-            "cycles_rule": "sim/scoreboard.py: cycle_formula, T*(N*(1+2G)+1) + G*(nnz(S)+nnz(Y)), G=ceil(D/P)",
+            "cycles_rule": "contract/cycles.py: cycle_formula (max-plus schedule of the QK and Y passes, "
+                           "G * max(1, nnz) issue cycles per token and pass, G = ceil(D/P))",
             "rows": rows, "plot": str(out / "synth_sweep.png"),
         }
     if network is not None:
@@ -387,6 +494,12 @@ def format_table(rep: dict[str, Any]) -> str:
              (f"  LUT {rep['lut']} ({p['lut']}%: logic {rep['lut_logic']}, mem {rep['lut_mem']}, srl "
               f"{rep['lut_srl']})  FF {rep['ff']} ({p['ff']}%)  CARRY4 {rep['carry']} ({p['carry']}%)  "
               f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']}  fits: {rep['fits']}")]
+    ms = rep.get("memory_summary", {})
+    if ms:
+        kinds = ", ".join(f"{k}: {v['memories']} ({v['bits']} bits)" for k, v in sorted(ms["by_kind"].items()))
+        lines.append(f"  memories {kinds}; weight memories -> {', '.join(ms['weight_memories_mapped_to'])}")
+    if rep.get("abc9_fallback"):
+        lines.append(f"  NOTE: {rep['abc9_fallback']}")
     if "sweep" in rep:
         lines.append(f"  {'P':>3} {'G':>3} {'LUT':>6} {'FF':>6} {'CARRY':>6} {'lvl':>4} {'cycles':>8} {'img/s':>9}")
         for r in rep["sweep"]["rows"]:
@@ -397,18 +510,18 @@ def format_table(rep: dict[str, Any]) -> str:
 
 def cli_synth(argv: list[str]) -> int:
     from saformer.contract.argtypes import count, int_list
-    from saformer.contract.configs import NAMED
+    from saformer.contract.configs import ALL, SCALE
     from saformer.hw.boards import BOARDS
 
     ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
     ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
     ap.add_argument("--artifact", default="build/artifact",
                     help="exported artifact: its config is synthesized, its real vectors give the cycles")
-    ap.add_argument("--config", default=None, choices=sorted(NAMED),
-                    help="synthesize a named config instead of the artifact's (cycles still from the artifact "
-                         "vectors, which must have the same D, N, T)")
-    ap.add_argument("--lanes", default="1,2,4,8,16,32", type=int_list(1),
-                    help="P sweep, comma-separated integers ('' for none; default %(default)s)")
+    ap.add_argument("--config", default=None, choices=sorted(ALL),
+                    help="synthesize a named config instead of the artifact's (`make synth CONFIG=d256`); cycles "
+                         "from the artifact's vectors when D, N, T match, else from the config's random artifact")
+    ap.add_argument("--lanes", default=None, type=int_list(1),
+                    help="P sweep, comma-separated integers ('' for none; default 1,2,4,8,16,32, none for d128/d256)")
     ap.add_argument("--out", default=str(BUILD / "report"), help="report folder for synth.json (default %(default)s)")
     ap.add_argument("--docs", default=None, metavar="MD",
                     help="also write the figures into the marked block of this Markdown file (docs/pynq.md)")
@@ -419,25 +532,33 @@ def cli_synth(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     b = board(a.board)
     art_dir = user_path(a.artifact)
-    acfg, s, y, vname = real_vectors(art_dir)
     if a.config:
-        cfg, name = NAMED[a.config], a.config
+        cfg, name = ALL[a.config], a.config
+        s = y = None
+        vname = ""
+        if (art_dir / "manifest.json").is_file():
+            acfg, s, y, vname = real_vectors(art_dir)
+            vname = f"{a.artifact}:{vname}"
+        if s is None or (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
+            from saformer.golden.named_artifacts import artifact_for
+
+            art = artifact_for(a.config, BUILD / "sim")
+            s, y, vname = art.vectors["random"]["s"], art.vectors["random"]["y"], f"{art.path}:random"
     else:
-        cfg, name = acfg, ("default" if acfg == NAMED["default"] else "artifact")
-    if (cfg.T, cfg.N, cfg.D) != s.shape[1:]:
-        raise SaformerError(f"--config {a.config}: (T, N, D) = {(cfg.T, cfg.N, cfg.D)} differ from the artifact "
-                            f"vectors {s.shape[1:]}; pass a matching --artifact")
-    lanes = a.lanes
+        acfg, s, y, vname = real_vectors(art_dir)
+        vname = f"{a.artifact}:{vname}"
+        cfg, name = acfg, ("default" if acfg == ALL["default"] else "artifact")
+    lanes = ([] if name in SCALE else [1, 2, 4, 8, 16, 32]) if a.lanes is None else a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
         raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")
     net = None
-    if not a.no_network:
+    if not a.no_network and name not in SCALE:  # the network accelerator: the SASA-sized configs
         from saformer.hw.net_generate import check_network_config
 
         check_network_config(cfg)
         net = synth_network(cfg, name, b)
-    rep = synth_report(cfg, name, b, Path(a.out), s, y, f"{a.artifact}:{vname}", lanes, jobs=a.jobs, network=net)
+    rep = synth_report(cfg, name, b, Path(a.out), s, y, vname, lanes, jobs=a.jobs, network=net)
     print(format_table(rep))
     if net is not None:
         print(format_network(net))

@@ -304,7 +304,7 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
 def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD / "vivado",
               source: str = "config", jobs: int = 4) -> Path:
     """Write build/vivado/<board>/ (rtl/ copy, package_ip.tcl, build_bd.tcl, build.tcl); returns the folder."""
-    from saformer.hw.generate import TOP, generate, sources
+    from saformer.hw.generate import TOP, generate, port_directions, sources
 
     out = Path(out_root) / b.name
     gen = generate(cfg, out / "gen", name, source)
@@ -316,7 +316,7 @@ def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD /
         if not dst.is_file() or dst.read_bytes() != f.read_bytes():
             shutil.copyfile(f, dst)
         rel.append(f"rtl/{f.name}")
-    ports = top_ports(gen / f"{TOP}.v")
+    ports = port_directions(TOP)  # the port table of hw/generate.py (not a regex over the text)
     write_atomic(out / "package_ip.tcl", package_ip_tcl(cfg, name, b, rel, TOP, ports, source))
     write_atomic(out / "build_bd.tcl", build_bd_tcl(cfg, name, b, TOP, ports, source, jobs))
     write_atomic(out / "sasa_regs.xml", _register_xml(cfg))

@@ -40,7 +40,8 @@ def status_value(*flags: str) -> int:
 
 
 NOT_LOADED = status_value("not_loaded")
-CHECKS = ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload")
+CHECKS = ("regmap", "control", "start_before_load", "load_errors", "reset_mid_image", "reload", "reset_handshakes",
+          "framing", "done_after_drain", "counters_64bit")
 SECOND_SEED = 4321  # the second artifact of the reload check: another random integer model
 
 
@@ -60,17 +61,28 @@ def _params(vs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _simulate(build: SimBuild, case_dir: Path, case: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-    from cocotb_tools.runner import get_runner
-
     verilator_env()
     (case_dir / "results").mkdir(parents=True, exist_ok=True)
-    for f in (case_dir / "results").glob("*.json"):
-        f.unlink()
+    for f in [*(case_dir / "results").glob("*.json"), case_dir / "results.xml"]:
+        f.unlink(missing_ok=True)
     case["results_dir"] = str(case_dir / "results")
     np.savez(case_dir / "case.npz", **arrays)
     (case_dir / "case.json").write_text(json.dumps(case))
+    # cocotb's runner exits (SystemExit) under pytest when a test fails: the verdict is read from results.xml
+    # below (cocotb_results), with each failing test's message, so the exit is caught here
+    try:
+        _run_tests(build, case_dir, case)
+    except SystemExit:
+        pass
+
+
+def _run_tests(build: SimBuild, case_dir: Path, case: dict[str, Any]) -> None:
+    from cocotb_tools.runner import get_runner
+
     get_runner(build.simulator).test(
         test_module="saformer.sim.tb_system", hdl_toplevel=build.top, hdl_toplevel_lang="verilog",
+        # the checks are chosen here (no test returns early to skip)
+        test_filter=r"\.(" + "|".join(case["checks"]) + r")$",
         build_dir=build.build_dir, test_dir=case_dir, results_xml=str(case_dir / "results.xml"),
         log_file=case_dir / "sim.log",
         extra_env={"SASA_CASE": str(case_dir / "case.json"), "COCOTB_LOG_LEVEL": "WARNING",
@@ -98,25 +110,48 @@ def run_system(build: SimBuild, art_a: Artifact, art_b: Artifact, checks: tuple[
             "B": expected_increments(art_b, "random", [i for w, _, i in picks if w == "B"])}
     for w, vs, i in picks:
         images.append({"label": f"{w}:random[{i}]", "w": w, "formula": active_formula(cfg, vs["s"][i], vs["y"][i])})
-        spikes.append(itf.pack_spikes(vs["s"][i]))
+        spikes.append(itf.pack_spikes(vs["s"][i], cfg.stream_bits))
         expected.append(want[w][[j for w2, _, j in picks if w2 == w].index(i)])
+    # the framing check's early-TLAST image: the first half of the tokens of image A[0], the rest silent
+    trunc = T_N // 2 if (T_N := cfg.T * cfg.N) > 1 else 1
+    s_tr = np.array(va["s"][picks[0][2]])
+    s_tr.reshape(cfg.T * cfg.N, cfg.D)[trunc:] = 0
+    trunc_expected = np.asarray(ref.sasa(s_tr[None], _params(va), cfg)["inc"][0], dtype=np.int64)
     case = {"config": cfg.to_dict(), "name": build.name, "seed": seed, "ports": build.ports, "checks": list(checks),
+            "trunc_tokens": trunc,
             "weights": {"A": itf.weight_stream(cfg, _params(va)), "B": itf.weight_stream(cfg, _params(vb))},
             "images": images}
     t0 = time.perf_counter()
-    _simulate(build, case_dir, case, {"spikes": np.stack(spikes).astype(np.uint64), "expected": np.stack(expected)})
+    _simulate(build, case_dir, case, {"spikes": np.stack(spikes).astype(np.uint64), "expected": np.stack(expected),
+                                      "trunc_expected": trunc_expected})
     out: dict[str, Any] = {"case_dir": str(case_dir), "wall_s": round(time.perf_counter() - t0, 2)}
     for c in checks:
         f = case_dir / "results" / f"{c}.json"
         out[c] = json.loads(f.read_text()) if f.is_file() else {"error": f"no result; see {case_dir / 'sim.log'}"}
     out["mismatches"] = sum(im["mismatches"] for c in checks for im in out[c].get("images", []))
+    out["cocotb"] = cocotb_results(case_dir / "results.xml")
+    return out
+
+
+def cocotb_results(xml: Path) -> dict[str, Any]:
+    """Per test of a cocotb results.xml: passed or the failure message (the checks assert inside)."""
+    import xml.etree.ElementTree as ET
+
+    if not xml.is_file():
+        return {"error": f"no {xml}"}
+    out: dict[str, Any] = {}
+    for tc in ET.parse(xml).getroot().iter("testcase"):
+        bad = tc.find("failure")
+        if bad is None:
+            bad = tc.find("error")
+        out[tc.get("name", "?")] = "passed" if bad is None else (bad.get("message") or bad.text or "failed")[:500]
     return out
 
 
 def expected_regs(cfg: SAFormerConfig) -> dict[str, int]:
     """Read-only register values contract/interface.py implies after reset (config fields and hash)."""
     want = {"CONFIG_HASH": cfg.hash32, "CTRL": CTRL_IDLE, "STATUS": NOT_LOADED, "IMAGES": 0, "GIE": 0, "IER": 0,
-            "ISR": 0, "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0}
+            "ISR": 0, "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0, "CYCLES_ACTIVE_HI": 0, "CYCLES_TOTAL_HI": 0}
     for k, v in cfg.to_dict().items():
         want[f"CFG_{k.upper()}"] = int(v)
     return want
@@ -164,6 +199,12 @@ def check_system(cfg: SAFormerConfig, r: dict[str, Any]) -> None:
         assert im["cycles_active"] == im["formula"], im
     assert len({im["label"][0] for im in rl["images"]}) == 2
     assert r["mismatches"] == 0, r
+    # the checks that assert inside the cocotb test: every one ran and passed (results.xml)
+    got = r.get("cocotb", {})
+    assert got and "error" not in got, got
+    for c in CHECKS:
+        if c in r:
+            assert got.get(c) == "passed", (c, got.get(c))
 
 
 def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: float = 0.1,
@@ -209,7 +250,7 @@ def run_long(name: str = "t1", images: int = 10_000, seed: int = 5, p_reset: flo
             r = ref.sasa(s[idx], params[w], cfg)
             inc[idx] = r["inc"]
             formula[idx] = active_formulas(cfg, s[idx], r["y"])
-    words = np.stack([itf.pack_spikes(x) for x in s]).astype(np.uint64)
+    words = np.stack([itf.pack_spikes(x, cfg.stream_bits) for x in s]).astype(np.uint64)
     case_dir = _case_dir(build, workdir, f"long-{name}")
     case = {"config": cfg.to_dict(), "name": name, "seed": seed, "ports": build.ports, "checks": ["long_run"],
             "weights": {"A": itf.weight_stream(cfg, params[0]), "B": itf.weight_stream(cfg, params[1])},

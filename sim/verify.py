@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from saformer.contract.configs import NAMED
+from saformer.contract.configs import ALL, NAMED, SCALE
 from saformer.contract.fsutil import write_json_atomic
 from saformer.golden.named_artifacts import artifact_for
 from saformer.hw.generate import TOP, VITIS_TOP
@@ -25,6 +25,13 @@ from saformer.sim.coverage import coverage
 from saformer.sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
 
 REPORT = BUILD / "report" / "verify.json"
+# The scale configs (several spike words per token; D = 128, 256): two images of the random set (the
+# Verilator model runs ~10k cycles/s at D = 128; the cover and worst sets cost 0.5-4M cycles per image at
+# D = 128-256), two stall patterns, no AXI-Lite system checks (the control block is the same as every other
+# config's); mismatches, cycles == formula and lint count in the verdict, coverage bins are reported but not
+# required (too few images).
+SCALE_PER_SET = {"random": 2}
+SCALE_STALLS = ("none", "both")
 LONG_RUN_CONFIG = "t1"  # a small config (T=1: ~150-700 cycles per image) so 10,000 images take minutes
 
 
@@ -118,11 +125,15 @@ def long_run_clean(lr: dict[str, Any] | None, images: int) -> bool:
 
 def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | None = None,
                stalls: tuple[str, ...] = STALLS, out: Path = REPORT, progress: bool = True,
-               long_run: int = 10_000, hls: bool = True, network: bool = True) -> dict[str, Any]:
+               long_run: int = 10_000, hls: bool = True, network: bool = True,
+               scale: bool = True) -> dict[str, Any]:
     """Every config's regression and system checks; the Vitis wrapper's system checks (always); then
     (unless long_run=0) the long run of LONG_RUN_CONFIG; then (if hls) the HLS C-simulation of the same
     configs."""
-    names = names or list(NAMED)
+    given = list(names or [])
+    names = given or list(NAMED)
+    scale_names = [n for n in names if n in SCALE] if given else (list(SCALE) if scale else [])
+    names = [n for n in names if n not in SCALE]
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover - tqdm is pinned, but the report does not need it
@@ -131,6 +142,9 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
     configs = {}
     for n in it:
         configs[n] = verify_config(n, per_set, stalls, system=True)
+    scale = {}
+    for n in scale_names:
+        scale[n] = verify_config(n, SCALE_PER_SET, SCALE_STALLS, system=False)
     vitis = system_record("minwidth", VITIS_TOP)
     lr = None
     if long_run:
@@ -148,6 +162,7 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
         "vitis_wrapper": vitis,
         "long_run": lr,
         "hls": hls_res,
+        "scale": scale,
         "total": {"configs": len(configs), "vectors": sum(c["vectors"] for c in configs.values()),
                   "image_runs": sum(c["image_runs"] for c in configs.values()),
                   "mismatches": sum(c["mismatches"] for c in configs.values()),
@@ -160,7 +175,10 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
                                       for n, c in configs.items()
                                       if not c.get("coverage", {}).get("all_hit", False)},
                   "configs_ok": all(c.get("ok", False) for c in configs.values()),
-                  "hls_mismatches": None if hls_res is None else sum(h["mismatches"] for h in hls_res.values())},
+                  "hls_mismatches": None if hls_res is None else sum(h["mismatches"] for h in hls_res.values()),
+                  "scale_configs": list(scale), "scale_mismatches": sum(c["mismatches"] for c in scale.values()),
+                  "scale_cycles_match_formula": all(c["cycles_match_formula"] for c in scale.values()),
+                  "scale_lint_clean": all(c["lint"]["clean"] for c in scale.values())},
     }
     if network:
         from saformer.sim.net_verify import network_section
@@ -171,7 +189,8 @@ def verify_all(names: list[str] | None = None, per_set: dict[str, int] | int | N
     tot["ok"] = bool(tot["network_ok"] is not False
                      and tot["configs_ok"] and tot["mismatches"] == 0 and tot["cycles_match_formula"]
                      and tot["lint_clean"] and tot["system_passed"] and tot["long_run_clean"]
-                     and tot["coverage_all_hit"] and not tot["hls_mismatches"])
+                     and tot["coverage_all_hit"] and not tot["hls_mismatches"] and tot["scale_mismatches"] == 0
+                     and tot["scale_cycles_match_formula"] and tot["scale_lint_clean"])
     if hls:
         add_network_hls(report)
     write_json_atomic(out, report, indent=1, sort_keys=True)
@@ -195,7 +214,8 @@ def cli_verify(argv: list[str]) -> int:
     from saformer.contract.argtypes import count
 
     ap = argparse.ArgumentParser(prog="saformer verify", description="RTL regression -> build/report/verify.json")
-    ap.add_argument("--config", action="append", choices=sorted(NAMED), help="configuration(s); default all")
+    ap.add_argument("--config", action="append", choices=sorted(ALL),
+                    help="configuration(s); default all (the scale configs d128/d256 with a few images each)")
     ap.add_argument("--vectors", type=count(1), default=None, help="images per vector set (default: all)")
     ap.add_argument("--stall", action="append", choices=STALLS, help="stall pattern(s); default all")
     ap.add_argument("--long-run", type=count(0), default=10_000, help="images of the long run (0: skip)")
@@ -227,6 +247,12 @@ def cli_verify(argv: list[str]) -> int:
         print(f"long run ({lr['config']}): {lr.get('images')} images, lost {lr.get('lost')}, duplicated "
               f"{lr.get('duplicated')}, wrong {lr.get('wrong')}, cycle errors {lr.get('cycle_errors')}, "
               f"{lr.get('resets')} resets, {lr.get('wall_s')} s")
+    for n, c in rep["scale"].items():
+        print(f"scale {n:5s} vectors {c['vectors']:3d}  runs {c['image_runs']:4d}  mismatches {c['mismatches']}  "
+              f"cycles==formula {c['cycles_match_formula']}  lint {'clean' if c['lint']['clean'] else 'DIRTY'}  "
+              f"{c['sim_cycles_per_s']:.0f} sim cycles/s")
+        if c["first_mismatch"]:
+            print(f"  {c['first_mismatch']}\n  rerun: {c['rerun']}")
     if rep["hls"]:
         for n, h in rep["hls"].items():
             print(f"hls {n:9s} vectors {h['vectors']:3d}  mismatches {h['mismatches']}")

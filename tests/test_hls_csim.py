@@ -190,6 +190,25 @@ def test_weight_length_is_validated(prepared, tmp_path, how):
     assert r.returncode == 0 and r.status == LENGTH | NOT_LOADED and r.beats == 0, r.output
 
 
+VALUE = 1 << STATUS_BITS["value"]
+
+
+@pytest.mark.parametrize("seg,bit", [("wq", 20), ("bk", 28), ("theta_q", 31), ("theta_a", 12)])
+def test_weight_above_width_is_refused(prepared, tmp_path, seg, bit):
+    """A payload word with a bit set above its declared width (first word of each kind of segment: signed
+    weight, signed bias, unsigned threshold, unsigned count) is refused like the RTL's loader: STATUS value,
+    weights not loaded, no outputs."""
+    from saformer.contract.layout import weight_word_index
+
+    def edit(w):
+        i = weight_word_index(prepared("default").artifact.cfg, seg)
+        w[i] ^= 1 << bit
+        return w
+
+    r = _with_header(prepared("default"), tmp_path, edit, VALUE | NOT_LOADED)
+    assert r.returncode == 0 and r.status == VALUE | NOT_LOADED and r.beats == 0, r.output
+
+
 def test_wrong_hash_fails_a_normal_run(prepared, tmp_path):
     """The same wrong-hash load against normal expectations must fail (no outputs, status set)."""
     r = _with_header(prepared("default"), tmp_path, lambda w: w[:2] + [w[2] ^ 0x8000_0000] + w[3:], 0)

@@ -141,7 +141,8 @@ def test_config_hash_mismatch(art: Path) -> None:
     (dict(img=9), "patch"),
     (dict(w_bits=1), "w_bits"),
     (dict(u_frac=12), "u_frac"),
-    (dict(D=66), "D"),
+    (dict(D=514), "D"),  # D <= 512 (at most 8 spike words of 64 bits per token)
+    (dict(img=66), "img"),  # N = 1089 > 1024
 ])
 def test_config_rejects_out_of_range(kw: dict, field: str) -> None:
     with pytest.raises(SaformerError, match=f"'{field}'"):

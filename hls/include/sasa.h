@@ -100,13 +100,36 @@ bool lif_step(typename C::mem_t &v, typename C::acc_t current, typename C::theta
 // ------------------------------------------------------------------------ run-time weight load
 // Weight stream (golden/interface.py): magic, version, config hash32, payload count, then WEIGHT_WORDS
 // sign-extended 32-bit words in WEIGHT_ORDER; TLAST on the last word. Returns 0 on a valid load, else
-// STATUS_HEADER (magic/version/hash/count differ) or STATUS_LENGTH (TLAST early or missing); on any error
-// the rest of the load is drained up to TLAST so the next load starts on a header.
+// STATUS_HEADER (magic/version/hash/count differ), STATUS_LENGTH (TLAST early or missing) and/or
+// STATUS_VALUE (a payload word with bits set above its declared width: not sign-extended from W_BITS /
+// BIAS_BITS, or a threshold above THETA_BITS / COUNT_BITS -- refused exactly like the RTL's sasa_wload);
+// on any error the rest of the load is drained up to TLAST so the next load starts on a header.
 template <class C>
 struct word_reader {
     bool ended;  // TLAST seen
     bool early;  // TLAST before the final word
-    word_reader() : ended(false), early(false) {}
+    bool bad;    // a payload word did not fit its declared width
+    word_reader() : ended(false), early(false), bad(false) {}
+    // a word read after TLAST is 0 and fits any width
+    void check_signed(ap_int<32> w, int bits) {
+#pragma HLS INLINE
+        const ap_int<32> hi = w >> (bits - 1);  // arithmetic: 0 or -1 when w is sign-extended from `bits`
+        if (hi != 0 && hi != -1) bad = true;
+    }
+    void check_unsigned(ap_int<32> w, int bits) {
+#pragma HLS INLINE
+        if ((ap_uint<32>(w) >> bits) != 0) bad = true;
+    }
+    ap_int<32> sgn(ap_int<32> w, int bits) {
+#pragma HLS INLINE
+        check_signed(w, bits);
+        return w;
+    }
+    ap_int<32> uns(ap_int<32> w, int bits) {
+#pragma HLS INLINE
+        check_unsigned(w, bits);
+        return w;
+    }
     template <class W_AXIS>
     ap_int<32> next(hls::stream<W_AXIS> &s, bool final) {
 #pragma HLS INLINE
@@ -151,40 +174,41 @@ ap_uint<32> load_weights(hls::stream<W_AXIS> &s, typename C::weight_t wq[C::D][C
     const int DD = C::D * C::D;
     for (int i = 0; i < DD; i++) {  // load_wq
 #pragma HLS PIPELINE II = 1
-        wq[i / C::D][i % C::D] = r.next(s, false);
+        wq[i / C::D][i % C::D] = r.sgn(r.next(s, false), C::W_BITS);
     }
     for (int c = 0; c < C::D; c++) {  // load_bq
 #pragma HLS PIPELINE II = 1
-        bq[c] = r.next(s, false);
+        bq[c] = r.sgn(r.next(s, false), C::BIAS_BITS);
     }
-    theta_q = r.next(s, false);
+    theta_q = r.uns(r.next(s, false), C::THETA_BITS);
     for (int i = 0; i < DD; i++) {  // load_wk
 #pragma HLS PIPELINE II = 1
-        wk[i / C::D][i % C::D] = r.next(s, false);
+        wk[i / C::D][i % C::D] = r.sgn(r.next(s, false), C::W_BITS);
     }
     for (int c = 0; c < C::D; c++) {  // load_bk
 #pragma HLS PIPELINE II = 1
-        bk[c] = r.next(s, false);
+        bk[c] = r.sgn(r.next(s, false), C::BIAS_BITS);
     }
-    theta_k = r.next(s, false);
+    theta_k = r.uns(r.next(s, false), C::THETA_BITS);
     for (int h = 0; h < C::HEADS; h++) {  // load_theta_a
 #pragma HLS PIPELINE II = 1
-        theta_a[h] = r.next(s, false);
+        theta_a[h] = r.uns(r.next(s, false), C::COUNT_BITS);
     }
     for (int i = 0; i < DD; i++) {  // load_wo
 #pragma HLS PIPELINE II = 1
-        wo[i / C::D][i % C::D] = r.next(s, false);
+        wo[i / C::D][i % C::D] = r.sgn(r.next(s, false), C::W_BITS);
     }
     for (int c = 0; c < C::D; c++) {  // load_bo
 #pragma HLS PIPELINE II = 1
-        bo[c] = r.next(s, c == C::D - 1);
+        bo[c] = r.sgn(r.next(s, c == C::D - 1), C::BIAS_BITS);
     }
-    if (r.early) return C::STATUS_LENGTH;
+    const ap_uint<32> val = r.bad ? ap_uint<32>(C::STATUS_VALUE) : ap_uint<32>(0);
+    if (r.early) return C::STATUS_LENGTH | val;
     if (!r.ended) {  // over-long: more words before TLAST
         drain<C>(s);
-        return C::STATUS_LENGTH;
+        return C::STATUS_LENGTH | val;
     }
-    return 0;
+    return val;
 }
 
 // ------------------------------------------------------------------------ one image

@@ -11,7 +11,11 @@
 //   - ap_done and ap_ready rise (clear on read of CTRL) and ISR bits are set (if enabled in IER) when the
 //     run's last image has left the engine; ap_idle is 1 outside a run; ap_start reads 1 during a run.
 //   - CYCLES_ACTIVE sums the engine's active cycles of the run's images; CYCLES_TOTAL counts every cycle
-//     from ap_start to ap_done. Both hold their value after the run.
+//     from ap_start to ap_done. Both hold their value after the run. Both are 64 bits (read as two 32-bit
+//     registers, *_word low and *_hi_word high), so they do not wrap within a run: each is a 32-bit low
+//     half whose carry-out is registered and added into the 32-bit high half one cycle later (one carry
+//     chain of 32 bits per cycle, logic_levels <= 10). The pair is exact one cycle after the last count,
+//     i.e. whenever ap_done reads 1 (read the halves after ap_done; during a run they may tear).
 // Reset (`rst`, synchronous, active high) clears every register here.
 module sasa_ctrl #(
     parameter integer  AW          = 8,     // register address width (bytes)
@@ -63,6 +67,8 @@ module sasa_ctrl #(
     output wire [31:0]   status_word,
     output wire [31:0]   cycles_active_word,
     output wire [31:0]   cycles_total_word,
+    output wire [31:0]   cycles_active_hi_word,
+    output wire [31:0]   cycles_total_hi_word,
     // `interrupt` is the Vitis name (a C++ word to Verilator, which renames it)
     /* verilator lint_off SYMRSVDWORD */
     output wire          interrupt
@@ -78,8 +84,12 @@ module sasa_ctrl #(
     reg [31:0] images_q, images_d;
     reg [31:0] starts_q, starts_d;  // images of the run not yet begun
     reg [31:0] dones_q, dones_d;    // images of the run not yet finished
-    reg [31:0] act_q, act_d;
-    reg [31:0] tot_q, tot_d;
+    reg [31:0] act_q, act_d;        // CYCLES_ACTIVE, low half
+    reg [31:0] act_hi_q, act_hi_d;  // ... high half
+    reg        act_c_q, act_c_d;    // ... carry out of the low half, added into the high half next cycle
+    reg [31:0] tot_q, tot_d;        // CYCLES_TOTAL, low half
+    reg [31:0] tot_hi_q, tot_hi_d;
+    reg        tot_c_q, tot_c_d;
 
     wire wr_ctrl   = wr_en && (wr_addr == ADDR_CTRL) && wr_strb[0];
     wire rd_ctrl   = rd_en && (rd_addr == ADDR_CTRL);
@@ -113,6 +123,8 @@ module sasa_ctrl #(
     assign status_word = status_w;
     assign cycles_active_word = act_q;
     assign cycles_total_word  = tot_q;
+    assign cycles_active_hi_word = act_hi_q;
+    assign cycles_total_hi_word  = tot_hi_q;
     assign interrupt = gie_q && (isr_q != 2'd0);
 
     integer i;
@@ -129,6 +141,10 @@ module sasa_ctrl #(
         dones_d  = dones_q;
         act_d    = act_q;
         tot_d    = tot_q;
+        act_hi_d = act_hi_q + {31'd0, act_c_q};
+        tot_hi_d = tot_hi_q + {31'd0, tot_c_q};
+        act_c_d  = 1'b0;
+        tot_c_d  = 1'b0;
         if (wr_en) begin
             if (wr_ctrl) auto_d = wr_data[CTRL_AUTO_RESTART_BIT];
             if (wr_addr == ADDR_GIE && wr_strb[0]) gie_d = wr_data[0];
@@ -140,11 +156,11 @@ module sasa_ctrl #(
                 end
             end
         end
-        if (run_q) tot_d = tot_q + 32'd1;
+        if (run_q) {tot_c_d, tot_d} = {1'b0, tot_q} + 33'd1;
         if (img_start && starts_q != 32'd0) starts_d = starts_q - 32'd1;
         if (run_q && img_done) begin
             dones_d = dones_q - 32'd1;
-            act_d   = act_q + img_cycles_active;
+            {act_c_d, act_d} = {1'b0, act_q} + {1'b0, img_cycles_active};
         end
         if (finish) begin
             run_d   = 1'b0;
@@ -158,6 +174,10 @@ module sasa_ctrl #(
             dones_d  = count;
             act_d    = 32'd0;
             tot_d    = 32'd1;
+            act_hi_d = 32'd0;
+            tot_hi_d = 32'd0;
+            act_c_d  = 1'b0;
+            tot_c_d  = 1'b0;
         end
     end
 
@@ -175,6 +195,10 @@ module sasa_ctrl #(
             dones_q  <= 32'd0;
             act_q    <= 32'd0;
             tot_q    <= 32'd0;
+            act_hi_q <= 32'd0;
+            tot_hi_q <= 32'd0;
+            act_c_q  <= 1'b0;
+            tot_c_q  <= 1'b0;
         end else begin
             run_q    <= run_d;
             done_q   <= done_d;
@@ -188,6 +212,10 @@ module sasa_ctrl #(
             dones_q  <= dones_d;
             act_q    <= act_d;
             tot_q    <= tot_d;
+            act_hi_q <= act_hi_d;
+            tot_hi_q <= tot_hi_d;
+            act_c_q  <= act_c_d;
+            tot_c_q  <= tot_c_d;
         end
     end
 endmodule

@@ -100,10 +100,10 @@ module sasa_wload #(
         end
     endgenerate
 
-    wire take = s_valid && en;
+    wire take = s_valid && en && !rst;  // nothing is taken (and s_ready is low) while reset is high
     wire row_end = (c_q == C_LAST);
 
-    assign s_ready = en;
+    assign s_ready = en && !rst;
     assign busy    = busy_q;
     assign wdata   = s_data;
     assign waddr   = gb_q + j_x;

@@ -35,6 +35,7 @@ module spike_deser #(
         end
     endgenerate
 
+    genvar gw;
     generate
         if (WORDS == 1) begin : gen_wire
             assign m_data  = s_data[D-1:0];
@@ -57,12 +58,23 @@ module spike_deser #(
             reg  [WCW-1:0]      wc_q;                 // index of the word expected next
             reg  [TB-1:0]       buf_q;                // words 0 .. wc-1 of the token
             wire                closing = (wc_q == W_LAST) || s_last;
+            wire [WORDS-1:0]    at_w, past_w;             // word i is the one expected now / already held
+            for (gw = 0; gw < WORDS; gw = gw + 1) begin : gen_wflag
+                localparam [WCW-1:0] GWI = gw;
+                assign at_w[gw] = (wc_q == GWI);
+                if (gw < WORDS - 1) begin : gen_past
+                    localparam [WCW-1:0] GWN = gw + 1;
+                    assign past_w[gw] = (wc_q >= GWN);
+                end else begin : gen_last
+                    assign past_w[gw] = 1'b0;  // the last word is never held (it closes the token)
+                end
+            end
             reg  [TB-1:0]       tok;
             integer i;
             always @* begin
                 for (i = 0; i < WORDS; i = i + 1) begin
-                    if (i < wc_q) tok[i * SW +: SW] = buf_q[i * SW +: SW];
-                    else if (i == wc_q) tok[i * SW +: SW] = s_data;
+                    if (past_w[i]) tok[i * SW +: SW] = buf_q[i * SW +: SW];
+                    else if (at_w[i]) tok[i * SW +: SW] = s_data;
                     else tok[i * SW +: SW] = {SW{1'b0}};
                 end
             end
@@ -78,7 +90,7 @@ module spike_deser #(
             end
             always @(posedge clk) begin
                 for (i = 0; i < WORDS; i = i + 1) begin
-                    if (s_valid && s_ready && !closing && wc_q == i) buf_q[i * SW +: SW] <= s_data;
+                    if (s_valid && s_ready && !closing && at_w[i]) buf_q[i * SW +: SW] <= s_data;
                 end
                 if (rst) begin
                     wc_q <= {WCW{1'b0}};

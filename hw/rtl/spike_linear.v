@@ -9,8 +9,9 @@
 // Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
 //   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
 //      registered rest-of-mask, so no finder feeds a carry chain in the same cycle)
-//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j), bias address g
-//   A  add:   acc = (first of group ? bias : acc) + (bubble ? 0 : w)  -- synchronous-read data
+//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j)
+//   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: synchronous-read data;
+//             bias[g]: the small bias table (G words, LUT RAM) read asynchronously here
 //   O  the group's result sits in the accumulators, `res_valid` = 1, for exactly one `en` cycle
 // Latency from a group's last issue cycle to its result: 3 `en` cycles.
 //
@@ -227,9 +228,13 @@ module spike_linear #(
                 sdp_ram #(.W(W_W), .DEPTH(WD), .STYLE(RAM_STYLE)) u_w (
                     .clk(clk), .we(w_we[gm] && wr_lane[gl]), .waddr(w_waddr), .wdata(w_wdata),
                     .re(en), .raddr(w_raddr), .rdata(w_rd));
-                sdp_ram #(.W(B_W), .DEPTH(G), .STYLE(2)) u_b (
-                    .clk(clk), .we(b_we[gm] && wr_lane[gl]), .waddr(b_waddr), .wdata(b_wdata),
-                    .re(en), .raddr(r_g_q), .rdata(b_rd));
+                // the bias table (G words) is small: LUT RAM read asynchronously in stage A at a_g_q (no
+                // output register: it would only mirror a_g_q, and the A stage has the levels to spare)
+                (* ram_style = "distributed" *) reg [B_W-1:0] b_mem [0:G-1];
+                always @(posedge clk) begin
+                    if (b_we[gm] && wr_lane[gl]) b_mem[b_waddr] <= b_wdata;
+                end
+                assign b_rd = b_mem[a_g_q];
                 sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din(w_rd), .dout(w_x));
                 sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xb (.din(b_rd), .dout(b_x));
                 always @(posedge clk) begin
