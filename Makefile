@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # SAFormer flow. Every target bootstraps what it needs (scripts/bootstrap.sh: .venv + Debian tools).
 # Data flows golden -> artifact -> generators -> simulation -> reports; all outputs go under build/.
 SHELL := /bin/bash

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """argparse types for numbers and lists on the command line (stdlib only): a bad value is an argparse error
 (`saformer <cmd>: error: argument --lanes: ...`, exit 2), raised while parsing, before any long step."""
 

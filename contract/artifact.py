@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The exported artifact: a directory with manifest.json and one .npy per array (numpy only).
 
 manifest.json: format name and version, config (and its hash), derived widths, per-layer scale exponents,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one source of truth for every size, width and threshold of the SAFormer flow.
 
 `SAFormerConfig` holds what a user chooses (dimensions, declared bit widths, LIF leak, lane count).

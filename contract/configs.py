@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Named configurations of the regression (RTL, HLS and their reports use these names).
 
 `default` is the trained model's configuration; the others stress one dimension each. Any configuration

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Cycle model of each hardware module: it describes the architecture (docs/architecture.md, "Exact cycle
 count"), so it lives with the contract; the testbench, the synth report, the demo, the driver's timeout and
 the docs read it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one error type a user can hit (bad path, corrupt artifact, config out of range, missing tool)."""
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Atomic file output: every artifact, report and generated file is written to a temporary file beside its
 target and renamed into place, so a failure never leaves half a file behind (one implementation for all)."""
 

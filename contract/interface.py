@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The SASA engine's external interface, as data: stream formats, weight-load stream, register map.
 
 The one source for docs/interface.md (rendered by `render_markdown`, checked by a test), the RTL and HLS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one weight-layout table: every integer parameter of the network as a segment (name, shape, declared
 range and width, how its elements map onto the hardware's lanes), and the order in which the SASA engine's
 weight stream carries them.

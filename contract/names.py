@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Names shared by the block design (hw/vivado.py writes them into the Tcl) and the PYNQ backend (looks the
 IP blocks up by them in the overlay): one place for both."""
 

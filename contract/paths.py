@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Where things are: outputs go to `./build` of the current directory (or `--build-dir`, carried in the
 environment variable SAFORMER_BUILD_DIR so that every subprocess agrees), never into the installed package;
 sources (RTL, HLS headers, the shipped model) are read from the package itself."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The engine's register map as data for the tools (numpy-free): IP-XACT XML (IEEE 1685-2014 memoryMap) and the
 Vivado packager's `ipx::add_register` commands, both from the one table `contract/interface.py: registers(cfg)`,
 with the CTRL and STATUS bit fields from CTRL_BITS / STATUS_BITS. PYNQ's `register_map` is built from the .hwh,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """PYNQ driver of the SASA engine (`SasaEngine`), with a board backend (pynq) and a simulation backend
 (cocotb + Verilator). Imports numpy and golden's numpy-only modules; pynq and cocotb only when used."""
 

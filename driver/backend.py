@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What `SasaEngine` needs from a backend (a board or a simulator): registers and the three streams."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Simulation backend: the generated engine (house-style top `sasa_engine`) in Verilator under cocotb.
 
 `CocotbBackend` gives `SasaEngine` the same synchronous calls as the board backend. cocotb is async and

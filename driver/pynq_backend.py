@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Board backend: `pynq.Overlay` + `pynq.allocate` + the two AXI DMAs of the block design (hw/vivado.py).
 
 pynq is imported only when a backend is made (the board image has it, the development machine does not);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The PYNQ IP driver: `pynq.Overlay("sasa.bit").sasa_0` is a `SasaIP` (bound by the packaged IP's VLNV,
 contract/names.py ENGINE_VLNV, which hw/vivado.py packages the engine under).
 

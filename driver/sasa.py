@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`SasaEngine`: the synchronous driver of the SASA engine, the same on a PYNQ board and on the simulator.
 
     eng = SasaEngine.pynq("overlay/sasa.bit", "artifact")      # on the board (driver/pynq_backend.py, pynq_ip.py)

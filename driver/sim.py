@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run driver code against the simulated engine: `simulate(fn, cfg)` calls `fn(engine)` with a SasaEngine
 whose backend is the generated RTL in Verilator (driver/cocotb_session.py) and returns what `fn` returns.
 

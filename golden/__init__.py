@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Golden model of the SAFormer flow: config, Brevitas model, numpy integer reference, artifact export.
 
 Data flows one way: golden/ -> artifact on disk -> generators (hw/, hls/) -> simulation (sim/) -> reports.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Datasets: scikit-learn's bundled digits (the default) and CIFAR-10 from the standard python pickles.
 
 Pixels are returned as exact integers (int64) with shape (B, C, H, W), the form `golden.reference.forward`

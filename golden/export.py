@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Brevitas eval model -> integer parameters -> artifact (the float->integer step happens here, once).
 
 Every scale is asserted to be a power of two; thresholds become integers 1.0 / unit; weights are laid out

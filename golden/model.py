@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The SAFormer golden model in Brevitas (quantized) and its float twin.
 
 One module class serves both: `SAFormer(cfg, quant=False)` is the float twin (float weights, BatchNorm

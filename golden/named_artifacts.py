@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Which artifact each named configuration runs on.
 
 `default` runs on the trained model's artifact as soon as one is exported (`build/artifact/manifest.json`,

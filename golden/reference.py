@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Vectorised numpy integer reference of the exported SAFormer (docs/integer-semantics.md).
 
 Imports neither torch nor brevitas. Integer dtypes only (int64 in flight); every value is asserted to lie in

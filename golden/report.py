@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The golden report: Brevitas eval model vs the numpy integer reference on the digits test split.
 
 Every record key (every spike tensor of every layer, the increments, counts and logits) is compared with exact

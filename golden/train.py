@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Training: the float twin with surrogate gradients, BN folded into the quant model, then QAT fine-tuning.
 
 `train(cfg, opts)` runs the whole recipe on digits (CPU, fixed seeds, deterministic algorithms) and returns

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """SASA-block test vectors: random and worst-case parameter sets and spike inputs (numpy only).
 
 A vector set is a dict: the SASA parameters it runs with (`wq`, `bq`, ... as in golden.reference.SASA_KEYS)

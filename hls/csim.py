@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """g++ C-simulation of the generated SASA kernel against golden.reference, for every named config.
 
 The artifacts, configurations and vector sets are the RTL regression's: `artifact_for` is

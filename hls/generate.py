@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generate the Vitis HLS glue for the SASA kernel from an artifact and its config.
 
 Writes only into a build folder (default `build/hls/<config-id>/`):

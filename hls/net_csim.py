@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """g++ C-simulation of the network kernel, in-process through ctypes (hls4ml's `compile()` / `predict()`).
 
 `build(name, cfg)` generates `build/hls/net-<name>/` (hls/net_generate.py) and compiles the kernel once --

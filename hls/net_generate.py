@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generate the Vitis HLS glue of the whole-network kernel (`net_top`) for one configuration.
 
 The datapath is the hand-written templated library hls/include/net.h (one function per module kind); this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make hls-synth`: Vitis HLS on the network kernel -- csim, csynth, C/RTL cosim on the same vectors the
 g++ C-simulation checks, IP export (`run_hls.tcl`, hls/net_generate.py) -- then the csynth reports parsed into
 `<build>/report/hls_synth.json`: latency, interval and resources of the top and of every module.

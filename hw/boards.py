@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """PYNQ board table: part, fabric capacity, PS type, Yosys family and default fabric clock (one place for these
 numbers). Capacities from Xilinx DS190 (Zynq-7000) and DS891 (Zynq UltraScale+ MPSoC); `lutram` counts the
 LUTs of SLICEM/CLBM slices (distributed RAM bits / 64)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Run the formal proofs of hw/formal/ (SymbiYosys) and write build/report/formal.json.
 
 Every proof is one task of one .sby file in hw/formal/ (the .sby and its property wrapper are the source of

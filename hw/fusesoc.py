@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """FuseSoC CAPI2 core file for one generated engine: build/fusesoc/<config-id>/saformer_sasa.core.
 
 The engine's RTL (the hand-written units and the generated top, `hw.generate.sources`) is copied beside the

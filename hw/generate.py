@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generate the SASA engine's top-level Verilog for one configuration.
 
 Hand-written, parameterised units live in hw/rtl/ (hls4ml's split: library by hand, glue generated).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Generate the whole-network accelerator's top (`net_engine`) for one configuration.
 
 Hand-written units live in hw/rtl/ (net_*.v beside the SASA engine's units, which are used as they are);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Yosys resource and logic-depth estimates for a 7-series part (Debian yosys, `synth_xilinx -family xc7`).
 
 `synthesize(files, top, workdir)` runs Yosys with ABC9 and reads the mapped netlist (JSON) back:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Vivado flow for a PYNQ board (generated Tcl; needs Vivado, which is not installed here) and the PYNQ package.
 
 `write_tcl(cfg, board)` writes build/vivado/<board>/:

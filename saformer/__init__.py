@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """saformer-hw: a quantized SAFormer spiking transformer from quantization-aware training to verified FPGA
 hardware. One installed package; its subpackages, in import order (docs/architecture.md, "Layers"):
 

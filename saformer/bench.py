@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make bench` / `saformer bench`: figures measured side by side in one run -> build/report/bench.json.
 
 - engine: cycles per SASA call against the lower bound (active input spikes x output channels / P), over

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`saformer` console entry point: argparse with one subcommand per flow step.
 
 Each subcommand lives in the package that owns the step, keeps its own `cli_xxx(argv)` (its options, their help

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make demo` / `saformer demo`: the main job in one command, with a report people want to read.
 
 Steps (each prints what it did and how long it took):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Network figures for `make bench` (bench.json keys `network_interval_cycles`, `network_latency_cycles`,
 `network`): the RTL's measured steady-state interval and latency per image (Verilator, no stalls, real test
 images of the shipped model), the cycle model's per-module cycles and own lower bounds over the test split,

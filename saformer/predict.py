@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`predict(images, backend=...)`: the network's logits from any of its three implementations, in one call.
 
     from saformer.predict import predict

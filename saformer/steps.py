@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Small flow steps that need no simulator: rendering the interface document."""
 
 from __future__ import annotations

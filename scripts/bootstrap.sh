@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Idempotent set-up for `make demo` / `make test`: Debian tools (yosys, iverilog, z3) and a .venv from the
 # pinned requirements.txt. Seconds when already done: the venv carries a stamp of the requirements' hash.
 set -euo pipefail

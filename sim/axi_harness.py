@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one AXI harness of the SASA engine's top under cocotb: clock, reset, the three AXI-Stream ports
 (cocotbext-axi sources/sink) and the AXI-Lite master, for the house-style top (`sasa_engine`) and the
 Vitis-named wrapper (`sasa_top`). Shared by the testbenches (`sim/tb_sasa.py: TB`, `sim/tb_system.py`) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The FuseSoC core with its `sim` target: hw/fusesoc.py writes the core, this (the sim layer, which owns the
 testbench) names the cocotb testbench the target runs (`saformer.sim.tb_sasa`, which reads its case from
 $SASA_CASE like every regression run)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Coverage bins of an RTL regression run (numpy + the run's stall counters; no cocotb).
 
 Data bins come from the integer reference's trace (golden.reference via the artifact's stored tensors) of

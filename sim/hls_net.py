@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The network HLS kernel's C-simulation checked against the integer reference at every module boundary.
 
 `check_run(cfg, params, pixels, result)` compares one kernel call (hls/net_csim.py: `NetKernel.run(...,

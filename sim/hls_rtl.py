@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make hls-rtl-sim HLS_RTL=<dir>`: the network regression on the Verilog Vitis exports for the HLS kernel.
 
 Checks first that `<dir>` holds Verilog with the kernel's top module (`net_top`, hls/net_generate.py) and

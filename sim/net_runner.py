@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build and run the whole-network testbench (sim/tb_net.py) on Verilator through cocotb.
 
 Each configuration's net_engine is generated into build/sim/rtl and built once into build/sim/<hash of the

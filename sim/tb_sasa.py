@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb testbench of the generated SASA engine (`sasa_engine`), run by sim/runner.py.
 
 The case to run -- weight streams, spike words, expected increments, images per vector set -- comes from

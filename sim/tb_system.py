@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb system tests of the SASA engine top through AXI-Lite (run by sim/system.py).
 
 The case (SASA_CASE: case.json + case.npz) names the checks to run; sim/system.py passes them to the cocotb

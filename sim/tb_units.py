@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of the hand-written units on Icarus (tests/test_rtl_units.py builds and runs them).
 Parameters are read back from the DUT; the expected values are computed here from the written semantics."""
 

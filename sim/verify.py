@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The RTL regression over every named configuration -> build/report/verify.json.
 
 `verify_config` runs one configuration (every image of every vector set under every stall pattern by

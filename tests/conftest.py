@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared pytest fixtures. Tests write only to tmp_path or per-case build folders (xdist-safe)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`saformer bench --tiny` runs and writes the expected keys (no timing assertions: benchmarks are not tests)."""
 
 from __future__ import annotations

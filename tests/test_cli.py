@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The command line fits the ecosystem: argparse subcommands, --version, --build-dir, a clear unknown-command
 message, help on every option, `--help` without importing torch/brevitas/cocotb, bad numbers are argparse errors
 raised before any long step, and every failure is one `error:` line with exit 2."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Datasets: the digits split and the CIFAR-10 pickle loader (on small files written into tmp_path)."""
 
 from __future__ import annotations

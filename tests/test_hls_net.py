@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The whole-network HLS kernel (hls/include/net.h, hls/net_generate.py) in g++ C-simulation: bit-exact with
 golden.reference at every module boundary on all 360 test images of the shipped model and on the network
 configs' random models with worst-case parameter sets; the comparison is shown to fail where it must; the

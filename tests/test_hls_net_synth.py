@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make hls-synth` for the network kernel: the csynth report parser on a small synthetic csynth.xml, the
 one-line error where vitis_hls is missing, and (vitis-marked) the real Vitis run."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`make hls-rtl-sim HLS_RTL=<dir>`: a missing or mismatched directory is a one-line error."""
 
 from __future__ import annotations

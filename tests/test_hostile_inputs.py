@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Hostile and broken inputs get one clear line (SaformerError), never a traceback, never a read outside.
 
 Artifact manifests with a `file` that leaves the directory (.., absolute, a symlink out), entries missing a field

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The house: imports point one way (contract <- golden <- hw, hls <- sim <- driver <- the command line),
 no import cycle anywhere (lazy imports included), and `pip install` of the wheel gives a working `saformer`
 that writes into the current directory and puts no generic top-level name into site-packages."""

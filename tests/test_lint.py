@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Python code is ruff-clean under the rules in pyproject.toml."""
 
 from __future__ import annotations

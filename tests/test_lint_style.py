@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Lint to the house style: verible-verilog-lint with the rule set hw/verible.rules (waivers in
 hw/verible.waiver, each with its reason) on every hand-written unit and on the generated files of every
 named config, and pyslang (a strict second elaborator) on every named config's generated tops, beside

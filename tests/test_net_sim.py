@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The whole-network accelerator in Verilator (sim/tb_net.py via sim/net_runner.py): real test images of the
 shipped model bit-exact at every module boundary under every stall cross, the cycle model exact for every
 module and image, and one mutation per module kind failing at the predicted coordinates."""

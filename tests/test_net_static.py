@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Static checks of the whole-network RTL: `verilator --lint-only -Wall` clean for every configuration of the
 network regression, and a bad parameter set stops elaboration."""
 

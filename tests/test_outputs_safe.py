@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Nothing a user owns is ever deleted: `export --out` and `package --out` refuse a non-empty folder the
 project did not write (exit 2, the folder named, every file kept), replace their own marked outputs, and
 with `--force` replace only their own entries. A simulator build whose executable is gone is rebuilt."""

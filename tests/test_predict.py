@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """predict(images, backend=...): golden (numpy reference), hls (the HLS kernel's C-simulation in-process via
 ctypes) and rtl (the network RTL in Verilator) give the same logits on real test images of the shipped model;
 `bench` reports images/s of each side by side."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The board driver off the board: the package README's example runs as written against a fake `pynq`
 (tests/fake_pynq), in a fresh interpreter that sees only the package folder (the `saformer` it ships: contract and
 driver) and the fake; `Overlay(...).sasa_0` is the SasaIP bound by the packaged IP's VLNV; a halted or failing DMA

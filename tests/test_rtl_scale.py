@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Scale (issue 11): several spike words per token, the relaxed config limits, the scale configs, and the synth
 report's memory list and ABC9 fallback. Quick: no simulator build (the scale configs simulate in `make verify`)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """RTL regression of the SASA engine in Verilator through cocotb (make test subset; `make verify` runs
 everything): default and minwidth under every stall cross, mutation checks that must fail with
 coordinates, coverage bins. Simulator builds go to build/sim/<hash> (locked, reused); each case writes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Static checks of the generated SASA engine: pyverilog parse, Verilator -Wall lint, Icarus
 (portability), Yosys synth_xilinx (0 DSP, no $mul), generated-file header. Writes only to tmp_path."""
 

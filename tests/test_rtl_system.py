@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """System checks of the SASA engine top through AXI-Lite (issue 5), on default and minwidth in make test
 (every named configuration in `make verify`), plus the Vitis-named wrapper (issue 6) and the slow long
 run. The simulations are sim/tb_system.py's cocotb tests, driven by sim/system.py; each case writes into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Hand-written RTL units on Icarus through cocotb (quick builds into tmp_path, xdist-safe)."""
 
 from __future__ import annotations

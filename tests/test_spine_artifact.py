@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Artifact round trip, the interface document, and every kind of bad input (one-line error, nothing lost)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Brevitas eval forward == numpy integer reference, exactly, on random models; the proof checks."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The monitor-fed stream scoreboard (sim/scoreboard.py: StreamScoreboard): beats compared in order with `==`,
 first mismatch by coordinates, TLAST on each frame's last beat only, missing and extra beats counted."""
 

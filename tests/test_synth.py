@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Yosys estimates (hw/synth.py): the synth.json reporting path, 0 DSP, the P sweep and the "does not fit"
 failure, on a small configuration (D=16) to keep time down. Writes only to tmp_path."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The shipped checkpoint: loading, validation, Brevitas == reference exactly, accuracy; a tiny training run."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A user with CIFAR-10 trains and exports a bigger config with the same commands (tiny files written here)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Vivado Tcl, FuseSoC core and the PYNQ package (hw/vivado.py, hw/fusesoc.py). Vivado is not installed
 here: the Tcl is checked for content and parsed by tclsh, then executed with every Vivado command stubbed
 (the stub records the commands); `make bitstream` without vivado fails with a clear message."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written, templated HLS library for the whole SAFormer network (docs/integer-semantics.md "The network",
 // golden/reference.py:forward): one function template per module kind, each sized and typed by its own
 // config struct (hls4ml style: `struct b0_mlp_fc1_config : net::spike_linear_config { static const unsigned

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // C interface of the network kernel's C-simulation, for Python's ctypes (hand-written; the generated
 // net_capi.cpp instantiates it for one configuration). hls4ml's `compile()` / `predict()` idea: the same
 // kernel source that Vitis synthesises, built by g++ as a shared library and called in-process.

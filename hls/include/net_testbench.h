@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written C-simulation testbench of the network kernel (used by the generated net_tb.cpp; the main of
 // Vitis csim_design and cosim_design).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // C-simulation trace of the network kernel's inner streams (hand-written; hls4ml's `save_layer_output` idea).
 //
 // The generated dataflow function (net_top.cpp) calls NET_TRACE_STREAM(id, stream) after the process that

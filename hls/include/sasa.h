@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written, templated HLS library for the SASA block (docs/integer-semantics.md, golden/reference.py:sasa).
 //
 // Every size and width comes from a config struct C that hls/generate.py writes into sasa_config.h from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Optional C-simulation counter of the projections' accumulate steps (hand-written; never on by default).
 //
 // Compiled with -DSASA_COUNT_STEPS (a define, not a warning flag), every iteration of a projection's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-written C-simulation testbench for the SASA kernel (used by the generated sasa_tb.cpp).
 //
 // Usage: csim <vector-dir> [<actual-output-file>], or csim --sequence <vector-dir>... (one kernel call per

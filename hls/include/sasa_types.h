@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Xilinx arbitrary-precision and stream headers, included once for the SASA library.
 //
 // The open ap_types headers trip GCC's flow-based -Wuninitialized / -Wmaybe-uninitialized when their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axil_slave_props: the proof wrapper of hw/rtl/axil_slave.v (hw/formal/axil_slave.sby), after ZipCPU's
 // faxil_slave: the master is free (anyseq, no assumption beyond a first-cycle reset, so the slave must cope

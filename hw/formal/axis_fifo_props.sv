@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axis_fifo_props: the proof wrapper of hw/rtl/axis_fifo.v (hw/formal/axis_fifo.sby). Every input is free
 // (anyseq: any producer, any consumer, resets at any time). It checks the shared AXI-Stream properties

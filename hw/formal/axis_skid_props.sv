@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axis_skid_props: the proof wrapper of hw/rtl/axis_skid.v (hw/formal/axis_skid.sby). It drives every
 // input freely (anyseq: any producer, any consumer, resets at any time), checks the shared AXI-Stream

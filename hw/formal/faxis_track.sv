@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // faxis_track: the AXI-Stream property set shared by every stream unit's proof (hw/formal/*_props.sv).
 // It watches one input and one output stream of a unit and proves, with a counting and a tracked-beat

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_ctrl_props: the proof wrapper of hw/rtl/sasa_ctrl.v (hw/formal/sasa_ctrl.sby), on its named ports
 // only (the unit is being extended: properties name ports, never internal registers). The register bus and

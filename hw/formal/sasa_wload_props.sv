@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_wload_props: the proof wrapper of hw/rtl/sasa_wload.v (hw/formal/sasa_wload.sby), on its named ports
 // only (the unit is being extended: properties name ports, never internal registers). The stream and `en`

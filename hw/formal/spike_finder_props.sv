@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // spike_finder_props: the proof wrapper of hw/rtl/spike_finder.v (hw/formal/spike_finder.sby). The mask is a
 // free input; the log-depth finder must equal a plain reference priority encoder -- idx the lowest set bit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axil_slave: a reusable AXI4-Lite slave front end. It takes one write (address and data may arrive in
 // either order or together) and one read at a time and turns them into a simple register bus: a one-cycle

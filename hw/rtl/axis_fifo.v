@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axis_fifo: a synchronous AXI-Stream FIFO for the module boundaries of the whole-network pipeline. It
 // holds up to DEPTH beats: a memory of DEPTH entries (written on an accepted beat, read in order) feeds a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // axis_skid: a two-entry AXI-Stream skid buffer (register slice). Both directions are registered:
 // s_ready comes from a flop (the skid entry is empty) and m_valid/m_data come from flops, so it breaks

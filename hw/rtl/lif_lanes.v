@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // lif_lanes: P lanes of the LIF/SN neuron of docs/integer-semantics.md whose membranes live in a lane
 // memory of DEPTH words per lane (one word per neuron group, e.g. (token n, group g) at n*G + g):

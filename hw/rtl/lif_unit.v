@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // lif_unit: one lane of the LIF/SN neuron of docs/integer-semantics.md, combinational:
 //   v <- v - (v >>> K) + I;  s = (v >= theta);  v <- s ? 0 : v

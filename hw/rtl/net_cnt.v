@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_cnt: one module's cycle counters for the network (docs/architecture.md, "Cycle model"): `act` marks
 // the module's active cycles, `img_end` its last active cycle of an image. img_cycles holds the active

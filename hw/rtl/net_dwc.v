@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_dwc: the DWC module (docs/integer-semantics.md): increment[t, n, c] = b[c] + sum over the 3x3
 // neighbourhood of token n on the GRID x GRID token grid (zero padding 1, cross-correlation) of

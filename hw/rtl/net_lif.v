@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_lif: a stream stage of FO LIF neurons per token (docs/integer-semantics.md, "The neuron"): each
 // input beat is the current I[t, n, :] of token n at timestep t (timestep outer, FO lanes of IN_W bits);

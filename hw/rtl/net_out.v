@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_out: the network's output formatter. Takes one image's NC logits (LW bits each, signed) and emits
 // NC + 1 beats of 32 bits: beat k < NC is logit k sign-extended, beat NC is the class = argmax of the

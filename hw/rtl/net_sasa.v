@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_sasa: the SASA module of the network pipeline: the house's SASA engine (sasa_core, unchanged) with
 // (a) its weight load fed from the network weight stream -- when the block's first SASA segment arrives,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_shortcut: a module's membrane shortcut on the residual stream U (docs/integer-semantics.md): each U
 // token is (a) turned into the module's input spikes S = LIF(U) by a net_lif stage (m_s) and (b) kept in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_slin: a spike-driven linear layer over full rows (docs/architecture.md, "The whole network"). For
 // each input token (FI spike bits) it visits only the active spikes, lowest first (spike_finder), and

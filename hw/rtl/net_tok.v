@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_tok: the tokenizer's first half (docs/integer-semantics.md, "Tokenizer"): the image's integer pixels
 // in (one beat per (channel, row), pixel x in byte x), conv1 (3x3, stride 1, zero padding 1,

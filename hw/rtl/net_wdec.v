@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_wdec: one segment's element decoder for the network weight stream. Counts the payload words of
 // segment SEG (contract/layout.py: network_segments, row-major) into a (row, col) coordinate without any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_wload: the weight-load sequencer of the whole network (docs/architecture.md, "The whole network").
 // It consumes the network weight stream of docs/interface.md: WW-bit words, header (magic, format version,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_attn: the SASA-specific part of the engine, this project's reading of spike-driven self-attention
 // (golden/reference.py: sasa): per timestep t the Q words of all N tokens are buffered, the K spikes are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_core: the spike-driven SASA engine (docs/architecture.md), built from the units:
 //   input:  axis_skid -> spike_deser (a token of D channels from ceil(D/SW) words) -> framing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_ctrl: the Vitis ap_ctrl_hs control block of the SASA engine, behind axil_slave's register bus. It
 // holds CTRL (ap_start, ap_done, ap_idle, ap_ready, auto_restart), GIE, IER, ISR and IMAGES at the offsets

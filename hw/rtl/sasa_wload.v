@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_wload: the weight-load sequencer of the SASA engine. It consumes the s_axis_w stream of
 // docs/interface.md (WW-bit words: magic, format version, config hash32, payload count, then wq, bq,

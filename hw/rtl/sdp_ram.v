@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sdp_ram: simple dual-port RAM with a synchronous (registered) read, Xilinx UG901's inference template:
 // one write port and one read port on one clock; `rdata` is the word at `raddr` one cycle after a cycle

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sign_extend: widens a two's-complement value from IN_W to OUT_W bits by replicating its sign bit.
 // A separate unit because Verilog-2001 forbids a zero-width replication, so the IN_W == OUT_W case

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // spike_deser: assembles a token of D spike channels from WORDS = ceil(D / SW) stream words (word i
 // carries channels i*SW .. i*SW+SW-1 at its bits 0.., bits past D are zero by the interface and unused),

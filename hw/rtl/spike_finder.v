@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // spike_finder: the next-active-spike finder of the spike-driven engines. Given the mask of spikes not
 // yet processed, it returns the index of the lowest set bit, whether any bit is set, and the mask with

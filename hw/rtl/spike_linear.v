@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // spike_linear: the spike-driven linear layer of the SAFormer engines. For one token (FAN_IN input
 // spikes) it computes, for each output group g of P lanes (G = ceil(FAN_OUT / P) groups), the M

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Minimal stand-in for Xilinx's ap_axi_sdata.h, for g++ C-simulation only.
 //
 // The hls4ml wheel ships ap_int.h and hls_stream.h but not ap_axi_sdata.h. hls/csim.py puts this folder on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A fake `pynq` (tests/test_pynq.py): just enough of Overlay, DefaultIP, MMIO, allocate and the AXI DMA channels
 to run the board driver off the board. The "engine" behind it answers each image's spike words with the
 increments the artifact in ./artifact expects (its reference), so a driver that moves words wrongly fails.
