@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 import uuid
@@ -271,10 +272,16 @@ def run_case(build: SimBuild, art: Artifact, images: list[tuple[str, int]], stal
     image is rerun alone under its stall pattern on the tracing build, leaving a waveform."""
     case_dir = Path(workdir) if workdir else build.build_dir / "runs" / f"{label or 'case'}-{uuid.uuid4().hex[:8]}"
     case_dir = case_dir.resolve()
-    case_json = _write_case(case_dir, build, art, images, stalls, seed, patch, load_checks)
-    rerun = f"cd {Path.cwd()} && {sys.executable} -m saformer.sim.runner --case {case_json}"
-    result = CaseResult(build.name, seed, case_dir, rerun=rerun)
-    result.runs = _simulate(build, case_json, waves)
+    ours = workdir is None and not case_dir.exists()  # a run folder this call creates (uuid-named)
+    try:
+        case_json = _write_case(case_dir, build, art, images, stalls, seed, patch, load_checks)
+        rerun = f"cd {Path.cwd()} && {sys.executable} -m saformer.sim.runner --case {case_json}"
+        result = CaseResult(build.name, seed, case_dir, rerun=rerun)
+        result.runs = _simulate(build, case_json, waves)
+    except KeyboardInterrupt:
+        if ours:  # Ctrl-C: no half-written run folder is left behind (a caller's own workdir is kept)
+            shutil.rmtree(case_dir, ignore_errors=True)
+        raise
     wave = case_dir / f"dump.{wave_format()}"
     if waves and wave.is_file():
         result.waveform = wave

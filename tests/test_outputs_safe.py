@@ -119,3 +119,22 @@ def test_sim_build_without_executable_is_rebuilt(tmp_path: Path, monkeypatch: py
     (b.build_dir / b.top).unlink()
     runner.ensure_built("t1", CFG, build_root=tmp_path)
     assert len(calls) == 2, "a build whose executable is missing is rebuilt"
+
+
+def test_ctrl_c_leaves_no_half_written_run_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KeyboardInterrupt during a simulation removes the uuid-named run folder it created."""
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.vectors import random_artifact
+    from saformer.sim import runner
+
+    art = load_artifact(random_artifact(CFG, tmp_path / "art", seed=3, n_random=2))
+    build = runner.SimBuild("t1", CFG, tmp_path / "gen", tmp_path / "build", [], str(art.path))
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        assert list((tmp_path / "build" / "runs").iterdir()), "the run folder exists while simulating"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_simulate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_case(build, art, [("random", 0)], ("none",), label="ctrlc")
+    assert list((tmp_path / "build" / "runs").iterdir()) == []
