@@ -8,13 +8,17 @@ Steps (each prints what it did and how long it took):
  4. generate the Verilog engine (hw.generate) and the HLS engine (hls.generate) of the default config
  5. rtl      the 'real' vectors through the RTL in Verilator (cocotb testbench, sim.verify) -> rtl.json
  6. hls      the same vectors through the HLS C-simulation (g++) -> hls.json
- 7. synth    Yosys resource estimate for the board (hw.synth, hw.boards) -> synth.json
- 8. report   plots (PNG) and report.md, demo.json, the summary table
+ 7. network  the whole accelerator, image in, class out: every test image through the network RTL (net_engine in
+             Verilator, every module boundary compared), hardware accuracy beside golden, per-module cycles
+             measured == model -> network.json
+ 8. synth    Yosys resource estimate for the board (hw.synth, hw.boards) -> synth.json
+ 9. report   plots (PNG) and report.md, demo.json, the summary table
 
 Every level after the float -> integer step is compared with `==` on integers; the demo exits 1 with the
-first mismatch of each failing level shown. `--corrupt golden|rtl|hls` corrupts one value of that level's
-comparison (logit [0, 0] of the reference record that Brevitas is compared with, in memory; one expected
-word in memory for the RTL scoreboard; one in expected.txt for the C-sim) to show that it does.
+first mismatch of each failing level shown. `--corrupt golden|rtl|hls|network` corrupts one value of that
+level's comparison (logit [0, 0] of the reference record that Brevitas is compared with, in memory; one expected
+word in memory for the RTL scoreboard; one in expected.txt for the C-sim; one weight word of the network's weight
+stream, so the hardware differs from the reference it is compared with) to show that it does.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class Demo:
     board: str
     stall: str
     corrupt: str | None
+    net_images: int = 0  # test images through the whole-network RTL (0 = all)
     steps: list[Step] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -298,6 +303,69 @@ def step_hls(d: Demo) -> str:
             f"run {r.seconds:.2f} s)")
 
 
+def step_network(d: Demo) -> str:
+    """Every test image (or --net-images) through the whole accelerator's RTL: logits and class against the
+    integer reference at every module boundary, hardware accuracy beside golden, per-module cycles == model."""
+    from saformer.contract import cycles, layout
+    from saformer.golden import reference as ref
+    from saformer.sim.net_runner import ensure_net_built, network_images, run_net_case
+
+    art = d.data["artifact"]
+    cfg = art.cfg
+    x, y = network_images(art, d.net_images or None)
+    patch = None
+    if d.corrupt == "network":  # conv2's first weight off by one in the weight stream: hardware != reference
+        hi = next(sg.hi for sg in layout.network_segments(cfg) if sg.key == "conv2.w")
+        old = int(np.asarray(art.params["conv2.w"]).reshape(-1)[0])
+        patch = {layout.HEADER_WORDS + layout.network_offsets(cfg)["conv2.w"][1]: old + 1 if old < hi else old - 1}
+    workdir = d.build / "sim-runs" / f"network-{d.corrupt or 'ok'}"
+    if workdir.exists():
+        shutil.rmtree(workdir)  # the demo's own run folder (written by this step only)
+    try:
+        build = ensure_net_built(CONFIG, cfg)
+        res = run_net_case(build, art, x, y, (d.stall,), seed=5, workdir=workdir, patch=patch,
+                           waves_on_fail=False)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    r = res.runs[d.stall]
+    rec = ref.forward(x, art.params, cfg)
+    golden = ref.predict(rec["logits"])
+    hw = np.asarray(r["classes_hw"])
+    lab = np.asarray(y)
+    lb = cycles.network_lower_bounds(cfg, rec)
+    mods = {}
+    for m, c in r["cycles"].items():
+        meas = np.asarray([v if v is not None else -1 for v in c["measured"]], dtype=np.int64)
+        mods[m] = {"measured_mean": float(meas.mean()) if meas.size else None,
+                   "formula_mean": float(np.mean(c["formula"])), "lower_bound_mean": float(lb[m].mean()),
+                   "measured_equals_formula": bool(c["measured"] == c["formula"])}
+    ends, starts = r["ends"], r["starts"]
+    interval = float(np.mean(np.diff(ends[len(ends) // 2:]))) if len(ends) > 3 else None
+    mism_imgs = sorted(set(r["mismatching_images"]) | {i for i in range(len(x)) if hw[i] != golden[i]})
+    out = {"config": CONFIG, "images": len(x), "stall": d.stall,
+           "mismatching_images": len(mism_imgs), "mismatching_values": r["mismatching_values"], "output_mismatching_images": r["output_mismatching_images"],
+           "first_mismatch": r["first_mismatch"] or r["output_first"],
+           "accuracy_hw": float((hw == lab).mean()), "accuracy_golden": float((golden == lab).mean()),
+           "cycles_match_formula": not r["cycle_errors"], "cycle_errors": r["cycle_errors"][:3],
+           "interval_measured_cycles": interval, "latency_measured_cycles": int(ends[0] - starts[0]) if ends else None,
+           "interval_model_cycles": cycles.network_interval(cfg, rec), "modules": mods,
+           "rerun": res.rerun, "corrupted_by_demo": d.corrupt == "network"}
+    write_json(d.out / "network.json", out)
+    d.data["network"] = out
+    d.data["levels"]["reference_vs_network_rtl"] = {
+        "what": "the whole accelerator: logits + class, every module boundary (Verilator)",
+        "vectors": len(x), "mismatches": r["mismatching_values"] + r["output_mismatching_images"],
+        "first_mismatch": out["first_mismatch"], "rerun": res.rerun, "waveform": None}
+    if r["cycle_errors"]:
+        d.data.setdefault("failures", []).append(f"network: cycles differ from the model: {r['cycle_errors'][:2]}")
+    busiest = max(mods, key=lambda m: mods[m]["formula_mean"])
+    return (f"{len(x)} images: accuracy hw {100 * out['accuracy_hw']:.2f}% / golden "
+            f"{100 * out['accuracy_golden']:.2f}%, {len(mism_imgs)} mismatching images; per-module cycles == "
+            f"model: {out['cycles_match_formula']}; interval {interval or 0:.0f} cycles/image measured "
+            f"(busiest module {busiest})")
+
+
 def step_synth(d: Demo) -> str:
     from saformer.hw.boards import board
     from saformer.hw.synth import synth_report
@@ -432,6 +500,37 @@ def plot_cycles(art, rtl: dict[str, Any], stall: str, out: Path) -> Path:
     return _save_fig(fig, out)
 
 
+def plot_network_cycles(net: dict[str, Any], out: Path) -> Path:
+    """Per-module cycles per image of the whole accelerator (measured mean, the model, each module's own spike
+    lower bound) with the measured steady-state interval: the pipeline's bottleneck is the tallest bar."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    mods = list(net["modules"])
+    m = net["modules"]
+    xs = np.arange(len(mods))
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.45 * len(mods)), 4.2))
+    ax.bar(xs - 0.2, [m[k]["measured_mean"] or 0 for k in mods], 0.4, label="measured (RTL, mean per image)")
+    ax.bar(xs + 0.2, [m[k]["lower_bound_mean"] for k in mods], 0.4, color="tab:gray", alpha=0.6,
+           label="own spike lower bound")
+    ax.scatter(xs - 0.2, [m[k]["formula_mean"] for k in mods], marker="_", s=120, color="tab:red", zorder=3,
+               label="cycle model (contract/cycles.py)")
+    if net.get("interval_measured_cycles"):
+        ax.axhline(net["interval_measured_cycles"], color="tab:green", lw=1, ls="--",
+                   label=f"measured interval {net['interval_measured_cycles']:.0f} cycles/image")
+    ax.set_xticks(xs, mods, rotation=60, ha="right", fontsize=7)
+    ax.set_ylabel("active cycles per image")
+    eq = "measured == model for every module and image" if net["cycles_match_formula"] else "measured != model"
+    ax.set_title(f"Whole accelerator, per-module cycles ({net['images']} test images, stall '{net['stall']}'): "
+                 f"{eq}", fontsize=9)
+    ax.legend(fontsize=7, loc="upper right")
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return _save_fig(fig, out)
+
+
 EXCLUDED = "not counted: the AXI DMAs, the AXI interconnect, the interrupt controller and the PS (engine RTL only)"
 
 
@@ -491,6 +590,10 @@ def summarize(d: Demo) -> dict[str, Any]:
                   for s in d.steps],
         "failures": d.data.get("failures", []),
         "rtl_coverage": d.data.get("coverage"),
+        "network": None if "network" not in d.data else
+        {k: d.data["network"][k] for k in ("images", "accuracy_hw", "accuracy_golden", "mismatching_images",
+                                            "cycles_match_formula", "interval_measured_cycles",
+                                            "latency_measured_cycles", "interval_model_cycles")},
     }
     return summ
 
@@ -498,10 +601,20 @@ def summarize(d: Demo) -> dict[str, Any]:
 def table(summ: dict[str, Any]) -> list[str]:
     rows = [(f"accuracy (quantized / float, {summ['test_images']} test images)",
              f"{100 * summ['accuracy_quantized']:.2f}% / {100 * summ['accuracy_float']:.2f}%")]
+    net = summ.get("network")
+    if net:
+        rows.append((f"accuracy, whole accelerator RTL / golden ({net['images']} test images)",
+                     f"{100 * net['accuracy_hw']:.2f}% / {100 * net['accuracy_golden']:.2f}%"))
+        if net["interval_measured_cycles"]:
+            rows.append(("network interval, measured (model)",
+                         f"{net['interval_measured_cycles']:.0f} ({net['interval_model_cycles']}) cycles/image = "
+                         f"{summ['clock_mhz'] * 1e6 / net['interval_measured_cycles']:.0f} images/s at "
+                         f"{summ['clock_mhz']:.0f} MHz"))
     names = {"brevitas_vs_reference": "Brevitas vs integer reference",
+             "reference_vs_network_rtl": "reference vs whole accelerator RTL",
              "reference_vs_rtl": "reference vs RTL (Verilator)", "reference_vs_hls": "reference vs HLS C-sim"}
     for k, lv in summ["levels"].items():
-        unit = "images" if k == "brevitas_vs_reference" else "SASA vectors"
+        unit = "images" if k in ("brevitas_vs_reference", "reference_vs_network_rtl") else "SASA vectors"
         rows.append((names.get(k, k), f"{lv['vectors']} {unit}, {lv['mismatches']} mismatches"))
     c = summ["cycles_per_image"]
     if c:
@@ -545,6 +658,8 @@ def report_md(summ: dict[str, Any], plots: dict[str, Path], d: Demo) -> str:
            "attention": "Attention weights A per head over timesteps, with each head's threshold theta_a.",
            "cycles": "Measured minus formula cycles per image (zero everywhere: the exact cycle formula, "
                      "docs/architecture.md).",
+           "network": "Whole accelerator: per-module cycles per image, measured vs model vs each module's own "
+                      "spike lower bound, and the measured steady-state interval.",
            "resources": f"Resources against the board's capacity ({EXCLUDED}).",
            "firing": "Firing rates of every spiking layer on the test split (golden step)."}
     L += ["", "## Plots", ""]
@@ -552,7 +667,8 @@ def report_md(summ: dict[str, Any], plots: dict[str, Path], d: Demo) -> str:
         L += [f"### {cap[k]}", "", f"![{k}]({p.name})", ""]
     if summ["failures"]:
         L += ["## FAILURES", ""] + [f"- {f}" for f in summ["failures"]] + [""]
-    L += ["JSON: " + ", ".join(f"`{p}`" for p in ("demo.json", "golden.json", "rtl.json", "hls.json", "synth.json")
+    L += ["JSON: " + ", ".join(f"`{p}`" for p in ("demo.json", "golden.json", "rtl.json", "hls.json", "network.json",
+                                                  "synth.json")
                                if (d.out / p).is_file()), ""]
     return "\n".join(L)
 
@@ -590,6 +706,8 @@ def _run_plan(d: Demo, final: Path) -> int:
         ("generate", "generate the Verilog and HLS engines", step_generate),
         ("rtl", f"{d.images} test images' SASA block through the RTL (Verilator)", step_rtl),
         ("hls", f"{d.images} test images' SASA block through the HLS C-simulation", step_hls),
+        ("network", f"{d.net_images or 'all'} test images through the whole accelerator's RTL: image in, class out",
+         step_network),
     ]
     if d.synth:
         plan.append(("synth", f"Yosys resource estimate for {d.board}", step_synth))
@@ -637,6 +755,8 @@ def make_plots(d: Demo) -> dict[str, Path]:
     plots = {"raster": plot_raster(art, d.out / "demo_raster.png", image=d.data.get("raster_image")),
              "attention": plot_attention(art, d.out / "demo_attention.png"),
              "cycles": plot_cycles(art, d.data["rtl"], d.stall, d.out / "demo_cycles.png")}
+    if "network" in d.data:
+        plots["network"] = plot_network_cycles(d.data["network"], d.out / "demo_network_cycles.png")
     if "resources" in d.data:
         plots["resources"] = plot_resources(d.data["resources"], d.out / "demo_resources.png")
     if (d.out / "golden_firing.png").is_file():  # written by the golden step (golden.report.plot_rates)
@@ -664,7 +784,9 @@ def cli_demo(argv: list[str]) -> int:
                     help="board of the resource estimate (default %(default)s)")
     ap.add_argument("--stall", default="none", choices=("none", "in_idle", "out_bp", "both"),
                     help="stall pattern of the RTL run (default %(default)s)")
-    ap.add_argument("--corrupt", choices=("golden", "rtl", "hls"), default=None,
+    ap.add_argument("--net-images", type=count(0), default=0,
+                    help="test images through the whole accelerator's RTL (default: all)")
+    ap.add_argument("--corrupt", choices=("golden", "rtl", "hls", "network"), default=None,
                     help="corrupt one value of that level's comparison (shows that the demo fails loudly)")
     a = ap.parse_args(argv)
     if a.ckpt.is_dir():
@@ -672,7 +794,7 @@ def cli_demo(argv: list[str]) -> int:
     build = (a.build or build_dir()).resolve()
     d = Demo(build=build, out=(a.out or build / "report").resolve(), images=a.images,
              golden_images=a.golden_images, synth=not a.no_synth, train=a.train, ckpt=a.ckpt.resolve(),
-             board=a.board, stall=a.stall, corrupt=a.corrupt)
+             board=a.board, stall=a.stall, corrupt=a.corrupt, net_images=a.net_images)
     return run_demo(d)
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from saformer.demo import cli_demo
 
-SMALL = ["--images", "8", "--golden-images", "24", "--no-synth"]
+SMALL = ["--images", "8", "--golden-images", "24", "--net-images", "8", "--no-synth"]
 
 
 def _check_ok_run(work: Path, out: str) -> None:
@@ -26,14 +26,22 @@ def _check_ok_run(work: Path, out: str) -> None:
               "demo_attention.png", "demo_cycles.png"):
         assert (rep / f).is_file() and (rep / f).stat().st_size > 0, f
     summ = json.loads((rep / "demo.json").read_text())
+    md = (rep / "report.md").read_text()
     lv = summ["levels"]
-    assert set(lv) == {"brevitas_vs_reference", "reference_vs_rtl", "reference_vs_hls"}
+    assert set(lv) == {"brevitas_vs_reference", "reference_vs_rtl", "reference_vs_hls", "reference_vs_network_rtl"}
     assert lv["reference_vs_rtl"]["vectors"] == 8 and lv["reference_vs_hls"]["vectors"] == 8
     assert all(v["mismatches"] == 0 for v in lv.values())
     assert lv["reference_vs_rtl"]["cycles_match_formula"]
     assert summ["cycles_per_image"]["mean"] > 0 and summ["images_per_s_at_100mhz"] > 0
-    assert [s["name"] for s in summ["steps"]] == ["model", "golden", "export", "generate", "rtl", "hls", "report"]
-    md = (rep / "report.md").read_text()
+    assert [s["name"] for s in summ["steps"]] == ["model", "golden", "export", "generate", "rtl", "hls", "network",
+                                                  "report"]
+    # the whole accelerator: image in, class out, hardware accuracy == golden on these images, cycles == model
+    net = json.loads((rep / "network.json").read_text())
+    assert net["images"] == 8 and net["mismatching_images"] == 0 and net["mismatching_values"] == 0
+    assert net["accuracy_hw"] == net["accuracy_golden"] and net["cycles_match_formula"]
+    assert set(net["modules"]) >= {"tok", "conv2", "b0.sasa", "b0.dwc", "b0.mlp.fc1", "head"}
+    assert all(m["measured_equals_formula"] for m in net["modules"].values())
+    assert "![network](demo_network_cycles.png)" in md and "whole accelerator RTL / golden" in out
     assert "![raster](demo_raster.png)" in md and "![cycles](demo_cycles.png)" in md
     assert "all levels agree bit-exactly" in out and "modelled images/s at 100 MHz" in out
     # the verdict and rtl.json agree; coverage is reported beside it
@@ -53,12 +61,22 @@ def _check_ok_run(work: Path, out: str) -> None:
     assert not list(rep.glob(".demo-tmp-*")), "staging folder left behind"
 
 
-LEVELS = {"golden": "brevitas_vs_reference", "rtl": "reference_vs_rtl", "hls": "reference_vs_hls"}
+LEVELS = {"golden": "brevitas_vs_reference", "rtl": "reference_vs_rtl", "hls": "reference_vs_hls",
+          "network": "reference_vs_network_rtl"}
 
 
 def _check_failed_run(work: Path, level: str, out: str) -> None:
     assert "DEMO FAILED" in out
     key = LEVELS[level]
+    summ = json.loads((work / f"report-{level}" / "demo.json").read_text())
+    assert all(lv["mismatches"] == 0 for k, lv in summ["levels"].items() if k != key), summ["levels"]
+    if level == "network":  # one conv2 weight off by one: the first mismatch is on conv2's output U0 (tok.u0)
+        n = summ["levels"][key]["mismatches"]
+        assert n > 0 and f"{key}: {n} mismatches" in out, out
+        assert "module tok.u0," in summ["levels"][key]["first_mismatch"], summ["levels"][key]
+        net = json.loads((work / f"report-{level}" / "network.json").read_text())
+        assert net["corrupted_by_demo"] is True and net["mismatching_images"] > 0
+        return
     assert f"{key}: 1 mismatches" in out, out
     if level == "golden":  # the first mismatch with its key and index
         assert f"{key}: 1 mismatches; 'logits' index [0, 0]: Brevitas" in out, out
@@ -69,9 +87,7 @@ def _check_failed_run(work: Path, level: str, out: str) -> None:
         assert "first mismatch: vector real[0], t=0, n=0, channel=0" in out, out
     else:
         assert "FIRST MISMATCH vector=0 t=0 n=0 channel=0" in out, out
-    summ = json.loads((work / f"report-{level}" / "demo.json").read_text())
     assert summ["levels"][key]["mismatches"] == 1
-    assert all(lv["mismatches"] == 0 for k, lv in summ["levels"].items() if k != key), summ["levels"]
 
 
 def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -86,7 +102,7 @@ def test_demo_small_and_corrupted_levels(tmp_path: Path, capsys: pytest.CaptureF
     # no waveform rerun on the corrupted RTL level (a tracing build costs a minute; tests/test_rtl_sim.py
     # checks the waveform)
     monkeypatch.setattr(sim_verify, "run_case", functools.partial(sim_verify.run_case, waves_on_fail=False))
-    for level in ("golden", "hls", "rtl"):
+    for level in ("golden", "hls", "rtl", "network"):
         rc = cli_demo([*SMALL, "--build", str(tmp_path), "--out", str(tmp_path / f"report-{level}"),
                        "--corrupt", level])
         out = capsys.readouterr().out
