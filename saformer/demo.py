@@ -523,8 +523,9 @@ def plot_network_cycles(net: dict[str, Any], out: Path) -> Path:
     ax.set_xticks(xs, mods, rotation=60, ha="right", fontsize=7)
     ax.set_ylabel("active cycles per image")
     eq = "measured == model for every module and image" if net["cycles_match_formula"] else "measured != model"
-    ax.set_title(f"Whole accelerator, per-module cycles ({net['images']} test images, stall '{net['stall']}'): "
-                 f"{eq}", fontsize=9)
+    ax.set_title(f"Whole accelerator, per-module active cycles ({net['images']} test images, stall "
+                 f"'{net['stall']}')\n{eq}; SASA overlaps QK(t+1) with Y(t), so its active cycles may exceed "
+                 "the interval", fontsize=8)
     ax.legend(fontsize=7, loc="upper right")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
