@@ -251,7 +251,8 @@ def _min_u_set(cfg: SAFormerConfig) -> dict[str, np.ndarray]:
 
 
 def _conv1_membrane_set(cfg: SAFormerConfig) -> tuple[dict[str, np.ndarray], np.ndarray] | None:
-    """conv1 channel currents and threshold at the constant-current maximum of the conv1 membrane."""
+    """conv1's current and threshold at the constant-current maximum of the conv1 membrane (None when that
+    is net_max's first image)."""
     der = derive(cfg)
     val, cur, th = constant_current_membrane_hi(*der.ranges["tok.conv1_current"], der.theta_max, cfg.leak_shift,
                                                 cfg.T)
@@ -259,6 +260,8 @@ def _conv1_membrane_set(cfg: SAFormerConfig) -> tuple[dict[str, np.ndarray], np.
     if sol is None:
         return None
     w, px, b = sol
+    if (w, px, b, th) == (wrange(cfg.w_bits)[1], cfg.pixel_max, wrange(cfg.bias_bits)[1], 1):
+        return None  # the max set's first image already is this set (net_max reaches the maximum)
     p = _max_set(cfg)
     p["conv1.w"][...], p["conv1.b"][...], p["conv1.theta"][...] = w, b, th
     return p, _images(cfg, px)
