@@ -47,3 +47,18 @@ def test_a_weight_edit_in_a_worst_set_fails_at_the_predicted_coordinates(tmp_pat
     res = run_net_case(ensure_net_built("minwidth", cfg), art, x, np.full(len(x), -1), ("none",), seed=5,
                        workdir=tmp_path / "mut", patch={word: int(a[flat])}, waves_on_fail=False)
     assert res.failed and res.runs["none"]["first_mismatch"] == want, (res.runs["none"]["first_mismatch"], want)
+
+
+def test_verify_network_section_gains_the_worst_entry(monkeypatch) -> None:
+    """sim/net_verify.py: minwidth gets a `worst` entry and a mismatch there makes the section not ok (stubbed)."""
+    import saformer.sim.net_worst as nw
+    from saformer.sim.net_verify import network_worst
+
+    fig = {"sets": {}, "images": 7, "mismatching_images": 1, "mismatching_values": 2, "ok": False}
+    monkeypatch.setattr(nw, "run_worst", lambda name, stalls: dict(fig, name=name))
+    sec = {"minwidth": {"stalls": ["both"]}, "default": {"stalls": ["both"]}}
+    assert network_worst(sec) is False
+    assert sec["minwidth"]["worst"]["name"] == "minwidth" and "worst" not in sec["default"]
+    monkeypatch.setattr(nw, "run_worst", lambda name, stalls: dict(fig, ok=True))
+    assert network_worst({"minwidth": {}}) is True
+    assert network_worst({"default": {}}) is True  # minwidth not run: nothing to add
