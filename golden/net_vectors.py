@@ -213,14 +213,17 @@ def _max_set(cfg: SAFormerConfig) -> dict[str, np.ndarray]:
 
 
 def _membrane_max_set(cfg: SAFormerConfig) -> dict[str, np.ndarray]:
-    """All spikes into the SASA and MLP on, their currents at the maximum, their thresholds at theta_max: the
-    Q, K and H membranes climb the constant-current orbit."""
+    """All spikes into the SASA and MLP on, their currents at the maximum: the Q, K and H membranes climb the
+    constant-current orbit. Their thresholds are the orbit's value at step T-1 (theta_max if that is larger),
+    so they fire exactly at the maximum: a register too narrow for it would wrap and not fire (observable)."""
     _, whi = wrange(cfg.w_bits)
     _, bhi = wrange(cfg.bias_bits)
     p = _fill(cfg, whi, bhi, 1)
     tm = derive(cfg).theta_max
+    orbit = _orbit(cfg.D * whi + bhi, cfg.leak_shift, cfg.T)
+    th = orbit[-1] if orbit[-1] <= tm and all(v < orbit[-1] for v in orbit[:-1]) else tm
     for key in ("sasa.theta_q", "sasa.theta_k", "mlp.theta_h"):
-        _blocks(cfg, p, key, tm)
+        _blocks(cfg, p, key, th)
     return p
 
 
