@@ -70,35 +70,57 @@ def shared_bias_membrane_hi(b_lo: int, b_hi: int, f_lo: int, f_hi: int, theta_ma
     return int(best.max())
 
 
-def u_lower_bound(cfg: SAFormerConfig, der: Derived | None = None) -> int:
-    """Proven lower bound of the residual stream U over every module output (docs/integer-semantics.md).
+def u_instance_bounds(cfg: SAFormerConfig, der: Derived | None = None) -> dict[str, tuple[int, int]]:
+    """Proven (lo, hi) of U after every module ("u.after.b{i}.{sasa,dwc,mlp}", the reference recorder's names;
+    docs/integer-semantics.md, "Reachable ends of the network"). hi: U0's maximum plus every increment's.
 
-    A DWC tap contributes its (negative) weight only when the DWC shortcut LIF at that token fires, which needs
-    the current U_dwc >= 1 at that step (v_prev <= theta - 1 gives g(v_prev) <= theta - 1). Per block, at the
-    centre token n of channel c: (A) the centre fires: U_dwc[n] >= 1; (B) only neighbours fire: one of them
-    has U_dwc[n'] >= 1, and U_dwc[n] - U_dwc[n'] is a sum of F terms w (x - x') >= w_lo (F = every weight of
-    channel c up to U_dwc; the biases are shared), so U_dwc[n] >= 1 + F w_lo, with at most 8 taps; (C) no tap
-    fires: the increment is the bias alone. The SASA and MLP increments reach their minimum independently of U
-    (bias-driven all-on Q, K and H)."""
+    lo: a DWC tap contributes its (negative) weight only when the DWC shortcut LIF at that token fires, which
+    needs the current U_dwc >= 1 at that step (v_prev <= theta - 1 gives g(v_prev) <= theta - 1). Per block, at
+    the centre token n of channel c: (A) the centre fires: U_dwc[n] >= 1; (B) only neighbours fire: one of
+    them has U_dwc[n'] >= 1, and U_dwc[n] - U_dwc[n'] is a sum of F terms w (x - x') >= w_lo (F = every weight
+    of channel c up to U_dwc; the biases are shared), so U_dwc[n] >= 1 + F w_lo, with at most 8 taps; (C) no
+    tap fires: the increment is the bias alone. The SASA and MLP increments reach their minimum independently
+    of U (bias-driven all-on Q, K and H)."""
     der = der or derive(cfg)
     R = der.ranges
     wlo, _ = wrange(cfg.w_bits)
     blo, _ = wrange(cfg.bias_bits)
-    s_lo, d_lo, m_lo = R["sasa.increment"][0], R["dwc.increment"][0], R["mlp.increment"][0]
-    m = R["tok.u0"][0]
+    (s_lo, s_hi), (d_lo, d_hi), (m_lo, m_hi) = R["sasa.increment"], R["dwc.increment"], R["mlp.increment"]
+    lo, hi = R["tok.u0"]
     fan = 9 * cfg.stem_ch
-    lows = [m]
-    for _ in range(cfg.L):
-        u_dwc = m + s_lo
+    out = {}
+    for i in range(cfg.L):
+        lo, hi = lo + s_lo, hi + s_hi
+        out[f"u.after.b{i}.sasa"] = (lo, hi)
         fan += cfg.D
         a = 1 + d_lo
-        b = max(1 + fan * wlo, u_dwc) + blo + 8 * wlo
-        c = u_dwc + blo
-        after_dwc = min(a, b, c)
-        m = after_dwc + m_lo
+        b = max(1 + fan * wlo, lo) + blo + 8 * wlo
+        c = lo + blo
+        lo, hi = min(a, b, c), hi + d_hi
+        out[f"u.after.b{i}.dwc"] = (lo, hi)
+        lo, hi = lo + m_lo, hi + m_hi
+        out[f"u.after.b{i}.mlp"] = (lo, hi)
         fan += 9 + cfg.hidden
-        lows += [u_dwc, after_dwc, m]
-    return min(lows)
+    return out
+
+
+def u_lower_bound(cfg: SAFormerConfig, der: Derived | None = None) -> int:
+    """Proven lower bound of the residual stream U over every module output (u_instance_bounds)."""
+    return min(lo for lo, _ in u_instance_bounds(cfg, der).values())
+
+
+def shortcut_membrane_lows(cfg: SAFormerConfig) -> dict[str, int]:
+    """Proven low end of every shortcut LIF's and the head LIF's membrane: the lowest U it reads, every step."""
+    der = derive(cfg)
+    ub = u_instance_bounds(cfg, der)
+    reads, prev = {}, "tok.u0"
+    for i in range(cfg.L):
+        for m in ("sasa", "dwc", "mlp"):
+            reads[f"b{i}.{m}.shortcut_membrane"] = prev
+            prev = f"u.after.b{i}.{m}"
+    reads["head.shortcut_membrane"] = prev
+    rng = {**ub, "tok.u0": der.ranges["tok.u0"]}
+    return {k: membrane_range(*rng[u], der.theta_max, cfg.leak_shift, cfg.T)[0] for k, u in reads.items()}
 
 
 def _shortcut_structures(cfg: SAFormerConfig) -> list[tuple[str, int, int]]:

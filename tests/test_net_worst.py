@@ -127,3 +127,14 @@ def test_constant_current_maximum_by_enumeration() -> None:
     for T, k, tm in ((1, 1, 7), (3, 1, 7), (4, 2, 9)):
         best = max(max(_lif_pre([i] * T, th, k)) for i in range(-5, 12) for th in range(1, tm + 1))
         assert nv.constant_current_membrane_hi(-5, 11, tm, k, T)[0] == best
+
+
+def test_u_after_every_module_and_every_shortcut_low_end_reached(case) -> None:
+    """Per instance: U after each module reaches both ends of its own proven range, and every shortcut / head
+    LIF membrane the low end of its own (the membrane of the lowest U it reads, held for T steps)."""
+    name, cfg, _sets, inst, _ = case
+    missed = [f"{k}: reached [{inst[k].lo}, {inst[k].hi}], proven [{lo}, {hi}]"
+              for k, (lo, hi) in nv.u_instance_bounds(cfg).items() if (inst[k].lo, inst[k].hi) != (lo, hi)]
+    missed += [f"{k} low end: reached {inst[k].lo}, proven {lo}"
+               for k, lo in nv.shortcut_membrane_lows(cfg).items() if inst[k].lo != lo]
+    assert not missed, f"config {name}: " + "; ".join(missed)
