@@ -52,7 +52,23 @@ def network_section(configs: tuple[str, ...] | None = None, default_images: int 
     sec["ok"] = all(c[st]["mismatching_values"] == 0 and c[st]["mismatching_images"] == 0
                     and c[st]["cycles_match_formula"] for c in sec.values() if isinstance(c, dict)
                     for st in c["stalls"])
+    sec["ok"] = network_worst(sec) and sec["ok"]
     return sec
+
+
+def network_worst(sec: dict[str, Any], names: tuple[str, ...] = ("minwidth",), stalls: tuple[str, ...] = ("both",)
+                  ) -> bool:
+    """The whole-network worst-case sets (golden/net_vectors.py) of each config in `names` that the section
+    ran, through the RTL: a `worst` entry beside the config's own (per set `images`, `mismatching_images`,
+    `mismatching_values`; totals). True when every set matched."""
+    from saformer.sim.net_worst import run_worst
+
+    ok = True
+    for n in names:
+        if isinstance(sec.get(n), dict):
+            sec[n]["worst"] = run_worst(n, stalls)
+            ok = ok and sec[n]["worst"]["ok"]
+    return ok
 
 
 def cli_network_verify(out) -> int:
