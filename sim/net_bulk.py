@@ -689,7 +689,8 @@ def long_run(images: int = 10_000, resets: int = 10, reloads: int = 10, stall: s
             "boundary_mismatches": s["boundary_mismatches"], "cycle_errors": s["cycle_errors"],
             "faults": s["faults"], "first_mismatch": res.first_mismatch, "stall": stall, "seed": seed,
             "sim_cycles": s.get("sim_cycles"), "sim_wall_s": s.get("sim_wall_s"),
-            "sim_cycles_per_s": s.get("sim_cycles_per_s"), "wall_s": round(wall, 1),
+            "sim_cycles_per_s": s.get("sim_cycles_per_s"), "sim_cpu_s": s.get("sim_cpu_s"),
+            "sim_cycles_per_cpu_s": s.get("sim_cycles_per_cpu_s"), "wall_s": round(wall, 1),
             "ok": not res.failed and s["images"] >= images, "case": str(res.case_dir)}
 
 
