@@ -453,7 +453,8 @@ def check_bulk(case_dir: Path, cfg: SAFormerConfig, sets: list[WeightSet], pixel
 
     st = {"images": 0, "lost": 0, "duplicated": 0, "wrong": 0, "cut": 0, "resets": max(0, info["resets"] - 1),
           "weight_loads": len(info["loads"]), "reloads": 0, "boundary_mismatches": 0, "cycle_errors": 0,
-          "faults": info["faults"], "drain_timeouts": info["drain_timeouts"], "unloaded_images": 0,
+          "resets_mid_image": 0, "faults": info["faults"], "drain_timeouts": info["drain_timeouts"],
+          "unloaded_images": 0,
           "epochs": len(epochs), "first_output": None, "first_cycle_error": None, "sets_used": {}}
     st["reloads"] = sum(max(0, e.loads - 1) for e in epochs)
     if info["end"] is None and not info["faults"]:
@@ -466,7 +467,9 @@ def check_bulk(case_dir: Path, cfg: SAFormerConfig, sets: list[WeightSet], pixel
         must = n_s if final else e.must_answer
         st["lost"] += max(0, must - n_f)
         st["duplicated"] += max(0, n_f - n_s)
-        st["cut"] += len(e.cut_slots) + (max(0, n_s - max(n_f, must)) if e.by_reset else 0)
+        cut = len(e.cut_slots) + (max(0, n_s - max(n_f, must)) if e.by_reset else 0)
+        st["cut"] += cut
+        st["resets_mid_image"] += int(e.by_reset and cut > 0)
         st["unloaded_images"] += sum(1 for k in e.sets if k < 0)
         for j, fr in enumerate(e.frames[:n_s]):
             s, k = e.slots[j], e.sets[j]
@@ -684,7 +687,8 @@ def long_run(images: int = 10_000, resets: int = 10, reloads: int = 10, stall: s
     wall = time.perf_counter() - t0
     s = res.stats
     return {"images": s["images"], "lost": s["lost"], "duplicated": s["duplicated"], "wrong": s["wrong"],
-            "resets": s["resets"], "reloads": s["reloads"], "cut_by_reset": s["cut"],
+            "resets": s["resets"], "resets_mid_image": s["resets_mid_image"], "reloads": s["reloads"],
+            "cut_by_reset": s["cut"],
             "weight_loads": s["weight_loads"], "sets_used": s["sets_used"],
             "boundary_mismatches": s["boundary_mismatches"], "cycle_errors": s["cycle_errors"],
             "faults": s["faults"], "first_mismatch": res.first_mismatch, "stall": stall, "seed": seed,

@@ -67,7 +67,7 @@ def test_bulk_short_long_run_resets_and_reload(trained: Artifact, tmp_path: Path
     assert not res.failed, res.report()
     assert s["images"] >= 200 and s["lost"] == s["duplicated"] == s["wrong"] == 0, s
     assert s["resets"] == 2 and s["reloads"] == 1 and s["boundary_mismatches"] == 0 and s["cycle_errors"] == 0, s
-    assert s["cut"] >= 2, s  # each reset cut images in flight
+    assert s["resets_mid_image"] == 2 and s["cut"] >= 2, s  # each reset cut images in flight
     assert set(s["sets_used"]) == {"artifact", "random"}, s
     # the check is not blind: a result frame repeated, or dropped, in the log is reported
     sets, pix = plan.sets, plan.pixels
