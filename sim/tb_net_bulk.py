@@ -16,7 +16,7 @@ import numpy as np
 from cocotb.triggers import RisingEdge
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.fsutil import write_atomic
-from saformer.sim.net_bulk import case_sets, check_bulk
+from saformer.sim.net_bulk_check import case_sets, check_bulk
 
 
 @cocotb.test()
