@@ -57,8 +57,7 @@ HARNESS_SOURCES = ("net_bulk_harness.v", "net_bulk_mon.v")
 # Speed: -O3 and fast X handling as the per-cycle build, --timing for the harness's own clock, no
 # --public-flat-rw (the cocotb runner always adds it; it keeps every signal of the design visible and slow):
 # only the top's three ports are public. The C++ is compiled with -O2 instead of verilated.mk's -Os.
-BULK_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast", "--timing", "--no-public-flat-rw",
-             "-Wno-fatal")
+BULK_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast", "--timing", "--no-public-flat-rw")
 BULK_MAKEFLAGS = "OPT_FAST=-O2 OPT_GLOBAL=-O2 CFG_CXXFLAGS_COROUTINES=-fcoroutines"
 PX_DEPTH, W_DEPTH, P_DEPTH = 1 << 20, 1 << 18, 1 << 16
 OPS = {"end": 0, "weights": 1, "images": 2, "waitpx": 3, "drain": 4, "delay": 5, "reset": 6}

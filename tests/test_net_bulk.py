@@ -107,3 +107,16 @@ def test_bulk_mutation_fails_at_predicted_coordinates(trained: Artifact, tmp_pat
     res = run_bulk(build, plan, "both", seed=2, full=full, workdir=tmp_path / "mut")
     assert res.failed and res.stats["boundary_mismatches"] > 0, f"mutation of {key}[{flat}] went unnoticed"
     assert res.first_mismatch == want, (key, res.first_mismatch, want)
+
+
+def test_harness_verilog_lint_clean() -> None:
+    """The hand-written harness files pass `verilator --lint-only -Wall` (as the RTL units do)."""
+    from saformer.sim.net_bulk import HDL_DIR
+    from saformer.sim.runner import verilator_env
+
+    root = verilator_env()
+    exe = str(root / "bin" / "verilator")
+    for top, extra in (("net_bulk_harness", ["--timing"]), ("net_bulk_mon", ["-GW=144", "-GBEATS=64"])):
+        r = subprocess.run([exe, "--lint-only", "-Wall", *extra, "--top-module", top, str(HDL_DIR / f"{top}.v")],
+                           capture_output=True, text=True, check=False)
+        assert r.returncode == 0, r.stderr

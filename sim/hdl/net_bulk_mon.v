@@ -6,6 +6,8 @@
 // h starting at 0xcbf29ce484222325 for every image) and writes one line per image to OUTDIR/mon_<ID>.log:
 //   G <signature hex>   the image's BEATS beats have passed;   B <beat hex>   every beat (plusarg FULL=1)
 //   X <beats>           a partial image dropped by a reset;    R              the DUT enters reset
+// Simulation-only: the clocked blocks use blocking temporaries (random draws, the signature fold) on purpose.
+/* verilator lint_off BLKSEQ */
 module net_bulk_mon #(
     parameter integer W     = 1,  // beat width (bits)
     parameter integer BEATS = 1,  // beats per image on this boundary
@@ -74,4 +76,5 @@ module net_bulk_mon #(
         if (fin && !fin_q) $fflush(fd);
     end
 endmodule
+/* verilator lint_on BLKSEQ */
 `default_nettype wire
