@@ -2,16 +2,17 @@
 """Bulk simulation of the whole-network accelerator: no Python per cycle.
 
 A hand-written Verilog harness (sim/hdl/net_bulk_harness.v: program sequencer, pixel and weight players
-with LFSR idles, result sink with LFSR backpressure; sim/hdl/net_bulk_mon.v: one recorder per monitored
-boundary) sits beside `net_engine` in a generated top (`net_bulk_top`, build/sim/rtl/net-bulk-<id>/). A
-case is a program (`BulkPlan`: resets, weight loads of one or more weight sets, image slots, drains)
-written as memory files; the cocotb test (sim/tb_net_bulk.py) only awaits `done` (the harness starts at time 0), then
-`check_bulk` compares the logs with the integer reference (`golden.reference.forward`) of the weights
-loaded at the time: every result beat, a 64-bit signature per image and monitored boundary (the beats
-themselves with `full=True`), every module's per-image cycle counter against contract/cycles.py. Images
-are aligned to epochs (the stretches between resets): an image cut by a reset is counted as cut, never as
-wrong. The first mismatch is reported as net_scoreboard's (image, module, t, n, channel); in signature mode
-the failing image is rerun alone with every beat recorded to find it (`locate_first_mismatch`).
+with xorshift-drawn idles, result sink with drawn backpressure; sim/hdl/net_bulk_mon.v: one recorder per
+monitored boundary) sits beside `net_engine` in a generated top (`net_bulk_top`,
+build/sim/rtl/net-bulk-<id>/). A case is a program (`BulkPlan`: resets, weight loads of one or more weight
+sets, image slots, drains) written as memory files; the cocotb test (sim/tb_net_bulk.py) only awaits `done`
+(the harness starts at time 0), then `check_bulk` (sim/net_bulk_check.py) compares the logs with the
+integer reference (`golden.reference.forward`) of the weights loaded at the time: every result beat, a
+64-bit signature per image and monitored boundary (the beats themselves with `full=True`), every module's
+per-image cycle counter against contract/cycles.py. Images are aligned to epochs (the stretches between
+resets): an image cut by a reset is counted as cut, never as wrong. The first mismatch is reported as
+net_scoreboard's (image, module, t, n, channel); in signature mode the failing image is rerun alone with
+every beat recorded to find it (`locate_first_mismatch`).
 
     python -m saformer.sim.net_bulk --images 200 --resets 2 --reloads 1     # a long run (see --help)
 """
