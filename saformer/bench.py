@@ -323,10 +323,11 @@ def throughput(art, images: int) -> dict[str, Any]:
                       "SASA blocks only, phases not overlapped, no host transfer"}
 
 
-def network_part(art, sim_images: int, model_images: int) -> dict[str, Any]:
+def network_part(art, sim_images: int, model_images: int, bulk_images: int) -> dict[str, Any]:
     from saformer.net_bench import network_figures
 
-    return network_figures(art, sim_images, model_images, sops(art, model_images), CLOCK_MHZ, E_AC_PJ, E_MAC_PJ)
+    return network_figures(art, sim_images, model_images, sops(art, model_images), CLOCK_MHZ, E_AC_PJ, E_MAC_PJ,
+                           bulk_images)
 
 
 def backends_part(art, tiny: bool) -> dict[str, Any]:
@@ -366,7 +367,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         ("golden_speed", lambda: golden_speed(gold_n, reps)),
         ("throughput", lambda: throughput(art, n_img)),
         ("sops_energy", lambda: sops(art, n_img)),
-        ("network", lambda: network_part(art, 6 if tiny else 24, n_img)),
+        ("network", lambda: network_part(art, 6 if tiny else 24, n_img, 24 if tiny else 360)),
         ("backends", lambda: backends_part(art, tiny)),
     ]
     secs = {}
@@ -408,6 +409,11 @@ def print_summary(rep: dict[str, Any]) -> None:
     s = rep["simulation_speed"]
     print(f"simulation: Verilator {s['verilator']['cycles_per_s']:.0f} cycles/s, Icarus "
           f"{s['icarus']['cycles_per_s']:.0f} cycles/s, ratio {s['verilator_over_icarus']}")
+    if "network_sim_speed" in rep:
+        ns = rep["network_sim_speed"]
+        print(f"network simulation (whole accelerator): cocotb per-cycle {rep['sim_cycles_per_s_cocotb']:.0f} "
+              f"cycles/s, bulk {rep['sim_cycles_per_s_bulk']:.0f} cycles/s (x{ns['bulk_over_cocotb']}; per CPU "
+              f"second {ns['cocotb']['cycles_per_cpu_s']} vs {ns['bulk']['cycles_per_cpu_s']})")
     g = rep["golden_speed"]
     print(f"golden: numpy reference {g['numpy_reference_images_per_s']} images/s, Brevitas "
           f"{g['brevitas_eval_images_per_s']} images/s, ratio {g['reference_over_brevitas']}")

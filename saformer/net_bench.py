@@ -1,18 +1,55 @@
 # SPDX-License-Identifier: Apache-2.0
 """Network figures for `make bench` (bench.json keys `network_interval_cycles`, `network_latency_cycles`,
-`network`): the RTL's measured steady-state interval and latency per image (Verilator, no stalls, real test
-images of the shipped model), the cycle model's per-module cycles and own lower bounds over the test split,
-and per-module synaptic operations and energy from the reference's spike counts."""
+`network`, `sim_cycles_per_s_cocotb`, `sim_cycles_per_s_bulk`, `network_sim_speed`): the RTL's measured
+steady-state interval and latency per image (Verilator, no stalls, real test images of the shipped model),
+the cycle model's per-module cycles and own lower bounds over the test split, per-module synaptic
+operations and energy from the reference's spike counts, and the simulation speed of the whole accelerator
+on the per-cycle cocotb path (sim/tb_net.py) and the bulk path (sim/net_bulk.py) measured in the same run."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 
 
+def network_sim_speed(art, r: dict[str, Any], cocotb_images: int, bulk_images: int) -> dict[str, Any]:
+    """Simulated cycles per second of the whole accelerator (default config), both paths in this run: the
+    per-cycle cocotb run `r` (net_runner, stall none) and a bulk run (HDL player/recorder, stall none) of
+    `bulk_images` test images; wall-clock and process-CPU rates (the machine may be shared)."""
+    from saformer.sim.net_bulk import BulkPlan, WeightSet, ensure_bulk_built, run_bulk
+    from saformer.sim.net_runner import network_images
+
+    t0 = time.perf_counter()
+    build = ensure_bulk_built("default", art.cfg)
+    t_build = time.perf_counter() - t0
+    x, _ = network_images(art, None)
+    x = x[np.arange(bulk_images) % x.shape[0]]
+    plan = BulkPlan(art.cfg, [WeightSet("artifact", dict(art.params))], x)
+    plan.reset().weights(0).images(bulk_images).drain().end()
+    res = run_bulk(build, plan, "none", 1, label="bench-speed")
+    if res.failed:
+        raise AssertionError("network RTL differs from the reference in the bulk bench run:\n" + res.report())
+    s = res.stats
+    return {
+        "what": "simulated clock cycles / second inside the test (weight load + images, start-up of the "
+                "simulator excluded); cpu: per process-CPU second",
+        "cocotb": {"images": cocotb_images, "sim_cycles": r["sim_cycles"], "wall_s": r["wall_s"],
+                   "cycles_per_s": round(r["sim_cycles"] / r["wall_s"], 1),
+                   "cycles_per_cpu_s": round(r["sim_cycles"] / r["cpu_s"], 1) if r["cpu_s"] else None,
+                   "path": "sim/tb_net.py: cocotbext-axi drivers, monitor and scoreboard in Python every cycle"},
+        "bulk": {"images": bulk_images, "sim_cycles": s["sim_cycles"], "wall_s": s["sim_wall_s"],
+                 "cycles_per_s": s["sim_cycles_per_s"], "cycles_per_cpu_s": s["sim_cycles_per_cpu_s"],
+                 "check_s": s["check_wall_s"], "build_or_reuse_s": round(t_build, 2),
+                 "path": "sim/net_bulk.py: HDL player/recorder (sim/hdl), Python at start and end only"},
+        "bulk_over_cocotb": round(s["sim_cycles_per_s"] / (r["sim_cycles"] / r["wall_s"]), 1),
+        "target_bulk_cycles_per_s": 1_000_000,
+    }
+
+
 def network_figures(art, sim_images: int, model_images: int, so: dict[str, Any], clock_mhz: float,
-                    e_ac_pj: float, e_mac_pj: float) -> dict[str, Any]:
+                    e_ac_pj: float, e_mac_pj: float, bulk_images: int = 360) -> dict[str, Any]:
     """`so`: saformer.bench.sops of the same images (per-layer synaptic operations and MACs)."""
     from saformer.contract import cycles
     from saformer.golden import reference as ref
@@ -50,7 +87,11 @@ def network_figures(art, sim_images: int, model_images: int, so: dict[str, Any],
     macs = {"tok": so["snn_macs_per_layer"]["tok.conv1"]}
     energy = {m: round((mod_sops.get(m, 0.0) * E_AC_PJ + macs.get(m, 0) * E_MAC_PJ) / 1e3, 4) for m in mod_sops}
     model_interval = cycles.network_interval(cfg, rec)
+    speed = network_sim_speed(art, r, len(xs), bulk_images)
     return {
+        "sim_cycles_per_s_cocotb": speed["cocotb"]["cycles_per_s"],
+        "sim_cycles_per_s_bulk": speed["bulk"]["cycles_per_s"],
+        "network_sim_speed": speed,
         "network_interval_cycles": round(interval, 1),
         "network_latency_cycles": latency,
         "network": {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -136,6 +137,7 @@ async def run_images(dut, stall: str) -> None:
     if stall in ("out_bp", "both"):
         tb.sink.set_pause_generator(_pauses(random.Random(seed + 100), 0.3, 8))
     cocotb.start_soon(tb.monitor())
+    t0, c0 = time.perf_counter(), time.process_time()
     await tb.reset()
     words = itf.net_weight_stream(cfg, art.params)
     for i, v in case.get("patch", {}).items():
@@ -168,8 +170,11 @@ async def run_images(dut, stall: str) -> None:
         got_cls.append(c)
     await ClockCycles(tb.clk, 50)
     tb.monitoring = False
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     res = {"stall": stall, "seed": seed, "images": B, "boundaries": {}, "cycles": {}, "first_mismatch": None,
-           "output_mismatching_images": out_mism, "output_first": out_first}
+           "output_mismatching_images": out_mism, "output_first": out_first,
+           # simulation speed of this per-cycle path (drivers, monitor, scoreboard in Python every cycle)
+           "sim_cycles": tb.cycle, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
     first = None
     mism_vals = 0
     mism_imgs: set[int] = set()

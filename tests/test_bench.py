@@ -38,6 +38,10 @@ def test_bench_tiny_writes_expected_keys(tmp_path: Path) -> None:
     sp = rep["simulation_speed"]
     assert {"cycles_per_s", "sim_cycles", "wall_s"} <= set(sp["verilator"]) <= set(sp["icarus"])
     assert "verilator_over_icarus" in sp
+    # the whole accelerator's simulation speed, per-cycle cocotb and bulk, measured in the same run
+    assert rep["sim_cycles_per_s_cocotb"] > 0 and rep["sim_cycles_per_s_bulk"] > 0
+    ns = rep["network_sim_speed"]
+    assert ns["cocotb"]["sim_cycles"] > 0 and ns["bulk"]["sim_cycles"] > 0 and ns["bulk"]["images"] == 24
     assert {"numpy_reference_images_per_s", "brevitas_eval_images_per_s", "reference_over_brevitas"} <= set(
         rep["golden_speed"])
     assert {"cycles_per_image_mean", "images_per_s"} <= set(rep["throughput"])
