@@ -106,3 +106,28 @@ def test_cifar10_files_feed_the_cifar_config(tmp_path: Path) -> None:
     p = density_params(cfg, rng, split.x_train[:4])
     r = ref.forward(split.x_test[:2], p, cfg)
     assert r["logits"].shape == (2, 10)
+
+
+def test_cifar_bench_figures_follow_the_cycle_model() -> None:
+    """The bench's modelled CIFAR figures: interval = the busiest module's occupancy (network_interval),
+    images/s and ms/image from the board clock, the bottleneck is that module, more lanes never slow down."""
+    from saformer.cifar_bench import config_figures
+    from saformer.contract import cycles
+    from saformer.contract.paths import build_dir
+    from saformer.golden.named_artifacts import artifact_for
+
+    r = config_figures("cifar10-pynq", 2)
+    cfg = CIFAR["cifar10-pynq"]
+    art = artifact_for("cifar10-pynq", build_dir() / "sim")
+    px = random_pixels(cfg, np.random.default_rng(r["image_seed"]), 2)
+    rec = ref.forward(px, art.params, cfg)
+    occ = cycles.network_occupancy(cfg, rec)
+    assert r["interval_cycles"] == cycles.network_interval(cfg, rec)
+    assert r["bottleneck"] == max(occ, key=lambda m: float(occ[m].mean()))
+    assert r["images_per_s"] == round(r["clock_mhz"] * 1e6 / r["interval_cycles"], 1)
+    assert {m: v["cycles_max"] for m, v in r["modules"].items()} == \
+        {m: int(v.max()) for m, v in cycles.network_cycles(cfg, rec).items()}
+    iv = [row["interval_cycles"] for row in r["lanes_sweep"]]
+    assert iv == sorted(iv, reverse=True) and [row["P"] for row in r["lanes_sweep"]][0] == 4
+    lo, hi = r["spike_density_range"]
+    assert 0.1 <= lo <= hi <= 0.2, r["spike_densities"]
