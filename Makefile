@@ -8,7 +8,7 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test formal demo golden train export interface verify bench synth hls-synth hls-rtl-sim bitstream package clean
+.PHONY: venv test formal demo golden train export interface verify verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean
 
 venv:
 	@bash scripts/bootstrap.sh
@@ -39,8 +39,13 @@ $(ART)/manifest.json: models/saformer_digits.pt | venv
 interface: venv
 	$(PY) -m saformer.cli interface --out docs/interface.md
 
+# SHARD=i/N: shard i of N of the regression's cases (balanced by sim/verify_durations.json) ->
+# build/report/verify-shard-i-of-N.json; `make verify-merge` merges every shard file into verify.json
 verify: venv
-	$(PY) -m saformer.cli verify
+	$(PY) -m saformer.cli verify $(if $(SHARD),--shard $(SHARD),)
+
+verify-merge: venv
+	$(PY) -m saformer.cli verify --merge $(sort $(wildcard $(BUILD)/report/verify-shard-*-of-*.json))
 
 bench: venv
 	$(PY) -m saformer.cli bench

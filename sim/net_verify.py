@@ -49,10 +49,15 @@ def network_section(configs: tuple[str, ...] | None = None, default_images: int 
     sec: dict[str, Any] = {}
     for n in configs or NET_CONFIGS:
         sec[n] = network_config(n, default_images if n == "default" else other_images, stalls)
-    sec["ok"] = all(c[st]["mismatching_values"] == 0 and c[st]["mismatching_images"] == 0
-                    and c[st]["cycles_match_formula"] for c in sec.values() if isinstance(c, dict)
-                    for st in c["stalls"])
+    sec["ok"] = section_ok(sec)
     return sec
+
+
+def section_ok(sec: dict[str, Any]) -> bool:
+    """Every network config's run: no mismatching value or image, cycles == formula, under every stall."""
+    return all(c[st]["mismatching_values"] == 0 and c[st]["mismatching_images"] == 0
+               and c[st]["cycles_match_formula"] for c in sec.values() if isinstance(c, dict)
+               for st in c["stalls"])
 
 
 def cli_network_verify(out) -> int:
