@@ -50,8 +50,13 @@ verify-merge: venv
 bench: venv
 	$(PY) -m saformer.cli bench
 
-synth: venv $(ART)/manifest.json
-	$(PY) -m saformer.cli synth --board $(BOARD) $(if $(CONFIG),--config $(CONFIG),)
+# CONFIG=<name>: the board-fit pre-check (hw/fit.py) runs first, before the export and any Yosys run; BOARD
+# defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2
+SYNTH_BOARD = $(if $(filter command line environment,$(origin BOARD)),--board $(BOARD),)
+synth: venv
+	$(if $(CONFIG),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
+	@$(MAKE) --no-print-directory $(ART)/manifest.json
+	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth
