@@ -74,6 +74,17 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
                 "engines run concurrently); sequential = the sum of every module's occupancy (no overlap "
                 "between modules: an upper bound on one image's latency without stalls)",
     }
+    from saformer.hw import fit
+
+    def fit_rec(c) -> dict[str, Any]:
+        est = fit.estimate(c)
+        f = fit.fit(est, b)
+        return {"lut": est["lut"], "lut_mem": est["lut_mem"], "ff": est["ff"], "bram36": est["bram36"],
+                "percent": f["percent"], "fits": f["fits"],
+                "over": [f"{o['needs']:,} {o['resource']} of {o['of']:,}" for o in f["over"]]}
+
+    out["fit"] = {**fit_rec(cfg), "model": "hw/fit.py resource model of the network RTL of today (calibrated on "
+                                            "the measured default network)"}
     if sweep:
         rows = []
         for p in _lanes_sweep(cfg.D):
@@ -84,7 +95,7 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
             sasa = [float(o[f"b{i}.sasa"].mean()) for i in range(cfg.L)]
             rows.append({"P": p, "interval_cycles": iv, "images_per_s": round(clk * 1e6 / iv, 1),
                          "ms_per_image": round(iv / (clk * 1e3), 3), "bottleneck": bn,
-                         "sasa_occupancy_mean": round(max(sasa), 1),
+                         "sasa_occupancy_mean": round(max(sasa), 1), "fit": fit_rec(c),
                          "second_busiest": sorted(o, key=lambda m: -float(o[m].mean()))[1]})
         out["lanes_sweep"] = rows
     metric, bound = TARGETS[name]
@@ -110,8 +121,10 @@ def format_cifar(rep: dict[str, Any]) -> str:
         lines.append(f"{name} on {r['board']} @ {r['clock_mhz']} MHz: interval {r['interval_cycles']} cycles -> "
                      f"{r['images_per_s']} images/s, {r['ms_per_image']} ms/image (target {t['metric']} "
                      f"{t['bound']}: {'met' if t['met'] else 'MISSED'}), bottleneck {r['bottleneck']}, "
-                     f"densities {r['spike_density_range']}")
+                     f"densities {r['spike_density_range']}; fits {r['board']}: {r['fit']['fits']} "
+                     f"({'; '.join(r['fit']['over']) or 'within capacity'})")
         for row in r.get("lanes_sweep", []):
             lines.append(f"  P={row['P']:>3} interval {row['interval_cycles']:>9} {row['images_per_s']:>9} img/s "
-                         f"{row['ms_per_image']:>8} ms  bottleneck {row['bottleneck']}")
+                         f"{row['ms_per_image']:>8} ms  bottleneck {row['bottleneck']:12s} model LUT "
+                         f"{row['fit']['lut']:>9,} ({row['fit']['percent']['lut']}%)")
     return "\n".join(lines)
