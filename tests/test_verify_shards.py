@@ -121,3 +121,11 @@ def test_merge_equals_unsharded_on_a_tiny_real_run(tmp_path: Path) -> None:
 
     assert clean(json.loads(json.dumps(merged))) == clean(json.loads(json.dumps(rep)))
     assert rep["total"]["mismatches"] == 0 and set(rep["configs"]) == {"t1"}
+
+
+def test_cli_lists_the_shards(capsys: pytest.CaptureFixture[str]) -> None:
+    outs = []
+    for i in (1, 2):
+        assert sv.cli_verify(["--list", "--shard", f"{i}/2"]) == 0
+        outs.append(capsys.readouterr().out.split())
+    assert sorted(outs[0] + outs[1]) == sorted(sv.case_ids()) and not set(outs[0]) & set(outs[1])
