@@ -6,20 +6,26 @@ CONFIG=<name> BOARD=<board>` stops before any long step with one line naming the
 The model has three parts, each written down so that a change of the RTL changes it in one place:
 - the memory inventory (`network_memories`, `sasa_memories`): every memory of the RTL as it is today
   (hw/rtl/net_*.v of issue 12 and the SASA engine), with its words, width, copies (lanes), read kind
-  (`sync`: sdp_ram's registered read; `async`: an asynchronous read) and read ports;
-- the mapping rules (`map_memory`), the ones Yosys' memory_libmap applied in the calibration runs: an
-  asynchronous read can only be LUT RAM (`lutram_luts`: RAM32M 6 bits x 32 words per 4 LUTs, RAM64M 3 x 64;
-  several read ports: quad-port RAM32M/RAM64M, one copy per 3 read ports; deeper: 64-word slices and a read
-  multiplexer); a registered read goes to
-  block RAM when it has more than 64 words and more than 4,096 bits (RAMB18 aspect ratios 512x36 .. 16Kx1,
-  `bram18_count`), else to LUT RAM with an output register. No memory of the RTL asks for URAM, so
-  the model counts none (where URAM would help is in `state_budget`);
-- the logic (`logic_estimate`): LUTs and FFs per module from one size figure per module kind (the bits its
-  datapath handles per cycle, see `_sizes`) times a coefficient calibrated on measured Yosys runs of the whole
-  network (`CALIBRATION`: the figures, the config and the command that measured them).
+  (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered address; `async`: from logic)
+  and read ports;
+- the mapping rules (`map_memory`), the ones Yosys' memory_libmap applied in the calibration runs: LUT RAM
+  costs `lutram_luts` (RAM32M 6 bits x 32 words per 4 LUTs, RAM64M 3 x 64; several read ports: quad-port
+  RAM32M/RAM64M, one copy per 3 read ports; deeper: 64-word slices and a read multiplexer); a memory with a
+  registered read (sdp_ram) or a registered read address goes to block RAM (RAMB18 aspect ratios,
+  `bram18_count`) when it is deeper than 64 words and would take more than 64 LUTs as LUT RAM; a read address
+  from logic keeps it in LUT RAM. No memory of the RTL asks for URAM, so the model counts none (where URAM
+  would help: `state_budget`, docs/architecture.md);
+- the logic (`logic_estimate`): LUTs and FFs per module from size features per module kind (the bits its
+  datapath handles per cycle, see `_sizes`) times coefficients fitted (`calibrate`) on the measured Yosys run
+  of the whole network (`MEASURED_NETWORK`: the figures, the config and the command that measured them) and
+  on the SASA engine's (`MEASURED_SASA`); `VALIDATION_NETWORK` is a held-out run at N = 64.
+
+When the RTL changes (helper rework of hw/rtl/net_*.v), the inventory and the measured tables change with it:
+re-run `synth_network` on the default config and paste its per-module figures.
 
 The verdict (`precheck`) fails when a resource exceeds 100 % of the board: a design over the board cannot be
-placed at all; the model's error is tens of percent (Yosys estimates themselves are not Vivado's), so a
+placed at all; the model is within a few percent of Yosys on the runs it was checked on but is extrapolated
+far beyond them for the CIFAR-10 sizes (and Yosys estimates themselves are not Vivado's), so a
 verdict near 100 % is a question for `make synth`, not an answer. It also names the smallest board of
 hw/boards.py the model fits.
 """
@@ -37,8 +43,8 @@ from saformer.contract.config import SAFormerConfig, derive
 from saformer.contract.errors import SaformerError
 from saformer.hw.boards import BOARDS, Board, board
 
-BRAM_MIN_WORDS = 64  # a registered-read memory deeper than this ...
-BRAM_MIN_BITS = 4096  # ... and larger than this goes to block RAM (memory_libmap's choice in the runs)
+BRAM_MIN_WORDS = 64  # a memory with a registered read (or read address) deeper than this ...
+BRAM_MIN_LUTS = 64  # ... that would take more LUTs than this as LUT RAM goes to block RAM (the runs' choice)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ class Memory:
     words: int
     width: int
     copies: int = 1
-    read: str = "async"  # "sync": registered read (sdp_ram); "async": asynchronous read
+    read: str = "async"  # "sync": registered read data (sdp_ram); "addr": asynchronous read from a registered
+    # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic
     ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port)
 
     @property
@@ -85,9 +92,9 @@ def bram18_count(words: int, width: int) -> int:
 
 def map_memory(m: Memory) -> dict[str, Any]:
     """Where the mapping rules put memory m, and what it costs (module docstring)."""
-    if m.read == "sync" and m.words > BRAM_MIN_WORDS and m.words * m.width > BRAM_MIN_BITS:
-        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
     lut = m.copies * lutram_luts(m.words, m.width, m.ports)
+    if m.read in ("sync", "addr") and m.words > BRAM_MIN_WORDS and lut > m.copies * BRAM_MIN_LUTS:
+        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
     ff = m.copies * m.width if m.read == "sync" else 0  # the registered read's output register
     return {"mapped_to": "LUT RAM", "bram18": 0, "lut_mem": lut, "ff": ff}
 
@@ -123,8 +130,8 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
     mems = [
         Memory("tok", "pixel rows", cfg.in_ch * img, img * 8),
         Memory("tok", "conv1 weights per stem channel", 9 * cfg.in_ch, cfg.w_bits, S),
-        Memory("tok", "conv1 currents per position", npos, S * w.C1W),
-        Memory("tok", "conv1 LIF membranes per position", npos, S * w.M1W),
+        Memory("tok", "conv1 currents per position", npos, S * w.C1W, 1, "addr"),
+        Memory("tok", "conv1 LIF membranes per position", npos, S * w.M1W, 1, "addr"),
         Memory("tok", "s1[t] per position (9 window reads)", npos, S, 1, "async", 9),
         Memory("conv2", "weight columns", 9 * S, cfg.w_bits, D),
     ]
@@ -132,14 +139,14 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
         p = f"b{i}."
         for m in ("sasa", "dwc", "mlp"):
             fd = max(N if m in ("sasa", "dwc") else 2, 2)
-            mems += [Memory(p + m + ".lif", "shortcut membranes (timestep-outer: N x D)", N, D * w.UMW),
-                     Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1)]
+            mems += [Memory(p + m + ".lif", "shortcut membranes (timestep-outer: N x D)", N, D * w.UMW, 1, "addr"),
+                     Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "addr")]
         mems += sasa_memories(cfg, p + "sasa")
         mems += [Memory(p + "dwc", "S line buffers (two timesteps, 9 window reads)", N, D, 2, "async", 9),
                  Memory(p + "mlp.fc1", "weight columns", D, cfg.w_bits, H),
-                 Memory(p + "mlp.hlif", "hidden membranes (timestep-outer: N x hidden)", N, H * w.HMW),
+                 Memory(p + "mlp.hlif", "hidden membranes (timestep-outer: N x hidden)", N, H * w.HMW, 1, "addr"),
                  Memory(p + "mlp.fc2", "weight columns", H, cfg.w_bits, D)]
-    mems += [Memory("head.lif", "head membranes (timestep-outer: N x D)", N, D * w.UMW),
+    mems += [Memory("head.lif", "head membranes (timestep-outer: N x D)", N, D * w.UMW, 1, "addr"),
              Memory("head", "weight columns", D, cfg.w_bits, cfg.n_classes)]
     return mems
 
@@ -161,6 +168,21 @@ MEASURED_NETWORK = {
     },
     "total": (41419, 6337, 24008),  # LUT (13 of them SRL), LUT as memory + SRL, FF
 }
+# Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
+# tokens: the tokenizer's currents and membranes, the SASA membranes and Q buffer move to block RAM):
+# module -> (LUT, LUT as memory, FF, BRAM36).
+VALIDATION_NETWORK = {
+    "config": {"img": 16},
+    "modules": {
+        "tok": (3578, 916, 940, 6.5), "conv2": (2602, 640, 1447, 0.0), "b0.sasa.lif": (3702, 1328, 568, 0.0),
+        "b0.sasa": (3561, 576, 2959, 8.5), "b0.dwc.lif": (3702, 1328, 568, 0.0), "b0.dwc": (7641, 768, 2011, 0.0),
+        "b0.mlp.lif": (3372, 1008, 548, 0.0), "b0.mlp.fc1": (2232, 256, 2486, 0.0),
+        "b0.mlp.hlif": (4476, 1196, 93, 0.0), "b0.mlp.fc2": (1384, 256, 1301, 0.0),
+        "head.lif": (2556, 684, 61, 0.0), "head": (551, 40, 529, 0.0), "out": (218, 0, 207, 0.0),
+        "skids": (4795, 0, 9420, 0.0),
+    },
+    "total": (44536, 9013, 24553, 15.0),  # LUT (17 SRL), LUT as memory + SRL, FF, BRAM36
+}
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures"): (D, N, P, LUT, FF).
 MEASURED_SASA = ((32, 16, 1, 1435, 1464), (32, 16, 2, 2206, 1624), (32, 16, 4, 2932, 1983), (32, 16, 8, 3729, 2604),
@@ -169,21 +191,22 @@ MEASURED_SASA = ((32, 16, 1, 1435, 1464), (32, 16, 2, 2206, 1624), (32, 16, 4, 2
 CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 176, 77, 3, 129
 
 
-def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, float]]:
+def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     """module -> (kind, size): the bits a module's datapath handles per cycle, the figure its logic scales
     with. lif: neurons x membrane bits; shortcut: that plus the U adder (D x UW); slin: accumulators
-    (outputs x accumulator bits) plus the spike finder (fan-in); dwc: D x 9 taps x (increment bits + window
-    address bits); tok: stem x (current + membrane + pixel bits) plus the window gather (stem x 9 x position
-    address bits); out: classes x logit bits; skids: the widths of every skid (one stream register pair)."""
+    (outputs x accumulator bits) and the spike finder (fan-in), two coefficients; dwc: D x 9 taps x increment
+    bits (the N = 64 run shows no growth with N); tok: stem x (current + membrane + pixel bits) plus the
+    window gather (stem x 9 x position address bits); out: classes x logit bits; skids: the widths of every
+    skid (one stream register pair)."""
     w = _w(cfg)
-    D, N, H, S = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch
+    D, H, S = cfg.D, cfg.hidden, cfg.stem_ch
 
     def lg(x: int) -> int:
         return max(1, math.ceil(math.log2(max(2, x))))
 
-    out: dict[str, tuple[str, float]] = {
+    out: dict[str, tuple[str, Any]] = {
         "tok": ("tok", S * (w.C1W + w.M1W + w.PXB) + S * 9 * lg(cfg.img * cfg.img)),
-        "conv2": ("slin", D * w.U0W + 9 * S),
+        "conv2": ("slin", (D * w.U0W, 9 * S)),
     }
     skid = (cfg.img * 8 + 1) + (9 * S + 1)
     for i in range(cfg.L):
@@ -194,13 +217,13 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, float]]:
             if m == "sasa":
                 out[p + "sasa"] = ("sasa", 0.0)
             elif m == "dwc":
-                out[p + "dwc"] = ("dwc", D * 9 * (w.DIW + lg(N)))
-        out[p + "mlp.fc1"] = ("slin", H * w.HCW + D)
+                out[p + "dwc"] = ("dwc", D * 9 * w.DIW)
+        out[p + "mlp.fc1"] = ("slin", (H * w.HCW, D))
         out[p + "mlp.hlif"] = ("lif", H * w.HMW)
-        out[p + "mlp.fc2"] = ("slin", D * w.MIW + H)
+        out[p + "mlp.fc2"] = ("slin", (D * w.MIW, H))
         skid += (H * w.HCW + 1) + (H + 1)
     out["head.lif"] = ("lif", D * w.UMW)
-    out["head"] = ("slin", cfg.n_classes * w.LGW + D)
+    out["head"] = ("slin", (cfg.n_classes * w.LGW, D))
     out["out"] = ("out", cfg.n_classes * w.LGW)
     skid += (D * w.UW + 1) + (D + 1) + (cfg.n_classes * w.LGW + 1) + 33
     out["skids"] = ("skid", float(skid))
@@ -216,9 +239,14 @@ def _memory_cost(cfg: SAFormerConfig, mems: list[Memory]) -> dict[str, tuple[int
     return out
 
 
+def _features(size: Any) -> list[float]:
+    return [float(x) for x in size] if isinstance(size, tuple) else [float(size)]
+
+
 def calibrate() -> dict[str, Any]:
-    """Coefficients from the measured runs: per module kind, (measured - memory model) / size, pooled over the
-    modules of that kind; the SASA engine's logic as a least-squares a0 + a_p P + a_d D."""
+    """Coefficients from the measured runs: per module kind, least squares of (measured - memory model) over
+    the kind's size features, pooled over the modules of that kind (one feature: the ratio of the sums); the
+    SASA engine's logic as a least-squares a0 + a_p P + a_d D."""
     import numpy as np
     from saformer.contract.config import DEFAULT
     from saformer.contract.configs import ALL
@@ -226,28 +254,29 @@ def calibrate() -> dict[str, Any]:
     cfg = ALL[MEASURED_NETWORK["config"]]
     sizes = _sizes(cfg)
     memc = _memory_cost(cfg, network_memories(cfg))
-    acc: dict[str, list[float]] = {}
+    rows: dict[str, list[tuple[list[float], float, float]]] = {}
     for mod, (lut, _mem, ff) in MEASURED_NETWORK["modules"].items():
         kind, size = sizes[mod]
         if kind == "sasa":
             continue
         ml, mf = memc.get(mod, (0, 0))
-        a = acc.setdefault(kind, [0.0, 0.0, 0.0])
-        a[0] += lut - ml
-        a[1] += ff - mf
-        a[2] += size
-    rows, lut_y, ff_y = [], [], []
+        rows.setdefault(kind, []).append((_features(size), lut - ml, ff - mf))
+    lut_k, ff_k = {}, {}
+    for kind, rs in rows.items():
+        X = np.array([r[0] for r in rs])
+        lut_k[kind] = np.linalg.lstsq(X, np.array([r[1] for r in rs]), rcond=None)[0].tolist()
+        ff_k[kind] = np.linalg.lstsq(X, np.array([r[2] for r in rs]), rcond=None)[0].tolist()
+    srows, lut_y, ff_y = [], [], []
     for D, N, P, lut, ff in MEASURED_SASA:
         c = DEFAULT.replace(D=D, img=2 * int(math.isqrt(N)), lanes=P)
         ml, mf = _memory_cost(c, sasa_memories(c))["engine"]
-        rows.append([1.0, P, D])
+        srows.append([1.0, P, D])
         lut_y.append(lut - ml)
         ff_y.append(ff - mf)
-    A = np.array(rows)
+    A = np.array(srows)
     cl = np.linalg.lstsq(A, np.array(lut_y, dtype=float), rcond=None)[0]
     cf = np.linalg.lstsq(A, np.array(ff_y, dtype=float), rcond=None)[0]
-    return {"lut_per_size": {k: v[0] / v[2] for k, v in acc.items()},
-            "ff_per_size": {k: v[1] / v[2] for k, v in acc.items()},
+    return {"lut_per_size": lut_k, "ff_per_size": ff_k,
             "sasa": {"lut0": cl[0], "lut_p": cl[1], "lut_d": cl[2], "ff0": cf[0], "ff_p": cf[1], "ff_d": cf[2]}}
 
 
@@ -275,7 +304,9 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
         if kind == "sasa":
             lut, ff = sasa_logic(cfg)
         else:
-            lut, ff = cal["lut_per_size"][kind] * size, cal["ff_per_size"][kind] * size
+            f = _features(size)
+            lut = max(0.0, sum(c * x for c, x in zip(cal["lut_per_size"][kind], f)))
+            ff = max(0.0, sum(c * x for c, x in zip(cal["ff_per_size"][kind], f)))
         out[mod] = {"lut_logic": lut, "ff": ff}
     from saformer.contract.cycles import network_modules
 
