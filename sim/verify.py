@@ -345,7 +345,8 @@ def merge_shards(files: list[Path], out: Path = REPORT) -> dict[str, Any]:
             raise SaformerError(f"verify --merge: {f} is not a verify shard file (format {SHARD_FORMAT})")
         recs.append((Path(f), r))
     if not recs:
-        raise SaformerError("verify --merge: no shard files given")
+        raise SaformerError(f"verify --merge: no shard files given (`make verify SHARD=i/N` writes them to "
+                            f"{REPORT.parent}/verify-shard-i-of-N.json)")
     st = recs[0][1]["settings"]
     n = recs[0][1]["shard"][1]
     for f, r in recs:
@@ -405,7 +406,7 @@ def cli_verify(argv: list[str]) -> int:
                     help="run shard i of N (cases balanced by sim/verify_durations.json) and write a shard file "
                          "(default out: build/report/verify-shard-i-of-N.json); merge them with --merge")
     ap.add_argument("--list", action="store_true", help="print the case ids (of --shard, if given) and exit")
-    ap.add_argument("--merge", nargs="+", default=None, metavar="SHARD_JSON",
+    ap.add_argument("--merge", nargs="*", default=None, metavar="SHARD_JSON",
                     help=f"merge shard files into one report (--out, default {REPORT})")
     ap.add_argument("--store-durations", action="store_true",
                     help="record this run's seconds per case into sim/verify_durations.json")
@@ -414,7 +415,7 @@ def cli_verify(argv: list[str]) -> int:
         from saformer.sim.net_verify import cli_network_verify
 
         return cli_network_verify(a.out)
-    if a.merge:
+    if a.merge is not None:
         rep = merge_shards([Path(f) for f in a.merge], Path(a.out))
         print(f"merged {len(a.merge)} shard file(s) into {a.out}: ok={rep['total']['ok']}")
         if a.store_durations:
