@@ -8,7 +8,7 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test formal demo golden train export interface verify bench synth hls-synth hls-rtl-sim bitstream package clean
+.PHONY: venv test formal demo golden train export interface verify verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean
 
 venv:
 	@bash scripts/bootstrap.sh
@@ -39,14 +39,24 @@ $(ART)/manifest.json: models/saformer_digits.pt | venv
 interface: venv
 	$(PY) -m saformer.cli interface --out docs/interface.md
 
+# SHARD=i/N: shard i of N of the regression's cases (balanced by sim/verify_durations.json) ->
+# build/report/verify-shard-i-of-N.json; `make verify-merge` merges every shard file into verify.json
 verify: venv
-	$(PY) -m saformer.cli verify
+	$(PY) -m saformer.cli verify $(if $(SHARD),--shard $(SHARD),)
+
+verify-merge: venv
+	$(PY) -m saformer.cli verify --merge $(sort $(wildcard $(BUILD)/report/verify-shard-*-of-*.json))
 
 bench: venv
 	$(PY) -m saformer.cli bench
 
-synth: venv $(ART)/manifest.json
-	$(PY) -m saformer.cli synth --board $(BOARD) $(if $(CONFIG),--config $(CONFIG),)
+# CONFIG=<name>: the board-fit pre-check (hw/fit.py) runs first, before the export and any Yosys run; BOARD
+# defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2
+SYNTH_BOARD = $(if $(filter command line environment,$(origin BOARD)),--board $(BOARD),)
+synth: venv
+	$(if $(CONFIG),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
+	@$(MAKE) --no-print-directory $(ART)/manifest.json
+	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth

@@ -52,4 +52,19 @@ SCALE: dict[str, SAFormerConfig] = {
     "d256": DEFAULT.replace(D=256, img=16, heads=2, lanes=8),
 }
 
-ALL: dict[str, SAFormerConfig] = {**NAMED, **SCALE}  # every named configuration (RTL regression, synth)
+# CIFAR-10 configurations (issue 13): 32x32 RGB pixels 0..255 (pixel value x / 256: pixel_frac 8), patch 4 ->
+# N = 64 tokens, T = 4, 4-bit weights, mlp_ratio 4; theta_bits 16 because a trained conv1 threshold (1.0 over
+# the pixel scale 2^-8 times the weight scale) reaches 2^12 and beyond. `cifar10-pynq` is sized for the
+# PYNQ-Z2 (D = 128, L = 2), `cifar10-384` is Spikformer-4-384's size (D = 384, L = 4) for the ZCU104; heads
+# as Spikformer's head width (16 and 32 channels per head); P from the P sweep of `make bench` (cifar part).
+# Random artifacts until a user brings a trained model (`saformer train --data cifar10 --config cifar10-pynq`).
+_CIFAR = dict(img=32, in_ch=3, pixel_max=255, pixel_frac=8, patch=4, T=4, w_bits=4, mlp_ratio=4, theta_bits=16,
+              stem_ch=32)
+CIFAR: dict[str, SAFormerConfig] = {
+    "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=16),
+    "cifar10-384": DEFAULT.replace(**_CIFAR, D=384, L=4, heads=12, lanes=32),
+}
+# The board each CIFAR-10 configuration targets (hw/boards.py names): `make synth CONFIG=<name>` defaults to it.
+TARGET_BOARD: dict[str, str] = {"cifar10-pynq": "pynq-z2", "cifar10-384": "zcu104"}
+
+ALL: dict[str, SAFormerConfig] = {**NAMED, **SCALE, **CIFAR}  # every named configuration (RTL regression, synth)

@@ -3,7 +3,8 @@
 
 `default` runs on the trained model's artifact as soon as one is exported (`build/artifact/manifest.json`,
 written by `make export`) -- or on any artifact directory passed in -- and otherwise, like every other
-named configuration, on a random integer model (`golden.vectors.random_artifact`), cached under the work
+named configuration, on a random integer model (`golden.vectors.random_artifact`; the CIFAR-10 ones on a
+model whose spike densities are calibrated to 0.1-0.2, `golden.calibrate.density_artifact`), cached under the work
 directory (keyed on the config hash, the seed and a hash of the golden sources that make it) and
 created under a file lock so parallel pytest-xdist workers never write it twice.
 
@@ -22,8 +23,10 @@ from filelock import FileLock
 from saformer.contract.artifact import Artifact, load_artifact
 from saformer.contract.config import SAFormerConfig, derive, wrange
 from saformer.contract.configs import ALL as NAMED  # the regression's configs and the scale ones
+from saformer.contract.configs import CIFAR
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, package_root
+from saformer.golden.calibrate import density_artifact
 from saformer.golden.vectors import make_set, random_artifact
 
 REPO = package_root()
@@ -42,8 +45,8 @@ REAL_IMAGES = 64  # random-model stand-in for the trained model's >= 50 real ima
 
 
 # the golden sources a random artifact's contents depend on: a change to any of them makes a new cache entry
-GOLDEN_SOURCES = ("golden/vectors.py", "golden/reference.py", "contract/artifact.py", "contract/config.py",
-                  "contract/layout.py")
+GOLDEN_SOURCES = ("golden/vectors.py", "golden/reference.py", "golden/calibrate.py", "contract/artifact.py",
+                  "contract/config.py", "contract/layout.py")
 
 
 def golden_sources_hash() -> str:
@@ -88,7 +91,10 @@ def artifact_for(name: str, workdir: str | Path, override: str | Path | None = N
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock"):
         if not (path / "manifest.json").is_file():
-            random_artifact(cfg, path, seed=seed, n_random=REAL_IMAGES if name == "default" else 16)
+            if name in CIFAR:  # spike densities of a trained model (0.1-0.2), golden/calibrate.py
+                density_artifact(cfg, path, seed=seed)
+            else:
+                random_artifact(cfg, path, seed=seed, n_random=REAL_IMAGES if name == "default" else 16)
     art = load_artifact(path)
     art.vectors.setdefault("cover", coverage_set(cfg, seed))
     return art

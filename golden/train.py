@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from saformer.contract.config import DEFAULT, SAFormerConfig
-from saformer.contract.configs import describe_config
+from saformer.contract.configs import ALL, describe_config
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import atomic_output
 from saformer.contract.paths import package_root
@@ -269,12 +269,15 @@ def load_data(name: str, data_dir: str | None) -> Split:
 
 
 def load_config(path: str | None, base: SAFormerConfig = DEFAULT) -> SAFormerConfig:
-    """DEFAULT, or DEFAULT with the fields of a JSON file replaced (e.g. {"img": 32, "in_ch": 3, ...})."""
+    """DEFAULT, or DEFAULT with the fields of a JSON file replaced (e.g. {"img": 32, "in_ch": 3, ...}), or a
+    named configuration of contract/configs.py (`--config cifar10-pynq`) when `path` is one's name and no file."""
     if not path:
         return base
     import json
 
     f = Path(path)
+    if path in ALL and not f.exists():
+        return ALL[path]
     try:
         d = json.loads(f.read_text())
     except FileNotFoundError:
@@ -308,7 +311,8 @@ def cli_train(argv: list[str]) -> int:
                     help="epochs of quantization-aware training (default %(default)s)")
     ap.add_argument("--threads", type=count(1), default=TrainOptions.threads,
                     help="torch threads (default %(default)s)")
-    ap.add_argument("--config", default=None, help="JSON file of config fields that replace DEFAULT's")
+    ap.add_argument("--config", default=None, help="JSON file of config fields that replace DEFAULT's, or a "
+                    "named config (e.g. cifar10-pynq, cifar10-384)")
     ap.add_argument("--max-train", type=count(0), default=0, help="use only the first N training images (0 = all)")
     _add_data_args(ap)
     a = ap.parse_args(argv)

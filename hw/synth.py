@@ -36,7 +36,9 @@ from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import save_figure, write_atomic
 from saformer.contract.paths import build_dir, package_root, user_path
+from saformer.hw import fit
 from saformer.hw.boards import Board, board
+from saformer.hw.fit import RAMB18_ASPECTS, bram18_count  # noqa: F401 -- RAMB18_ASPECTS re-exported
 
 REPO = package_root()
 BUILD = build_dir()
@@ -167,13 +169,7 @@ def memory_report(premem: dict[str, Any], log: str, top: str) -> list[dict[str, 
     return sorted(out, key=lambda r: r["name"])
 
 
-# RAMB18 (simple dual port) aspect ratios: (depth, width)
-RAMB18_ASPECTS = ((512, 36), (1024, 18), (2048, 9), (4096, 4), (8192, 2), (16384, 1))
-
-
-def bram18_count(words: int, width: int) -> int:
-    """RAMB18s for a words x width memory: the best aspect ratio, cascading in depth and width."""
-    return min(-(-words // d) * -(-max(width, 1) // w) for d, w in RAMB18_ASPECTS)
+# RAMB18 geometry: hw/fit.py (the board-fit model and this report count block RAMs the same way)
 
 
 def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
@@ -511,11 +507,13 @@ def format_table(rep: dict[str, Any]) -> str:
 
 def cli_synth(argv: list[str]) -> int:
     from saformer.contract.argtypes import count, int_list
-    from saformer.contract.configs import ALL, SCALE
+    from saformer.contract.configs import ALL, CIFAR, SCALE, TARGET_BOARD
     from saformer.hw.boards import BOARDS
 
     ap = argparse.ArgumentParser(prog="saformer synth", description=__doc__.splitlines()[0])
-    ap.add_argument("--board", default="pynq-z2", choices=sorted(BOARDS), help="target board (default %(default)s)")
+    ap.add_argument("--board", default=None, choices=sorted(BOARDS),
+                    help="target board (default: the config's target board, contract/configs.py TARGET_BOARD, "
+                         "else pynq-z2)")
     ap.add_argument("--artifact", default="build/artifact",
                     help="exported artifact: its config is synthesized, its real vectors give the cycles")
     ap.add_argument("--config", default=None, choices=sorted(ALL),
@@ -531,10 +529,12 @@ def cli_synth(argv: list[str]) -> int:
     ap.add_argument("--no-network", action="store_true",
                     help="skip the whole accelerator (net_engine; by default synthesized too: synth.json network)")
     a = ap.parse_args(argv)
-    b = board(a.board)
+    b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
     art_dir = user_path(a.artifact)
     if a.config:
         cfg, name = ALL[a.config], a.config
+        # the board-fit pre-check (hw/fit.py) before any long step: one line naming the resource and amount
+        fit.precheck(cfg, name, b, network=name not in SCALE and not a.no_network)
         s = y = None
         vname = ""
         if (art_dir / "manifest.json").is_file():
@@ -549,7 +549,8 @@ def cli_synth(argv: list[str]) -> int:
         acfg, s, y, vname = real_vectors(art_dir)
         vname = f"{a.artifact}:{vname}"
         cfg, name = acfg, ("default" if acfg == ALL["default"] else "artifact")
-    lanes = ([] if name in SCALE else [1, 2, 4, 8, 16, 32]) if a.lanes is None else a.lanes
+        fit.precheck(cfg, name, b, network=not a.no_network)
+    lanes = ([] if name in SCALE or name in CIFAR else [1, 2, 4, 8, 16, 32]) if a.lanes is None else a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
         raise SaformerError(f"--lanes {bad}: each P must be in 1..D={cfg.D}")

@@ -337,6 +337,13 @@ def backends_part(art, tiny: bool) -> dict[str, Any]:
     return backend_speed(art, {"golden": 16 if tiny else 360, "hls": 16 if tiny else 360, "rtl": 4 if tiny else 16})
 
 
+def cifar_part(tiny: bool) -> dict[str, Any]:
+    """The CIFAR-10 configurations' modelled figures (saformer/cifar_bench.py)."""
+    from saformer.cifar_bench import cifar_figures
+
+    return cifar_figures(tiny)
+
+
 # ------------------------------------------------------------------------------ driver
 def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
     from tqdm import tqdm
@@ -369,6 +376,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
         ("sops_energy", lambda: sops(art, n_img)),
         ("network", lambda: network_part(art, 6 if tiny else 24, n_img, 24 if tiny else 360)),
         ("backends", lambda: backends_part(art, tiny)),
+        ("cifar", lambda: cifar_part(tiny)),
     ]
     secs = {}
     for name, fn in tqdm(parts, desc="bench", unit="part", disable=None):
@@ -387,7 +395,7 @@ def run_bench(tiny: bool, build: Path, out: Path) -> dict[str, Any]:
                 "measured_lanes": rsim["lanes"], "measured_sim_cycles": rsim["sim_cycles"],
                 "measured_rows_equal_formula": checked,
                 "rows": rrows + rows}
-        elif name == "network":
+        elif name in ("network", "cifar"):
             rep.update(fn())
         else:
             rep[name] = fn()
@@ -424,6 +432,10 @@ def print_summary(rep: dict[str, Any]) -> None:
     print(f"SOPs/image {o['sops_per_image']:.0f} (+{o['snn_macs_per_image']:.0f} MAC), ANN MACs/image "
           f"{o['ann_macs_per_image']:.0f}; energy SNN {o['snn_energy_nj_per_image']} nJ vs ANN "
           f"{o['ann_energy_nj_per_image']} nJ (x{o['ann_over_snn_energy']})")
+    if "cifar" in rep:
+        from saformer.cifar_bench import format_cifar
+
+        print(format_cifar(rep))
     bk = rep.get("backends", {})
     print("predict() backends: " + ", ".join(f"{b} {bk[b]['images_per_s']} images/s" for b in ("golden", "hls", "rtl")
                                              if b in bk))

@@ -45,6 +45,12 @@ def test_bench_tiny_writes_expected_keys(tmp_path: Path) -> None:
     assert {"numpy_reference_images_per_s", "brevitas_eval_images_per_s", "reference_over_brevitas"} <= set(
         rep["golden_speed"])
     assert {"cycles_per_image_mean", "images_per_s"} <= set(rep["throughput"])
+    assert rep["cifar10_pynq_images_per_s"] == rep["cifar"]["cifar10-pynq"]["images_per_s"] > 0
+    assert rep["cifar10_384_ms_per_image"] == rep["cifar"]["cifar10-384"]["ms_per_image"] > 0
+    for c in rep["cifar"].values():
+        assert c["bottleneck"] in c["modules"] and c["lanes_sweep"] and c["spike_densities"]
+        busiest = max(m["occupancy_mean"] for m in c["modules"].values())  # rounded to 0.1 in the report
+        assert busiest - 0.05 <= c["interval_cycles"] < busiest + 1.05
     e = rep["sops_energy"]
     assert {"sops_per_image", "ann_macs_per_image", "snn_energy_nj_per_image", "ann_energy_nj_per_image"} <= set(e)
 

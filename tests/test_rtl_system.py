@@ -71,7 +71,7 @@ def test_verify_report_vitis_always_and_long_run_cycle_errors(tmp_path: Path, mo
                "lint": {"clean": True}, "system": {"passed": True}, "first_mismatch": None, "sim_cycles_per_s": 1.0}
     monkeypatch.setattr(sv, "system_record", fake_system_record)
     monkeypatch.setattr(sv, "verify_config", lambda *a, **kw: dict(cfg_rec))
-    rep = sv.verify_all(["t1"], long_run=0, hls=False, out=tmp_path / "v.json", progress=False)
+    rep = sv.verify_all(["t1"], long_run=0, hls=False, network=False, out=tmp_path / "v.json", progress=False)
     assert ("minwidth", VITIS_TOP) in calls and rep["vitis_wrapper"]["passed"]
     assert json.loads((tmp_path / "v.json").read_text())["total"]["long_run_clean"]
     lr = {"images": 5, "lost": 0, "duplicated": 0, "wrong": 0, "cycle_errors": 1}

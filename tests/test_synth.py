@@ -5,6 +5,7 @@ failure, on a small configuration (D=16) to keep time down. Writes only to tmp_p
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -116,8 +117,15 @@ def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
     monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
     monkeypatch.setattr("saformer.hw.synth.BUILD", tmp_path)
-    rc = main(["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r"),
-               "--no-network"])
+    argv = ["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--out", str(tmp_path / "r"),
+            "--no-network"]
+    # the board-fit pre-check (hw/fit.py) stops it first, before Yosys, in one line
+    rc = main(argv)
+    err = capsys.readouterr().err
+    assert rc != 0 and re.search(r"needs [\d,]+ LUT of 50 on tiny", err) and err.count("\n") == 1, err
+    # past the pre-check, Yosys' own figures fail it the same way
+    monkeypatch.setattr("saformer.hw.fit.precheck", lambda *a, **kw: {})
+    rc = main(argv)
     err = capsys.readouterr().err
     assert rc != 0 and "does not fit tiny" in err and err.count("\n") == 1
     assert main(["synth", "--board", "nope"]) != 0

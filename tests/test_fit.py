@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The board-fit pre-check (hw/fit.py): the memory model against the measured Yosys memory figures, the
+calibrated estimate, and the one-line error `make synth CONFIG=... BOARD=...` gives before any long step."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from saformer.contract.configs import ALL, CIFAR, TARGET_BOARD
+from saformer.contract.errors import SaformerError
+from saformer.hw import fit
+from saformer.hw.boards import BOARDS, board
+
+from saformer.demo import REPO
+
+
+def test_memory_model_equals_the_measured_lut_ram_of_every_module() -> None:
+    """LUT as memory per module of the default network == what Yosys mapped (MEASURED_NETWORK)."""
+    cfg = ALL["default"]
+    model = fit._memory_cost(cfg, fit.network_memories(cfg))
+    measured = {m: v[1] for m, v in fit.MEASURED_NETWORK["modules"].items() if v[1]}
+    assert {m: model[m][0] for m in measured} == measured
+    assert sum(v[0] for v in model.values()) == sum(measured.values())
+
+
+def test_sasa_memories_map_as_yosys_did() -> None:
+    """The SASA engine: default (D=32, P=8) all 65 memories in LUT RAM, 920 LUTs; d256: the 24 weight
+    memories, 16 membrane memories and the Q buffer in block RAM (44 BRAM36), the 24 bias tables in LUT RAM
+    (192 LUTs) -- docs/architecture.md "Figures"."""
+    d = fit.estimate(ALL["default"], network=False)
+    assert sum(r["copies"] for r in d["memories"] if r["mapped_to"] == "LUT RAM") == 65
+    assert (d["lut_mem"], d["bram36"]) == (920, 0)
+    e = fit.estimate(ALL["d256"], network=False)
+    assert sum(r["copies"] for r in e["memories"] if r["mapped_to"] == "BRAM") == 41
+    assert [r["copies"] for r in e["memories"] if r["mapped_to"] == "LUT RAM"] == [24]
+    assert (e["lut_mem"], e["bram36"]) == (192, 44)
+
+
+def test_lutram_geometry() -> None:
+    assert fit.lutram_luts(32, 12) == 8  # RAM32M: 6 bits x 32 per 4 LUTs
+    assert fit.lutram_luts(64, 14) == 20  # RAM64M: 3 bits x 64
+    assert fit.lutram_luts(144, 4) == 20  # two 64-word slices and a 16-word RAM32M
+    assert fit.lutram_luts(16, 32, ports=9) == 192  # quad-port RAM32M: 2 bits, 3 read ports per copy
+
+
+def test_calibrated_estimate_is_close_to_the_measured_network() -> None:
+    e = fit.estimate(ALL["default"])
+    lut, _mem, ff = fit.MEASURED_NETWORK["total"]
+    assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
+
+
+def test_held_out_run_at_n64() -> None:
+    """The N = 64 run (not used for calibration): block RAM per module exact, LUT as memory within 0.5 %
+    (the tokenizer's pixel-row buffer loses a few unused bits in Yosys), LUT and FF within 5 %."""
+    v = fit.VALIDATION_NETWORK
+    cfg = ALL["default"].replace(**v["config"])
+    e = fit.estimate(cfg)
+    assert {m: e["per_module"][m]["bram36"] for m in v["modules"]} == {m: r[3] for m, r in v["modules"].items()}
+    assert e["bram36"] == v["total"][3]
+    mem = sum(r[1] for r in v["modules"].values())
+    assert abs(e["lut_mem"] - mem) / mem < 0.005
+    lut, _m, ff, _b = v["total"]
+    assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
+
+
+def test_default_fits_its_board() -> None:
+    rec = fit.precheck(ALL["default"], "default", board("pynq-z2"))
+    assert rec["fits"] and rec["over"] == []
+
+
+def _number(s: str) -> int:
+    return int(s.replace(",", ""))
+
+
+def test_precheck_names_the_resource_and_the_amount() -> None:
+    cfg, b = CIFAR["cifar10-384"], board("pynq-z2")
+    est = fit.estimate(cfg)
+    with pytest.raises(SaformerError) as ei:
+        fit.precheck(cfg, "cifar10-384", b)
+    msg = str(ei.value)
+    assert "\n" not in msg
+    m = re.match(r"config 'cifar10-384' needs ([\d,]+) (.+?) of ([\d,]+) on pynq-z2", msg)
+    assert m, msg
+    key = next(k for k, label, _ in fit.RESOURCES if label == m.group(2))
+    cap = next(c for k, _, c in fit.RESOURCES if k == key)
+    assert _number(m.group(1)) == est[key] and _number(m.group(3)) == getattr(b, cap)
+    assert est[key] > getattr(b, cap)
+    assert "lower D or L" in msg
+
+
+def test_precheck_suggests_a_board_that_fits() -> None:
+    """A config that fits only a bigger board: the message names the smallest board the model fits."""
+    est = fit.estimate(ALL["default"])
+    tiny = BOARDS["pynq-z2"].__class__(**{**BOARDS["pynq-z2"].__dict__, "name": "tiny", "lut": est["lut"] - 1})
+    f = fit.fit(est, tiny)
+    assert not f["fits"] and f["over"][0]["key"] == "lut"
+    msg = fit.fit_message("default", est, f, tiny)
+    assert msg.startswith(f"config 'default' needs {est['lut']:,} LUT of {est['lut'] - 1:,} on tiny")
+    assert msg.endswith(f"or pick {fit.smallest_fitting_board(est)}")
+
+
+def test_make_synth_stops_before_any_long_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """saformer synth --config cifar10-pynq: the pre-check fails before an artifact, an export or Yosys."""
+    import saformer.golden.named_artifacts as na
+    import saformer.hw.synth as hs
+
+    def forbidden(*a, **kw):
+        raise AssertionError("a long step ran before the pre-check")
+
+    for mod, attr in ((hs, "synth_config"), (hs, "synthesize"), (hs, "synthesize_network"), (hs, "synth_network"),
+                      (hs, "yosys_bin"), (na, "artifact_for"), (na, "density_artifact")):
+        monkeypatch.setattr(mod, attr, forbidden)
+    with pytest.raises(SaformerError, match=r"^config 'cifar10-pynq' needs [\d,]+ .+ of [\d,]+ on pynq-z2"):
+        hs.cli_synth(["--config", "cifar10-pynq"])  # board: its target board
+    assert TARGET_BOARD["cifar10-pynq"] == "pynq-z2"
+    with pytest.raises(SaformerError, match=r"on zcu104"):
+        hs.cli_synth(["--config", "cifar10-384"])
+
+
+def test_fit_cli_exit_codes() -> None:
+    bad = subprocess.run([sys.executable, "-m", "saformer.hw.fit", "--config", "cifar10-pynq", "--board", "pynq-z2"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and not bad.stdout
+    assert re.search(r"needs [\d,]+ .+ of [\d,]+ on pynq-z2", bad.stderr)
+    ok = subprocess.run([sys.executable, "-m", "saformer.hw.fit", "--config", "default"],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "fits pynq-z2" in ok.stdout
+
+
+def test_makefile_runs_the_precheck_first() -> None:
+    txt = (REPO / "Makefile").read_text()
+    rule = txt[txt.index("\nsynth:"):].split("\n\n")[0]
+    assert rule.index("saformer.hw.fit") < rule.index("manifest.json") < rule.index("saformer.cli synth")
+
+
+def test_state_budget_orders() -> None:
+    """Timestep-outer keeps N x C membranes per LIF, token-outer C; SASA's Q/K cannot go token-outer alone."""
+    cfg = CIFAR["cifar10-pynq"]
+    rows = fit.state_budget(cfg)
+    for r in rows:
+        assert r["timestep_outer_bits"] == r["positions"] * r["token_outer_bits"]
+    assert [r["token_local"] for r in rows if "Q/K" in r["module"]] == [False] * cfg.L
