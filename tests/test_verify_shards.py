@@ -58,6 +58,8 @@ def _fake_record(cid: str) -> dict:
         return {"config": name, "images": 3, "lost": 0, "duplicated": 0, "wrong": 0, "cycle_errors": 0}
     if kind == "hls":
         return {"vectors": k, "mismatches": 0}
+    if kind == "network_long_run":
+        return {"images": 3, "lost": 0, "duplicated": 0, "wrong": 0, "resets": 1, "reloads": 1, "ok": True}
     if kind == "network":
         return {"stalls": ["both"], "both": {"images": k, "mismatching_images": 0, "mismatching_values": 0,
                                              "cycles_match_formula": True}}
