@@ -47,7 +47,8 @@ class AxiHarness:
         self.dut = dut
         names = PORT_NAMES[ports]
         self.names = names
-        self.eng = getattr(dut, names["engine"]) if names["engine"] else dut  # the sasa_engine instance
+        # the sasa_engine instance (the network accelerator's testbench reads only the ports)
+        self.eng = getattr(dut, names["engine"]) if names["engine"] and not net else dut
         self.clk = getattr(dut, names["clk"])
         self.rstn = getattr(dut, names["rstn"])
         self.irq = getattr(dut, names["irq"])
