@@ -13,6 +13,14 @@ AXI_GP0 = "axi_gp0"  # the one AXI interconnect from the PS's M_AXI_GP0 to every
 # The packaged engine IP (hw/vivado.py packages it; the board driver binds to it by this VLNV)
 IP_VENDOR = "saformer.org"
 IP_LIBRARY = "user"
-IP_NAME = "sasa_engine"  # the generated top (hw/generate.py: TOP)
+IP_NAME = "sasa_engine"  # the engine top (hw/rtl/sasa_engine.v; hw/generate.py: TOP)
 IP_VERSION = "1.0"
 ENGINE_VLNV = f"{IP_VENDOR}:{IP_LIBRARY}:{IP_NAME}:{IP_VERSION}"
+
+# The network accelerator (hw/rtl/net_accel.v; hw/vivado.py packages it and builds its block design with
+# the same DMA and interrupt names as the engine's: DMA_SPIKES carries the pixels there, its S2MM the results)
+NET_ENGINE = "net_0"  # the packaged accelerator IP instance (its s_axil is the control register file)
+NET_BD_NAME = "net_bd"
+NET_OVERLAY = "net"  # net.bit + net.hwh on the board
+NET_IP_NAME = "net_accel"  # the hand-written top (hw/net_accel.py: TOP)
+NET_VLNV = f"{IP_VENDOR}:{IP_LIBRARY}:{NET_IP_NAME}:{IP_VERSION}"

@@ -37,10 +37,15 @@ CLOCK_NS = CLK_NS  # 100 MHz, the boards' FCLK_CLK0 (hw/boards.py); SasaEngine g
 class CocotbBackend:
     """Synchronous backend over a cocotb DUT; call its methods only from a cocotb.bridge thread."""
 
-    def __init__(self, dut) -> None:
+    def __init__(self, dut, net_cfg: SAFormerConfig | None = None) -> None:
         self.dut = dut
-        self.h = AxiHarness(dut, "house")  # starts the clock; the driver addresses registers by offset
-        self.P, self.SW, self.LANE = self.h.P, self.h.SW, self.h.LANE
+        # starts the clock; the driver addresses registers by offset. `net_cfg`: the network accelerator
+        # (hw/rtl/net_accel.v) of that configuration instead of the SASA engine.
+        if net_cfg is not None:
+            self.h = AxiHarness(dut, "house", net_cfg, net=True)
+        else:
+            self.h = AxiHarness(dut, "house")
+            self.P, self.SW, self.LANE = self.h.P, self.h.SW, self.h.LANE
         self.src, self.wsrc, self.sink, self.axil = self.h.src, self.h.wsrc, self.h.sink, self.h.axil
 
     async def reset(self) -> None:
@@ -104,11 +109,19 @@ async def driver_session(dut) -> None:
     job_dir = Path(os.environ["SASA_DRIVER_JOB"])
     job = cloudpickle.loads((job_dir / "job.pkl").read_bytes())
     cfg = SAFormerConfig.from_dict(job["config"])
-    backend = CocotbBackend(dut)
-    got = tuple(int(getattr(dut, k).value) for k in ("D", "N", "T", "P"))
-    assert got == (cfg.D, cfg.N, cfg.T, cfg.lanes), f"DUT parameters {got} differ from the job's config"
-    await backend.reset()
-    engine = SasaEngine(backend, cfg, clock_hz=1e9 / CLOCK_NS)
+    if job.get("kind") == "net":  # the network accelerator: a NetAccel driver (driver/net.py)
+        from saformer.driver.net import NetAccel
+
+        backend = CocotbBackend(dut, net_cfg=cfg)
+        assert int(dut.PXW.value) == itf.pixel_beat_bits(cfg), "DUT pixel width differs from the job's config"
+        await backend.reset()
+        engine = NetAccel(backend, cfg, clock_hz=1e9 / CLOCK_NS)
+    else:
+        backend = CocotbBackend(dut)
+        got = tuple(int(getattr(dut, k).value) for k in ("D", "N", "T", "P"))
+        assert got == (cfg.D, cfg.N, cfg.T, cfg.lanes), f"DUT parameters {got} differ from the job's config"
+        await backend.reset()
+        engine = SasaEngine(backend, cfg, clock_hz=1e9 / CLOCK_NS)
     fn = job["fn"]
 
     def body():

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
-from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE
+from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, ENGINE, NET_ENGINE
 from saformer.driver.backend import EngineError, EngineTimeout
 
 # AXI DMA (PG021) channel status register DMASR, at +0x04 from the channel's control register
@@ -56,6 +56,8 @@ def import_pynq():
 
 
 class PynqBackend:
+    ENGINE = ENGINE  # the IP instance whose s_axil is the register file (contract/names.py)
+
     def __init__(self, bitfile, cfg: SAFormerConfig, download: bool = True) -> None:
         """`bitfile`: the overlay's .bit (its .hwh beside it), or an already loaded `pynq.Overlay`."""
         pynq = import_pynq()
@@ -64,13 +66,17 @@ class PynqBackend:
             self.overlay = pynq.Overlay(str(bitfile), download=download)
         else:
             self.overlay = bitfile
-        ip = self.overlay.ip_dict[ENGINE]
+        ip = self.overlay.ip_dict[self.ENGINE]
         self.mmio = pynq.MMIO(ip["phys_addr"], ip["addr_range"])
         self.dma_s = getattr(self.overlay, DMA_SPIKES)
         self.dma_w = getattr(self.overlay, DMA_WEIGHTS)
         self.cfg = cfg
         self.lanes = cfg.lanes
         self.word_dtype = np.uint32 if cfg.stream_bits == 32 else np.uint64
+        self._setup(cfg)
+
+    def _setup(self, cfg: SAFormerConfig) -> None:
+        self.out_dtype, self.out_cols = np.uint16, self.lanes  # one beat: `lanes` 16-bit lanes
         if itf.LANE_BITS != 16:
             raise EngineError(f"the receive buffer holds 16-bit lanes; contract/interface.py LANE_BITS is "
                               f"{itf.LANE_BITS}")
@@ -115,7 +121,7 @@ class PynqBackend:
         deadline = time.monotonic() + timeout_s
         n_words = len(words[0])
         inbuf = self._pynq.allocate(shape=(n_words,), dtype=self.word_dtype)
-        outbuf = self._pynq.allocate(shape=(beats, self.lanes), dtype=np.uint16)  # lane i at bits 16i..
+        outbuf = self._pynq.allocate(shape=(beats, self.out_cols), dtype=self.out_dtype)  # lane i at bits 16i..
         out: list[list[int]] = []
         try:
             for w in words:
@@ -125,11 +131,12 @@ class PynqBackend:
                 self.dma_s.sendchannel.transfer(inbuf)
                 self._wait_idle(self.dma_s.sendchannel, deadline, "MM2S (spikes)")
                 self._wait_idle(self.dma_s.recvchannel, deadline, "S2MM (increments)")
-                want = beats * self.lanes * (itf.LANE_BITS // 8)
+                want = beats * self.out_cols * np.dtype(self.out_dtype).itemsize
                 got = self._received_bytes(self.dma_s.recvchannel)
                 if got != want:
                     raise EngineError(f"image {len(out)}: the engine sent {got} bytes before TLAST, expected "
-                                      f"{want} ({beats} beats x {self.lanes} lanes x {itf.LANE_BITS // 8} bytes)")
+                                      f"{want} ({beats} beats x {self.out_cols} x "
+                                      f"{np.dtype(self.out_dtype).itemsize} bytes)")
                 outbuf.invalidate()
                 out.append([int.from_bytes(row.tobytes(), "little") for row in outbuf])
         finally:
@@ -142,3 +149,17 @@ class PynqBackend:
 
     def pause(self) -> None:
         time.sleep(20e-6)
+
+
+class NetPynqBackend(PynqBackend):
+    """The network accelerator's overlay (hw/vivado.py, contract/names.py NET_*): the same two DMAs, pixel
+    beats of img x 8 bits in (one transfer per image), n_classes + 1 32-bit result beats out."""
+
+    ENGINE = NET_ENGINE
+
+    def _setup(self, cfg: SAFormerConfig) -> None:
+        pxw = itf.pixel_beat_bits(cfg)
+        if pxw not in (32, 64):
+            raise EngineError(f"pixel beats of {pxw} bits: the DMA buffer holds 32- or 64-bit words (img 4 or 8)")
+        self.word_dtype = np.uint32 if pxw == 32 else np.uint64
+        self.out_dtype, self.out_cols = np.uint32, 1  # one 32-bit result beat per row

@@ -24,21 +24,39 @@ from saformer.contract.paths import child_pythonpath
 
 def simulate(fn: Callable[[Any], Any], cfg: SAFormerConfig, workdir: str | Path | None = None,
              name: str = "default", source: str | None = None) -> Any:
-    import cloudpickle
-    from cocotb_tools.runner import get_runner
     from saformer.hw.generate import TOP
-    from saformer.sim.runner import BUILD, ensure_built, verilator_env
+    from saformer.sim.runner import ensure_built
 
     build = ensure_built(name, cfg, source=source)
+    return _session(fn, cfg, build.build_dir, TOP, "sasa", workdir)
+
+
+def simulate_net(fn: Callable[[Any], Any], cfg: SAFormerConfig, workdir: str | Path | None = None,
+                 name: str = "default") -> Any:
+    """As `simulate`, with `fn(accel)` given a `driver.net.NetAccel` on the network accelerator
+    (hw/rtl/net_accel.v, built by sim/net_accel_sim.py)."""
+    from saformer.hw.net_accel import TOP
+    from saformer.sim.net_accel_sim import ensure_accel_built
+
+    build = ensure_accel_built(name, cfg, TOP)
+    return _session(fn, cfg, build.build_dir, TOP, "net", workdir)
+
+
+def _session(fn: Callable[[Any], Any], cfg: SAFormerConfig, build_dir: Path, top: str, kind: str,
+             workdir: str | Path | None) -> Any:
+    import cloudpickle
+    from cocotb_tools.runner import get_runner
+    from saformer.sim.runner import BUILD, verilator_env
+
     verilator_env()
     job = Path(workdir) if workdir else BUILD / "driver" / f"job-{uuid.uuid4().hex[:8]}"
     job = job.resolve()
     job.mkdir(parents=True, exist_ok=True)
     (job / "result.pkl").unlink(missing_ok=True)
-    (job / "job.pkl").write_bytes(cloudpickle.dumps({"fn": fn, "config": cfg.to_dict()}))
+    (job / "job.pkl").write_bytes(cloudpickle.dumps({"fn": fn, "config": cfg.to_dict(), "kind": kind}))
     get_runner("verilator").test(
-        test_module="saformer.driver.cocotb_session", hdl_toplevel=TOP, hdl_toplevel_lang="verilog",
-        build_dir=build.build_dir, test_dir=job, results_xml=str(job / "results.xml"), log_file=job / "sim.log",
+        test_module="saformer.driver.cocotb_session", hdl_toplevel=top, hdl_toplevel_lang="verilog",
+        build_dir=build_dir, test_dir=job, results_xml=str(job / "results.xml"), log_file=job / "sim.log",
         extra_env={"SASA_DRIVER_JOB": str(job), "COCOTB_LOG_LEVEL": "WARNING",
                    "PYTHONPATH": child_pythonpath()})
     res_file = job / "result.pkl"

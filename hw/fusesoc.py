@@ -63,7 +63,7 @@ def core_text(cfg: SAFormerConfig, name: str, files: list[str], top: str, b: Boa
         "  rtl:",
         "    file_type: verilogSource",
         "    files:",
-        *[f"      - {f}" for f in files],
+        *[f"      - {f}: {{is_include_file: true}}" if f.endswith(".vh") else f"      - {f}" for f in files],
         "targets:",
         "  default: &default",
         "    filesets: [rtl]",
@@ -97,12 +97,12 @@ def write_core(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD 
                source: str = "config", testbench: str | None = None) -> Path:
     """Generate the engine RTL, copy it beside the core and write the core; returns the core file. `testbench`
     (a cocotb module) adds the `sim` target (saformer.sim.core passes the project's)."""
-    from saformer.hw.generate import TOP, config_id, generate, sources
+    from saformer.hw.generate import TOP, config_id, generate, headers, sources
 
     out = Path(out_root) / config_id(name, cfg)
     gen = generate(cfg, out / "gen", name, source)
     rel = []
-    for f in sources(gen):
+    for f in headers(gen) + sources(gen):
         dst = out / "rtl" / f.name
         dst.parent.mkdir(parents=True, exist_ok=True)
         if not dst.is_file() or dst.read_bytes() != f.read_bytes():

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Generate the SASA engine's top-level Verilog for one configuration.
+"""Generate the SASA engine's configuration files for one configuration.
 
-Hand-written, parameterised units live in hw/rtl/ (hls4ml's split: library by hand, glue generated).
-This generator only fills in the parameters -- every one taken from `saformer.contract.config` (the config and
-`derive(cfg)`) and `saformer.contract.interface` -- and wires the AXI-Stream ports, the reset and the skid buffers
-around `sasa_core`. Weights, biases and thresholds are not baked in: they arrive at run time on
-`s_axis_w` (docs/architecture.md, "Weights at run time"), so one bitstream serves every reload. The
-generated text depends on the configuration only (its header names the config id and hash, never an
-artifact path), so every caller of one configuration shares one generated file and one simulator build.
+Every unit and both tops (sasa_engine, the Vitis-named sasa_top) are hand-written and parameterised in hw/rtl/.
+This generator writes only what a configuration decides: the configuration header `sasa_engine_cfg.vh` (one
+parameter per chosen figure, every one from `saformer.contract.config` (the config and `derive(cfg)`) and
+`saformer.contract.interface`), included in the tops' parameter port lists, and the register block
+`sasa_engine_regs.v` (hw/reggen.py from the register table contract/regmap.py: read and write decode).
+Weights, biases and thresholds are not baked in: they arrive at run time on `s_axis_w` (docs/architecture.md,
+"Weights at run time"), so one bitstream serves every reload. The generated text depends on the configuration
+only (its header names the config id and hash, never an artifact path), so every caller of one configuration
+shares one generated folder and one simulator build.
 
     python -m hw.generate --config default --out build/rtl
 """
@@ -30,13 +32,10 @@ TOP = "sasa_engine"
 VERILATOR_CONFIG = RTL_DIR / "verilator.vlt"
 VITIS_TOP = "sasa_top"  # the thin wrapper with Vitis HLS port names (the HLS kernel's top function name)
 # hand-written units, in dependency order
+# hand-written units below the top, in dependency order (the tops sasa_engine / sasa_top are hand-written too,
+# in hw/rtl/, but listed by `sources` after the generated register block they instantiate)
 UNITS = ("sign_extend", "sdp_ram", "axis_skid", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
          "sasa_attn", "sasa_wload", "sasa_core", "axil_slave", "sasa_ctrl")
-# registers held by sasa_ctrl (read through its outputs); every other register of the map is read-only
-CTRL_REGS = {"CTRL": "ctrl_word", "GIE": "gie_word", "IER": "ier_word", "ISR": "isr_word",
-             "IMAGES": "images_word", "STATUS": "status_word", "CYCLES_ACTIVE": "cycles_active_word",
-             "CYCLES_TOTAL": "cycles_total_word", "CYCLES_ACTIVE_HI": "cycles_active_hi_word",
-             "CYCLES_TOTAL_HI": "cycles_total_hi_word"}
 
 
 def _bits(x: int) -> int:
@@ -94,40 +93,7 @@ def axil_addr_bits(cfg: SAFormerConfig) -> int:
     return (max(r.offset for r in itf.registers(cfg)) + 7).bit_length()
 
 
-def read_mux(cfg: SAFormerConfig) -> list[tuple[int, str, str]]:
-    """(offset, register name, Verilog value) for every register of contract/interface.py's map."""
-    fields = cfg.to_dict()
-    out = []
-    for r in itf.registers(cfg):
-        if r.name in CTRL_REGS:
-            val = CTRL_REGS[r.name]
-        elif r.name == "CONFIG_HASH":
-            val = f"32'h{cfg.hash32:08x}"
-        elif r.name.startswith("CFG_") and r.name[4:].lower() in {k.lower() for k in fields}:
-            key = next(k for k in fields if k.lower() == r.name[4:].lower())
-            v = int(fields[key])
-            if not 0 <= v < 2 ** 32:
-                raise SaformerError(f"config field '{key}' = {v} does not fit a 32-bit register")
-            val = f"32'd{v}"
-        else:
-            raise SaformerError(f"register {r.name} of contract/interface.py has no source in hw/generate.py "
-                                "(add it to CTRL_REGS or the read mux)")
-        out.append((r.offset, r.name, val))
-    return out
-
-
 HEADER_PARAMS = ("MAGIC", "VERSION", "HASH", "COUNT")  # weight-header words: WW-bit vectors
-
-
-def ctrl_bit_params() -> dict[str, int]:
-    """sasa_ctrl's bit-position parameters, from contract/interface.py (CTRL_BITS, STATUS_BITS)."""
-    out = {f"CTRL_{k.upper()}_BIT": b for k, b in itf.CTRL_BITS.items()}
-    out.update({f"STATUS_{k.upper()}_BIT": b for k, b in itf.STATUS_BITS.items()})
-    if any(not 0 <= b < 8 for k, b in itf.CTRL_BITS.items()):
-        raise SaformerError("contract/interface.py CTRL_BITS: sasa_ctrl writes CTRL under byte strobe 0 (bits 0..7)")
-    if any(not 0 <= b < 32 for b in out.values()):
-        raise SaformerError("contract/interface.py CTRL_BITS/STATUS_BITS: a bit outside the 32-bit register")
-    return out
 
 
 def config_id(name: str, cfg: SAFormerConfig) -> str:
@@ -188,209 +154,41 @@ def port_directions(top: str = "sasa_engine") -> dict[str, str]:
     raise SaformerError(f"unknown top '{top}' (known: {TOP}, {VITIS_TOP})")
 
 
-def port_decls() -> str:
-    """The engine top's port declarations from ENGINE_PORTS (`interrupt` wrapped in its lint waiver)."""
-    lines = []
-    for i, (d, w, n) in enumerate(ENGINE_PORTS):
-        sep = "," if i < len(ENGINE_PORTS) - 1 else ""
-        decl = f"    {d:6s} wire {w:17s} {n}{sep}"
-        if n == "interrupt":
-            decl = ("    // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which "
-                    "renames it)\n    /* verilator lint_off SYMRSVDWORD */\n" + decl
-                    + "\n    /* verilator lint_on SYMRSVDWORD */")
-        lines.append(decl)
-    return "\n".join(lines)
+CFG_HEADER = "sasa_engine_cfg.vh"  # the generated configuration header (parameter port list of both tops)
 
 
-def axil_decls(vitis: bool) -> str:
-    """Port declarations of the AXI-Lite slave, each line ending in a comma."""
-    pad = 16 if vitis else 17
-    return "\n".join(f"    {d:6s} wire {w:{pad}s} {'s_axi_control_' + sig.upper() if vitis else 's_axil_' + sig},"
-                     for d, w, sig in AXIL_PORTS)
-
-
-def axil_connections() -> str:
-    """Engine-instance connections from the wrapper's Vitis names to the engine's house names."""
-    pairs = [f".s_axil_{sig}(s_axi_control_{sig.upper()})" for _, _, sig in AXIL_PORTS]
-    return "\n".join("        " + ", ".join(pairs[i:i + 2]) + "," for i in range(0, len(pairs), 2))
-
-
-def render_top(cfg: SAFormerConfig, name: str) -> str:
+def render_cfg_header(cfg: SAFormerConfig, name: str) -> str:
+    """The configuration header of hw/rtl/sasa_engine.v and sasa_top.v: one parameter per chosen figure of the
+    config, each with its comment, included in the tops' parameter port lists (derived figures are localparams
+    computed in the unit that needs them). Verilog-2001 needs these as `parameter`s there: the port widths
+    (SW, WW, P*OUT_LANE_W, AXIL_AW) use them."""
     ep = engine_params(cfg)
     v = ep.values
-
-    def plit(k: str) -> str:
-        return f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k])
-
-    plines = []
-    keys = list(v)
-    for k in keys:
-        typ = "[WW-1:0]" if k in HEADER_PARAMS else "integer"
-        sep = ","  # AXIL_AW follows
-        plines.append(f"    parameter {typ} {k:10s} = {plit(k)}{sep}  // {ep.comments[k]}")
-    core_params = ", ".join(f".{k}({k})" for k in keys)
-    aw = axil_addr_bits(cfg)
-    addr = {r.name: r.offset for r in itf.registers(cfg)}
-    ctrl_params = ", ".join([f".ADDR_{k}({aw}'h{addr[k]:02x})" for k in ("CTRL", "GIE", "IER", "ISR", "IMAGES")]
-                            + [f".{p}({b})" for p, b in ctrl_bit_params().items()])
-    mux = "\n".join(f"            {aw}'h{off:02x}: rd_data = {val};  // {name}" for off, name, val in read_mux(cfg))
-    return f"""{header(cfg, name)}
-`default_nettype none
-// {TOP}: the SASA engine of configuration '{name}' as a system block -- AXI-Stream spikes in (s_axis),
-// weight load in (s_axis_w), 16-bit-lane increments out (m_axis), AXI4-Lite control (s_axil) in the Vitis
-// ap_ctrl_hs layout of docs/interface.md, `interrupt`. Top-level glue only: the reset, the skid buffers,
-// the register read mux (from contract/interface.py: registers) around the hand-written units (sasa_core,
-// sasa_ctrl, axil_slave). Reset: the AXI active-low aresetn is registered once here into rst_q; the
-// single synchronous active-high reset of everything inside is rst = rst_q | !aresetn, so it acts from the
-// first clock edge with aresetn low and every ready and valid output is low (combinationally) for as long
-// as aresetn is low (AXI A3.1.2), and for one cycle after. A reset drops the weights (a valid load is
-// needed again).
-module {TOP} #(
-{chr(10).join(plines)}
-    parameter integer AXIL_AW    = {aw}  // AXI-Lite address width (holds the highest register offset)
-) (
-{port_decls()}
-);
-    reg  rst_q;                  // aresetn, registered
-    wire rst = rst_q | !aresetn;  // the internal reset, derived here: low-active port or its registered copy
-    always @(posedge aclk) rst_q <= !aresetn;
-
-    // ------------------------------------------------------------------ AXI4-Lite control
-    wire               wr_en, rd_en;
-    wire [AXIL_AW-1:0] wr_addr, rd_addr;
-    wire [31:0]        wr_data;
-    wire [3:0]         wr_strb;
-    reg  [31:0]        rd_data;
-    axil_slave #(.AW(AXIL_AW)) u_axil (
-        .clk(aclk), .rst(rst),
-        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
-        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
-        .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
-        .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
-        .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
-        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
-        .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data), .wr_strb(wr_strb),
-        .rd_en(rd_en), .rd_addr(rd_addr), .rd_data(rd_data)
-    );
-
-    wire        start_en, load_en, img_start, load_active;
-    wire [31:0] ctrl_word, gie_word, ier_word, isr_word, images_word, status_word;
-    wire [31:0] cycles_active_word, cycles_total_word, cycles_active_hi_word, cycles_total_hi_word;
-    sasa_ctrl #(.AW(AXIL_AW), {ctrl_params}) u_ctrl (
-        .clk(aclk), .rst(rst),
-        .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data), .wr_strb(wr_strb), .rd_en(rd_en), .rd_addr(rd_addr),
-        .weights_loaded(weights_loaded), .load_active(load_active), .img_start(img_start), .img_done(img_done),
-        .img_cycles_active(cycles_active), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
-        .err_proto(err_proto),
-        .start_en(start_en), .load_en(load_en),
-        .ctrl_word(ctrl_word), .gie_word(gie_word), .ier_word(ier_word), .isr_word(isr_word),
-        .images_word(images_word), .status_word(status_word), .cycles_active_word(cycles_active_word),
-        .cycles_total_word(cycles_total_word), .cycles_active_hi_word(cycles_active_hi_word),
-        .cycles_total_hi_word(cycles_total_hi_word), .interrupt(interrupt)
-    );
-
-    // register read mux: one entry per register of contract/interface.py's map (unmapped offsets read 0)
-    always @* begin
-        case (rd_addr)
-{mux}
-            default: rd_data = 32'd0;
-        endcase
-    end
-
-    sasa_core #({core_params}) u_core (
-        .clk(aclk), .rst(rst),
-        .start_en(start_en), .load_en(load_en), .img_start(img_start), .load_active(load_active),
-        .in_data(s_axis_tdata), .in_last(s_axis_tlast), .in_valid(s_axis_tvalid), .in_ready(s_axis_tready),
-        .w_data(s_axis_w_tdata), .w_valid(s_axis_w_tvalid), .w_last(s_axis_w_tlast), .w_ready(s_axis_w_tready),
-        .out_data(m_axis_tdata), .out_last(m_axis_tlast), .out_valid(m_axis_tvalid), .out_ready(m_axis_tready),
-        .busy(busy), .img_done(img_done), .cycles_active(cycles_active), .cycles_total(cycles_total),
-        .cycles_qk(cycles_qk), .cycles_y(cycles_y), .stall_in(stall_in), .stall_out(stall_out),
-        .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_val(err_val),
-        .err_proto(err_proto)
-    );
-endmodule
-`default_nettype wire
-"""
+    rows = [(k, f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k]),
+             "[WW-1:0]" if k in HEADER_PARAMS else "integer", ep.comments[k]) for k in v]
+    rows.append(("AXIL_AW", str(axil_addr_bits(cfg)), "integer",
+                 "AXI-Lite address width (holds the highest register offset)"))
+    lines = [header(cfg, name),
+             "// the configuration of sasa_engine / sasa_top (hw/rtl/), in their parameter port lists"]
+    for i, (k, lit, typ, doc) in enumerate(rows):
+        sep = "," if i < len(rows) - 1 else ""
+        lines.append(f"parameter {typ} {k:10s} = {lit}{sep}  // {doc}")
+    return "\n".join(lines) + "\n"
 
 
-def render_vitis_top(cfg: SAFormerConfig, name: str) -> str:
-    """The thin wrapper with Vitis HLS port names around `sasa_engine`: ap_clk, ap_rst_n, the stream
-    arguments of the HLS top (`s_axis`, `m_axis`, `s_axis_w`, ports <arg>_TDATA/TVALID/TREADY/TLAST/TKEEP/
-    TSTRB as Vitis names an `hls::stream<ap_axiu<W,0,0,0>>`), `s_axi_control_*` and `interrupt`."""
-    ep = engine_params(cfg)
-    v = ep.values
-    plines = []
-    for k in v:
-        typ = "[WW-1:0]" if k in HEADER_PARAMS else "integer"
-        lit = f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k])
-        plines.append(f"    parameter {typ} {k:10s} = {lit},  // {ep.comments[k]}")
-    aw = axil_addr_bits(cfg)
-    passp = ", ".join(f".{k}({k})" for k in v)
-    sw, ow = v["SW"], v["P"] * v["OUT_LANE_W"]
-    return f"""{header(cfg, name)}
-`default_nettype none
-// {VITIS_TOP}: {TOP} under the port names Vitis HLS gives the kernel `sasa_top` (hls/generate.py): ap_clk,
-// ap_rst_n, the hls::stream arguments s_axis / m_axis / s_axis_w as <arg>_TDATA, _TVALID, _TREADY,
-// _TLAST, _TKEEP, _TSTRB (ap_axiu<W,0,0,0>), the s_axilite bundle `control` as s_axi_control_*, and
-// interrupt. Renaming only: no logic but constant TKEEP/TSTRB (every byte valid) on the output.
-module {VITIS_TOP} #(
-{chr(10).join(plines)}
-    parameter integer AXIL_AW    = {aw}  // AXI-Lite address width (C_S_AXI_CONTROL_ADDR_WIDTH)
-) (
-    input  wire                 ap_clk,
-    input  wire                 ap_rst_n,
-    input  wire [{sw - 1}:0]          s_axis_TDATA,
-    input  wire                 s_axis_TVALID,
-    output wire                 s_axis_TREADY,
-    input  wire                 s_axis_TLAST,
-    input  wire [{sw // 8 - 1}:0]           s_axis_TKEEP,
-    input  wire [{sw // 8 - 1}:0]           s_axis_TSTRB,
-    output wire [{ow - 1}:0]         m_axis_TDATA,
-    output wire                 m_axis_TVALID,
-    input  wire                 m_axis_TREADY,
-    output wire                 m_axis_TLAST,
-    output wire [{ow // 8 - 1}:0]          m_axis_TKEEP,
-    output wire [{ow // 8 - 1}:0]          m_axis_TSTRB,
-    input  wire [WW-1:0]        s_axis_w_TDATA,
-    input  wire                 s_axis_w_TVALID,
-    output wire                 s_axis_w_TREADY,
-    input  wire                 s_axis_w_TLAST,
-    input  wire [WW/8-1:0]      s_axis_w_TKEEP,
-    input  wire [WW/8-1:0]      s_axis_w_TSTRB,
-{axil_decls(True)}
-    /* verilator lint_off SYMRSVDWORD */
-    output wire                 interrupt  // the Vitis name (a C++ word to Verilator, which renames it)
-    /* verilator lint_on SYMRSVDWORD */
-);
-    // Every input byte is taken as valid (the interface has no partial words); the keep/strobe inputs are
-    // accepted for port compatibility only.
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_keep = |{{s_axis_TKEEP, s_axis_TSTRB, s_axis_w_TKEEP, s_axis_w_TSTRB}};
-    /* verilator lint_on UNUSEDSIGNAL */
-    assign m_axis_TKEEP = {{{ow // 8}{{1'b1}}}};
-    assign m_axis_TSTRB = {{{ow // 8}{{1'b1}}}};
+def render_regs(cfg: SAFormerConfig, name: str) -> str:
+    """The engine's register block (hw/reggen.py from contract/regmap.py: sasa_block)."""
+    from saformer.contract.regmap import sasa_block
+    from saformer.hw.reggen import render
 
-    {TOP} #({passp}, .AXIL_AW(AXIL_AW)) u_engine (
-        .aclk(ap_clk), .aresetn(ap_rst_n),
-        .s_axis_tdata(s_axis_TDATA), .s_axis_tvalid(s_axis_TVALID), .s_axis_tready(s_axis_TREADY),
-        .s_axis_tlast(s_axis_TLAST),
-        .s_axis_w_tdata(s_axis_w_TDATA), .s_axis_w_tvalid(s_axis_w_TVALID), .s_axis_w_tready(s_axis_w_TREADY),
-        .s_axis_w_tlast(s_axis_w_TLAST),
-        .m_axis_tdata(m_axis_TDATA), .m_axis_tvalid(m_axis_TVALID), .m_axis_tready(m_axis_TREADY),
-        .m_axis_tlast(m_axis_TLAST),
-{axil_connections()}
-        .interrupt(interrupt),
-        /* verilator lint_off PINCONNECTEMPTY */
-        .busy(), .img_done(), .cycles_active(), .cycles_total(), .cycles_qk(), .cycles_y(), .stall_in(),
-        .stall_out(), .weights_loaded(), .err_hdr(), .err_len(), .err_val(),
-        .err_proto()
-        /* verilator lint_on PINCONNECTEMPTY */
-    );
-endmodule
-`default_nettype wire
-"""
+    block = sasa_block(cfg)
+    if block.addr_bits != axil_addr_bits(cfg):
+        raise SaformerError("register table and AXI-Lite address width disagree")
+    hdr = header(cfg, name).replace("from contract/config.py", "(hw/reggen.py) from contract/regmap.py")
+    return render(block, hdr)
 
 
+REGS = "sasa_engine_regs"  # the generated register block's module (contract/regmap.py: sasa_block)
 
 
 def unit_sources() -> list[Path]:
@@ -398,24 +196,44 @@ def unit_sources() -> list[Path]:
 
 
 def generate(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom", source: str | None = None) -> Path:
-    """Write <out_root>/<config-id>/sasa_engine.v and sasa_top.v; returns the folder. Rewrites only when
-    the text changed (atomically, so concurrent writers of one config leave identical, whole files).
-    `source` (an artifact path, say) is accepted for the callers' logs only: it is not written into the
-    files, whose text depends on the configuration alone."""
+    """Write <out_root>/<config-id>/sasa_engine_cfg.vh (the configuration header of the hand-written tops) and
+    sasa_engine_regs.v (the register block); returns the folder. Rewrites only when the text changed
+    (atomically, so concurrent writers of one config leave identical, whole files). `source` (an artifact
+    path, say) is accepted for the callers' logs only: the files' text depends on the configuration alone."""
     del source
     out = Path(out_root) / config_id(name, cfg)
-    for mod, text in ((TOP, render_top(cfg, name)), (VITIS_TOP, render_vitis_top(cfg, name))):
-        f = out / f"{mod}.v"
+    for fname, text in ((CFG_HEADER, render_cfg_header(cfg, name)), (f"{REGS}.v", render_regs(cfg, name))):
+        f = out / fname
         if not f.is_file() or f.read_text() != text:
             write_atomic(f, text)
     return out
 
 
 def sources(gen_dir: Path, top: str = TOP) -> list[Path]:
-    """Every Verilog file of one engine: the hand-written units, then the generated top (and, for
-    top=VITIS_TOP, the Vitis-named wrapper after it)."""
-    files = unit_sources() + [Path(gen_dir) / f"{TOP}.v"]
-    return files + ([Path(gen_dir) / f"{VITIS_TOP}.v"] if top == VITIS_TOP else [])
+    """Every Verilog file of one engine: the hand-written units, the generated register block, then the
+    hand-written top (and, for top=VITIS_TOP, the Vitis-named wrapper after it). The tops include the
+    configuration header: pass `include_flags(files)` to the tool, and hash `headers(gen_dir)` too."""
+    files = unit_sources() + [Path(gen_dir) / f"{REGS}.v", RTL_DIR / f"{TOP}.v"]
+    return files + ([RTL_DIR / f"{VITIS_TOP}.v"] if top == VITIS_TOP else [])
+
+
+def headers(gen_dir: Path) -> list[Path]:
+    """The generated headers the tops include (one: the configuration header)."""
+    return [Path(gen_dir) / CFG_HEADER]
+
+
+def include_dirs(files: list[Path]) -> list[Path]:
+    """Include directories for a file list: every file's folder (the generated folder holds the header)."""
+    out: list[Path] = []
+    for f in files:
+        if Path(f).parent not in out:
+            out.append(Path(f).parent)
+    return out
+
+
+def include_flags(files: list[Path]) -> list[str]:
+    """`-I<dir>` for Verilator, Icarus and Yosys' read_verilog."""
+    return [f"-I{d}" for d in include_dirs(files)]
 
 
 def sources_hash(files: list[Path], extra: str = "") -> str:

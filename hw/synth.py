@@ -80,7 +80,9 @@ def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, famil
                  defines: dict[str, Any] | None = None) -> str:
     """The Yosys script: synth_xilinx up to memory mapping, a JSON of the coarse netlist there (every $mem_v2
     cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx."""
-    defs = " ".join(f"-D{k}={v}" for k, v in (defines or {}).items())
+    from saformer.hw.generate import include_flags
+
+    defs = " ".join([f"-D{k}={v}" for k, v in (defines or {}).items()] + include_flags(files))
     reads = "\n".join(f"read_verilog -defer {defs} {f}".replace("  ", " ") for f in files)
     base = f"synth_xilinx -family {family} -flatten -noiopad -noclkbuf -top {top}{flags}"
     return (f"{reads}\nhierarchy -check -top {top}\n"
@@ -280,11 +282,11 @@ def synth_config(cfg: SAFormerConfig, name: str, source: str, root: Path = BUILD
                  family: str = "xc7") -> dict[str, Any]:
     """Generate the engine of `cfg` and synthesize it for the Yosys `family`, cached under
     root/<config-id>-<sources hash>."""
-    from saformer.hw.generate import generate, sources, sources_hash
+    from saformer.hw.generate import generate, headers, sources, sources_hash
 
     gen = generate(cfg, root / "rtl", name, source)
     files = sources(gen)
-    key = sources_hash(files, f"synth_xilinx {family} abc9 v3 memories")
+    key = sources_hash(files + headers(gen), f"synth_xilinx {family} abc9 v3 memories")
     work = root / f"{gen.name}-{key}"
     cached = work / "result.json"
     if cached.is_file():
@@ -635,7 +637,10 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     then flatten (totals, logic levels of the whole accelerator and of each engine out of context)."""
     workdir.mkdir(parents=True, exist_ok=True)
     hier, flat = workdir / f"{top}_hier.json", workdir / f"{top}_flat.json"
-    reads = "\n".join(f"read_verilog -defer {f}" for f in files)
+    from saformer.hw.generate import include_flags
+
+    incs = " ".join(include_flags(files))
+    reads = "\n".join(f"read_verilog -defer {incs} {f}" for f in files)
     script = (f"{reads}\nhierarchy -check -top {top}\n"
               f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}\n"
               f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n")

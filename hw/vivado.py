@@ -23,12 +23,12 @@ fails with a message that says so. `cli_package` (`make package BOARD=...`) writ
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from saformer.contract import interface as itf
 from saformer.contract import names as _names
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
@@ -38,22 +38,6 @@ from saformer.hw.boards import Board, board
 from saformer.hw.synth import BUILD, REPO
 
 IP_VENDOR, IP_LIBRARY, IP_VERSION = _names.IP_VENDOR, _names.IP_LIBRARY, _names.IP_VERSION  # the driver binds to them
-PORT = re.compile(r"^\s*(input|output)\s+wire\s*(?:\[[^\]]*\])?\s*(\w+)\s*,?\s*$")
-
-
-def top_ports(top_v: Path) -> dict[str, str]:
-    """Port name -> direction of the generated top (read from its text: the generator is the source)."""
-    ports: dict[str, str] = {}
-    text = Path(top_v).read_text()
-    body = text.split("\nmodule ", 1)[1]
-    header = body.split("\n);", 1)[0]  # the port list ends at the first line that is ");"
-    for line in header.splitlines():
-        m = PORT.match(line.split("//")[0])
-        if m:
-            ports[m.group(2)] = m.group(1)
-    return ports
-
-
 def _tcl_list(items: list[str], indent: str = "    ") -> str:
     return "[list \\\n" + " \\\n".join(f"{indent}{{{i}}}" for i in items) + " \\\n]"
 
@@ -64,12 +48,14 @@ def _header(what: str, cfg: SAFormerConfig, name: str, source: str) -> str:
 
 
 def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], top: str, ports: dict[str, str],
-                   source: str) -> str:
+                   source: str, net: bool = False) -> str:
+    """The IP packager's Tcl of the SASA engine (or, `net`, of the network accelerator net_accel)."""
     busifs = [p for p in ("s_axis", "s_axis_w", "m_axis", "s_axil") if f"{p}_tvalid" in ports
               or f"{p}_awvalid" in ports]
     axil = "s_axil" in busifs
     lines = [
-        _header("Package the SASA engine RTL as a Vivado IP (ipx::package_project).", cfg, name, source),
+        _header(f"Package the {'network accelerator' if net else 'SASA engine'} RTL as a Vivado IP "
+                "(ipx::package_project).", cfg, name, source),
         "set here [file dirname [file normalize [info script]]]",
         f"set part {{{b.part}}}",
         "set ip_dir [file join $here ip]",
@@ -77,8 +63,12 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
         "set rtl_paths {}",
         "foreach f $rtl_files { lappend rtl_paths [file join $here $f] }",
         "",
-        "create_project -force sasa_ip [file join $here ip_proj] -part $part",
+        f"create_project -force {'net' if net else 'sasa'}_ip [file join $here ip_proj] -part $part",
         "add_files -norecurse $rtl_paths",
+        "# the generated configuration header (included by the tops' parameter lists): a Verilog header, found",
+        "# through the include directory rtl/",
+        "foreach f [get_files -quiet *.vh] { set_property file_type {Verilog Header} $f }",
+        "set_property include_dirs [list [file join $here rtl]] [current_fileset]",
         f"set_property top {top} [current_fileset]",
         "update_compile_order -fileset sources_1",
         f"ipx::package_project -root_dir $ip_dir -vendor {IP_VENDOR} -library {IP_LIBRARY} -taxonomy /UserIP "
@@ -86,8 +76,10 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
         "set core [ipx::current_core]",
         f"set_property name {top} $core",
         f"set_property version {IP_VERSION} $core",
-        f"set_property display_name {{SAFormer SASA engine ({name}, D={cfg.D} N={cfg.N} T={cfg.T} "
-        f"P={cfg.lanes})}} $core",
+        (f"set_property display_name {{SAFormer network accelerator ({name}, L={cfg.L} D={cfg.D} N={cfg.N} "
+         f"T={cfg.T})}} $core" if net else
+         f"set_property display_name {{SAFormer SASA engine ({name}, D={cfg.D} N={cfg.N} T={cfg.T} "
+         f"P={cfg.lanes})}} $core"),
         "# Interfaces from the port names: s_axis_*, s_axis_w_*, m_axis_* (AXI4-Stream), s_axil_* (AXI4-Lite),",
         "# aclk (clock), aresetn (active-low reset).",
         "ipx::infer_bus_interfaces xilinx.com:interface:axis_rtl:1.0 $core",
@@ -132,7 +124,7 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
             "set blk [ipx::get_address_blocks reg0 -of_objects [ipx::get_memory_maps s_axil -of_objects $core]]",
             "# every register and field (PYNQ's register_map comes from these, through the .hwh); sasa_regs.xml",
             "# is the same map as IP-XACT (contract/regmap.py)",
-            *_register_tcl(cfg),
+            *_register_tcl(cfg, net),
         ]
     lines += [
         "ipx::create_xgui_files $core",
@@ -145,16 +137,16 @@ def package_ip_tcl(cfg: SAFormerConfig, name: str, b: Board, files: list[str], t
     return "\n".join(lines) + "\n"
 
 
-def _register_tcl(cfg: SAFormerConfig) -> list[str]:
-    from saformer.contract.regmap import ipx_register_tcl
+def _register_tcl(cfg: SAFormerConfig, net: bool = False) -> list[str]:
+    from saformer.contract.regmap import ipx_register_tcl, net_block
 
-    return ipx_register_tcl(cfg, "$blk")
+    return ipx_register_tcl(cfg, "$blk", net_block(cfg) if net else None)
 
 
-def _register_xml(cfg: SAFormerConfig) -> str:
-    from saformer.contract.regmap import ipxact_xml
+def _register_xml(cfg: SAFormerConfig, net: bool = False) -> str:
+    from saformer.contract.regmap import ipxact_xml, net_block
 
-    return ipxact_xml(cfg)
+    return ipxact_xml(cfg, block=net_block(cfg) if net else None)
 
 
 def _gp0_tcl(lite: list[str], clk: str) -> list[str]:
@@ -191,12 +183,20 @@ def _irq_tcl(irqs: list[str]) -> list[str]:
 
 
 def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict[str, str], source: str,
-                 jobs: int = 4) -> str:
-    from saformer.contract.names import BD_NAME, DMA_SPIKES, DMA_WEIGHTS, ENGINE, INTC, OVERLAY
+                 jobs: int = 4, net: bool = False) -> str:
+    """The block design's Tcl: PS7, the two AXI DMAs, the engine IP (or, `net`, the network accelerator IP:
+    pixels on the first DMA's MM2S, results on its S2MM, the network weights on the second), interrupts."""
+    from saformer.contract import names
+    from saformer.contract.names import DMA_SPIKES, DMA_WEIGHTS, INTC
     from saformer.hw.generate import engine_params
 
-    v = engine_params(cfg).values
-    sw, ow = v["SW"], v["P"] * v["OUT_LANE_W"]
+    if net:
+        ENGINE, BD_NAME, OVERLAY = names.NET_ENGINE, names.NET_BD_NAME, names.NET_OVERLAY
+        sw, ow = itf.pixel_beat_bits(cfg), itf.NET_OUT_WORD_BITS
+    else:
+        ENGINE, BD_NAME, OVERLAY = names.ENGINE, names.BD_NAME, names.OVERLAY
+        v = engine_params(cfg).values
+        sw, ow = v["SW"], v["P"] * v["OUT_LANE_W"]
     axil = "s_axil_awvalid" in ports
     mhz = f"{b.clock_mhz:.1f}"
     clk = f"/ps7/FCLK_CLK0 ({b.clock_mhz:g} MHz)"
@@ -206,7 +206,8 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
     lite = ([f"{ENGINE}/s_axil"] if axil else []) + [f"{DMA_SPIKES}/S_AXI_LITE", f"{DMA_WEIGHTS}/S_AXI_LITE",
                                                       f"{INTC}/s_axi"]
     lines = [
-        _header(f"Block design for {b.name}: PS7, AXI DMAs, the engine IP, bitstream and .hwh.", cfg, name, source),
+        _header(f"Block design for {b.name}: PS7, AXI DMAs, the {'accelerator' if net else 'engine'} IP, bitstream "
+                "and .hwh.", cfg, name, source),
         "set here [file dirname [file normalize [info script]]]",
         f"set part {{{b.part}}}",
         f"set board_part {{{b.board_part}}}",
@@ -214,7 +215,7 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
         "set ip_dir [file join $here ip]",
         "set out [file join $here out]",
         "",
-        f"create_project -force sasa_{b.name.replace('-', '_')} [file join $here proj] -part $part",
+        f"create_project -force {OVERLAY}_{b.name.replace('-', '_')} [file join $here proj] -part $part",
         "set use_board [expr {[lsearch -exact [get_board_parts -quiet] $board_part] >= 0}]",
         "if {$use_board} {",
         "    set_property board_part $board_part [current_project]",
@@ -305,11 +306,11 @@ def build_bd_tcl(cfg: SAFormerConfig, name: str, b: Board, top: str, ports: dict
 def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD / "vivado",
               source: str = "config", jobs: int = 4) -> Path:
     """Write build/vivado/<board>/ (rtl/ copy, package_ip.tcl, build_bd.tcl, build.tcl); returns the folder."""
-    from saformer.hw.generate import TOP, generate, port_directions, sources
+    from saformer.hw.generate import TOP, generate, headers, port_directions, sources
 
     out = Path(out_root) / b.name
     gen = generate(cfg, out / "gen", name, source)
-    srcs = sources(gen)
+    srcs = headers(gen) + sources(gen)
     rel = []
     for f in srcs:
         dst = out / "rtl" / f.name
@@ -323,6 +324,33 @@ def write_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD /
     write_atomic(out / "sasa_regs.xml", _register_xml(cfg))
     write_atomic(out / "build.tcl", _header(f"Vivado flow for {b.name}: vivado -mode batch -source build.tcl",
                                              cfg, name, source)
+                  + "set here [file dirname [file normalize [info script]]]\n"
+                  + "source [file join $here package_ip.tcl]\nsource [file join $here build_bd.tcl]\n")
+    return out
+
+
+def write_net_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUILD / "vivado",
+                  source: str = "config", jobs: int = 4) -> Path:
+    """Write build/vivado/<board>/net/ for the network accelerator (rtl/ copy of every file with its header,
+    package_ip.tcl, build_bd.tcl, build.tcl, net_regs.xml); returns the folder. Ports from hw/net_accel.py's
+    port table, registers from contract/regmap.py net_block."""
+    from saformer.hw import net_accel
+
+    out = Path(out_root) / b.name / "net"
+    gen = net_accel.generate_accel(cfg, out / "gen", name)
+    rel = []
+    for f in net_accel.headers(gen) + net_accel.sources(gen):
+        dst = out / "rtl" / f.name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if not dst.is_file() or dst.read_bytes() != f.read_bytes():
+            shutil.copyfile(f, dst)
+        rel.append(f"rtl/{f.name}")
+    ports = net_accel.port_directions(net_accel.TOP)
+    write_atomic(out / "package_ip.tcl", package_ip_tcl(cfg, name, b, rel, net_accel.TOP, ports, source, net=True))
+    write_atomic(out / "build_bd.tcl", build_bd_tcl(cfg, name, b, net_accel.TOP, ports, source, jobs, net=True))
+    write_atomic(out / "net_regs.xml", _register_xml(cfg, net=True))
+    write_atomic(out / "build.tcl", _header(f"Vivado flow of the network accelerator for {b.name}: vivado -mode "
+                                             "batch -source build.tcl", cfg, name, source)
                   + "set here [file dirname [file normalize [info script]]]\n"
                   + "source [file join $here package_ip.tcl]\nsource [file join $here build_bd.tcl]\n")
     return out
@@ -422,6 +450,17 @@ inc = eng.run(spikes)                                  # -> (B, T, N, D) int inc
 
 `eng.run` raises `EngineError` on a STATUS error flag (weights not loaded, header mismatch, bad load length,
 spike-stream protocol error) and `EngineTimeout` if ap_done does not come in time.
+
+## 4. The whole network (pixels in, class out)
+
+`vivado/net/` is the same flow for the whole-network accelerator `net_accel` (AXI-Lite ap_ctrl_hs, per-module
+cycle counters): `cd vivado/net && vivado -mode batch -source build.tcl` writes `vivado/net/out/net.bit` and
+`net.hwh`; copy both into `overlay/`. Then, on the board:
+
+    python3 classify.py            # {NET_IMAGES}: test images and the integer reference's logits
+
+which calls `NetAccel.pynq("overlay/net.bit", "artifact").classify(pixels) -> (classes, logits)` and compares
+the logits with the reference (`==`).
 """
 
 
@@ -456,8 +495,10 @@ def _stage_package(stage: Path, cfg: SAFormerConfig, name: str, b: Board, art: P
     from saformer.contract.names import OVERLAY
     from saformer.hw.fusesoc import write_core
 
-    # the Tcl is regenerated inside the stage (so the package always matches this checkout)
+    # the Tcl is regenerated inside the stage (so the package always matches this checkout): the SASA engine's
+    # flow in vivado/, the whole-network accelerator's in vivado/net/
     viv = write_tcl(cfg, name, b, stage / ".gen-vivado", str(art))
+    write_net_tcl(cfg, name, b, stage / ".gen-vivado", str(art))
     shutil.copytree(viv, stage / "vivado", ignore=shutil.ignore_patterns("gen", "proj", "ip_proj", "*.log",
                                                                          "*.jou"))
     core = write_core(cfg, name, b, stage / ".gen-fusesoc", str(art))
@@ -478,3 +519,48 @@ def _stage_package(stage: Path, cfg: SAFormerConfig, name: str, b: Board, art: P
         for ext in ("bit", "hwh"):
             shutil.copyfile(built / f"{OVERLAY}.{ext}", stage / "overlay" / f"{OVERLAY}.{ext}")
     (stage / "README.md").write_text(readme(b, cfg, has_bit))
+    _stage_classify(stage, cfg, art)
+
+
+NET_IMAGES = "net_images.npz"  # test images of the package's classify.py: pixels, labels, reference logits
+CLASSIFY_PY = """# generated by hw/vivado.py (saformer package); do not edit
+# Classify the packaged test images with the whole-network accelerator on the board (PYNQ image with numpy):
+#   python3 classify.py [overlay/net.bit]
+import sys
+
+import numpy as np
+
+sys.path.insert(0, ".")  # this folder: saformer.contract + saformer.driver
+from saformer.driver.net import NetAccel  # noqa: E402
+
+bit = sys.argv[1] if len(sys.argv) > 1 else "overlay/{overlay}.bit"
+d = np.load("{images}")
+acc = NetAccel.pynq(bit, "artifact")  # downloads the overlay, loads the network weights
+classes, logits = acc.classify(d["pixels"])
+ok = np.array_equal(logits, d["logits"])
+print(f"{{len(classes)}} images: logits == integer reference: {{ok}}; accuracy {{(classes == d['labels']).mean():.3f}}")
+print("cycles of the run:", acc.last_run.cycles_total, "per module:", acc.module_cycles())
+sys.exit(0 if ok else 1)
+"""
+
+
+def _stage_classify(stage: Path, cfg: SAFormerConfig, art: Path, count: int = 32) -> None:
+    """classify.py and its test images (with the integer reference's logits) for the network accelerator."""
+    import numpy as np
+    from saformer.contract.artifact import load_artifact
+    from saformer.contract.names import NET_OVERLAY
+    from saformer.golden import reference as ref
+
+    a = load_artifact(art)
+    if a.manifest.get("checkpoint") and cfg.in_ch == 1 and cfg.img == 8 and cfg.pixel_max == 16:
+        from saformer.golden.data import load_digits
+
+        sp = load_digits()
+        x, y = sp.x_test[:count], sp.y_test[:count]
+    else:  # a random model: random pixels (seeded), no labels
+        x = np.random.default_rng(7).integers(0, cfg.pixel_max + 1, size=(count, cfg.in_ch, cfg.img, cfg.img))
+        y = np.full(count, -1)
+    x = np.asarray(x, dtype=np.int64)
+    logits = ref.forward(x, a.params, cfg)["logits"].astype(np.int64)
+    np.savez(stage / NET_IMAGES, pixels=x, labels=np.asarray(y, dtype=np.int64), logits=logits)
+    (stage / "classify.py").write_text(CLASSIFY_PY.format(overlay=NET_OVERLAY, images=NET_IMAGES))

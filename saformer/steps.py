@@ -8,7 +8,7 @@ from pathlib import Path
 
 from saformer.contract.config import DEFAULT
 from saformer.contract.fsutil import write_atomic
-from saformer.contract.interface import render_markdown
+from saformer.contract.regmap import render_markdown
 
 
 def cli_interface(argv: list[str]) -> int:

@@ -42,14 +42,19 @@ class Stream(AxiStreamBus):
 class AxiHarness:
     """Clock, reset, AXI-Stream source/sink for spikes, weights and increments, AXI-Lite by register name."""
 
-    def __init__(self, dut, ports: str = "house", cfg: SAFormerConfig | None = None, clock: bool = True) -> None:
+    def __init__(self, dut, ports: str = "house", cfg: SAFormerConfig | None = None, clock: bool = True,
+                 net: bool = False) -> None:
         self.dut = dut
         names = PORT_NAMES[ports]
         self.names = names
-        self.eng = getattr(dut, names["engine"]) if names["engine"] else dut  # the sasa_engine instance
+        # the sasa_engine instance (the network accelerator's testbench reads only the ports)
+        self.eng = getattr(dut, names["engine"]) if names["engine"] and not net else dut
         self.clk = getattr(dut, names["clk"])
         self.rstn = getattr(dut, names["rstn"])
         self.irq = getattr(dut, names["irq"])
+        if net:  # the network accelerator (hw/rtl/net_accel.v, net_top.v): its own register table and widths
+            self._net(dut, names, cfg, clock)
+            return
         self.regs = {r.name: r.offset for r in registers(cfg)} if cfg is not None else {}
         # parameters read back from the DUT (the generated top's parameters)
         self.D = int(dut.D.value)
@@ -68,6 +73,24 @@ class AxiHarness:
                                     reset_active_level=False, byte_size=itf.WEIGHT_WORD_BITS)
         self.sink = AxiStreamSink(Stream.from_prefix(dut, names["m_axis"]), clk, rstn,
                                   reset_active_level=False, byte_size=self.P * self.LANE)
+        self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, names["ctrl"]), clk, rstn,
+                                  reset_active_level=False)
+
+    def _net(self, dut, names: dict, cfg: SAFormerConfig | None, clock: bool) -> None:
+        from saformer.contract.regmap import net_registers
+
+        self.regs = {r.name: r.offset for r in net_registers(cfg)} if cfg is not None else {}
+        # read back from the DUT's parameters (a Vitis export has none: then the config's width)
+        self.PXW = int(dut.PXW.value) if hasattr(dut, "PXW") else itf.pixel_beat_bits(cfg)
+        if clock:
+            cocotb.start_soon(Clock(self.clk, CLK_NS, unit="ns").start())
+        clk, rstn = self.clk, self.rstn
+        self.src = AxiStreamSource(Stream.from_prefix(dut, names["s_axis"]), clk, rstn,
+                                   reset_active_level=False, byte_size=self.PXW)
+        self.wsrc = AxiStreamSource(Stream.from_prefix(dut, names["s_axis_w"]), clk, rstn,
+                                    reset_active_level=False, byte_size=itf.WEIGHT_WORD_BITS)
+        self.sink = AxiStreamSink(Stream.from_prefix(dut, names["m_axis"]), clk, rstn,
+                                  reset_active_level=False, byte_size=itf.NET_OUT_WORD_BITS)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, names["ctrl"]), clk, rstn,
                                   reset_active_level=False)
 

@@ -6,10 +6,14 @@ the ports Vitis gives it (`vitis_ports`: ap_clk, ap_rst_n, the three AXI4-Stream
 the s_axi_control AXI4-Lite bundle, interrupt); a missing directory, no Verilog, no `net_top` or a port list
 that differs is one line naming what is wrong (exit 2).
 
-Not done yet: running sim/tb_net.py's regression on it. That testbench drives `net_engine`'s house ports and
-reads its module-boundary monitors; the Vitis-named network wrapper it needs as the stand-in (AXI-Lite
-ap_ctrl_hs around net_engine, as hw/generate.py's `sasa_top` is for the SASA engine) is not on the net branch
-yet, so the simulation step raises SaformerError saying so.
+Then it runs the network accelerator's regression (sim/tb_net_accel.py through sim/net_accel_sim.py) on that
+Verilog under the Vitis port names: the result stream of real test images against the integer reference, each
+stall pattern (source idle, sink backpressure, both), ap_ctrl_hs (ap_start, ap_done after the last result beat,
+clear on read, ISR, interrupt) and the counter registers against the cycle model. The register checks read
+the RTL accelerator's table (contract/regmap.py: net_registers); a Vitis export of the HLS kernel carries the
+kernel's own map (hls/net_generate.py), so only its streams and ap_ctrl_hs would match there.
+`tests/test_hls_rtl_sim.py` runs it on the stand-in: the RTL accelerator's Vitis-named wrapper `net_top`
+exported flat into a folder (sim/net_accel_sim.py: export_vitis).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def _module_ports(text: str, module: str) -> set[str] | None:
     if not m:
         return None
     names = set()
-    for part in re.sub(r"//.*", "", m.group(2)).split(","):
+    for part in re.sub(r"//.*", "", re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S)).split(","):
         toks = re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", part)
         if toks:
             names.add(toks[-1])
@@ -72,18 +76,32 @@ def check_dir(path: str | Path) -> list[Path]:
     return files
 
 
-def run(path: str | Path) -> int:
-    check_dir(path)
-    raise SaformerError("the network regression on Vitis-exported RTL needs the Vitis-named network wrapper and a "
-                        "port-name mode in sim/tb_net.py, which the net branch does not have yet")
+def run(path: str | Path, config: str = "default", images: int = 3,
+        stalls: tuple[str, ...] = ("none", "in_idle", "out_bp", "both")) -> int:
+    """Check `path`, then run the accelerator regression on its Verilog (top `net_top`); 0 when it passes."""
+    from saformer.sim.net_accel_sim import ensure_accel_built, run_accel_case
+    from saformer.sim.net_runner import net_artifact, network_images
+
+    d = Path(path)
+    files = check_dir(d) + sorted(d.glob("*.vh")) + sorted(d.glob("*.svh"))
+    art = net_artifact(config)
+    build = ensure_accel_built(f"hlsrtl-{config}", art.cfg, NET_TOP, files)
+    x, _ = network_images(art, images)
+    res = run_accel_case(build, art, x, stalls)
+    for st, r in res.items():
+        print(f"hls-rtl-sim {d}: stall={st}: {r['images']} images, classes {r['classes_hw']} == reference, "
+              f"{len(r['active'])} module counters == cycle model")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="make hls-rtl-sim", description=__doc__.splitlines()[0])
     ap.add_argument("--dir", required=True, help="folder of the Vitis-exported Verilog (HLS_RTL)")
+    ap.add_argument("--config", default="default", help="network configuration of the export (default %(default)s)")
+    ap.add_argument("--images", type=int, default=3, help="test images (>= 2: two runs)")
     a = ap.parse_args(argv)
     try:
-        return run(a.dir)
+        return run(a.dir, a.config, a.images)
     except SaformerError as e:
         print(f"hls-rtl-sim: error: {e}", file=sys.stderr)
         return 2

@@ -33,7 +33,17 @@ from saformer.contract.cycles import active_formula, cycle_formula, qk_cycles, y
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, child_pythonpath, package_root
 from saformer.golden import reference as ref
-from saformer.hw.generate import TOP, VERILATOR_CONFIG, VITIS_TOP, config_id, generate, sources, sources_hash
+from saformer.hw.generate import (
+    TOP,
+    VERILATOR_CONFIG,
+    VITIS_TOP,
+    config_id,
+    generate,
+    headers,
+    include_dirs,
+    sources,
+    sources_hash,
+)
 
 REPO = package_root()
 BUILD = build_dir()
@@ -102,7 +112,7 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
     args = list(BUILD_ARGS) + (["--trace-fst"] if waves and wave_format() == "fst" else [])
     if simulator != "verilator":
         args = []
-    key = sources_hash(srcs, " ".join(args) + top + (" waves" if waves else "")
+    key = sources_hash(srcs + headers(gen_dir), " ".join(args) + top + (" waves" if waves else "")
                        + (f" {simulator}" if simulator != "verilator" else ""))
     bdir = build_root / "sim" / key
     bdir.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +123,7 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
             runner = get_runner(simulator)
             extra = {"timescale": ("1ns", "1ps")} if simulator == "icarus" else {}
             runner.build(sources=srcs, hdl_toplevel=top, build_dir=bdir, build_args=args,
+                         includes=[str(d) for d in include_dirs(srcs)],
                          waves=waves, always=True, log_file=bdir / "build.log", **extra)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
     return SimBuild(name, cfg, gen_dir, bdir, srcs, source, simulator, top)

@@ -24,7 +24,7 @@ from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_json_atomic
 from saformer.contract.paths import package_root
 from saformer.golden.named_artifacts import artifact_for
-from saformer.hw.generate import TOP, VITIS_TOP
+from saformer.hw.generate import TOP, VITIS_TOP, include_flags
 from saformer.sim.coverage import coverage
 from saformer.sim.runner import BUILD, STALLS, ensure_built, run_case, select_images, verilator_env
 
@@ -42,7 +42,8 @@ LONG_RUN_CONFIG = "t1"  # a small config (T=1: ~150-700 cycles per image) so 10,
 def lint(sources: list[Path]) -> dict[str, Any]:
     """`verilator --lint-only -Wall` on one engine's sources: clean means exit 0 and no output."""
     verilator_env()
-    p = subprocess.run(["verilator", "--lint-only", "-Wall", "--top-module", TOP, *map(str, sources)],
+    p = subprocess.run(["verilator", "--lint-only", "-Wall", *include_flags(sources), "--top-module", TOP,
+                        *map(str, sources)],
                        capture_output=True, text=True, check=False)
     msgs = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("%")]
     return {"clean": p.returncode == 0 and not msgs, "messages": msgs[:20]}

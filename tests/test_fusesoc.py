@@ -13,7 +13,7 @@ import yaml
 from saformer.contract.configs import NAMED
 from saformer.hw.boards import board
 from saformer.hw.fusesoc import core_vlnv, run_fusesoc
-from saformer.hw.generate import TOP, sources
+from saformer.hw.generate import TOP, headers, sources
 from saformer.sim.core import TESTBENCH, write_core
 
 CFG = NAMED["t1"]
@@ -29,7 +29,8 @@ def test_core_uses_the_flow_api_and_lists_the_generated_sources(core: Path) -> N
     assert text.splitlines()[0] == "CAPI=2:" and "do not edit" in text.splitlines()[1]
     y = yaml.safe_load(text)
     gen = next(core.parent.glob("gen/*"))
-    want = [f"rtl/{f.name}" for f in sources(gen)]
+    want = ([{f"rtl/{f.name}": {"is_include_file": True}} for f in headers(gen)]
+            + [f"rtl/{f.name}" for f in sources(gen)])
     assert y["filesets"]["rtl"]["files"] == want
     t = y["targets"]
     assert {k: t[k].get("flow") for k in ("lint", "sim", "synth")} == {"lint": "lint", "sim": "sim", "synth": "generic"}

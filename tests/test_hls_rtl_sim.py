@@ -43,3 +43,39 @@ def test_missing_directory_is_one_line(tmp_path: Path) -> None:
     assert p.returncode == 2 and p.stderr.strip().splitlines() == [
         f"hls-rtl-sim: error: HLS_RTL={tmp_path / 'nope'}: no such directory (point it at Vitis' "
         "<project>/sol1/impl/verilog)"]
+
+
+def test_stand_in_export_passes_the_check_and_the_regression(tmp_path: Path) -> None:
+    """The RTL accelerator's Vitis-named wrapper `net_top`, exported flat into a folder (the stand-in for a
+    Vitis export of the HLS kernel): the port check passes and `make hls-rtl-sim HLS_RTL=<dir>` runs the
+    network regression on it (sim/tb_net_accel.py, every stall pattern: results of real test images ==
+    integer reference, ap_ctrl_hs, module counters == cycle model) and exits 0."""
+    from saformer.contract.configs import NAMED
+    from saformer.sim.net_accel_sim import export_vitis
+
+    d = export_vitis(NAMED["default"], tmp_path / "export", "default")
+    assert (d / "net_top.v").is_file() and not (d / ".gen").exists()
+    check_dir(d)
+    p = subprocess.run(["make", "-s", "hls-rtl-sim", f"HLS_RTL={d}"], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("hls-rtl-sim")]
+    assert [ln.split("stall=")[1].split(":")[0] for ln in lines] == ["none", "in_idle", "out_bp", "both"], p.stdout
+
+
+def test_a_mutated_stand_in_fails_the_regression(tmp_path: Path) -> None:
+    """Not vacuous: the stand-in with its result beat's class off (net_out's output bit 0 inverted) fails."""
+    from saformer.contract.configs import NAMED
+    from saformer.sim.hls_rtl import run
+    from saformer.sim.net_accel_sim import export_vitis
+
+    d = export_vitis(NAMED["default"], tmp_path / "export", "default")
+    top = d / "net_top.v"
+    text = top.read_text()
+    old = ".m_axis_tdata(m_axis_TDATA),"
+    assert text.count(old) == 1
+    top.write_text(text.replace(old, ".m_axis_tdata(m_axis_tdata_raw),").replace(
+        "    assign m_axis_TKEEP", "    wire [31:0] m_axis_tdata_raw;\n"
+        "    assign m_axis_TDATA = m_axis_tdata_raw ^ {31'd0, m_axis_TLAST};\n    assign m_axis_TKEEP"))
+    with pytest.raises(SaformerError, match=r"stall=none failed: .*image 0: result beats"):
+        run(d, images=2, stalls=("none",))

@@ -105,3 +105,28 @@ def test_ip_driver_binds_the_packaged_vlnv() -> None:
     cls = pi.define(Base)
     assert cls.bindto == [ENGINE_VLNV] and issubclass(cls, Base)
     assert set(pi.OFFSETS) >= {"CTRL", "STATUS", "CONFIG_HASH", "ISR"}
+
+
+def test_package_ships_the_network_accelerator(package: Path) -> None:
+    """`make package` ships the whole-network accelerator too: its Vivado flow (vivado/net/: the IP packager and
+    block design Tcl, every RTL file with its generated header), classify.py calling NetAccel.classify, and its
+    test images with the integer reference's logits (recomputed here: ==)."""
+    import numpy as np
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden import reference as ref
+    from saformer.hw import net_accel
+
+    net = package / "vivado" / "net"
+    for f in ("package_ip.tcl", "build_bd.tcl", "build.tcl", "net_regs.xml"):
+        assert (net / f).is_file(), f
+    assert {f"{net_accel.TOP}.v", net_accel.CFG_HEADER, f"{net_accel.REGS}.v", "net_engine.v"} <= {
+        p.name for p in (net / "rtl").iterdir()}
+    assert not (net / "gen").exists()
+    script = (package / "classify.py").read_text()
+    assert "NetAccel.pynq(" in script and ".classify(" in script
+    compile(script, "classify.py", "exec")
+    d = np.load(package / "net_images.npz")
+    art = load_artifact(package / "artifact")
+    want = ref.forward(d["pixels"], art.params, art.cfg)["logits"].astype(np.int64)
+    assert d["pixels"].shape[0] > 0 and np.array_equal(d["logits"], want)
+    assert (package / "saformer" / "driver" / "net.py").is_file()

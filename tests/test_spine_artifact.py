@@ -17,12 +17,12 @@ from saformer.contract.errors import SaformerError
 from saformer.contract.interface import (
     pack_increments,
     pack_spikes,
-    render_markdown,
     unpack_increments,
     unpack_spikes,
     weight_stream,
     weight_words,
 )
+from saformer.contract.regmap import render_markdown  # interface.py's document + the network register map
 from saformer.golden import reference as ref
 from saformer.golden.export import export_model
 from saformer.golden.vectors import random_artifact, random_params
