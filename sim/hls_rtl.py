@@ -77,20 +77,35 @@ def check_dir(path: str | Path) -> list[Path]:
 
 
 def run(path: str | Path, config: str = "default", images: int = 3,
-        stalls: tuple[str, ...] = ("none", "in_idle", "out_bp", "both")) -> int:
-    """Check `path`, then run the accelerator regression on its Verilog (top `net_top`); 0 when it passes."""
+        stalls: tuple[str, ...] = ("none", "in_idle", "out_bp", "both"), worst: bool = True) -> int:
+    """Check `path`, then run the accelerator regression on its Verilog (top `net_top`): the vector sets of
+    the network regression -- real test images (or random pixels on a random model) under every stall
+    pattern, random pixel images, and every whole-network worst-case set of the config (golden/net_vectors.py,
+    each its own weight load) under crossed stalls -- with the register checks; 0 when it passes."""
+    import numpy as np
+
     from saformer.sim.net_accel_sim import ensure_accel_built, run_accel_case
     from saformer.sim.net_runner import net_artifact, network_images
+    from saformer.sim.net_worst import worst_artifacts
 
     d = Path(path)
     files = check_dir(d) + sorted(d.glob("*.vh")) + sorted(d.glob("*.svh"))
     art = net_artifact(config)
     build = ensure_accel_built(f"hlsrtl-{config}", art.cfg, NET_TOP, files)
     x, _ = network_images(art, images)
-    res = run_accel_case(build, art, x, stalls)
-    for st, r in res.items():
-        print(f"hls-rtl-sim {d}: stall={st}: {r['images']} images, classes {r['classes_hw']} == reference, "
-              f"{len(r['active'])} module counters == cycle model")
+    rng = np.random.default_rng(23)
+    xr = rng.integers(0, art.cfg.pixel_max + 1, size=(2, *x.shape[1:]), dtype=np.int64)
+    sets = [("real" if art.manifest.get("checkpoint") else "random-model", art, x, stalls),
+            ("random-pixels", art, xr, ("both",))]
+    if worst:
+        sets += [(f"worst {n}", a, px if len(px) >= 2 else np.concatenate([px, px]), ("both",))
+                 for n, a, px in worst_artifacts(config, art.cfg)]
+    for name, a, px, sts in sets:
+        res = run_accel_case(build, a, px, sts)
+        for st, r in res.items():
+            print(f"hls-rtl-sim {d}: {name}: stall={st}: {r['images']} images, classes {r['classes_hw']} == "
+                  f"reference, {len(r['active'])} module counters == cycle model")
+    print(f"hls-rtl-sim {d}: {len(sets)} vector sets passed")
     return 0
 
 
@@ -99,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", required=True, help="folder of the Vitis-exported Verilog (HLS_RTL)")
     ap.add_argument("--config", default="default", help="network configuration of the export (default %(default)s)")
     ap.add_argument("--images", type=int, default=3, help="test images (>= 2: two runs)")
+    ap.add_argument("--no-worst", action="store_true", help="skip the whole-network worst-case sets")
     a = ap.parse_args(argv)
     try:
-        return run(a.dir, a.config, a.images)
+        return run(a.dir, a.config, a.images, worst=not a.no_worst)
     except SaformerError as e:
         print(f"hls-rtl-sim: error: {e}", file=sys.stderr)
         return 2

@@ -59,8 +59,15 @@ def test_stand_in_export_passes_the_check_and_the_regression(tmp_path: Path) -> 
     p = subprocess.run(["make", "-s", "hls-rtl-sim", f"HLS_RTL={d}"], capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parents[1])
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("hls-rtl-sim")]
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("hls-rtl-sim") and ": real: " in ln]
     assert [ln.split("stall=")[1].split(":")[0] for ln in lines] == ["none", "in_idle", "out_bp", "both"], p.stdout
+    # the other vector sets of the regression: random pixels and every whole-network worst-case set
+    from saformer.golden.net_vectors import network_worst_sets
+
+    sets = {ln.split(": ")[1] for ln in p.stdout.splitlines() if ln.startswith("hls-rtl-sim") and "stall=" in ln}
+    want = {"real", "random-pixels"} | {f"worst {s.name}" for s in network_worst_sets(NAMED["default"])}
+    assert sets == want, (sets, want)
+    assert f"{len(want)} vector sets passed" in p.stdout
 
 
 def test_a_mutated_stand_in_fails_the_regression(tmp_path: Path) -> None:
@@ -78,4 +85,4 @@ def test_a_mutated_stand_in_fails_the_regression(tmp_path: Path) -> None:
         "    assign m_axis_TKEEP", "    wire [31:0] m_axis_tdata_raw;\n"
         "    assign m_axis_TDATA = m_axis_tdata_raw ^ {31'd0, m_axis_TLAST};\n    assign m_axis_TKEEP"))
     with pytest.raises(SaformerError, match=r"stall=none failed: .*image 0: result beats"):
-        run(d, images=2, stalls=("none",))
+        run(d, images=2, stalls=("none",), worst=False)
