@@ -111,6 +111,11 @@ def conv2_window_spikes(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
     return tot
 
 
+def lif_groups(cfg: SAFormerConfig, fo: int) -> int:
+    """Cycles of a network LIF stage (net_lif) per token: its fo neurons in groups of P = cfg.lanes."""
+    return -(-fo // cfg.lanes)
+
+
 def network_modules(cfg: SAFormerConfig) -> list[str]:
     """The network's engines in pipeline order (the names of the cycle model and the monitors)."""
     mods = ["tok", "conv2"]
@@ -139,19 +144,20 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
     img2 = cfg.img * cfg.img
+    lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
     out = {"tok": const(cfg.in_ch * cfg.img + 9 * cfg.in_ch * img2 + cfg.T * img2 + TN),
            "conv2": conv2_window_spikes(cfg, rec["tok.s1"]) + TN}
     for i in range(cfg.L):
         p = f"b{i}."
-        out[p + "sasa.lif"] = const(TN)
+        out[p + "sasa.lif"] = const(lif_d)
         out[p + "sasa"] = np.asarray(active_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
-        out[p + "dwc.lif"] = const(TN)
+        out[p + "dwc.lif"] = const(lif_d)
         out[p + "dwc"] = const(TN)
-        out[p + "mlp.lif"] = const(TN)
+        out[p + "mlp.lif"] = const(lif_d)
         out[p + "mlp.fc1"] = nnz(rec[p + "mlp.s"]) + TN
-        out[p + "mlp.hlif"] = const(TN)
+        out[p + "mlp.hlif"] = const(lif_h)
         out[p + "mlp.fc2"] = nnz(rec[p + "mlp.h"]) + TN
-    out["head.lif"] = const(TN)
+    out["head.lif"] = const(lif_d)
     out["head"] = nnz(rec["head.s"]) + TN
     out["out"] = const(cfg.n_classes + 1)
     return out
@@ -169,19 +175,20 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
     img2 = cfg.img * cfg.img
+    lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
     lb = {"tok": np.full(B, 9 * cfg.in_ch * img2 + cfg.T * img2, dtype=np.int64),
           "conv2": np.maximum(conv2_window_spikes(cfg, rec["tok.s1"]), TN)}
     for i in range(cfg.L):
         p = f"b{i}."
-        lb[p + "sasa.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "sasa.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "sasa"] = np.maximum(G * (nnz(rec[p + "sasa.s"]) + nnz(rec[p + "sasa.y"])), TN * G)
-        lb[p + "dwc.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "dwc.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "dwc"] = np.full(B, TN, dtype=np.int64)
-        lb[p + "mlp.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.fc1"] = np.maximum(nnz(rec[p + "mlp.s"]), TN)
-        lb[p + "mlp.hlif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.hlif"] = np.full(B, lif_h, dtype=np.int64)
         lb[p + "mlp.fc2"] = np.maximum(nnz(rec[p + "mlp.h"]), TN)
-    lb["head.lif"] = np.full(B, TN, dtype=np.int64)
+    lb["head.lif"] = np.full(B, lif_d, dtype=np.int64)
     lb["head"] = np.maximum(nnz(rec["head.s"]), TN)
     lb["out"] = np.full(B, cfg.n_classes + 1, dtype=np.int64)
     return lb

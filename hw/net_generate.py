@@ -226,7 +226,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             fd = N if m in ("sasa", "dwc") else 2
             a(_skid(prev, pm + "_uin", D * w.UW).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({max(fd, 2)}),\n        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
+              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}),\n        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
               f"        .m_s_data({pm}_s_data), .m_s_last({pm}_s_last), .m_s_valid({pm}_s_valid), "
@@ -286,7 +286,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 a(f"    assign m_busy[{f1}] = {pm}_s_c_valid || ({pm}_hc_valid && !{pm}_hc_ready);")
                 a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW).rstrip("\n"))
                 a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-                  f".T({T}), "
+                  f".T({T}), .P({cfg.lanes}), "
                   f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
@@ -310,7 +310,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
     a(_skid(prev, "head_uin", D * w.UW).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
+      f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "

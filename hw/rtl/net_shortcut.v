@@ -16,6 +16,7 @@ module net_shortcut #(
     parameter integer N      = 16,  // tokens per timestep
     parameter integer T      = 4,   // timesteps
     parameter integer FD     = 16,  // U FIFO depth in tokens
+    parameter integer P      = 8,   // LIF neurons per cycle (net_lif lanes)
     parameter integer SEG_W  = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0    // segment of the threshold (u.theta)
 ) (
@@ -79,8 +80,8 @@ module net_shortcut #(
     assign m_u_last    = mul_q;
     assign m_u_valid   = muv_q;
 
-    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .SEG_W(SEG_W),
-              .SEG_TH(SEG_TH)) u_lif (
+    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P),
+              .SEG_W(SEG_W), .SEG_TH(SEG_TH)) u_lif (
         .clk(clk), .rst(rst), .s_data(s_u_data), .s_last(s_u_last), .s_valid(s_u_valid && !full),
         .s_ready(lif_ready), .m_data(m_s_data), .m_last(m_s_last), .m_valid(m_s_valid), .m_ready(m_s_ready),
         .wl_take(wl_take), .wl_seg(wl_seg), .wl_data(wl_data), .act(act), .img_end(img_end),
