@@ -26,7 +26,7 @@ from saformer.contract.fsutil import write_atomic
 from saformer.hw.generate import RTL_DIR, config_id, sources_hash
 
 NET_TOP = "net_engine"
-NET_UNITS = ("sign_extend", "axis_skid", "spike_finder", "lif_unit", "sdp_ram", "spike_linear",
+NET_UNITS = ("sign_extend", "axis_skid", "spike_finder", "pop_sat3", "lif_unit", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
              "net_tok", "net_out")
