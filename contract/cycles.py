@@ -149,7 +149,7 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
     conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes));
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
-    occupancy per image is `network_sasa_latency`); DWC: T*N; every LIF stage (P neurons per cycle):
+    occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF stage (P neurons per cycle):
     T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
     """
     B = rec["logits"].shape[0]
@@ -170,7 +170,7 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
         out[p + "sasa.lif"] = const(lif_d)
         out[p + "sasa"] = np.asarray(active_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
         out[p + "dwc.lif"] = const(lif_d)
-        out[p + "dwc"] = const(TN)
+        out[p + "dwc"] = const(lif_d)  # P channels per cycle, as the LIF stages
         out[p + "mlp.lif"] = const(lif_d)
         out[p + "mlp.fc1"] = slin_cycles(token_nnz(rec[p + "mlp.s"]))
         out[p + "mlp.hlif"] = const(lif_h)
@@ -201,7 +201,7 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
         lb[p + "sasa.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "sasa"] = np.maximum(G * (nnz(rec[p + "sasa.s"]) + nnz(rec[p + "sasa.y"])), TN * G)
         lb[p + "dwc.lif"] = np.full(B, lif_d, dtype=np.int64)
-        lb[p + "dwc"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "dwc"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.fc1"] = np.maximum(nnz(rec[p + "mlp.s"]), TN)
         lb[p + "mlp.hlif"] = np.full(B, lif_h, dtype=np.int64)

@@ -81,7 +81,7 @@ module net_tok #(
     localparam [RAW-1:0] R_LAST = NRM1[RAW-1:0];
     localparam [KW-1:0]  K_LAST = K1M1[KW-1:0];
     generate
-        if (PXB > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0) begin : gen_bad_params
+        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0) begin : gen_bad_params
             net_bad_parameter_set_tok u_bad ();
         end
     endgenerate
@@ -150,26 +150,43 @@ module net_tok #(
         if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
     end
 
-    // pixel (unsigned) times weight (signed) as a shift-add over the pixel's bits
+    // pixel (unsigned) times weight (signed), multiplier-free: one shifted copy of the pixel per weight bit
+    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8).
+    function [C1_W-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
+        input [PXB-1:0] p;
+        input [W_W-1:0] w;
+        input integer i;
+        reg [C1_W-1:0] px;
+        begin
+            px = {{(C1_W - PXB){1'b0}}, p};
+            wterm = (i < W_W && w[i]) ? (px << i) : {C1_W{1'b0}};
+        end
+    endfunction
+    function [C1_W-1:0] wpair;  // terms 2k and 2k+1 with their signs
+        input [PXB-1:0] p;
+        input [W_W-1:0] w;
+        input integer k;
+        begin
+            if (2 * k == W_W - 1) wpair = {C1_W{1'b0}} - wterm(p, w, 2 * k);
+            else if (2 * k + 1 == W_W - 1) wpair = wterm(p, w, 2 * k) - wterm(p, w, 2 * k + 1);
+            else wpair = wterm(p, w, 2 * k) + wterm(p, w, 2 * k + 1);
+        end
+    endfunction
     function [C1_W-1:0] mulpw;
         input [PXB-1:0] p;
         input [W_W-1:0] w;
-        integer b;
-        reg [C1_W-1:0] wx;
         begin
-            wx = {{(C1_W - W_W){w[W_W-1]}}, w};
-            mulpw = {C1_W{1'b0}};
-            for (b = 0; b < PXB; b = b + 1) begin
-                if (p[b]) mulpw = mulpw + (wx << b);
-            end
+            mulpw = (wpair(p, w, 0) + wpair(p, w, 1)) + (wpair(p, w, 2) + wpair(p, w, 3));
         end
     endfunction
 
     // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is added in the
     // next cycle (stage B); the LIF reads a position's current and membrane and computes v - (v >>> K)
     // and I - theta (stage L0), the next cycle finishes v' and the spike and writes both (stage L1).
-    reg           cv_q, cf_q, cl_q;    // stage B: a tap / the position's first / last
+    reg           cv_q, cf_q, cl_q;    // stage B1: a tap / the position's first / last
     reg [PIW-1:0] cpos_q;
+    reg           cv2_q, cf2_q, cl2_q; // stage B2
+    reg [PIW-1:0] cpos2_q;
     reg [PXB-1:0] pix_q;
     reg           lv1_q;               // stage L1 holds a position
     reg [PIW-1:0] lpos_q;
@@ -195,9 +212,11 @@ module net_tok #(
                 wk_q <= w1[kk_q];
             end
             sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));
-            wire [C1_W-1:0] acc_nx = (cf_q ? b_x : acc_q) + mulpw(pix_q, wk_q);
+            reg  [C1_W-1:0] pr_q;
+            wire [C1_W-1:0] acc_nx = (cf2_q ? b_x : acc_q) + pr_q;
             always @(posedge clk) begin
-                if (cv_q) acc_q <= acc_nx;
+                pr_q <= mulpw(pix_q, wk_q);
+                if (cv2_q) acc_q <= acc_nx;
             end
             assign c1_new[go * C1_W +: C1_W] = acc_nx;
             // LIF, stage L0
@@ -244,7 +263,7 @@ module net_tok #(
     localparam integer PSTEP = PATCH, RSTEP = PATCH * IMG;
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        if (cv_q && cl_q) c1m[cpos_q] <= c1_new;
+        if (cv2_q && cl2_q) c1m[cpos2_q] <= c1_new;
         if (lv1_q) begin
             v1m[lpos_q] <= v1_new;
             s1m[lpos_q] <= s1_new;
@@ -253,12 +272,17 @@ module net_tok #(
         cf_q   <= first_tap;
         cl_q   <= last_tap;
         cpos_q <= pos_q[PIW-1:0];
+        cf2_q  <= cf_q;
+        cl2_q  <= cl_q;
+        cpos2_q <= cpos_q;
         lpos_q <= pos_q[PIW-1:0];
         if (rst) begin
             cv_q <= 1'b0;
+            cv2_q <= 1'b0;
             lv1_q <= 1'b0;
         end else begin
             cv_q <= (ph_q == P_CONV);
+            cv2_q <= cv_q;
             lv1_q <= (ph_q == P_LIF);
         end
         if (rst) begin
