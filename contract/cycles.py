@@ -183,8 +183,9 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
 
 def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each module's own lower bound per image: one weight row per active spike per cycle (a spike-driven
-    engine cannot do less), and at least one cycle per output token (per output beat for SASA, per tap for
-    conv1): module -> (B,) int64."""
+    engine cannot do less), and at least one cycle per output token (per output beat of P channels for
+    SASA, DWC and the LIF stages, which work P = cfg.lanes channels per cycle; per tap for conv1):
+    module -> (B,) int64."""
     B = rec["logits"].shape[0]
     TN = cfg.T * cfg.N
     G = itf.groups(cfg)
