@@ -29,7 +29,7 @@ NET_TOP = "net_engine"
 # The wide token streams (U, increments, hidden currents, logits) get the one-entry register slice: their
 # consumers take a token at most every ceil(D/P) cycles (net_lif) or are far from the bottleneck.
 WIDE = "axis_half"
-NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "lif_unit", "sdp_ram", "spike_linear",
+NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
              "net_tok", "net_out")
