@@ -149,8 +149,8 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
     conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes));
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
-    occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF stage (P neurons per cycle):
-    T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
+    occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF
+    stage (P neurons per cycle): T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
     """
     B = rec["logits"].shape[0]
     TN = cfg.T * cfg.N

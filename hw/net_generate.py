@@ -230,7 +230,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             fd = N if m in ("sasa", "dwc") else 2
             a(_skid(prev, pm + "_uin", D * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}),\n        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
+              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}),\n"
+              f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
               f"        .m_s_data({pm}_s_data), .m_s_last({pm}_s_last), .m_s_valid({pm}_s_valid), "
@@ -269,7 +270,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 wl_readies.append(f"{pm}_wready")
             elif m == "dwc":
                 a(f"    net_dwc #(.D({D}), .GRID({cfg.grid}), .T({T}), .W_W({ww}), .B_W({bw_}), .IW({w.DIW}), "
-                  f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_WT({sid[f'b{i}.dwc.w']}),\n        .SEG_B({sid[f'b{i}.dwc.b']})) u_{pm} (\n"
+                  f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_WT({sid[f'b{i}.dwc.w']}),\n"
+                  f"        .SEG_B({sid[f'b{i}.dwc.b']})) u_{pm} (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
                   f"        .m_data({pm}_inc_data), .m_last({pm}_inc_last), .m_valid({pm}_inc_valid), "
