@@ -98,17 +98,39 @@ def worst_cycles(cfg: SAFormerConfig) -> int:
 # ============================================================================== the whole network
 # One engine per module (hw/rtl/net_*.v, docs/architecture.md "The whole network"); every figure below is
 # the module's exact active cycles per image, a function of the reference's spike records of that image.
-def conv2_window_spikes(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
-    """Active bits of conv2's input windows per image: s1 (B, T, stem, img, img) -> (B,) int64 (the 3x3
-    windows at stride `patch`, zero padding 1, summed over every output token and timestep)."""
+def conv2_window_counts(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
+    """Active bits of each conv2 input window: s1 (B, T, stem, img, img) -> (B, T, grid, grid) int64 (the 3x3
+    window at stride `patch`, zero padding 1, over every stem channel)."""
     s1 = np.asarray(s1).astype(np.int64)
     g, p = cfg.grid, cfg.patch
     sp = np.pad(s1, ((0, 0), (0, 0), (0, 0), (1, 1), (1, 1)))
-    tot = np.zeros(s1.shape[0], dtype=np.int64)
+    tot = np.zeros((s1.shape[0], s1.shape[1], g, g), dtype=np.int64)
     for dy in range(3):
         for dx in range(3):
-            tot += sp[:, :, :, dy:dy + p * (g - 1) + 1:p, dx:dx + p * (g - 1) + 1:p].sum(axis=(1, 2, 3, 4))
+            tot += sp[:, :, :, dy:dy + p * (g - 1) + 1:p, dx:dx + p * (g - 1) + 1:p].sum(axis=2)
     return tot
+
+
+def conv2_window_spikes(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
+    """Active bits of conv2's input windows per image: s1 (B, T, stem, img, img) -> (B,) int64."""
+    return conv2_window_counts(cfg, s1).sum(axis=(1, 2, 3))
+
+
+def slin_cycles(counts: np.ndarray) -> np.ndarray:
+    """Active cycles per image of a spike-driven full-row layer (net_slin): max(1, nnz) per token; counts is
+    (B, tokens...) of per-token active spikes -> (B,) int64."""
+    c = np.asarray(counts).astype(np.int64)
+    return np.maximum(1, c).reshape(c.shape[0], -1).sum(axis=1)
+
+
+def token_nnz(x: np.ndarray) -> np.ndarray:
+    """Active spikes per token: (B, T, N, C) -> (B, T, N) int64."""
+    return np.count_nonzero(np.asarray(x), axis=-1).astype(np.int64)
+
+
+def lif_groups(cfg: SAFormerConfig, fo: int) -> int:
+    """Cycles of a network LIF stage (net_lif) per token: its fo neurons in groups of P = cfg.lanes."""
+    return -(-fo // cfg.lanes)
 
 
 def network_modules(cfg: SAFormerConfig) -> list[str]:
@@ -125,9 +147,10 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     batch: module -> (B,) int64.
 
     tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
-    conv2, fc1, fc2, head (spike-driven full rows): nnz(input spikes) + T*N (one fire cycle per token);
+    conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes));
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
-    occupancy per image is `network_sasa_latency`); DWC, every LIF stage: T*N; out: n_classes + 1.
+    occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF
+    stage (P neurons per cycle): T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
     """
     B = rec["logits"].shape[0]
     TN = cfg.T * cfg.N
@@ -139,28 +162,30 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
     img2 = cfg.img * cfg.img
+    lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
     out = {"tok": const(cfg.in_ch * cfg.img + 9 * cfg.in_ch * img2 + cfg.T * img2 + TN),
-           "conv2": conv2_window_spikes(cfg, rec["tok.s1"]) + TN}
+           "conv2": slin_cycles(conv2_window_counts(cfg, rec["tok.s1"]))}
     for i in range(cfg.L):
         p = f"b{i}."
-        out[p + "sasa.lif"] = const(TN)
+        out[p + "sasa.lif"] = const(lif_d)
         out[p + "sasa"] = np.asarray(active_formulas(cfg, rec[p + "sasa.s"], rec[p + "sasa.y"]), dtype=np.int64)
-        out[p + "dwc.lif"] = const(TN)
-        out[p + "dwc"] = const(TN)
-        out[p + "mlp.lif"] = const(TN)
-        out[p + "mlp.fc1"] = nnz(rec[p + "mlp.s"]) + TN
-        out[p + "mlp.hlif"] = const(TN)
-        out[p + "mlp.fc2"] = nnz(rec[p + "mlp.h"]) + TN
-    out["head.lif"] = const(TN)
-    out["head"] = nnz(rec["head.s"]) + TN
+        out[p + "dwc.lif"] = const(lif_d)
+        out[p + "dwc"] = const(lif_d)  # P channels per cycle, as the LIF stages
+        out[p + "mlp.lif"] = const(lif_d)
+        out[p + "mlp.fc1"] = slin_cycles(token_nnz(rec[p + "mlp.s"]))
+        out[p + "mlp.hlif"] = const(lif_h)
+        out[p + "mlp.fc2"] = slin_cycles(token_nnz(rec[p + "mlp.h"]))
+    out["head.lif"] = const(lif_d)
+    out["head"] = slin_cycles(token_nnz(rec["head.s"]))
     out["out"] = const(cfg.n_classes + 1)
     return out
 
 
 def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Each module's own lower bound per image: one weight row per active spike per cycle (a spike-driven
-    engine cannot do less), and at least one cycle per output token (per output beat for SASA, per tap for
-    conv1): module -> (B,) int64."""
+    engine cannot do less), and at least one cycle per output token (per output beat of P channels for
+    SASA, DWC and the LIF stages, which work P = cfg.lanes channels per cycle; per tap for conv1):
+    module -> (B,) int64."""
     B = rec["logits"].shape[0]
     TN = cfg.T * cfg.N
     G = itf.groups(cfg)
@@ -169,19 +194,20 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
     img2 = cfg.img * cfg.img
+    lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
     lb = {"tok": np.full(B, 9 * cfg.in_ch * img2 + cfg.T * img2, dtype=np.int64),
           "conv2": np.maximum(conv2_window_spikes(cfg, rec["tok.s1"]), TN)}
     for i in range(cfg.L):
         p = f"b{i}."
-        lb[p + "sasa.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "sasa.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "sasa"] = np.maximum(G * (nnz(rec[p + "sasa.s"]) + nnz(rec[p + "sasa.y"])), TN * G)
-        lb[p + "dwc.lif"] = np.full(B, TN, dtype=np.int64)
-        lb[p + "dwc"] = np.full(B, TN, dtype=np.int64)
-        lb[p + "mlp.lif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "dwc.lif"] = np.full(B, lif_d, dtype=np.int64)
+        lb[p + "dwc"] = np.full(B, lif_d, dtype=np.int64)
+        lb[p + "mlp.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.fc1"] = np.maximum(nnz(rec[p + "mlp.s"]), TN)
-        lb[p + "mlp.hlif"] = np.full(B, TN, dtype=np.int64)
+        lb[p + "mlp.hlif"] = np.full(B, lif_h, dtype=np.int64)
         lb[p + "mlp.fc2"] = np.maximum(nnz(rec[p + "mlp.h"]), TN)
-    lb["head.lif"] = np.full(B, TN, dtype=np.int64)
+    lb["head.lif"] = np.full(B, lif_d, dtype=np.int64)
     lb["head"] = np.maximum(nnz(rec["head.s"]), TN)
     lb["out"] = np.full(B, cfg.n_classes + 1, dtype=np.int64)
     return lb

@@ -26,7 +26,10 @@ from saformer.contract.fsutil import write_atomic
 from saformer.hw.generate import RTL_DIR, config_id, sources_hash
 
 NET_TOP = "net_engine"
-NET_UNITS = ("sign_extend", "axis_skid", "spike_finder", "lif_unit", "sdp_ram", "spike_linear",
+# The wide token streams (U, increments, hidden currents, logits) get the one-entry register slice: their
+# consumers take a token at most every ceil(D/P) cycles (net_lif) or are far from the bottleneck.
+WIDE = "axis_half"
+NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
              "net_tok", "net_out")
@@ -98,9 +101,10 @@ def _stream(name: str, width: int) -> str:
     return (f"    wire [{width - 1}:0] {name}_data;\n    wire {name}_last, {name}_valid, {name}_ready;\n")
 
 
-def _skid(src: str, dst: str, width: int) -> str:
-    """axis_skid from producer stream `src` to consumer stream `dst` (both declared)."""
-    return (f"    axis_skid #(.W({width + 1})) u_skid_{dst} (.clk(aclk), .rst(rst_q),\n"
+def _skid(src: str, dst: str, width: int, unit: str = "axis_skid") -> str:
+    """axis_skid (or `unit`, e.g. axis_half) from producer stream `src` to consumer stream `dst` (both
+    declared)."""
+    return (f"    {unit} #(.W({width + 1})) u_skid_{dst} (.clk(aclk), .rst(rst_q),\n"
             f"        .s_data({{{src}_last, {src}_data}}), .s_valid({src}_valid), .s_ready({src}_ready),\n"
             f"        .m_data({{{dst}_last, {dst}_data}}), .m_valid({dst}_valid), .m_ready({dst}_ready));\n")
 
@@ -224,9 +228,10 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
         for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
             pm = p + m
             fd = N if m in ("sasa", "dwc") else 2
-            a(_skid(prev, pm + "_uin", D * w.UW).rstrip("\n"))
+            a(_skid(prev, pm + "_uin", D * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({max(fd, 2)}),\n        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
+              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}),\n"
+              f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
               f"        .m_s_data({pm}_s_data), .m_s_last({pm}_s_last), .m_s_valid({pm}_s_valid), "
@@ -241,7 +246,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
               f"    wire unused_{pm}_inc_last = {pm}_inc_c_last;\n    /* verilator lint_on UNUSEDSIGNAL */")
             ei += 1
             a(_skid(pm + "_s", pm + "_s_c", D).rstrip("\n"))
-            a(_skid(pm + "_inc", pm + "_inc_c", D * iw).rstrip("\n"))
+            a(_skid(pm + "_inc", pm + "_inc_c", D * iw, WIDE).rstrip("\n"))
             mj = mi[f"b{i}.{m}"] if m != "mlp" else None
             if m == "sasa":
                 a(f"    wire {pm}_done, {pm}_loaded, {pm}_wready, {pm}_ebusy;\n    wire [31:0] {pm}_cyc;")
@@ -265,7 +270,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 wl_readies.append(f"{pm}_wready")
             elif m == "dwc":
                 a(f"    net_dwc #(.D({D}), .GRID({cfg.grid}), .T({T}), .W_W({ww}), .B_W({bw_}), .IW({w.DIW}), "
-                  f".SEG_W({seg_w}), .SEG_WT({sid[f'b{i}.dwc.w']}),\n        .SEG_B({sid[f'b{i}.dwc.b']})) u_{pm} (\n"
+                  f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_WT({sid[f'b{i}.dwc.w']}),\n"
+                  f"        .SEG_B({sid[f'b{i}.dwc.b']})) u_{pm} (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
                   f"        .m_data({pm}_inc_data), .m_last({pm}_inc_last), .m_valid({pm}_inc_valid), "
@@ -284,9 +290,9 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                   f".m_ready({pm}_hc_ready),\n"
                   f"        .wl_start(wl_start), {wl()}, .act(m_act[{f1}]), .img_end(m_end[{f1}]));")
                 a(f"    assign m_busy[{f1}] = {pm}_s_c_valid || ({pm}_hc_valid && !{pm}_hc_ready);")
-                a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW).rstrip("\n"))
+                a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW, WIDE).rstrip("\n"))
                 a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-                  f".T({T}), "
+                  f".T({T}), .P({cfg.lanes}), "
                   f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
@@ -307,10 +313,10 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                   f"        .wl_start(wl_start), {wl()}, .act(m_act[{f2}]), .img_end(m_end[{f2}]));")
                 a(f"    assign m_busy[{f2}] = {pm}_h_c_valid || ({pm}_inc_valid && !{pm}_inc_ready);")
             prev = pm + "_u"
-    a(_skid(prev, "head_uin", D * w.UW).rstrip("\n"))
+    a(_skid(prev, "head_uin", D * w.UW, WIDE).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
+      f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "
@@ -323,7 +329,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
       "        .s_ready(head_s_c_ready), .m_data(logits_data), .m_last(logits_last), .m_valid(logits_valid),\n"
       f"        .m_ready(logits_ready), .wl_start(wl_start), {wl()}, .act(m_act[{hd}]), .img_end(m_end[{hd}]));")
     a(f"    assign m_busy[{hd}] = head_s_c_valid || (logits_valid && !logits_ready);")
-    a(_skid("logits", "logits_c", NC * w.LGW).rstrip("\n"))
+    a(_skid("logits", "logits_c", NC * w.LGW, WIDE).rstrip("\n"))
     a("    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_logits_last = logits_c_last;\n"
       "    /* verilator lint_on UNUSEDSIGNAL */")
     a(f"    net_out #(.NC({NC}), .LW({w.LGW})) u_out (.clk(aclk), .rst(rst_q), .s_data(logits_c_data), "

@@ -640,9 +640,11 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     from saformer.hw.generate import include_flags
 
     incs = " ".join(include_flags(files))
+    premem = workdir / f"{top}_premem.json"
     reads = "\n".join(f"read_verilog -defer {incs} {f}" for f in files)
+    base = f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}"
     script = (f"{reads}\nhierarchy -check -top {top}\n"
-              f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}\n"
+              f"{base} -run :map_memory\nwrite_json {premem}\n{base} -run map_memory:\n"
               f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n")
     ys = workdir / "synth.ys"
     done = workdir / "netlists.done"  # both netlists of this script are complete (reanalysed without Yosys)
@@ -673,7 +675,40 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     glue = _counts_resources(dict(own))
     res["per_module"] = per
     res["glue"] = glue
+    res["memories"] = network_memories(json.loads(premem.read_text())["modules"],
+                                       (workdir / "yosys.log").read_text(), top)
     return res
+
+
+def network_memories(mods: dict[str, Any], log: str, top: str) -> list[dict[str, Any]]:
+    """Every memory of the hierarchical design before memory mapping, one row per instance: the instance
+    path, the memory's name in its module, words, width, bits and what Yosys mapped it to (memory_libmap's
+    "mapping memory <module>.<memory> via <cell>" lines: LUT RAM or block RAM; none: flip-flops)."""
+    via: dict[tuple[str, str], str] = {}
+    for m in MAPPED_VIA.finditer(log):
+        mod, _, mem = m.group(1).partition(".")
+        via[(mod, mem)] = m.group(2)
+    out: list[dict[str, Any]] = []
+
+    def walk(t: str, path: str) -> None:
+        for cname, c in sorted(mods[t].get("cells", {}).items()):
+            ct = c["type"]
+            if ct.startswith("$mem"):
+                prm = c.get("parameters", {})
+                name = str(prm.get("MEMID", cname)).lstrip("\\")
+                width, size = int(str(prm.get("WIDTH", "0")), 2), int(str(prm.get("SIZE", "0")), 2)
+                v = via.get((t, name))
+                kind = _mem_kind(v)
+                rec = {"instance": path, "name": name, "words": size, "width": width, "bits": size * width,
+                       "mapped_to": kind, "via": v}
+                if kind == "BRAM":
+                    rec["bram18_est"] = bram18_count(size, width)
+                out.append(rec)
+            elif _is_design(mods, ct):
+                walk(ct, f"{path}.{cname.lstrip(chr(92))}" if path else cname.lstrip(chr(92)))
+
+    walk(top, "")
+    return out
 
 
 def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = None) -> dict[str, Any]:
@@ -685,8 +720,8 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
 
     gen = generate_net(cfg, root / "rtl", name)
     files = net_sources(gen)
-    key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v1")
-    result_version = "v2"
+    key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v2 memories")
+    result_version = "v3"
     work = root / f"{gen.name}-{key}"
     cached = work / f"result-{result_version}.json"
     if cached.is_file():
@@ -696,6 +731,7 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
         write_atomic(cached, json.dumps(res, indent=1) + "\n")
     res = fit_report(res, b)
     res.pop("cells", None)
+    res["memory_summary"] = memory_summary(res.get("memories", []))["by_kind"]
     res["rtl"] = [str(f) for f in files]
     res["flow"] = NET_FLOW.format(family=b.family)
     res["logic_levels_rule"] = "as the engine's (logic_levels_rule); per module: that module flattened alone"
@@ -711,6 +747,8 @@ def format_network(rep: dict[str, Any]) -> str:
     lines = [f"network ({rep['board']}): LUT {rep['lut']} ({p['lut']}%)  FF {rep['ff']} ({p['ff']}%)  "
              f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']}  "
              f"bounds met: {rep['meets_bounds']}"]
+    for k, v in rep.get("memory_summary", {}).items():
+        lines.append(f"  memories as {k}: {v['memories']} ({v['bits']} bits)")
     for inst, r in rep["per_module"].items():
         lines.append(f"  {inst:24s} {r['module'][:28]:28s} LUT {r['lut']:>6} FF {r['ff']:>6} BRAM36 {r['bram36']:>5} "
                      f"DSP {r['dsp']:>3} levels {r.get('logic_levels', '-')}")

@@ -32,7 +32,7 @@ def test_bad_parameter_set_stops_elaboration(tmp_path: Path) -> None:
                    ".m_u_ready(1'b0), .wl_take(1'b0), .wl_seg(5'd0), .wl_data(32'd0), .act(), .img_end(), "
                    ".err_proto());\nendmodule\n")
     rtl = Path(net_sources(tmp_path)[0]).parent
-    srcs = [rtl / f"{u}.v" for u in ("sign_extend", "lif_unit", "net_lif", "net_shortcut")]
+    srcs = [rtl / f"{u}.v" for u in ("sign_extend", "sdp_ram", "net_lif", "net_shortcut")]
     r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "--top-module", "bad", str(top),
                         *map(str, srcs)], capture_output=True, text=True)
     assert r.returncode != 0 and "net_bad_parameter_set" in (r.stdout + r.stderr), r.stdout + r.stderr

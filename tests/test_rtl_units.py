@@ -49,6 +49,10 @@ def test_axis_skid(tmp_path: Path) -> None:
     _run(tmp_path, "axis_skid", ["axis_skid.v"], {"W": 17}, "axis_skid_no_loss_no_dup")
 
 
+def test_axis_half(tmp_path: Path) -> None:
+    _run(tmp_path, "axis_half", ["axis_half.v"], {"W": 17}, "axis_half_no_loss_no_dup")
+
+
 def test_sdp_ram(tmp_path: Path) -> None:
     _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37}, "sdp_ram_sync_read")
 

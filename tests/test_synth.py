@@ -182,3 +182,7 @@ def test_network_synth_reports_per_module_and_bounds(tmp_path: Path) -> None:
     ff_sum = sum(r["ff"] for r in mods.values()) + rep["glue"]["ff"]
     assert ff_sum >= rep["ff"]  # flattening may only remove (merge or sweep) registers
     assert set(rep["meets_bounds"]) == {"lut", "bram36", "dsp", "logic_levels"}
+    mems = rep["memories"]  # every memory of the design, per instance, with what it mapped to
+    assert mems and all(m["mapped_to"] in ("BRAM", "LUT RAM", "FF") and m["words"] > 0 and m["width"] > 0
+                        for m in mems), mems
+    assert any(m["instance"].startswith("u_conv2") for m in mems)  # the weight row memory of conv2

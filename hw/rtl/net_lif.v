@@ -2,12 +2,21 @@
 `default_nettype none
 // net_lif: a stream stage of FO LIF neurons per token (docs/integer-semantics.md, "The neuron"): each
 // input beat is the current I[t, n, :] of token n at timestep t (timestep outer, FO lanes of IN_W bits);
-// the stage updates the membranes of token n -- held in a memory of N words, one lane per channel,
-// carried across the T timesteps and read as 0 at t = 0 -- and emits the FO spikes in one cycle.
-// Used as every shortcut LIF of the residual stream U, the MLP hidden neuron and the head's LIF.
+// the stage updates the membranes of token n -- carried across the T timesteps and read as 0 at t = 0 --
+// and emits the FO spikes as one beat. Used as every shortcut LIF of the residual stream U, the MLP hidden
+// neuron and the head's LIF.
+// P lanes per cycle: a token is worked in G = ceil(FO / P) groups of P neurons, one group per cycle, so
+// only P LIF datapaths exist; the membranes live in one lane memory (sdp_ram, registered read, word
+// n*G + g holds the P membranes of group g of token n). A group goes through three stages: S0 reads its
+// membranes and takes its currents, S1 computes a = v - (v >>> K) and I - theta, S2 finishes
+// v' = a + I, spike = (a + I - theta >= 0) (exact: the membrane width is proven, so this equals
+// lif_unit's v' >= theta), writes the membrane back and collects the spike; the token's beat is taken
+// (s_ready) at its last group. The same membrane word is read again only N*G groups later, so the
+// read-modify-write has no hazard (N*G >= 3 is checked). A full output register with a token's last
+// group in S2 stalls every stage.
 // The threshold is a register loaded from segment SEG_TH of the network weight stream. A beat whose
 // s_last differs from the token counters' image end sets err_proto (sticky until reset).
-// Active cycles: one per token (the beat taken).
+// Active cycles: one per group issued (S0), T*N*G per image.
 module net_lif #(
     parameter integer FO    = 32,  // neurons per token
     parameter integer IN_W  = 15,  // current width (signed), <= MEM_W
@@ -16,6 +25,7 @@ module net_lif #(
     parameter integer K     = 1,   // leak shift
     parameter integer N     = 16,  // tokens per timestep
     parameter integer T     = 4,   // timesteps per image
+    parameter integer P     = 8,   // neurons per cycle (lanes)
     parameter integer SEG_W = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0   // segment of the threshold
 ) (
@@ -38,69 +48,167 @@ module net_lif #(
     output wire               img_end,
     output wire               err_proto
 );
-    function integer bw;
+    function integer lbw;
         input integer x;
         integer v;
         begin
-            bw = 1;
-            for (v = x; v > 1; v = v >> 1) bw = bw + 1;
+            lbw = 1;
+            for (v = x; v > 1; v = v >> 1) lbw = lbw + 1;
         end
     endfunction
-    localparam integer NW = bw(N - 1);
-    localparam integer TW = bw(T - 1);
-    localparam integer NM1 = N - 1, TM1 = T - 1;
+    // Dependent parameters: do not override.
+    localparam integer G     = (FO + P - 1) / P;         // groups per token
+    localparam integer GP    = G * P;                     // padded lanes
+    localparam integer DEPTH = N * G;                     // membrane words
+    localparam integer AW    = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+    localparam integer NW    = lbw(N - 1);
+    localparam integer TW    = lbw(T - 1);
+    localparam integer GW    = lbw(G - 1);
+    localparam integer CMP_W = ((MEM_W > TH_W + 1) ? MEM_W : TH_W + 1) + 2;  // holds a + I - theta exactly
+    localparam integer NM1 = N - 1, TM1 = T - 1, GM1 = G - 1, DM1 = DEPTH - 1;
     localparam [NW-1:0] N_LAST = NM1[NW-1:0];
     localparam [TW-1:0] T_LAST = TM1[TW-1:0];
+    localparam [GW-1:0] G_LAST = GM1[GW-1:0];
+    localparam [AW-1:0] A_LAST = DM1[AW-1:0];
     generate
-        if (IN_W > MEM_W) begin : gen_bad_widths
+        if (IN_W > MEM_W || P < 1 || N * G < 3) begin : gen_bad_widths
             net_bad_parameter_set_lif_widths u_bad ();
         end
     endgenerate
 
-    reg [FO*MEM_W-1:0] vmem [0:N-1];  // membranes of token n
+    reg [TH_W-1:0] th_q;
+    always @(posedge clk) begin
+        if (wl_take && wl_seg == SEG_TH[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
+    end
+
+    // ------------------------------------------------------------------ S0: issue one group
     reg [NW-1:0] n_q;
     reg [TW-1:0] t_q;
-    reg [TH_W-1:0] th_q;
+    reg [GW-1:0] g_q;
+    reg [AW-1:0] a_q;
+    reg          err_q;
+    reg          v1_q, v2_q;           // S1 / S2 hold a group
+    reg          gl1_q, gl2_q;         // ... the token's last group
+    reg          ie1_q, ie2_q;         // ... of the image's last token
+    reg          clr1_q;               // S1: t = 0 (membranes read as 0)
+    reg [AW-1:0] a1_q, a2_q;
+    reg [P*IN_W-1:0] cur1_q;
     reg [FO-1:0] s_q;
-    reg mv_q, ml_q, err_q;
-    wire take = s_valid && s_ready;
-    wire at_end = (n_q == N_LAST) && (t_q == T_LAST);
-    wire [FO*MEM_W-1:0] v_old = vmem[n_q];
-    wire [FO*MEM_W-1:0] v_new;
-    wire [FO-1:0] spk;
-
-    assign s_ready   = !mv_q || m_ready;
+    reg          mv_q, ml_q;
+    wire stall   = v2_q && gl2_q && mv_q && !m_ready;
+    wire adv     = !stall;
+    wire g_last  = (g_q == G_LAST);
+    wire at_end  = (n_q == N_LAST) && (t_q == T_LAST);
+    wire issue   = s_valid && adv;
+    wire take    = issue && g_last;
+    assign s_ready   = adv && g_last;
     assign m_data    = s_q;
     assign m_last    = ml_q;
     assign m_valid   = mv_q;
-    assign act       = take;
+    assign act       = issue;
     assign img_end   = take && at_end;
     assign err_proto = err_q;
 
+    // this group's currents: lanes g*P .. g*P+P-1 of the beat (zero beyond FO)
+    wire [GP*IN_W-1:0] s_pad;
+    generate
+        if (GP > FO) begin : gen_pad
+            assign s_pad = {{((GP - FO) * IN_W){1'b0}}, s_data};
+        end else begin : gen_nopad
+            assign s_pad = s_data;
+        end
+    endgenerate
+    wire [P*IN_W-1:0] cur0 = s_pad[g_q * (P * IN_W) +: P * IN_W];
+
+    // ------------------------------------------------------------------ membrane memory
+    wire [P*MEM_W-1:0] v_rd;     // S1: the group's stored membranes
+    wire [P*MEM_W-1:0] v_wr;     // S2: the group's new membranes
+    sdp_ram #(.W(P * MEM_W), .DEPTH(DEPTH)) u_vmem (
+        .clk(clk), .we(v2_q && adv), .waddr(a2_q), .wdata(v_wr), .re(adv), .raddr(a_q), .rdata(v_rd));
+
+    // ------------------------------------------------------------------ S1 -> S2, S2
+    reg [P*MEM_W-1:0] a2_v;       // a = v - (v >>> K)
+    reg [P*MEM_W-1:0] c2_q;       // I, sign-extended
+    reg [P*CMP_W-1:0] d2_q;       // I - theta
+    wire [P-1:0] spk;
+    wire [CMP_W-1:0] th_x = {{(CMP_W - TH_W){1'b0}}, th_q};
     genvar gl;
     generate
-        for (gl = 0; gl < FO; gl = gl + 1) begin : gen_lane
-            lif_unit #(.MEM_W(MEM_W), .CUR_W(IN_W), .TH_W(TH_W), .K(K)) u_lif (
-                .v_old(v_old[gl * MEM_W +: MEM_W]), .clear(t_q == {TW{1'b0}}), .cur(s_data[gl * IN_W +: IN_W]),
-                .theta(th_q), .v_new(v_new[gl * MEM_W +: MEM_W]), .spike(spk[gl]));
+        for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
+            wire [MEM_W-1:0] cx;
+            sign_extend #(.IN_W(IN_W), .OUT_W(MEM_W)) u_xc (.din(cur1_q[gl * IN_W +: IN_W]), .dout(cx));
+            wire [CMP_W-1:0] cxx;
+            sign_extend #(.IN_W(IN_W), .OUT_W(CMP_W)) u_xcc (.din(cur1_q[gl * IN_W +: IN_W]), .dout(cxx));
+            wire signed [MEM_W-1:0] vs = clr1_q ? {MEM_W{1'b0}} : v_rd[gl * MEM_W +: MEM_W];
+            wire signed [MEM_W-1:0] lk = vs >>> K;
+            wire [MEM_W-1:0] a1 = vs - lk;
+            always @(posedge clk) begin
+                if (adv) begin
+                    a2_v[gl * MEM_W +: MEM_W] <= a1;
+                    c2_q[gl * MEM_W +: MEM_W] <= cx;
+                    d2_q[gl * CMP_W +: CMP_W] <= cxx - th_x;
+                end
+            end
+            wire [MEM_W-1:0] a2 = a2_v[gl * MEM_W +: MEM_W];
+            wire [CMP_W-1:0] a2x;
+            sign_extend #(.IN_W(MEM_W), .OUT_W(CMP_W)) u_xa (.din(a2), .dout(a2x));
+            wire [MEM_W-1:0] sum = a2 + c2_q[gl * MEM_W +: MEM_W];
+            wire [CMP_W-1:0] dif = a2x + d2_q[gl * CMP_W +: CMP_W];
+            assign spk[gl] = !dif[CMP_W-1];
+            assign v_wr[gl * MEM_W +: MEM_W] = spk[gl] ? {MEM_W{1'b0}} : sum;
+        end
+    endgenerate
+
+    // spike collector: groups arrive in order, shifted in from the top
+    /* verilator lint_off UNUSEDSIGNAL */  // padded lanes
+    reg  [GP-1:0] col_q;
+    wire [GP-1:0] col_nx;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (G > 1) begin : gen_shift
+            assign col_nx = {spk, col_q[GP-1:P]};
+        end else begin : gen_one
+            assign col_nx = spk;
         end
     endgenerate
 
     always @(posedge clk) begin
-        if (wl_take && wl_seg == SEG_TH[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
-        if (take) begin
-            vmem[n_q] <= v_new;
-            s_q <= spk;
-            ml_q <= at_end;
+        if (adv) begin
+            cur1_q <= cur0;
+            clr1_q <= (t_q == {TW{1'b0}});
+            a1_q <= a_q;
+            gl1_q <= g_last;
+            ie1_q <= at_end;
+            a2_q <= a1_q;
+            gl2_q <= gl1_q;
+            ie2_q <= ie1_q;
+            if (v2_q) col_q <= col_nx;
+        end
+        if (adv && v2_q && gl2_q) begin
+            s_q  <= col_nx[FO-1:0];
+            ml_q <= ie2_q;
         end
         if (rst) begin
             n_q <= {NW{1'b0}};
             t_q <= {TW{1'b0}};
+            g_q <= {GW{1'b0}};
+            a_q <= {AW{1'b0}};
+            v1_q <= 1'b0;
+            v2_q <= 1'b0;
             mv_q <= 1'b0;
             err_q <= 1'b0;
         end else begin
+            if (adv) begin
+                v1_q <= issue;
+                v2_q <= v1_q;
+            end
+            if (adv && v2_q && gl2_q) mv_q <= 1'b1;
+            else if (m_ready) mv_q <= 1'b0;
+            if (issue) begin
+                a_q <= (a_q == A_LAST) ? {AW{1'b0}} : a_q + 1'b1;
+                g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+            end
             if (take) begin
-                mv_q <= 1'b1;
                 if (s_last != at_end) err_q <= 1'b1;
                 if (n_q == N_LAST) begin
                     n_q <= {NW{1'b0}};
@@ -108,8 +216,6 @@ module net_lif #(
                 end else begin
                     n_q <= n_q + 1'b1;
                 end
-            end else if (m_ready) begin
-                mv_q <= 1'b0;
             end
         end
     end

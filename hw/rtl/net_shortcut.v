@@ -6,6 +6,8 @@
 // then U + inc leaves on m_u (same beat format as the U input). FD is derived from the module's
 // schedule: a module whose first increment of timestep t needs all N tokens of t (SASA: A[t]; DWC: its
 // window) needs FD >= N, a per-token module (MLP) FD >= 1 (docs/architecture.md, "FIFO depths").
+// The FIFO is an sdp_ram (registered read: block RAM when large) whose read register is the FIFO's head:
+// a word is read when the head is empty or leaving, so FD words wait in the memory and one in the head.
 module net_shortcut #(
     parameter integer D      = 32,  // channels
     parameter integer UW     = 15,  // width of U (signed, proven)
@@ -16,6 +18,7 @@ module net_shortcut #(
     parameter integer N      = 16,  // tokens per timestep
     parameter integer T      = 4,   // timesteps
     parameter integer FD     = 16,  // U FIFO depth in tokens
+    parameter integer P      = 8,   // LIF neurons per cycle (net_lif lanes)
     parameter integer SEG_W  = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0    // segment of the threshold (u.theta)
 ) (
@@ -62,25 +65,28 @@ module net_shortcut #(
         end
     endgenerate
 
-    reg [D*UW:0]  fifo [0:FD-1];  // {last, U}
     reg [FAW-1:0] wp_q, rp_q;
-    reg [FCW-1:0] cnt_q;
+    reg [FCW-1:0] cnt_q;          // words in the memory (not counting the head)
+    reg           hv_q;           // the head (the memory's read register) holds a word
     reg [D*UW-1:0] mu_q;
     reg mul_q, muv_q;
 
     wire lif_ready;
     wire full = (cnt_q == F_FULL);
     wire push = s_u_valid && lif_ready && !full;
-    wire [D*UW:0] head = fifo[rp_q];
-    wire pop = s_inc_valid && (cnt_q != {FCW{1'b0}}) && (!muv_q || m_u_ready);
+    wire [D*UW:0] head;           // {last, U}
+    wire pop  = s_inc_valid && hv_q && (!muv_q || m_u_ready);
+    wire rd   = (cnt_q != {FCW{1'b0}}) && (!hv_q || pop);
     assign s_u_ready   = lif_ready && !full;
     assign s_inc_ready = pop;
     assign m_u_data    = mu_q;
     assign m_u_last    = mul_q;
     assign m_u_valid   = muv_q;
+    sdp_ram #(.W(D * UW + 1), .DEPTH(FD)) u_fifo (
+        .clk(clk), .we(push), .waddr(wp_q), .wdata({s_u_last, s_u_data}), .re(rd), .raddr(rp_q), .rdata(head));
 
-    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .SEG_W(SEG_W),
-              .SEG_TH(SEG_TH)) u_lif (
+    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P),
+              .SEG_W(SEG_W), .SEG_TH(SEG_TH)) u_lif (
         .clk(clk), .rst(rst), .s_data(s_u_data), .s_last(s_u_last), .s_valid(s_u_valid && !full),
         .s_ready(lif_ready), .m_data(m_s_data), .m_last(m_s_last), .m_valid(m_s_valid), .m_ready(m_s_ready),
         .wl_take(wl_take), .wl_seg(wl_seg), .wl_data(wl_data), .act(act), .img_end(img_end),
@@ -97,7 +103,6 @@ module net_shortcut #(
     endgenerate
 
     always @(posedge clk) begin
-        if (push) fifo[wp_q] <= {s_u_last, s_u_data};
         if (pop) begin
             mu_q  <= sum;
             mul_q <= head[D*UW];
@@ -106,11 +111,14 @@ module net_shortcut #(
             wp_q <= {FAW{1'b0}};
             rp_q <= {FAW{1'b0}};
             cnt_q <= {FCW{1'b0}};
+            hv_q <= 1'b0;
             muv_q <= 1'b0;
         end else begin
             if (push) wp_q <= (wp_q == F_LAST) ? {FAW{1'b0}} : wp_q + 1'b1;
-            if (pop) rp_q <= (rp_q == F_LAST) ? {FAW{1'b0}} : rp_q + 1'b1;
-            cnt_q <= cnt_q + {{(FCW-1){1'b0}}, push} - {{(FCW-1){1'b0}}, pop};
+            if (rd) rp_q <= (rp_q == F_LAST) ? {FAW{1'b0}} : rp_q + 1'b1;
+            cnt_q <= cnt_q + {{(FCW-1){1'b0}}, push} - {{(FCW-1){1'b0}}, rd};
+            if (rd) hv_q <= 1'b1;
+            else if (pop) hv_q <= 1'b0;
             if (pop) muv_q <= 1'b1;
             else if (m_u_ready) muv_q <= 1'b0;
         end

@@ -2,15 +2,21 @@
 `default_nettype none
 // net_slin: a spike-driven linear layer over full rows (docs/architecture.md, "The whole network"). For
 // each input token (FI spike bits) it visits only the active spikes, lowest first (spike_finder), and
-// adds weight row j -- all FO output channels at once -- into FO accumulators, one row per cycle; then one
-// fire cycle adds the bias and hands the FO currents (OUT_W bits each, sign-extended) to the output
-// register. The next token is taken in that fire cycle, so a token costs exactly nnz + 1 active cycles.
+// adds weight row j -- all FO output channels at once -- into FO accumulators, one row per cycle; the
+// accumulators start from the bias, and the token's last row hands the FO currents (OUT_W bits each,
+// sign-extended) to the output register. A token with no spike costs one cycle (its bias only), so a
+// token costs max(1, nnz) active cycles: the next token is taken in the cycle of the current one's last
+// spike (pop_sat3 tells one cycle ahead that at most one spike is left).
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
-// counts . W, so the counts need no multiplier). Weights live in FO lane memories of FI words (LUT RAM,
-// asynchronous read from the spike index); they load from the network weight stream, segment SEG_WT
-// (order COL_OUTER, see net_wdec) and the bias from segment SEG_B.
-// Active cycles: the accumulate and fire cycles; waiting for a token or for a free output is a stall.
+// counts . W, so the counts need no multiplier).
+// Pipeline: S1 finds the spike (its index registered), R reads row j from the weight memory (one
+// sdp_ram of FI words x FO*W_W bits, registered read: block RAM when large), S2 accumulates. A full
+// output register with an emitting row in S2 stalls every stage (the memory's read data holds).
+// Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
+// element per word, by read-modify-write of the element's row (a row read while the previous word's write
+// to the same row is in flight takes that write's data); the bias from segment SEG_B into registers.
+// Active cycles: the S1 issue cycles; waiting for a token or for a free output is a stall.
 module net_slin #(
     parameter integer FI        = 32,  // fan-in: spike bits per token
     parameter integer FO        = 32,  // fan-out: output channels
@@ -43,46 +49,89 @@ module net_slin #(
     output wire              act,       // this cycle is active
     output wire              img_end    // this cycle is the last active cycle of an image
 );
-    function integer bw;  // bits of an index that holds x (>= 1)
+    function integer sbw;  // bits of an index that holds x (>= 1)
         input integer x;
         integer v;
         begin
-            bw = 1;
-            for (v = x; v > 1; v = v >> 1) bw = bw + 1;
+            sbw = 1;
+            for (v = x; v > 1; v = v >> 1) sbw = sbw + 1;
         end
     endfunction
-    localparam integer FIW = bw(FI - 1);  // spike index bits
-    localparam integer FOW = bw(FO - 1);  // output channel bits
+    // Dependent parameters: do not override.
+    localparam integer FIW = sbw(FI - 1);  // spike index bits
+    localparam integer FOW = sbw(FO - 1);  // output channel bits
+    localparam integer AW  = (FI > 1) ? $clog2(FI) : 1;  // weight memory address bits
+    localparam integer RW  = FO * W_W;     // weight row bits
     generate
         if (OUT_W < ACC_W || ACC_W < W_W + 1 || ACC_W < B_W) begin : gen_bad_widths
             net_bad_parameter_set_slin_widths u_bad ();
         end
     endgenerate
 
-    reg              busy_q, busy_d;
-    reg              last_q, last_d;
-    reg [FI-1:0]     mask_q, mask_d;
-    reg              mv_q, mv_d, ml_q, ml_d;
-    reg              clr;    // accumulators to 0
-    reg              add;    // accumulate the row of the spike found
-    reg              fire;   // bias added, output written
+    // ------------------------------------------------------------------ S1: the spike finder
+    reg          busy_q, tl_q, one_q;  // a token is held / it ends the image / <= 1 spike left
+    reg [FI-1:0] mask_q;
+    reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / token's last / image's last
+    reg [AW-1:0] ridx_q;
+    reg          v2_q, add2_q, end2_q, tl2_q;  // S2
+    reg          mv_q, ml_q, fresh_q;
+    wire         emit2  = (IMG_ACC == 0) || tl2_q;
+    wire         stall  = v2_q && end2_q && emit2 && mv_q && !m_ready;
+    wire         adv    = !stall;
+    wire         issue  = busy_q && adv;
+    wire         take   = s_valid && s_ready;
 
     wire           sp_any;
     wire [FIW-1:0] sp_idx;
     wire [FI-1:0]  sp_rest;
     spike_finder #(.W(FI), .IW(FIW)) u_find (.mask(mask_q), .any(sp_any), .idx(sp_idx), .rest(sp_rest));
+    wire in_ge1, in_ge2, mk_ge1, mk_ge2, mk_ge3;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire in_ge3;
+    /* verilator lint_on UNUSEDSIGNAL */
+    pop_sat3 #(.W(FI)) u_pin (.mask(s_data), .ge1(in_ge1), .ge2(in_ge2), .ge3(in_ge3));
+    pop_sat3 #(.W(FI)) u_pmk (.mask(mask_q), .ge1(mk_ge1), .ge2(mk_ge2), .ge3(mk_ge3));
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_pop = in_ge1 ^ mk_ge1 ^ mk_ge2;
+    /* verilator lint_on UNUSEDSIGNAL */
 
-    wire emit     = (IMG_ACC == 0) || last_q;
-    wire out_free = !mv_q || m_ready;
-    wire fire_ok  = busy_q && !sp_any && (!emit || out_free);
-    wire take     = s_valid && s_ready;
-    assign s_ready = !busy_q || fire_ok;
-    assign m_valid = mv_q;
-    assign m_last  = ml_q;
-    assign act     = busy_q && (sp_any || fire_ok);
-    assign img_end = fire_ok && last_q;
+    assign s_ready = adv && (!busy_q || one_q);
+    assign act     = issue;
+    assign img_end = issue && one_q && tl_q;
 
-    // weight load
+    always @(posedge clk) begin
+        if (take) begin
+            mask_q <= s_data;
+            one_q  <= !in_ge2;
+            tl_q   <= s_last;
+        end else if (issue) begin
+            mask_q <= sp_rest;
+            one_q  <= !mk_ge3;
+        end
+        if (adv) begin
+            radd_q <= issue && sp_any;
+            rend_q <= one_q;
+            rtl_q  <= tl_q;
+            ridx_q <= sp_idx[AW-1:0];
+            add2_q <= radd_q;
+            end2_q <= rend_q;
+            tl2_q  <= rtl_q;
+        end
+        if (rst) begin
+            busy_q <= 1'b0;
+            rv_q   <= 1'b0;
+            v2_q   <= 1'b0;
+        end else begin
+            if (take) busy_q <= 1'b1;
+            else if (issue && one_q) busy_q <= 1'b0;
+            if (adv) begin
+                rv_q <= issue;
+                v2_q <= rv_q;
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------ weight memory and load
     wire            w_we, b_we;
     wire [FIW-1:0]  w_row;
     wire [FOW-1:0]  w_col, b_col;
@@ -94,70 +143,75 @@ module net_slin #(
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(1), .COLS(FO), .COL_OUTER(0), .RW(1), .CLW(FOW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
+    reg           lv_q, fv_q;          // a load word is merged this cycle / a row was written last cycle
+    reg [AW-1:0]  lrow_q, frow_q;
+    reg [FOW-1:0] lcol_q;
+    reg [W_W-1:0] ldat_q;
+    reg [RW-1:0]  fdat_q;
+    wire [RW-1:0] w_rd;                // the row read (S2, or the load's merge)
+    wire [RW-1:0] w_base = (fv_q && frow_q == lrow_q) ? fdat_q : w_rd;
+    wire [RW-1:0] w_wr;
     genvar gl;
     generate
+        for (gl = 0; gl < FO; gl = gl + 1) begin : gen_merge
+            assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[FOW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
+        end
+    endgenerate
+    wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : ridx_q;
+    sdp_ram #(.W(RW), .DEPTH(FI)) u_w (
+        .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
+    always @(posedge clk) begin
+        lrow_q <= w_row[AW-1:0];
+        lcol_q <= w_col;
+        ldat_q <= wl_data[W_W-1:0];
+        frow_q <= lrow_q;
+        fdat_q <= w_wr;
+        if (rst) begin
+            lv_q <= 1'b0;
+            fv_q <= 1'b0;
+        end else begin
+            lv_q <= w_we;
+            fv_q <= lv_q;
+        end
+    end
+
+    // ------------------------------------------------------------------ S2: accumulate
+    generate
         for (gl = 0; gl < FO; gl = gl + 1) begin : gen_lane
-            reg [W_W-1:0]  wmem [0:FI-1];  // column gl of the weights, row j at address j
-            reg [B_W-1:0]  b_q;
-            reg [ACC_W-1:0] acc_q, acc_d;
+            reg [B_W-1:0]   b_q;
+            reg [ACC_W-1:0] acc_q;
+            reg [OUT_W-1:0] o_q;
             wire [ACC_W-1:0] w_x, b_x;
             wire [OUT_W-1:0] o_x;
-            reg  [OUT_W-1:0] o_q;
             always @(posedge clk) begin
-                if (w_we && w_col == gl[FOW-1:0]) wmem[w_row] <= wl_data[W_W-1:0];
                 if (b_we && b_col == gl[FOW-1:0]) b_q <= wl_data[B_W-1:0];
             end
-            sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din(wmem[sp_idx]), .dout(w_x));
+            sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din(w_rd[gl * W_W +: W_W]), .dout(w_x));
             sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xb (.din(b_q), .dout(b_x));
-            always @* begin
-                acc_d = acc_q;
-                if (add) acc_d = acc_q + w_x;
-                if (clr) acc_d = {ACC_W{1'b0}};
-            end
-            sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_W)) u_xo (.din(acc_q + b_x), .dout(o_x));
+            wire [ACC_W-1:0] base = fresh_q ? b_x : acc_q;
+            wire [ACC_W-1:0] sum  = base + (add2_q ? w_x : {ACC_W{1'b0}});
+            sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_W)) u_xo (.din(sum), .dout(o_x));
             always @(posedge clk) begin
-                acc_q <= acc_d;
-                if (fire && emit) o_q <= o_x;
+                if (v2_q && adv) begin
+                    acc_q <= sum;
+                    if (end2_q && emit2) o_q <= o_x;
+                end
             end
             assign m_data[gl * OUT_W +: OUT_W] = o_q;
         end
     endgenerate
 
-    always @* begin
-        busy_d = busy_q; last_d = last_q; mask_d = mask_q; mv_d = mv_q; ml_d = ml_q;
-        clr = 1'b0; add = 1'b0; fire = 1'b0;
-        if (mv_q && m_ready) mv_d = 1'b0;
-        if (busy_q && sp_any) begin
-            add = 1'b1;
-            mask_d = sp_rest;
-        end else if (fire_ok) begin
-            fire = 1'b1;
-            if (emit) begin
-                mv_d = 1'b1;
-                ml_d = last_q;
-            end
-            busy_d = 1'b0;
-            if (IMG_ACC == 0 || last_q) clr = 1'b1;
-        end
-        if (take) begin
-            busy_d = 1'b1;
-            mask_d = s_data;
-            last_d = s_last;
-            if (!busy_q && (IMG_ACC == 0 || last_q)) clr = 1'b1;
-        end
-    end
-
+    assign m_valid = mv_q;
+    assign m_last  = ml_q;
     always @(posedge clk) begin
-        mask_q <= mask_d;
-        last_q <= last_d;
-        ml_q <= ml_d;
+        if (v2_q && adv && end2_q && emit2) ml_q <= tl2_q;
         if (rst) begin
-            busy_q <= 1'b0;
-            mv_q   <= 1'b0;
-            last_q <= 1'b1;  // the first token after reset starts an image (accumulators cleared)
+            mv_q    <= 1'b0;
+            fresh_q <= 1'b1;  // the first token after reset starts an image: accumulators from the bias
         end else begin
-            busy_q <= busy_d;
-            mv_q   <= mv_d;
+            if (v2_q && adv) fresh_q <= end2_q && emit2;
+            if (v2_q && adv && end2_q && emit2) mv_q <= 1'b1;
+            else if (m_ready) mv_q <= 1'b0;
         end
     end
 endmodule

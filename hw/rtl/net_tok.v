@@ -81,7 +81,7 @@ module net_tok #(
     localparam [RAW-1:0] R_LAST = NRM1[RAW-1:0];
     localparam [KW-1:0]  K_LAST = K1M1[KW-1:0];
     generate
-        if (PXB > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0) begin : gen_bad_params
+        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0) begin : gen_bad_params
             net_bad_parameter_set_tok u_bad ();
         end
     endgenerate
@@ -150,49 +150,98 @@ module net_tok #(
         if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
     end
 
-    // pixel (unsigned) times weight (signed) as a shift-add over the pixel's bits
+    // pixel (unsigned) times weight (signed), multiplier-free: one shifted copy of the pixel per weight bit
+    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8).
+    function [C1_W-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
+        input [PXB-1:0] p;
+        input [W_W-1:0] w;
+        input integer i;
+        reg [C1_W-1:0] px;
+        begin
+            px = {{(C1_W - PXB){1'b0}}, p};
+            wterm = (i < W_W && w[i]) ? (px << i) : {C1_W{1'b0}};
+        end
+    endfunction
+    function [C1_W-1:0] wpair;  // terms 2k and 2k+1 with their signs
+        input [PXB-1:0] p;
+        input [W_W-1:0] w;
+        input integer k;
+        begin
+            if (2 * k == W_W - 1) wpair = {C1_W{1'b0}} - wterm(p, w, 2 * k);
+            else if (2 * k + 1 == W_W - 1) wpair = wterm(p, w, 2 * k) - wterm(p, w, 2 * k + 1);
+            else wpair = wterm(p, w, 2 * k) + wterm(p, w, 2 * k + 1);
+        end
+    endfunction
     function [C1_W-1:0] mulpw;
         input [PXB-1:0] p;
         input [W_W-1:0] w;
-        integer b;
-        reg [C1_W-1:0] wx;
         begin
-            wx = {{(C1_W - W_W){w[W_W-1]}}, w};
-            mulpw = {C1_W{1'b0}};
-            for (b = 0; b < PXB; b = b + 1) begin
-                if (p[b]) mulpw = mulpw + (wx << b);
-            end
+            mulpw = (wpair(p, w, 0) + wpair(p, w, 1)) + (wpair(p, w, 2) + wpair(p, w, 3));
         end
     endfunction
 
+    // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is added in the
+    // next cycle (stage B); the LIF reads a position's current and membrane and computes v - (v >>> K)
+    // and I - theta (stage L0), the next cycle finishes v' and the spike and writes both (stage L1).
+    reg           cv_q, cf_q, cl_q;    // stage B1: a tap / the position's first / last
+    reg [PIW-1:0] cpos_q;
+    reg           cv2_q, cf2_q, cl2_q; // stage B2
+    reg [PIW-1:0] cpos2_q;
+    reg [PXB-1:0] pix_q;
+    reg           lv1_q;               // stage L1 holds a position
+    reg [PIW-1:0] lpos_q;
     wire [STEM*C1_W-1:0] c1_row = c1m[pos_q[PIW-1:0]];
     wire [STEM*M1_W-1:0] v1_row = v1m[pos_q[PIW-1:0]];
     wire [STEM*M1_W-1:0] v1_new;
     wire [STEM-1:0]      s1_new;
     wire [STEM*C1_W-1:0] c1_new;
+    localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
+    wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
+    wire           l_clr = (t_q == {TW{1'b0}});
     genvar go, gk;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
             reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go, tap k at address k
             reg [B_W-1:0] b_q;
             reg [C1_W-1:0] acc_q;
+            reg [W_W-1:0] wk_q;
             wire [C1_W-1:0] b_x;
             always @(posedge clk) begin
                 if (w_we && w_col == go[SW-1:0]) w1[w_row] <= wl_data[W_W-1:0];
                 if (b_we && b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
+                wk_q <= w1[kk_q];
             end
             sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));
-            wire [C1_W-1:0] acc_nx = (first_tap ? b_x : acc_q) + mulpw(pix, w1[kk_q]);
+            reg  [C1_W-1:0] pr_q;
+            wire [C1_W-1:0] acc_nx = (cf2_q ? b_x : acc_q) + pr_q;
             always @(posedge clk) begin
-                if (ph_q == P_CONV) acc_q <= acc_nx;
+                pr_q <= mulpw(pix_q, wk_q);
+                if (cv2_q) acc_q <= acc_nx;
             end
             assign c1_new[go * C1_W +: C1_W] = acc_nx;
-            lif_unit #(.MEM_W(M1_W), .CUR_W(C1_W), .TH_W(TH_W), .K(K)) u_lif (
-                .v_old(v1_row[go * M1_W +: M1_W]), .clear(t_q == {TW{1'b0}}), .cur(c1_row[go * C1_W +: C1_W]),
-                .theta(th_q), .v_new(v1_new[go * M1_W +: M1_W]), .spike(s1_new[go]));
+            // LIF, stage L0
+            wire signed [M1_W-1:0] vs = l_clr ? {M1_W{1'b0}} : v1_row[go * M1_W +: M1_W];
+            wire signed [M1_W-1:0] lk = vs >>> K;
+            wire [M1_W-1:0] cx;
+            wire [LCW-1:0]  cxx;
+            sign_extend #(.IN_W(C1_W), .OUT_W(M1_W)) u_xc (.din(c1_row[go * C1_W +: C1_W]), .dout(cx));
+            sign_extend #(.IN_W(C1_W), .OUT_W(LCW)) u_xcc (.din(c1_row[go * C1_W +: C1_W]), .dout(cxx));
+            reg [M1_W-1:0] la_q, lc_q;
+            reg [LCW-1:0]  ld_q;
+            always @(posedge clk) begin
+                la_q <= vs - lk;
+                lc_q <= cx;
+                ld_q <= cxx - th_x;
+            end
+            // LIF, stage L1
+            wire [LCW-1:0] lax;
+            sign_extend #(.IN_W(M1_W), .OUT_W(LCW)) u_xa (.din(la_q), .dout(lax));
+            wire [M1_W-1:0] lsum = la_q + lc_q;
+            wire [LCW-1:0]  ldif = lax + ld_q;
+            assign s1_new[go] = !ldif[LCW-1];
+            assign v1_new[go * M1_W +: M1_W] = s1_new[go] ? {M1_W{1'b0}} : lsum;
         end
     endgenerate
-
     // ------------------------------------------------------------------ conv2 input window
     generate
         for (gk = 0; gk < 9; gk = gk + 1) begin : gen_win
@@ -214,10 +263,27 @@ module net_tok #(
     localparam integer PSTEP = PATCH, RSTEP = PATCH * IMG;
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        if (ph_q == P_CONV && last_tap) c1m[pos_q[PIW-1:0]] <= c1_new;
-        if (ph_q == P_LIF) begin
-            v1m[pos_q[PIW-1:0]] <= v1_new;
-            s1m[pos_q[PIW-1:0]] <= s1_new;
+        if (cv2_q && cl2_q) c1m[cpos2_q] <= c1_new;
+        if (lv1_q) begin
+            v1m[lpos_q] <= v1_new;
+            s1m[lpos_q] <= s1_new;
+        end
+        pix_q  <= pix;
+        cf_q   <= first_tap;
+        cl_q   <= last_tap;
+        cpos_q <= pos_q[PIW-1:0];
+        cf2_q  <= cf_q;
+        cl2_q  <= cl_q;
+        cpos2_q <= cpos_q;
+        lpos_q <= pos_q[PIW-1:0];
+        if (rst) begin
+            cv_q <= 1'b0;
+            cv2_q <= 1'b0;
+            lv1_q <= 1'b0;
+        end else begin
+            cv_q <= (ph_q == P_CONV);
+            cv2_q <= cv_q;
+            lv1_q <= (ph_q == P_LIF);
         end
         if (rst) begin
             ph_q <= P_LOAD; lr_q <= {RAW{1'b0}}; err_q <= 1'b0;
