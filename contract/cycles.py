@@ -22,7 +22,7 @@ QK_START = 2   # first token taken (image start, cycle 0) -> its first QK issue 
 QK_GAP = 9     # QK: after timestep t's last issue, timestep t+1's first issue (LIF pipeline drain, A latch)
 QK_BANK = 2    # QK: Y(t-1)'s issue end -> QK(t+1)'s first issue (the bank it writes is released)
 Y_START = 10   # QK(t)'s issue end -> Y(t)'s first issue (drain, A latch, Q-buffer read, token load)
-OUT_LAT = 4    # Y's last issue end -> the last beat has left m_axis (accumulate, skid), inclusive count
+OUT_LAT = 3    # Y's last issue end -> the last beat has left m_axis (accumulate, result = m_axis), inclusive count
 
 
 def token_cycles(cfg: SAFormerConfig, x: np.ndarray) -> np.ndarray:
