@@ -61,12 +61,13 @@ def test_spike_linear(fi: int, fo: int, p: int, m: int, tmp_path: Path) -> None:
          "spike_linear_matches_reference")
 
 
-@pytest.mark.parametrize("name", ["default", "minwidth"])
-def test_lif_lanes(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name,style", [("default", 0), ("minwidth", 0), ("default", 1)])
+def test_lif_lanes(name: str, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 at DEPTH 6: the asynchronous LUT-RAM read; 1: the synchronous (block RAM) read."""
     cfg = NAMED[name]
     d = derive(cfg)
     params = {"P": 3, "MEM_W": d.sasa_mem_bits, "CUR_W": d.sasa_acc_bits, "TH_W": cfg.theta_bits,
-              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2}
+              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2, "RAM_STYLE": style}
     _run(tmp_path, "lif_lanes", ["sign_extend.v", "sdp_ram.v", "lif_lanes.v"], params, "lif_lanes_matches_semantics")
 
 
