@@ -53,10 +53,13 @@ def test_sdp_ram(tmp_path: Path) -> None:
     _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37}, "sdp_ram_sync_read")
 
 
-@pytest.mark.parametrize("fi,fo,p,m", [(32, 32, 8, 2), (20, 13, 5, 1), (70, 6, 6, 1), (1, 1, 1, 1)])
-def test_spike_linear(fi: int, fo: int, p: int, m: int, tmp_path: Path) -> None:
-    """Fan-in above a 64-bit word (70), P not dividing fan-out (13 / 5), P = fan-out, the 1x1 edge."""
-    params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3}
+@pytest.mark.parametrize("fi,fo,p,m,style", [(32, 32, 8, 2, 0), (20, 13, 5, 1, 0), (70, 6, 6, 1, 0), (1, 1, 1, 1, 0),
+                                             (32, 32, 8, 2, 1), (20, 13, 5, 1, 1)])
+def test_spike_linear(fi: int, fo: int, p: int, m: int, style: int, tmp_path: Path) -> None:
+    """Fan-in above a 64-bit word (70), P not dividing fan-out (13 / 5), P = fan-out, the 1x1 edge; RAM_STYLE
+    0 (these small weight memories: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
+    params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3,
+              "RAM_STYLE": style}
     _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "spike_finder.v", "spike_linear.v"], params,
          "spike_linear_matches_reference")
 
