@@ -74,6 +74,8 @@ def test_lif_lanes(name: str, style: int, tmp_path: Path) -> None:
     _run(tmp_path, "lif_lanes", ["sign_extend.v", "sdp_ram.v", "lif_lanes.v"], params, "lif_lanes_matches_semantics")
 
 
-@pytest.mark.parametrize("d,n,h", [(16, 9, 2), (8, 1, 4)])
-def test_sasa_attn(d: int, n: int, h: int, tmp_path: Path) -> None:
-    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h}, "sasa_attn_tokens")
+@pytest.mark.parametrize("d,n,h,style", [(16, 9, 2, 0), (8, 1, 4, 0), (16, 9, 2, 1)])
+def test_sasa_attn(d: int, n: int, h: int, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
+    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h, "RAM_STYLE": style},
+         "sasa_attn_tokens")
