@@ -12,7 +12,8 @@
 // Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
 //   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
 //      registered rest-of-mask, so no finder feeds a carry chain in the same cycle)
-//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j); a synchronous
+//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j; added in I and
+//             registered, so R has no adder); a synchronous
 //             read (sdp_ram) is issued, or, for a small weight memory (LUT RAM: RAM_STYLE = 2, or tool's
 //             choice and G * FAN_IN <= ASYNC_MAX words), the address is registered for A instead
 //   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: the read data (or the
@@ -129,9 +130,8 @@ module spike_linear #(
 
     // ------------------------------------------------------------------ R and A stage controls
     reg              r_v_q, r_first_q, r_last_q, r_bub_q, r_tend_q;
-    reg [CW-1:0]     r_idx_q;
     reg [GW-1:0]     r_g_q;
-    reg [WA-1:0]     r_gb_q;
+    reg [WA-1:0]     r_wa_q;                 // weight address g * FAN_IN + j (added in I)
     reg [TAG_W-1:0]  r_tag_q;
     reg              a_v_q, a_first_q, a_last_q, a_bub_q, a_tend_q;
     reg [GW-1:0]     a_g_q;
@@ -140,6 +140,15 @@ module spike_linear #(
     reg [GW-1:0]     o_g_q;
     reg [TAG_W-1:0]  o_tag_q;
 
+    // the issued spike's index at the weight-address width (the R stage's address is gb + j)
+    wire [WA-1:0] idx_x;
+    generate
+        if (WA > CW) begin : gen_idx_ext
+            assign idx_x = {{(WA - CW){1'b0}}, s_idx_q};
+        end else begin : gen_idx_same
+            assign idx_x = s_idx_q[WA-1:0];
+        end
+    endgenerate
     always @(posedge clk) begin
         if (en) begin
             if (issue_w) begin
@@ -169,13 +178,12 @@ module spike_linear #(
                 g_q       <= {GW{1'b0}};
                 gb_q      <= {WA{1'b0}};
             end
-            r_idx_q   <= s_idx_q;
             r_first_q <= s_first_q;
             r_last_q  <= grp_last;
             r_bub_q   <= !s_any_q;
             r_tend_q  <= tok_last;
             r_g_q     <= g_q;
-            r_gb_q    <= gb_q;
+            r_wa_q    <= gb_q + idx_x;
             r_tag_q   <= t_tag_q;
             a_first_q <= r_first_q;
             a_last_q  <= r_last_q;
@@ -204,15 +212,7 @@ module spike_linear #(
     end
 
     // ------------------------------------------------------------------ weight read address
-    wire [WA-1:0] idx_x;
-    generate
-        if (WA > CW) begin : gen_idx_ext
-            assign idx_x = {{(WA - CW){1'b0}}, r_idx_q};
-        end else begin : gen_idx_same
-            assign idx_x = r_idx_q[WA-1:0];
-        end
-    endgenerate
-    wire [WA-1:0] w_raddr = r_gb_q + idx_x;
+    wire [WA-1:0] w_raddr = r_wa_q;
     wire [WA-1:0] a_waddr;  // the A stage's weight address (asynchronous-read branch)
     generate
         if (W_ASYNC != 0) begin : gen_wa
