@@ -30,7 +30,7 @@ TOP = "sasa_engine"
 VERILATOR_CONFIG = RTL_DIR / "verilator.vlt"
 VITIS_TOP = "sasa_top"  # the thin wrapper with Vitis HLS port names (the HLS kernel's top function name)
 # hand-written units, in dependency order
-UNITS = ("sign_extend", "sdp_ram", "axis_skid", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
+UNITS = ("sign_extend", "sdp_ram", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
          "sasa_attn", "sasa_wload", "sasa_core", "axil_slave", "sasa_ctrl")
 # registers held by sasa_ctrl (read through its outputs); every other register of the map is read-only
 CTRL_REGS = {"CTRL": "ctrl_word", "GIE": "gie_word", "IER": "ier_word", "ISR": "isr_word",

@@ -177,7 +177,8 @@ def bram18_count(words: int, width: int) -> int:
 
 
 def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
-    """Memories per kind (count, bits), and the weight memories' kinds (spike_linear's u_w, or w_mem when read asynchronously)."""
+    """Memories per kind (count, bits), and the weight memories' kinds (spike_linear's u_w, or its w_mem when
+    read asynchronously)."""
     kinds: dict[str, dict[str, int]] = {}
     for m in mems:
         k = kinds.setdefault(m["mapped_to"], {"memories": 0, "bits": 0})
