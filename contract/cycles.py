@@ -18,11 +18,11 @@ from saformer.contract.config import SAFormerConfig
 # The exact cycle model of the engine's modules (docs/architecture.md, "Exact cycle count"); every figure is
 # checked against the RTL's counters in every regression run. Constants of the schedule (cycles between
 # events of the pipelines, with no stalls):
-QK_START = 2   # first token taken (image start, cycle 0) -> its first QK issue cycle
-QK_GAP = 9     # QK: after timestep t's last issue, timestep t+1's first issue (LIF pipeline drain, A latch)
-QK_BANK = 2    # QK: Y(t-1)'s issue end -> QK(t+1)'s first issue (the bank it writes is released)
-Y_START = 10   # QK(t)'s issue end -> Y(t)'s first issue (drain, A latch, Q-buffer read, token load)
-OUT_LAT = 4    # Y's last issue end -> the last beat has left m_axis (accumulate, skid), inclusive count
+QK_START = 1   # first token taken (image start, cycle 0) -> its first QK issue cycle
+QK_GAP = 8     # QK: after timestep t's last issue, timestep t+1's first issue (LIF pipeline drain, A latch)
+QK_BANK = 1    # QK: Y(t-1)'s issue end -> QK(t+1)'s first issue (the bank it writes is released)
+Y_START = 9    # QK(t)'s issue end -> Y(t)'s first issue (drain, A latch, Q-buffer read, token load)
+OUT_LAT = 3    # Y's last issue end -> the last beat has left m_axis (accumulate, result = m_axis), inclusive count
 
 
 def token_cycles(cfg: SAFormerConfig, x: np.ndarray) -> np.ndarray:

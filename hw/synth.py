@@ -175,13 +175,14 @@ def memory_report(premem: dict[str, Any], log: str, top: str) -> list[dict[str, 
 
 
 def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
-    """Memories per kind (count, bits), and the weight memories' kinds (spike_linear's u_w)."""
+    """Memories per kind (count, bits), and the weight memories' kinds (spike_linear's u_w, or its w_mem when
+    read asynchronously)."""
     kinds: dict[str, dict[str, int]] = {}
     for m in mems:
         k = kinds.setdefault(m["mapped_to"], {"memories": 0, "bits": 0})
         k["memories"] += 1
         k["bits"] += m["bits"]
-    weights = sorted({m["mapped_to"] for m in mems if ".u_w." in m["name"]})
+    weights = sorted({m["mapped_to"] for m in mems if ".u_w." in m["name"] or ".w_mem" in m["name"]})
     return {"by_kind": kinds, "weight_memories_mapped_to": weights}
 
 

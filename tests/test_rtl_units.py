@@ -57,23 +57,29 @@ def test_sdp_ram(tmp_path: Path) -> None:
     _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37}, "sdp_ram_sync_read")
 
 
-@pytest.mark.parametrize("fi,fo,p,m", [(32, 32, 8, 2), (20, 13, 5, 1), (70, 6, 6, 1), (1, 1, 1, 1)])
-def test_spike_linear(fi: int, fo: int, p: int, m: int, tmp_path: Path) -> None:
-    """Fan-in above a 64-bit word (70), P not dividing fan-out (13 / 5), P = fan-out, the 1x1 edge."""
-    params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3}
+@pytest.mark.parametrize("fi,fo,p,m,style", [(32, 32, 8, 2, 0), (20, 13, 5, 1, 0), (70, 6, 6, 1, 0), (1, 1, 1, 1, 0),
+                                             (32, 32, 8, 2, 1), (20, 13, 5, 1, 1)])
+def test_spike_linear(fi: int, fo: int, p: int, m: int, style: int, tmp_path: Path) -> None:
+    """Fan-in above a 64-bit word (70), P not dividing fan-out (13 / 5), P = fan-out, the 1x1 edge; RAM_STYLE
+    0 (these small weight memories: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
+    params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3,
+              "RAM_STYLE": style}
     _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "spike_finder.v", "spike_linear.v"], params,
          "spike_linear_matches_reference")
 
 
-@pytest.mark.parametrize("name", ["default", "minwidth"])
-def test_lif_lanes(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name,style", [("default", 0), ("minwidth", 0), ("default", 1)])
+def test_lif_lanes(name: str, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 at DEPTH 6: the asynchronous LUT-RAM read; 1: the synchronous (block RAM) read."""
     cfg = NAMED[name]
     d = derive(cfg)
     params = {"P": 3, "MEM_W": d.sasa_mem_bits, "CUR_W": d.sasa_acc_bits, "TH_W": cfg.theta_bits,
-              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2}
+              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2, "RAM_STYLE": style}
     _run(tmp_path, "lif_lanes", ["sign_extend.v", "sdp_ram.v", "lif_lanes.v"], params, "lif_lanes_matches_semantics")
 
 
-@pytest.mark.parametrize("d,n,h", [(16, 9, 2), (8, 1, 4)])
-def test_sasa_attn(d: int, n: int, h: int, tmp_path: Path) -> None:
-    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h}, "sasa_attn_tokens")
+@pytest.mark.parametrize("d,n,h,style", [(16, 9, 2, 0), (8, 1, 4, 0), (16, 9, 2, 1)])
+def test_sasa_attn(d: int, n: int, h: int, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
+    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h, "RAM_STYLE": style},
+         "sasa_attn_tokens")

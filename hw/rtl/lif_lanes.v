@@ -3,12 +3,17 @@
 // lif_lanes: P lanes of the LIF/SN neuron of docs/integer-semantics.md whose membranes live in a lane
 // memory of DEPTH words per lane (one word per neuron group, e.g. (token n, group g) at n*G + g):
 //   v <- v - (v >>> K) + I;  s = (v >= theta);  v <- s ? 0 : v
-// Read-modify-write, pipelined in three cycles (each stage one carry chain at most: logic_levels <= 10):
-//   0  in_valid: membrane read issued at in_addr (synchronous read), current and tag registered
-//   1  update:   sum = v - (v >>> K) + I in one carry chain (a 3:2 carry-save step in LUTs first,
-//                v = 0 when the update is marked `in_clear`, first timestep)
-//   2  fire:     s = sum >= theta; the membrane word is written back (0 after a spike)
-//   3  out_valid with the P spikes (lane l at bit l) and the update's tag
+// Read-modify-write in three cycles from in_valid to out_valid (each stage one carry chain at most:
+// logic_levels <= 10). A memory word is {fired, v}: the membrane before the reset and whether it fired,
+// so the write-back needs no "0 after a spike" multiplexer; the reader takes v as 0 when `fired` (or
+// `in_clear`, first timestep) is set.
+//   U  update: sum = v - (v >>> K) + I in one carry chain (a 3:2 carry-save step in LUTs first)
+//   F  fire:   s = sum >= theta; {s, sum} is written back
+//   O  out_valid with the P spikes (lane l at bit l) and the update's tag
+// The memory read before U is synchronous (sdp_ram: block RAM for large DEPTH, cycle R before U), or, for
+// a small memory (LUT RAM: RAM_STYLE = 2, or tool's choice and DEPTH <= ASYNC_MAX), asynchronous in U
+// itself (no read-data and current registers); the spikes then wait one cycle in O so the latency is
+// three cycles either way.
 // Port contract: one update per cycle at most; two updates of the same address must be at least 3 cycles
 // apart (the caller's pipeline drains between timesteps). MEM_W holds every pre-reset membrane value (the
 // proven width), so two's-complement wrap-around inside cannot change a result; `>>>` acts on a signed
@@ -37,6 +42,9 @@ module lif_lanes #(
 );
     localparam integer AW    = (DEPTH > 1) ? $clog2(DEPTH) : 1;      // membrane address bits
     localparam integer CMP_W = (MEM_W > TH_W + 1) ? MEM_W : TH_W + 1; // compare width (signed)
+    localparam integer MW1   = MEM_W + 1;                           // memory word: {fired, v}
+    localparam integer ASYNC_MAX = 64;                              // a RAM64M per 3 bits: one LUT level
+    localparam integer ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && DEPTH <= ASYNC_MAX)) ? 1 : 0;
 
     generate
         if (P < 1 || CUR_W > MEM_W || K < 1 || K >= MEM_W || DEPTH < 1 || TAG_W < 1) begin : gen_param_error
@@ -49,55 +57,102 @@ module lif_lanes #(
         end
     endgenerate
 
-    reg              v1_q, v2_q, v3_q;
-    reg              clr1_q;
-    reg [AW-1:0]     addr1_q, addr2_q;
-    reg [P*CUR_W-1:0] cur1_q;
-    reg [TAG_W-1:0]  tag1_q, tag2_q, tag3_q;
-    reg [P-1:0]      spk3_q;
+    // ------------------------------------------------------------------ U stage inputs
+    wire              u_v;      // an update is in U
+    wire              u_clr;
+    wire [AW-1:0]     u_addr;
+    wire [P*CUR_W-1:0] u_i;      // the currents
+    wire [TAG_W-1:0]  u_tag;
+    wire [P*MW1-1:0]  u_rd;     // the lanes' memory words at u_addr
+    wire              f_we;     // F-stage write (from the F registers below)
+    reg  [AW-1:0]     f_addr_q;
+    wire [P*MW1-1:0]  f_wdata;
+
+    genvar gl;
+    generate
+        if (ASYNC != 0) begin : gen_async
+            // the memory is read in U (LUT RAM, asynchronous read): U is the input cycle
+            assign u_v    = in_valid;
+            assign u_clr  = in_clear;
+            assign u_addr = in_addr;
+            assign u_i    = in_cur;
+            assign u_tag  = in_tag;
+            for (gl = 0; gl < P; gl = gl + 1) begin : gen_mem
+                (* ram_style = "distributed" *) reg [MW1-1:0] mem [0:DEPTH-1];
+                always @(posedge clk) begin
+                    if (f_we) mem[f_addr_q] <= f_wdata[gl * MW1 +: MW1];
+                end
+                assign u_rd[gl * MW1 +: MW1] = mem[u_addr];
+            end
+        end else begin : gen_sync
+            // R: the read is issued at in_addr (synchronous read); the update's fields wait one cycle
+            reg               r_v_q, r_clr_q;
+            reg [AW-1:0]      r_addr_q;
+            reg [P*CUR_W-1:0] r_cur_q;
+            reg [TAG_W-1:0]   r_tag_q;
+            always @(posedge clk) begin
+                r_clr_q  <= in_clear;
+                r_addr_q <= in_addr;
+                r_cur_q  <= in_cur;
+                r_tag_q  <= in_tag;
+                if (rst) r_v_q <= 1'b0;
+                else r_v_q <= in_valid;
+            end
+            assign u_v    = r_v_q;
+            assign u_clr  = r_clr_q;
+            assign u_addr = r_addr_q;
+            assign u_i    = r_cur_q;
+            assign u_tag  = r_tag_q;
+            for (gl = 0; gl < P; gl = gl + 1) begin : gen_mem
+                sdp_ram #(.W(MW1), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_mem (
+                    .clk(clk), .we(f_we), .waddr(f_addr_q), .wdata(f_wdata[gl * MW1 +: MW1]),
+                    .re(1'b1), .raddr(in_addr), .rdata(u_rd[gl * MW1 +: MW1]));
+            end
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------ U -> F -> O
+    reg              f_v_q, o_v_q;
+    reg [TAG_W-1:0]  f_tag_q, o_tag_q;
+    reg [P-1:0]      o_spk_q;
+    wire [P-1:0]     fire;
 
     always @(posedge clk) begin
-        clr1_q  <= in_clear;
-        addr1_q <= in_addr;
-        addr2_q <= addr1_q;
-        cur1_q  <= in_cur;
-        tag1_q  <= in_tag;
-        tag2_q  <= tag1_q;
-        tag3_q  <= tag2_q;
+        f_addr_q <= u_addr;
+        f_tag_q  <= u_tag;
+        o_tag_q  <= f_tag_q;
+        o_spk_q  <= fire;
         if (rst) begin
-            v1_q <= 1'b0;
-            v2_q <= 1'b0;
-            v3_q <= 1'b0;
+            f_v_q <= 1'b0;
+            o_v_q <= 1'b0;
         end else begin
-            v1_q <= in_valid;
-            v2_q <= v1_q;
-            v3_q <= v2_q;
+            f_v_q <= u_v;
+            o_v_q <= f_v_q;
         end
     end
+    assign f_we = f_v_q;
 
     wire [CMP_W-1:0] th_c;
     sign_extend #(.IN_W(TH_W + 1), .OUT_W(CMP_W)) u_tc (.din({1'b0, theta}), .dout(th_c));
 
-    genvar gl;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
-            wire [MEM_W-1:0]        v_rd;
+            wire [MW1-1:0]          rd = u_rd[gl * MW1 +: MW1];
             wire [MEM_W-1:0]        cur_x;
             wire [CMP_W-1:0]        sum_c;
             reg  signed [MEM_W-1:0] sum_q;
-            wire signed [MEM_W-1:0] v_s = clr1_q ? {MEM_W{1'b0}} : v_rd;
+            // the stored membrane is 0 after a spike (`fired`, the word's top bit) and at t = 0 (u_clr)
+            wire signed [MEM_W-1:0] v_s = (u_clr || rd[MEM_W]) ? {MEM_W{1'b0}} : rd[MEM_W-1:0];
             // v - (v >>> K) + I = v + ~(v >>> K) + I + 1: a 3:2 carry-save step, then one adder whose
             // carry-in slot (bit 0 of the shifted carries, always 0) takes the +1
             wire [MEM_W-1:0]        nl = ~(v_s >>> K);
             wire [MEM_W-1:0]        cs_s = v_s ^ nl ^ cur_x;
             wire [MEM_W-1:0]        cs_c = (v_s & nl) | (v_s & cur_x) | (nl & cur_x);
-            wire                    fire = $signed(sum_c) >= $signed(th_c);
 
-            sdp_ram #(.W(MEM_W), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_mem (
-                .clk(clk), .we(v2_q), .waddr(addr2_q), .wdata(fire ? {MEM_W{1'b0}} : sum_q),
-                .re(1'b1), .raddr(in_addr), .rdata(v_rd));
-            sign_extend #(.IN_W(CUR_W), .OUT_W(MEM_W)) u_cur (.din(cur1_q[gl * CUR_W +: CUR_W]), .dout(cur_x));
+            sign_extend #(.IN_W(CUR_W), .OUT_W(MEM_W)) u_cur (.din(u_i[gl * CUR_W +: CUR_W]), .dout(cur_x));
             sign_extend #(.IN_W(MEM_W), .OUT_W(CMP_W)) u_vc (.din(sum_q), .dout(sum_c));
+            assign fire[gl] = $signed(sum_c) >= $signed(th_c);
+            assign f_wdata[gl * MW1 +: MW1] = {fire[gl], sum_q};
 
             // the carry out of the top bit is dropped (two's-complement wrap: harmless, see above)
             /* verilator lint_off UNUSEDSIGNAL */
@@ -105,13 +160,30 @@ module lif_lanes #(
             /* verilator lint_on UNUSEDSIGNAL */
             always @(posedge clk) begin
                 sum_q <= cs_s + {cs_c[MEM_W-2:0], 1'b1};
-                spk3_q[gl] <= fire;
             end
         end
     endgenerate
 
-    assign out_valid  = v3_q;
-    assign out_spikes = spk3_q;
-    assign out_tag    = tag3_q;
+    generate
+        if (ASYNC != 0) begin : gen_pad
+            // the asynchronous read saved the R cycle: the spikes wait one cycle so the latency is three
+            reg             p_v_q;
+            reg [TAG_W-1:0] p_tag_q;
+            reg [P-1:0]     p_spk_q;
+            always @(posedge clk) begin
+                p_tag_q <= o_tag_q;
+                p_spk_q <= o_spk_q;
+                if (rst) p_v_q <= 1'b0;
+                else p_v_q <= o_v_q;
+            end
+            assign out_valid  = p_v_q;
+            assign out_spikes = p_spk_q;
+            assign out_tag    = p_tag_q;
+        end else begin : gen_nopad
+            assign out_valid  = o_v_q;
+            assign out_spikes = o_spk_q;
+            assign out_tag    = o_tag_q;
+        end
+    endgenerate
 endmodule
 `default_nettype wire

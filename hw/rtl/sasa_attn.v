@@ -16,6 +16,10 @@
 //     buffer, one token per cycle, also across banks). `y_release` (pulse) frees the oldest readable
 //     bank when the Y side no longer needs it (its last token has been issued).
 // Counters a[c] are D registers of ceil(log2(N+1)) bits, incremented per token (no adder tree over N).
+// The two A masks are a 2-word LUT RAM (bank = address). The Q buffer is an sdp_ram (synchronous read into
+// its output register), or, when small (LUT RAM: RAM_STYLE = 2, or tool's choice and 2N <= QB_ASYNC_MAX
+// words), a LUT RAM read asynchronously at the registered address of the token on y_tok; either way y_tok
+// holds while y_valid && !y_ready (a bank is rewritten only after its release).
 module sasa_attn #(
     parameter integer D         = 32,  // channels
     parameter integer N         = 16,  // tokens per timestep
@@ -51,6 +55,9 @@ module sasa_attn #(
     localparam integer HD    = D / H;                         // channels per head
     localparam integer NM1   = N - 1;
     localparam [NW-1:0] N_LAST = NM1[NW-1:0];
+    localparam integer QDEPTH = 2 << NW;                      // Q buffer words: 2 banks
+    localparam integer QB_ASYNC_MAX = 64;                     // RAM64M: the read is one LUT level
+    localparam integer QB_ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && QDEPTH <= QB_ASYNC_MAX)) ? 1 : 0;
 
     generate
         if (D < 1 || N < 1 || H < 1 || D % H != 0) begin : gen_param_error
@@ -69,7 +76,8 @@ module sasa_attn #(
     reg         rb_q;       // bank the token reader reads
     reg         lb_q;       // bank the next release frees
     reg         pend_q;     // qk_last seen: latch A next cycle
-    reg [D-1:0] amask0_q, amask1_q;
+    // A[t] of each bank (written when A is latched, read at the output token's bank)
+    (* ram_style = "distributed" *) reg [D-1:0] amask_mem [0:1];
 
     assign wr_free = !full_q[wb_q] && !pend_q;
     assign a_latch = pend_q;
@@ -110,19 +118,28 @@ module sasa_attn #(
     wire [D-1:0]  q_rd;
     wire          rd_go = rdy_q[rb_q] && (!ov_q || y_ready);
 
-    sdp_ram #(.W(D), .DEPTH(2 << NW), .STYLE(RAM_STYLE)) u_qbuf (
-        .clk(clk), .we(qk_valid), .waddr({wb_q, qk_n}), .wdata(q_word),
-        .re(rd_go), .raddr({rb_q, rn_q}), .rdata(q_rd));
+    generate
+        if (QB_ASYNC != 0) begin : gen_qb_async
+            reg [NW-1:0] on_q;  // the output token's index (its bank is obank_q)
+            (* ram_style = "distributed" *) reg [D-1:0] qb_mem [0:QDEPTH-1];
+            always @(posedge clk) begin
+                if (qk_valid) qb_mem[{wb_q, qk_n}] <= q_word;
+                if (rd_go) on_q <= rn_q;
+            end
+            assign q_rd = qb_mem[{obank_q, on_q}];
+        end else begin : gen_qb_sync
+            sdp_ram #(.W(D), .DEPTH(QDEPTH), .STYLE(RAM_STYLE)) u_qbuf (
+                .clk(clk), .we(qk_valid), .waddr({wb_q, qk_n}), .wdata(q_word),
+                .re(rd_go), .raddr({rb_q, rn_q}), .rdata(q_rd));
+        end
+    endgenerate
 
-    assign y_tok   = q_rd & (obank_q ? amask1_q : amask0_q);
+    assign y_tok   = q_rd & amask_mem[obank_q];
     assign y_last  = olast_q;
     assign y_valid = ov_q;
 
     always @(posedge clk) begin
-        if (pend_q) begin
-            if (wb_q) amask1_q <= a_cmp;
-            else amask0_q <= a_cmp;
-        end
+        if (pend_q) amask_mem[wb_q] <= a_cmp;
         if (rd_go) begin
             olast_q <= (rn_q == N_LAST);
             obank_q <= rb_q;

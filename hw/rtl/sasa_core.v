@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // sasa_core: the spike-driven SASA engine (docs/architecture.md), built from the units:
-//   input:  axis_skid -> spike_deser (a token of D channels from ceil(D/SW) words) -> framing
+//   input:  spike_deser (a token of D channels from ceil(D/SW) words) -> framing (no register slice:
+//           spike_linear's prefetch slot is the input register)
 //   QK:     spike_linear (M = 2: Wq and Wk share the input spikes) -> lif_lanes (Q) + lif_lanes (K)
 //           -> the Q and K words of each token -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
-//   Y:      sasa_attn's tokens Y[t, n] = Q[t, n] & A[t] -> spike_linear (M = 1: Wo) -> axis_skid -> out
+//   Y:      sasa_attn's tokens Y[t, n] = Q[t, n] & A[t] -> spike_linear (M = 1: Wo) -> out (its accumulators
+//           are the output register; out_ready is its pipeline enable)
 // sasa_attn is double-buffered, so the QK pass of timestep t+1 runs while the Y pass of t emits. Each
 // group with k active spikes costs max(1, k) issue cycles in either pass, tokens follow each other
 // without a gap, and timestep t+1's QK pass starts once timestep t's A is latched and a bank is free.
@@ -48,7 +50,7 @@ module sasa_core #(
     input  wire                    load_en,
     output wire                    img_start,      // one-cycle pulse: the first token of an image is taken
     output wire                    load_active,    // a weight load is in progress or a weight word waits
-    // spikes in (AXI-Stream, registered by a skid buffer inside)
+    // spikes in (AXI-Stream; ready and valid low during reset)
     input  wire [SW-1:0]           in_data,
     input  wire                    in_last,
     input  wire                    in_valid,
@@ -58,7 +60,7 @@ module sasa_core #(
     input  wire                    w_valid,
     input  wire                    w_last,
     output wire                    w_ready,
-    // increments out (AXI-Stream, from a skid buffer inside): one beat per (t, n, g)
+    // increments out (AXI-Stream, data and valid from flip-flops): one beat per (t, n, g)
     output wire [P*OUT_LANE_W-1:0] out_data,
     output wire                    out_last,
     output wire                    out_valid,
@@ -92,6 +94,12 @@ module sasa_core #(
     localparam integer TW    = (T > 1) ? $clog2(T) : 1;          // timestep index bits
     localparam integer CNT_W = $clog2(N + 1);                    // token count bits (0..N)
     localparam integer PAD_FROM = D - (G - 1) * P;               // lanes >= this are past D in the last group
+    // issue cycles of one pass over one image are at most T*N*G*D (every spike on): the per-image QK and Y
+    // counters hold that (proven bound, not "big enough"), the active count twice that; CYCLES_TOTAL counts
+    // stalls too, so it stays 32 bits (as the interface's registers)
+    localparam integer PASS_MAX = T * N * G * D;
+    localparam integer CQ_W  = ($clog2(PASS_MAX + 1) < 32) ? $clog2(PASS_MAX + 1) : 32;
+    localparam integer CA_W  = ($clog2(2 * PASS_MAX + 1) < 32) ? $clog2(2 * PASS_MAX + 1) : 32;
     localparam integer GM1 = G - 1, NM1 = N - 1, TM1 = T - 1, NGM1 = N * G - 1;
     localparam [GW-1:0]  G_LAST  = GM1[GW-1:0];
     localparam [NW-1:0]  N_LAST  = NM1[NW-1:0];
@@ -121,8 +129,9 @@ module sasa_core #(
     reg            errp_q;
     reg            loaded_prev_q;
     reg            done_q;
-    reg [31:0]     tot_q, qka_q, ya_q;
-    reg [31:0]     stat_tot_q, stat_qk_q, stat_y_q, stat_act_q;
+    reg [31:0]     tot_q, stat_tot_q;
+    reg [CQ_W-1:0] qka_q, ya_q, stat_qk_q, stat_y_q;
+    reg [CA_W-1:0] stat_act_q;
 
     // ------------------------------------------------------------------ weight loader
     wire idle = !img_q;
@@ -157,17 +166,15 @@ module sasa_core #(
     end
 
     // ------------------------------------------------------------------ input: skid, tokens, framing
-    wire [SW-1:0] sk_data;
-    wire          sk_last, sk_valid, sk_ready;
-    axis_skid #(.W(SW + 1)) u_in (
-        .clk(clk), .rst(rst),
-        .s_data({in_last, in_data}), .s_valid(in_valid), .s_ready(in_ready),
-        .m_data({sk_last, sk_data}), .m_valid(sk_valid), .m_ready(sk_ready)
-    );
+    // No input register slice: spike_linear's prefetch slot registers the token, so a skid here would only
+    // hold a second copy of it. Ready and valid are low during reset (docs/architecture.md, reset policy).
+    wire sk_valid = in_valid && !rst;
+    wire sk_ready;
+    assign in_ready = sk_ready && !rst;
     wire [D-1:0] tk_data;
     wire         tk_last, tk_valid, tk_ready;
     spike_deser #(.D(D), .SW(SW)) u_deser (
-        .clk(clk), .rst(rst), .s_data(sk_data), .s_last(sk_last), .s_valid(sk_valid), .s_ready(sk_ready),
+        .clk(clk), .rst(rst), .s_data(in_data), .s_last(in_last), .s_valid(sk_valid), .s_ready(sk_ready),
         .m_data(tk_data), .m_last(tk_last), .m_valid(tk_valid), .m_ready(tk_ready)
     );
 
@@ -316,15 +323,23 @@ module sasa_core #(
             end
         end
     endgenerate
-    wire ob_last = y_res_tend && y_res_tag[1];
-    axis_skid #(.W(P * OUT_LANE_W + 1)) u_out (
-        .clk(clk), .rst(rst),
-        .s_data({ob_last, ob_data}), .s_valid(y_res_valid), .s_ready(ob_ready),
-        .m_data({out_last, out_data}), .m_valid(out_valid), .m_ready(out_ready)
-    );
+    // No output register slice: the Y accumulators are the output register (res_valid holds, with the
+    // data, while `en` = 0), so m_axis is driven by flip-flops and out_ready freezes the Y pipeline.
+    assign ob_ready  = out_ready && !rst;
+    assign out_data  = ob_data;
+    assign out_last  = y_res_tend && y_res_tag[1];
+    assign out_valid = y_res_valid && !rst;
     wire img_end = out_valid && out_ready && out_last;
 
     // ------------------------------------------------------------------ control
+    wire [CA_W-1:0] act_sum;
+    generate
+        if (CA_W > CQ_W) begin : gen_act_wide
+            assign act_sum = {1'b0, qka_q} + {1'b0, ya_q};
+        end else begin : gen_act_same
+            assign act_sum = qka_q + ya_q;
+        end
+    endgenerate
     always @(posedge clk) begin
         if (rst) begin
             img_q  <= 1'b0;
@@ -338,12 +353,12 @@ module sasa_core #(
             done_q <= 1'b0;
             loaded_prev_q <= 1'b0;
             tot_q  <= 32'd0;
-            qka_q  <= 32'd0;
-            ya_q   <= 32'd0;
+            qka_q  <= {CQ_W{1'b0}};
+            ya_q   <= {CQ_W{1'b0}};
             stat_tot_q <= 32'd0;
-            stat_qk_q  <= 32'd0;
-            stat_y_q   <= 32'd0;
-            stat_act_q <= 32'd0;
+            stat_qk_q  <= {CQ_W{1'b0}};
+            stat_y_q   <= {CQ_W{1'b0}};
+            stat_act_q <= {CA_W{1'b0}};
         end else begin
             loaded_prev_q <= loaded;
             done_q <= img_end;
@@ -376,13 +391,13 @@ module sasa_core #(
             // cycle counters of the running image
             if (img_q) begin
                 tot_q <= tot_q + 32'd1;
-                if (qk_issue) qka_q <= qka_q + 32'd1;
-                if (y_issue) ya_q <= ya_q + 32'd1;
+                if (qk_issue) qka_q <= qka_q + 1'b1;
+                if (y_issue) ya_q <= ya_q + 1'b1;
             end
             if (img_start) begin
                 tot_q <= 32'd1;
-                qka_q <= 32'd0;
-                ya_q  <= 32'd0;
+                qka_q <= {CQ_W{1'b0}};
+                ya_q  <= {CQ_W{1'b0}};
             end
             if (img_end) begin
                 img_q <= 1'b0;
@@ -390,7 +405,7 @@ module sasa_core #(
                 stat_tot_q <= tot_q + 32'd1;
                 stat_qk_q  <= qka_q;
                 stat_y_q   <= ya_q;
-                stat_act_q <= qka_q + ya_q;
+                stat_act_q <= act_sum;
             end
         end
     end
@@ -398,10 +413,21 @@ module sasa_core #(
     assign load_active    = wl_busy || w_valid;
     assign busy           = img_q;
     assign img_done       = done_q;
-    assign cycles_active  = stat_act_q;
     assign cycles_total   = stat_tot_q;
-    assign cycles_qk      = stat_qk_q;
-    assign cycles_y       = stat_y_q;
+    generate
+        if (32 > CQ_W) begin : gen_cq_ext
+            assign cycles_qk = {{(32 - CQ_W){1'b0}}, stat_qk_q};
+            assign cycles_y  = {{(32 - CQ_W){1'b0}}, stat_y_q};
+        end else begin : gen_cq_full
+            assign cycles_qk = stat_qk_q;
+            assign cycles_y  = stat_y_q;
+        end
+        if (32 > CA_W) begin : gen_ca_ext
+            assign cycles_active = {{(32 - CA_W){1'b0}}, stat_act_q};
+        end else begin : gen_ca_full
+            assign cycles_active = stat_act_q;
+        end
+    endgenerate
     assign stall_in       = img_q && !all_q && !fill_q && qk_starve && !tk_valid;
     assign stall_out      = y_res_valid && !ob_ready;
     assign weights_loaded = loaded;

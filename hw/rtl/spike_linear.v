@@ -5,19 +5,26 @@
 // currents  b[m][gP+l] + sum over active spikes j of W[m][j][gP+l]  (M matrices share the input
 // spikes, e.g. Wq and Wk). Only active spikes cost cycles: a group with k active spikes takes max(1, k)
 // issue cycles, so a token takes G * max(1, nnz) cycles; the next token is taken in the last issue
-// cycle of the previous one (a one-token prefetch slot), so consecutive tokens do not lose a cycle.
+// cycle of the previous one, so consecutive tokens do not lose a cycle. There is no prefetch slot: the
+// producer holds its token (AXI-Stream style) until it is taken, and the finder of the token's first spike
+// looks at tok_data directly.
 //
 // Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
 //   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
 //      registered rest-of-mask, so no finder feeds a carry chain in the same cycle)
-//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j)
-//   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: synchronous-read data;
-//             bias[g]: the small bias table (G words, LUT RAM) read asynchronously here
+//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j; added in I and
+//             registered, so R has no adder); a synchronous
+//             read (sdp_ram) is issued, or, for a small weight memory (LUT RAM: RAM_STYLE = 2, or tool's
+//             choice and G * FAN_IN <= ASYNC_MAX words), the address is registered for A instead
+//   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: the read data (or the
+//             asynchronous LUT-RAM read at the registered address); bias[g]: the small bias table
+//             (G words, LUT RAM) read asynchronously here
 //   O  the group's result sits in the accumulators, `res_valid` = 1, for exactly one `en` cycle
 // Latency from a group's last issue cycle to its result: 3 `en` cycles.
 //
 // Port contract:
-//   - token in: `tok_data`/`tok_tag` are taken when tok_valid && tok_ready (tok_ready may depend on en).
+//   - token in: `tok_data`/`tok_tag` are taken when tok_valid && tok_ready (tok_ready depends on en and on
+//     the issue state, not on tok_valid); the producer holds them stable until then.
 //   - weight/bias write: word (j, c) of matrix m lives in lane c mod P at address (c div P)*FAN_IN + j,
 //     bias c in lane c mod P at address c div P; `wr_lane` is one-hot. Writes only while idle.
 //   - results: res_valid with res_g (group), res_tok_end (token's last group), res_tag (the token's tag);
@@ -76,6 +83,8 @@ module spike_linear #(
     localparam integer GM1  = G - 1;
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     localparam [WA-1:0] STEP   = FAN_IN[WA-1:0];                         // group base step
+    localparam integer ASYNC_MAX = 128;  // RAM64M pairs + a 2:1 mux: the read stays two LUT levels
+    localparam integer W_ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && WD <= ASYNC_MAX)) ? 1 : 0;
 
     generate
         if (FAN_IN < 1 || FAN_OUT < 1 || P < 1 || P > FAN_OUT || M < 1 || ACC_W < W_W || ACC_W < B_W
@@ -90,14 +99,11 @@ module spike_linear #(
         end
     endgenerate
 
-    // ------------------------------------------------------------------ prefetch slot
-    reg [FAN_IN-1:0] pre_tok_q;
-    reg [TAG_W-1:0]  pre_tag_q;
-    reg              pre_v_q;
+    // ------------------------------------------------------------------ the incoming token's first spike
     wire             fp_any;
     wire [CW-1:0]    fp_idx;
     wire [FAN_IN-1:0] fp_rest;
-    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_pre (.mask(pre_tok_q), .any(fp_any), .idx(fp_idx), .rest(fp_rest));
+    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_pre (.mask(tok_data), .any(fp_any), .idx(fp_idx), .rest(fp_rest));
 
     // ------------------------------------------------------------------ issue stage
     reg              have_q;                 // a token is being issued
@@ -119,15 +125,13 @@ module spike_linear #(
     wire issue_w  = have_q && en;
     wire grp_last = !s_any_q || !fs_any;
     wire tok_last = grp_last && (g_q == G_LAST);
-    wire xfer     = en && pre_v_q && (!have_q || tok_last);   // prefetch slot -> issue stage
-    assign tok_ready = !pre_v_q || xfer;
-    wire take     = tok_valid && tok_ready;
+    assign tok_ready = en && (!have_q || tok_last);
+    wire xfer     = tok_valid && tok_ready;                   // token in -> issue stage
 
     // ------------------------------------------------------------------ R and A stage controls
     reg              r_v_q, r_first_q, r_last_q, r_bub_q, r_tend_q;
-    reg [CW-1:0]     r_idx_q;
     reg [GW-1:0]     r_g_q;
-    reg [WA-1:0]     r_gb_q;
+    reg [WA-1:0]     r_wa_q;                 // weight address g * FAN_IN + j (added in I)
     reg [TAG_W-1:0]  r_tag_q;
     reg              a_v_q, a_first_q, a_last_q, a_bub_q, a_tend_q;
     reg [GW-1:0]     a_g_q;
@@ -136,11 +140,16 @@ module spike_linear #(
     reg [GW-1:0]     o_g_q;
     reg [TAG_W-1:0]  o_tag_q;
 
-    always @(posedge clk) begin
-        if (take) begin
-            pre_tok_q <= tok_data;
-            pre_tag_q <= tok_tag;
+    // the issued spike's index at the weight-address width (the R stage's address is gb + j)
+    wire [WA-1:0] idx_x;
+    generate
+        if (WA > CW) begin : gen_idx_ext
+            assign idx_x = {{(WA - CW){1'b0}}, s_idx_q};
+        end else begin : gen_idx_same
+            assign idx_x = s_idx_q[WA-1:0];
         end
+    endgenerate
+    always @(posedge clk) begin
         if (en) begin
             if (issue_w) begin
                 if (!grp_last) begin
@@ -158,7 +167,7 @@ module spike_linear #(
                 end
             end
             if (xfer) begin
-                t_tag_q   <= pre_tag_q;
+                t_tag_q   <= tok_tag;
                 t_any_q   <= fp_any;
                 t_idx_q   <= fp_idx;
                 t_rest_q  <= fp_rest;
@@ -169,13 +178,12 @@ module spike_linear #(
                 g_q       <= {GW{1'b0}};
                 gb_q      <= {WA{1'b0}};
             end
-            r_idx_q   <= s_idx_q;
             r_first_q <= s_first_q;
             r_last_q  <= grp_last;
             r_bub_q   <= !s_any_q;
             r_tend_q  <= tok_last;
             r_g_q     <= g_q;
-            r_gb_q    <= gb_q;
+            r_wa_q    <= gb_q + idx_x;
             r_tag_q   <= t_tag_q;
             a_first_q <= r_first_q;
             a_last_q  <= r_last_q;
@@ -188,14 +196,11 @@ module spike_linear #(
             o_tag_q   <= a_tag_q;
         end
         if (rst) begin
-            pre_v_q <= 1'b0;
             have_q  <= 1'b0;
             r_v_q   <= 1'b0;
             a_v_q   <= 1'b0;
             o_v_q   <= 1'b0;
         end else begin
-            if (take) pre_v_q <= 1'b1;
-            else if (xfer) pre_v_q <= 1'b0;
             if (en) begin
                 if (xfer) have_q <= 1'b1;
                 else if (issue_w && tok_last) have_q <= 1'b0;
@@ -207,15 +212,23 @@ module spike_linear #(
     end
 
     // ------------------------------------------------------------------ weight read address
-    wire [WA-1:0] idx_x;
+    wire [WA-1:0] w_raddr = r_wa_q;
+    wire [WA-1:0] a_waddr;  // the A stage's weight address (asynchronous-read branch)
     generate
-        if (WA > CW) begin : gen_idx_ext
-            assign idx_x = {{(WA - CW){1'b0}}, r_idx_q};
-        end else begin : gen_idx_same
-            assign idx_x = r_idx_q[WA-1:0];
+        if (W_ASYNC != 0) begin : gen_wa
+            reg [WA-1:0] a_wa_q;
+            always @(posedge clk) begin
+                if (en) a_wa_q <= w_raddr;
+            end
+            assign a_waddr = a_wa_q;
+        end else begin : gen_wa_none
+            assign a_waddr = {WA{1'b0}};
+            // the synchronous read takes w_raddr in R: the A-stage address is not used
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_waddr = |a_waddr;
+            /* verilator lint_on UNUSEDSIGNAL */
         end
     endgenerate
-    wire [WA-1:0] w_raddr = r_gb_q + idx_x;
 
     // ------------------------------------------------------------------ lanes: memories + accumulators
     genvar gm, gl;
@@ -226,9 +239,17 @@ module spike_linear #(
                 wire [B_W-1:0]   b_rd;
                 wire [ACC_W-1:0] w_x, b_x;
                 reg  [ACC_W-1:0] acc_q;
-                sdp_ram #(.W(W_W), .DEPTH(WD), .STYLE(RAM_STYLE)) u_w (
-                    .clk(clk), .we(w_we[gm] && wr_lane[gl]), .waddr(w_waddr), .wdata(w_wdata),
-                    .re(en), .raddr(w_raddr), .rdata(w_rd));
+                if (W_ASYNC != 0) begin : gen_w_async
+                    (* ram_style = "distributed" *) reg [W_W-1:0] w_mem [0:WD-1];
+                    always @(posedge clk) begin
+                        if (w_we[gm] && wr_lane[gl]) w_mem[w_waddr] <= w_wdata;
+                    end
+                    assign w_rd = w_mem[a_waddr];
+                end else begin : gen_w_sync
+                    sdp_ram #(.W(W_W), .DEPTH(WD), .STYLE(RAM_STYLE)) u_w (
+                        .clk(clk), .we(w_we[gm] && wr_lane[gl]), .waddr(w_waddr), .wdata(w_wdata),
+                        .re(en), .raddr(w_raddr), .rdata(w_rd));
+                end
                 // the bias table (G words) is small: LUT RAM read asynchronously in stage A at a_g_q (no
                 // output register: it would only mirror a_g_q, and the A stage has the levels to spare)
                 (* ram_style = "distributed" *) reg [B_W-1:0] b_mem [0:G-1];
@@ -252,7 +273,7 @@ module spike_linear #(
     assign res_tag      = o_tag_q;
     assign issue        = issue_w;
     assign starve       = !have_q;
-    assign idle         = !have_q && !pre_v_q && !r_v_q && !a_v_q && !o_v_q;
+    assign idle         = !have_q && !r_v_q && !a_v_q && !o_v_q;
     assign tok_done     = issue_w && tok_last;
     assign tok_done_tag = t_tag_q;
 endmodule
