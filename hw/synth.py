@@ -39,6 +39,7 @@ from saformer.contract.paths import build_dir, package_root, user_path
 from saformer.hw import fit
 from saformer.hw.boards import Board, board
 from saformer.hw.fit import RAMB18_ASPECTS, bram18_count  # noqa: F401 -- RAMB18_ASPECTS re-exported
+from saformer.hw.timing import estimate as timing_estimate
 
 REPO = package_root()
 BUILD = build_dir()
@@ -397,7 +398,8 @@ def sweep_markdown(rep: dict[str, Any]) -> str:
              f"LUT {rep['lut']} ({p['lut']}%: {rep['lut_logic']} logic + {rep['lut_mem'] + rep['lut_srl']} "
              "LUT RAM/SRL), "
              f"FF {rep['ff']} ({p['ff']}%), CARRY4 {rep['carry']}, BRAM36 {rep['bram36']:g}, DSP {rep['dsp']}, "
-             f"{rep['logic_levels']} logic levels."]
+             f"{rep['logic_levels']} logic levels (clock estimate ~{rep['timing']['fmax_mhz_estimate']} MHz by "
+             "the delay model of hw/timing.py, docs/architecture.md 'Timing estimate')."]
     if "sweep" in rep:
         lines += ["", "| P | G | LUT | FF | CARRY4 | levels | cycles/image (mean) | images/s @"
                   f"{rep['sweep']['clock_mhz']:g} MHz |", "|---|---|---|---|---|---|---|---|"]
@@ -455,6 +457,7 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
         "rtl": rtl,
         **resources,
         "logic_levels_rule": LEVELS_RULE,
+        "timing": timing_estimate(res["logic_levels"], b.family),
         "percent": res["percent"],
         "percent_rule": "lut, lut_logic, ff, bram36, dsp of the board's totals; lut_mem (LUT RAM + SRL) of the "
                         "SLICEM LUTs; carry (CARRY4) of the slices (LUT/4)",
@@ -493,7 +496,8 @@ def format_table(rep: dict[str, Any]) -> str:
     lines = [f"{rep['config']['name']} on {rep['board']['name']} ({rep['board']['part']}), {rep['tool']}",
              (f"  LUT {rep['lut']} ({p['lut']}%: logic {rep['lut_logic']}, mem {rep['lut_mem']}, srl "
               f"{rep['lut_srl']})  FF {rep['ff']} ({p['ff']}%)  CARRY4 {rep['carry']} ({p['carry']}%)  "
-              f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']}  fits: {rep['fits']}")]
+              f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']} "
+              f"(~{rep['timing']['fmax_mhz_estimate']} MHz)  fits: {rep['fits']}")]
     ms = rep.get("memory_summary", {})
     if ms:
         kinds = ", ".join(f"{k}: {v['memories']} ({v['bits']} bits)" for k, v in sorted(ms["by_kind"].items()))
@@ -736,6 +740,7 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
     res["rtl"] = [str(f) for f in files]
     res["flow"] = NET_FLOW.format(family=b.family)
     res["logic_levels_rule"] = "as the engine's (logic_levels_rule); per module: that module flattened alone"
+    res["timing"] = timing_estimate(res["logic_levels"], b.family)
     bounds = {"lut_pct_max": 50.0, "bram36_pct_max": 50.0, "dsp_max": 0, "logic_levels_max": 10}
     res["issue_bounds"] = bounds
     res["meets_bounds"] = {"lut": res["percent"]["lut"] <= 50.0, "bram36": res["percent"]["bram36"] <= 50.0,
@@ -746,8 +751,8 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
 def format_network(rep: dict[str, Any]) -> str:
     p = rep["percent"]
     lines = [f"network ({rep['board']}): LUT {rep['lut']} ({p['lut']}%)  FF {rep['ff']} ({p['ff']}%)  "
-             f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']}  "
-             f"bounds met: {rep['meets_bounds']}"]
+             f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']} "
+             f"(~{rep['timing']['fmax_mhz_estimate']} MHz, hw/timing.py)  bounds met: {rep['meets_bounds']}"]
     for k, v in rep.get("memory_summary", {}).items():
         lines.append(f"  memories as {k}: {v['memories']} ({v['bits']} bits)")
     for inst, r in rep["per_module"].items():

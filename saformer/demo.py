@@ -344,7 +344,8 @@ def step_network(d: Demo) -> str:
     interval = float(np.mean(np.diff(ends[len(ends) // 2:]))) if len(ends) > 3 else None
     mism_imgs = sorted(set(r["mismatching_images"]) | {i for i in range(len(x)) if hw[i] != golden[i]})
     out = {"config": CONFIG, "images": len(x), "stall": d.stall,
-           "mismatching_images": len(mism_imgs), "mismatching_values": r["mismatching_values"], "output_mismatching_images": r["output_mismatching_images"],
+           "mismatching_images": len(mism_imgs), "mismatching_values": r["mismatching_values"],
+           "output_mismatching_images": r["output_mismatching_images"],
            "first_mismatch": r["first_mismatch"] or r["output_first"],
            "accuracy_hw": float((hw == lab).mean()), "accuracy_golden": float((golden == lab).mean()),
            "cycles_match_formula": not r["cycle_errors"], "cycle_errors": r["cycle_errors"][:3],

@@ -83,7 +83,6 @@ def run(path: str | Path, config: str = "default", images: int = 3,
     pattern, random pixel images, and every whole-network worst-case set of the config (golden/net_vectors.py,
     each its own weight load) under crossed stalls -- with the register checks; 0 when it passes."""
     import numpy as np
-
     from saformer.sim.net_accel_sim import ensure_accel_built, run_accel_case
     from saformer.sim.net_runner import net_artifact, network_images
     from saformer.sim.net_worst import worst_artifacts

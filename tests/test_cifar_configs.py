@@ -111,10 +111,11 @@ def test_cifar10_files_feed_the_cifar_config(tmp_path: Path) -> None:
 def test_cifar_bench_figures_follow_the_cycle_model() -> None:
     """The bench's modelled CIFAR figures: interval = the busiest module's occupancy (network_interval),
     images/s and ms/image from the board clock, the bottleneck is that module, more lanes never slow down."""
-    from saformer.cifar_bench import config_figures
     from saformer.contract import cycles
     from saformer.contract.paths import build_dir
     from saformer.golden.named_artifacts import artifact_for
+
+    from saformer.cifar_bench import config_figures
 
     r = config_figures("cifar10-pynq", 2)
     cfg = CIFAR["cifar10-pynq"]

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from saformer.contract.errors import SaformerError
 from saformer.hw.timing import MODELS, calibrate_net_delay, estimate, model
 

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from saformer.contract.errors import SaformerError
-
 import saformer.sim.verify as sv
+from saformer.contract.errors import SaformerError
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 7, 40])
