@@ -82,7 +82,7 @@ def _lutram_slice(words: int, width: int, ports: int) -> int:
 def lutram_luts(words: int, width: int, ports: int = 1) -> int:
     """LUTs (as memory) of one words x width LUT RAM with `ports` asynchronous read ports: 64-word slices and
     a remainder slice (RAM32M when it is at most 32 words); the read multiplexer between slices is logic.
-    Exact on every memory of the calibration runs (default network: 6,324 LUT as memory)."""
+    Exact on every memory of the calibration runs (default network: 3,856 LUT as memory)."""
     full, rem = divmod(words, 64)
     return full * _lutram_slice(64, width, ports) + (_lutram_slice(rem, width, ports) if rem else 0)
 
@@ -262,7 +262,7 @@ def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
     D, H = cfg.D, cfg.hidden
     out = [("axis_skid", itf.pixel_beat_bits(cfg) + 1), ("axis_skid", 9 * cfg.stem_ch + 1)]
     for _ in range(cfg.L):
-        for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
+        for iw in (w.SIW, w.DIW, w.MIW):  # sasa, dwc, mlp: U in, S out, increment in
             out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, D * iw + 1)]
         out += [(WIDE, H * w.HCW + 1), ("axis_skid", H + 1)]
     out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
@@ -274,9 +274,10 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     with. lif: P lanes x membrane bits plus the selection of the lanes' inputs out of the whole token
     (fan-out x input bits); shortcut: the same on U plus the U adder (D x UW); slin: accumulators (outputs x
     accumulator bits) and the spike finder (fan-in), two coefficients; dwc: P lanes x 9 taps x increment bits
-    (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs:
-    the N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current + membrane + pixel bits) plus
-    the window gather (stem x 9 x position address bits); out: classes x logit bits."""
+    (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs: the
+    N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current +
+    membrane + pixel bits) plus the window gather (stem x 9 x position address bits); out: classes x logit
+    bits."""
     w = _w(cfg)
     D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
 
