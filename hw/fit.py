@@ -5,9 +5,11 @@ CONFIG=<name> BOARD=<board>` stops before any long step with one line naming the
 
 The model has three parts, each written down so that a change of the RTL changes it in one place:
 - the memory inventory (`network_memories`, `sasa_memories`): every memory of the RTL as it is today
-  (hw/rtl/net_*.v of issue 12 and the SASA engine), with its words, width, copies (lanes), read kind
-  (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered address; `async`: from logic)
-  and read ports;
+  (hw/rtl/net_*.v: P-lane LIF stages with their membranes in sdp_ram, net_slin's weight rows in sdp_ram,
+  net_shortcut's U FIFO in sdp_ram, net_dwc's shift-register window; the SASA engine), with its words,
+  width, copies (lanes), read kind (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered
+  address; `async`: from logic or ram_style "distributed"; `ff`: kept in flip-flops; `block`: ram_style
+  "block") and read ports;
 - the mapping rules (`map_memory`), the ones Yosys' memory_libmap applied in the calibration runs: LUT RAM
   costs `lutram_luts` (RAM32M 6 bits x 32 words per 4 LUTs, RAM64M 3 x 64; several read ports: quad-port
   RAM32M/RAM64M, one copy per 3 read ports; deeper: 64-word slices and a read multiplexer); a memory with a
@@ -18,10 +20,12 @@ The model has three parts, each written down so that a change of the RTL changes
 - the logic (`logic_estimate`): LUTs and FFs per module from size features per module kind (the bits its
   datapath handles per cycle, see `_sizes`) times coefficients fitted (`calibrate`) on the measured Yosys run
   of the whole network (`MEASURED_NETWORK`: the figures, the config and the command that measured them) and
-  on the SASA engine's (`MEASURED_SASA`); `VALIDATION_NETWORK` is a held-out run at N = 64.
+  on the SASA engine's (`MEASURED_SASA`); the stream register slices and the control are structural
+  (`SKID_COST`, `CTRL_*`: exact on every instance); `VALIDATION_NETWORK` is a held-out run at N = 64.
 
 When the RTL changes (helper rework of hw/rtl/net_*.v), the inventory and the measured tables change with it:
-re-run `synth_network` on the default config and paste its per-module figures.
+re-run `synth_network` on the default config (and on img = 16) and paste `measured_modules` of its
+per-module figures.
 
 The verdict (`precheck`) fails when a resource exceeds 100 % of the board: a design over the board cannot be
 placed at all; the model is within a few percent of Yosys on the runs it was checked on but is extrapolated
@@ -57,7 +61,9 @@ class Memory:
     width: int
     copies: int = 1
     read: str = "async"  # "sync": registered read data (sdp_ram); "addr": asynchronous read from a registered
-    # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic
+    # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic;
+    # or a LUT RAM by ram_style "distributed"; "ff": a small array Yosys keeps in flip-flops (net_dwc's tap
+    # weights); "block": an sdp_ram with ram_style "block" (the SASA engine's RAM_STYLE = 1)
     ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port)
 
     @property
@@ -76,7 +82,7 @@ def _lutram_slice(words: int, width: int, ports: int) -> int:
 def lutram_luts(words: int, width: int, ports: int = 1) -> int:
     """LUTs (as memory) of one words x width LUT RAM with `ports` asynchronous read ports: 64-word slices and
     a remainder slice (RAM32M when it is at most 32 words); the read multiplexer between slices is logic.
-    Exact on every memory of the calibration runs (default network: 6,324 LUT as memory)."""
+    Exact on every memory of the calibration runs (default network: 3,856 LUT as memory)."""
     full, rem = divmod(words, 64)
     return full * _lutram_slice(64, width, ports) + (_lutram_slice(rem, width, ports) if rem else 0)
 
@@ -92,6 +98,10 @@ def bram18_count(words: int, width: int) -> int:
 
 def map_memory(m: Memory) -> dict[str, Any]:
     """Where the mapping rules put memory m, and what it costs (module docstring)."""
+    if m.read == "ff":  # kept in flip-flops (Yosys' memory_map): every bit a register, no LUT RAM
+        return {"mapped_to": "FF", "bram18": 0, "lut_mem": 0, "ff": m.copies * m.words * m.width}
+    if m.read == "block":  # ram_style "block"
+        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
     lut = m.copies * lutram_luts(m.words, m.width, m.ports)
     if m.read in ("sync", "addr") and m.words > BRAM_MIN_WORDS and lut > m.copies * BRAM_MIN_LUTS:
         return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
@@ -106,100 +116,170 @@ def _w(cfg: SAFormerConfig):
     return net_widths(cfg)
 
 
-def sasa_memories(cfg: SAFormerConfig, module: str = "engine") -> list[Memory]:
+def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None = None) -> list[Memory]:
     """The SASA engine's memories (hw/rtl/sasa_core.v, spike_linear.v, lif_lanes.v, sasa_attn.v): per lane the
-    Wq, Wk, Wo columns (G * D words of w_bits), the biases (G words, asynchronous), the Q and K membranes
-    (N * G words), and the Q buffer (2N words of D bits, two timestep banks)."""
+    Wq, Wk, Wo columns (G * D words of w_bits; LUT RAM read asynchronously at a registered address up to 128
+    words, else sdp_ram), the biases (G words, LUT RAM, asynchronous), the Q and K membranes (N * G words of
+    {fired, v}; LUT RAM asynchronous up to 64 words, else sdp_ram), the Q buffer (2N words of D bits, two
+    timestep banks; the same rule) and the two A masks (2 words of D bits, LUT RAM). `style`: the engine's
+    RAM_STYLE (hw/generate.py ram_style: 1 forces block RAM on every sdp_ram-or-small memory; the network's
+    net_sasa leaves it 0); None: ram_style(cfg) for the engine alone, 0 inside the network."""
+    from saformer.hw.generate import ram_style
+
     d = derive(cfg)
     P, D, N = cfg.lanes, cfg.D, cfg.N
     G = -(-D // P)
     mem_w = cfg.mem_bits or d.sasa_mem_bits
+    if style is None:
+        style = ram_style(cfg) if module == "engine" else 0
+
+    def kind(words: int, async_max: int) -> str:
+        if style == 1:
+            return "block"
+        return "async" if style == 2 or words <= async_max else "sync"
+
     return [
-        Memory(module, "weights (Wq, Wk, Wo) per lane", G * D, cfg.w_bits, 3 * P, "sync"),
+        Memory(module, "weights (Wq, Wk, Wo) per lane", G * D, cfg.w_bits, 3 * P, kind(G * D, 128)),
         Memory(module, "biases per lane", G, cfg.bias_bits, 3 * P, "async"),
-        Memory(module, "Q/K membranes per lane", N * G, mem_w, 2 * P, "sync"),
-        Memory(module, "Q buffer (two timestep banks)", 2 * N, D, 1, "sync"),
+        Memory(module, "Q/K membranes per lane", N * G, mem_w + 1, 2 * P, kind(N * G, 64)),
+        Memory(module, "Q buffer (two timestep banks)", 2 * N, D, 1, kind(2 * N, 64)),
+        Memory(module, "A masks (two banks)", 2, D, 1, "async"),
     ]
 
 
 def network_memories(cfg: SAFormerConfig) -> list[Memory]:
-    """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py)."""
+    """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
+    stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
+    ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
+    w_bits, sdp_ram); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
+    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map)."""
     w = _w(cfg)
-    D, N, H, S, img = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img
+    D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
     npos = img * img
+
+    def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
+        return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, "sync")
+
     mems = [
         Memory("tok", "pixel rows", cfg.in_ch * img, img * 8),
         Memory("tok", "conv1 weights per stem channel", 9 * cfg.in_ch, cfg.w_bits, S),
         Memory("tok", "conv1 currents per position", npos, S * w.C1W, 1, "addr"),
         Memory("tok", "conv1 LIF membranes per position", npos, S * w.M1W, 1, "addr"),
         Memory("tok", "s1[t] per position (9 window reads)", npos, S, 1, "async", 9),
-        Memory("conv2", "weight columns", 9 * S, cfg.w_bits, D),
+        Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, "sync"),
     ]
     for i in range(cfg.L):
         p = f"b{i}."
         for m in ("sasa", "dwc", "mlp"):
             fd = max(N if m in ("sasa", "dwc") else 2, 2)
-            mems += [Memory(p + m + ".lif", "shortcut membranes (timestep-outer: N x D)", N, D * w.UMW, 1, "addr"),
-                     Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "addr")]
+            mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
+                     Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "sync")]
         mems += sasa_memories(cfg, p + "sasa")
-        mems += [Memory(p + "dwc", "S line buffers (two timesteps, 9 window reads)", N, D, 2, "async", 9),
-                 Memory(p + "mlp.fc1", "weight columns", D, cfg.w_bits, H),
-                 Memory(p + "mlp.hlif", "hidden membranes (timestep-outer: N x hidden)", N, H * w.HMW, 1, "addr"),
-                 Memory(p + "mlp.fc2", "weight columns", H, cfg.w_bits, D)]
-    mems += [Memory("head.lif", "head membranes (timestep-outer: N x D)", N, D * w.UMW, 1, "addr"),
-             Memory("head", "weight columns", D, cfg.w_bits, cfg.n_classes)]
+        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff"),
+                 Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, "sync"),
+                 lif(p + "mlp.hlif", "hidden", H, w.HMW),
+                 Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, "sync")]
+    mems += [lif("head.lif", "head", D, w.UMW),
+             Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, "sync")]
     return mems
 
 
 # ------------------------------------------------------------------------------------------ logic
 # Measured: Yosys 0.23 `synth_xilinx -family xc7 -abc9` of the whole network (hw/synth.py synth_network,
-# hierarchy kept: per instance), config 'default' (D=32, N=16, L=1, P=8) for pynq-z2, sources of commit
-# 3dd4b5f, 2026-12-01: module -> (LUT, of them LUT as memory, FF). Every LUT-as-memory figure equals the
-# memory model's (`lutram_luts`); the rest is logic.
+# hierarchy kept: per instance, `measured_modules` names them), config 'default' (D=32, N=16, L=1, P=8) for
+# pynq-z2, sources of commit fadbb9c (P-lane LIF stages, row-memory net_slin, shift-register net_dwc,
+# axis_half on the wide streams), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every
+# LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (2921, 880, 499), "conv2": (2602, 640, 1447),
-        "b0.sasa.lif": (3035, 668, 556), "b0.sasa": (3742, 920, 3129),
-        "b0.dwc.lif": (3035, 668, 556), "b0.dwc": (7766, 384, 1999),
-        "b0.mlp.lif": (3030, 668, 544), "b0.mlp.fc1": (2232, 256, 2486), "b0.mlp.hlif": (3878, 600, 89),
-        "b0.mlp.fc2": (1384, 256, 1301), "head.lif": (2214, 344, 57), "head": (511, 40, 489),
-        "out": (199, 0, 185), "skids": (4711, 0, 9252),
+        "tok": (2948, 880, 1495, 0.0), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (1896, 496, 1729, 0.0),
+        "b0.dwc.lif": (1896, 496, 1729, 0.0), "b0.mlp.lif": (1893, 496, 1720, 0.0),
+        "b0.sasa": (3371, 944, 2054, 0.0), "b0.dwc": (1863, 0, 2817, 0.0), "b0.mlp.fc1": (2509, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1236, 0, 628, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (1076, 172, 752, 0.0),
+        "head": (648, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
+        "ctrl": (215, 0, 1661, 0.0),
     },
-    "total": (41419, 6337, 24008),  # LUT (13 of them SRL), LUT as memory + SRL, FF
+    "total": (24028, 3856, 26568, 4.0),  # flattened: LUT (13 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
-# tokens: the tokenizer's currents and membranes, the SASA membranes and Q buffer move to block RAM):
-# module -> (LUT, LUT as memory, FF, BRAM36).
+# tokens): module -> (LUT, LUT as memory, FF, BRAM36).
 VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
-        "tok": (3578, 916, 940, 6.5), "conv2": (2602, 640, 1447, 0.0), "b0.sasa.lif": (3702, 1328, 568, 0.0),
-        "b0.sasa": (3561, 576, 2959, 8.5), "b0.dwc.lif": (3702, 1328, 568, 0.0), "b0.dwc": (7641, 768, 2011, 0.0),
-        "b0.mlp.lif": (3372, 1008, 548, 0.0), "b0.mlp.fc1": (2232, 256, 2486, 0.0),
-        "b0.mlp.hlif": (4476, 1196, 93, 0.0), "b0.mlp.fc2": (1384, 256, 1301, 0.0),
-        "head.lif": (2556, 684, 61, 0.0), "head": (551, 40, 529, 0.0), "out": (218, 0, 207, 0.0),
-        "skids": (4795, 0, 9420, 0.0),
+        "tok": (3612, 916, 1940, 6.5), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (2044, 644, 1615, 2.0),
+        "b0.dwc.lif": (2044, 644, 1615, 2.0), "b0.mlp.lif": (1719, 324, 1600, 2.0),
+        "b0.sasa": (3194, 600, 2346, 8.5), "b0.dwc": (1918, 0, 2693, 0.0), "b0.mlp.fc1": (2698, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1246, 0, 636, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (902, 0, 632, 2.0),
+        "head": (686, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
+        "ctrl": (205, 0, 1661, 0.0),
     },
-    "total": (44536, 9013, 24553, 15.0),  # LUT (17 SRL), LUT as memory + SRL, FF, BRAM36
+    "total": (24801, 3500, 26924, 27.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
-# docs/architecture.md "Figures"): (D, N, P, LUT, FF).
-MEASURED_SASA = ((32, 16, 1, 1435, 1464), (32, 16, 2, 2206, 1624), (32, 16, 4, 2932, 1983), (32, 16, 8, 3729, 2604),
-                 (32, 16, 16, 5232, 3861), (32, 16, 32, 8958, 6392), (256, 64, 8, 9652, 6472))
-# Control (weight loader, glue) and one cycle counter per module but the SASA engines (they count their own):
-CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 176, 77, 3, 129
+# docs/architecture.md "Figures", RTL of the sasa-area merge): (D, N, P, LUT, FF).
+MEASURED_SASA = ((32, 16, 1, 1327, 1156), (32, 16, 2, 2021, 1261), (32, 16, 4, 2851, 1571), (32, 16, 8, 3287, 1584),
+                 (32, 16, 16, 4570, 2113), (32, 16, 32, 7619, 3196), (256, 64, 8, 10110, 5045))
+# Control: the weight loader and the top's glue, plus one cycle counter per module but the SASA engines (they
+# count their own) -- the default run exactly (ABC moves the loader's LUTs by about 10 between runs); and the
+# stream register slices: axis_skid (two W-bit registers) LUT W + 6, FF 2W + 2, axis_half (one) LUT 3, FF
+# W + 1 -- every instance of both runs, exactly.
+CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 179, 77, 3, 132
+SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
+
+
+def measured_modules(per_module: dict[str, Any], glue: dict[str, Any]) -> dict[str, tuple[int, int, int, float]]:
+    """synth_network's per-instance figures (`per_module`, `glue`) as the model's modules: u_b0_sasa_sc ->
+    b0.sasa.lif, u_b0_mlp_fc1 -> b0.mlp.fc1, every u_skid_* -> skids, u_wload + u_cnt_* + glue -> ctrl:
+    module -> (LUT, LUT as memory, FF, BRAM36), to paste into the tables above."""
+    out: dict[str, list[float]] = {}
+    for inst, r in list(per_module.items()) + [("glue", glue)]:
+        n = inst.removeprefix("u_")
+        if n.startswith("skid_"):
+            mod = "skids"
+        elif n.startswith("cnt_") or n in ("wload", "glue"):
+            mod = "ctrl"
+        elif n == "head_lif":
+            mod = "head.lif"
+        else:
+            blk, _, rest = n.partition("_")
+            if blk[:1] == "b" and blk[1:].isdigit():
+                mod = f"{blk}." + rest.replace("_sc", ".lif").replace("_", ".")
+            else:
+                mod = n
+        acc = out.setdefault(mod, [0, 0, 0, 0.0])
+        for j, k in enumerate(("lut", "lut_mem", "ff", "bram36")):
+            acc[j] += r[k]
+    return {m: (int(v[0]), int(v[1]), int(v[2]), float(v[3])) for m, v in out.items()}
+
+
+def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
+    """(unit, W) of every stream register slice of hw/net_generate.py (W: data + last bit)."""
+    from saformer.contract import interface as itf
+    from saformer.hw.net_generate import WIDE
+
+    w = _w(cfg)
+    D, H = cfg.D, cfg.hidden
+    out = [("axis_skid", itf.pixel_beat_bits(cfg) + 1), ("axis_skid", 9 * cfg.stem_ch + 1)]
+    for _ in range(cfg.L):
+        for iw in (w.SIW, w.DIW, w.MIW):  # sasa, dwc, mlp: U in, S out, increment in
+            out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, D * iw + 1)]
+        out += [(WIDE, H * w.HCW + 1), ("axis_skid", H + 1)]
+    out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
+    return out
 
 
 def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     """module -> (kind, size): the bits a module's datapath handles per cycle, the figure its logic scales
-    with. lif: neurons x membrane bits; shortcut: that plus the U adder (D x UW); slin: accumulators
-    (outputs x accumulator bits) and the spike finder (fan-in), two coefficients; dwc: D x 9 taps x increment
-    bits (the N = 64 run shows no growth with N); tok: stem x (current + membrane + pixel bits) plus the
-    window gather (stem x 9 x position address bits); out: classes x logit bits; skids: the widths of every
-    skid (one stream register pair)."""
+    with. lif: P lanes x membrane bits plus the selection of the lanes' inputs out of the whole token
+    (fan-out x input bits); shortcut: the same on U plus the U adder (D x UW); slin: accumulators (outputs x
+    accumulator bits) and the spike finder (fan-in), two coefficients; dwc: P lanes x 9 taps x increment bits
+    (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs: the
+    N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current +
+    membrane + pixel bits) plus the window gather (stem x 9 x position address bits); out: classes x logit
+    bits."""
     w = _w(cfg)
-    D, H, S = cfg.D, cfg.hidden, cfg.stem_ch
+    D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
 
     def lg(x: int) -> int:
         return max(1, math.ceil(math.log2(max(2, x))))
@@ -208,25 +288,18 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
         "tok": ("tok", S * (w.C1W + w.M1W + w.PXB) + S * 9 * lg(cfg.img * cfg.img)),
         "conv2": ("slin", (D * w.U0W, 9 * S)),
     }
-    skid = (cfg.img * 8 + 1) + (9 * S + 1)
     for i in range(cfg.L):
         p = f"b{i}."
-        for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
-            out[p + m + ".lif"] = ("shortcut", D * w.UMW + D * w.UW)
-            skid += (D * w.UW + 1) + (D + 1) + (D * iw + 1)
-            if m == "sasa":
-                out[p + "sasa"] = ("sasa", 0.0)
-            elif m == "dwc":
-                out[p + "dwc"] = ("dwc", D * 9 * w.DIW)
+        for m in ("sasa", "dwc", "mlp"):
+            out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * D * w.UW)
+        out[p + "sasa"] = ("sasa", 0.0)
+        out[p + "dwc"] = ("dwc", P * 9 * w.DIW)
         out[p + "mlp.fc1"] = ("slin", (H * w.HCW, D))
-        out[p + "mlp.hlif"] = ("lif", H * w.HMW)
+        out[p + "mlp.hlif"] = ("lif", P * w.HMW + H * w.HCW)
         out[p + "mlp.fc2"] = ("slin", (D * w.MIW, H))
-        skid += (H * w.HCW + 1) + (H + 1)
-    out["head.lif"] = ("lif", D * w.UMW)
+    out["head.lif"] = ("lif", P * w.UMW + D * w.UW)
     out["head"] = ("slin", (cfg.n_classes * w.LGW, D))
     out["out"] = ("out", cfg.n_classes * w.LGW)
-    skid += (D * w.UW + 1) + (D + 1) + (cfg.n_classes * w.LGW + 1) + 33
-    out["skids"] = ("skid", float(skid))
     return out
 
 
@@ -255,10 +328,10 @@ def calibrate() -> dict[str, Any]:
     sizes = _sizes(cfg)
     memc = _memory_cost(cfg, network_memories(cfg))
     rows: dict[str, list[tuple[list[float], float, float]]] = {}
-    for mod, (lut, _mem, ff) in MEASURED_NETWORK["modules"].items():
-        kind, size = sizes[mod]
-        if kind == "sasa":
+    for mod, (lut, _mem, ff, _bram) in MEASURED_NETWORK["modules"].items():
+        if mod in ("skids", "ctrl") or sizes[mod][0] == "sasa":  # structural (SKID_COST, CTRL_*); MEASURED_SASA
             continue
+        kind, size = sizes[mod]
         ml, mf = memc.get(mod, (0, 0))
         rows.setdefault(kind, []).append((_features(size), lut - ml, ff - mf))
     lut_k, ff_k = {}, {}
@@ -276,8 +349,14 @@ def calibrate() -> dict[str, Any]:
     A = np.array(srows)
     cl = np.linalg.lstsq(A, np.array(lut_y, dtype=float), rcond=None)[0]
     cf = np.linalg.lstsq(A, np.array(ff_y, dtype=float), rcond=None)[0]
-    return {"lut_per_size": lut_k, "ff_per_size": ff_k,
-            "sasa": {"lut0": cl[0], "lut_p": cl[1], "lut_d": cl[2], "ff0": cf[0], "ff_p": cf[1], "ff_d": cf[2]}}
+    sasa = {"lut0": cl[0], "lut_p": cl[1], "lut_d": cl[2], "ff0": cf[0], "ff_p": cf[1], "ff_d": cf[2]}
+    # inside the network (net_sasa: the engine's core without its AXI-Lite block, plus the stream adapters)
+    # the engine differs by a constant: the measured b0.sasa minus the engine model at the default config
+    lut, _mem, ff, _bram = MEASURED_NETWORK["modules"]["b0.sasa"]
+    ml, mf = memc["b0.sasa"]
+    sasa["net_lut"] = lut - ml - (sasa["lut0"] + sasa["lut_p"] * cfg.lanes + sasa["lut_d"] * cfg.D)
+    sasa["net_ff"] = ff - mf - (sasa["ff0"] + sasa["ff_p"] * cfg.lanes + sasa["ff_d"] * cfg.D)
+    return {"lut_per_size": lut_k, "ff_per_size": ff_k, "sasa": sasa}
 
 
 @functools.cache
@@ -286,11 +365,13 @@ def calibration() -> dict[str, Any]:
     return calibrate()
 
 
-def sasa_logic(cfg: SAFormerConfig) -> tuple[float, float]:
-    """LUTs and FFs of one SASA engine's logic (memories apart): a0 + a_p * P + a_d * D."""
+def sasa_logic(cfg: SAFormerConfig, network: bool = False) -> tuple[float, float]:
+    """LUTs and FFs of one SASA engine's logic (memories apart): a0 + a_p * P + a_d * D (+ the network's
+    constant, network=True)."""
     c = calibration()["sasa"]
-    return (max(0.0, c["lut0"] + c["lut_p"] * cfg.lanes + c["lut_d"] * cfg.D),
-            max(0.0, c["ff0"] + c["ff_p"] * cfg.lanes + c["ff_d"] * cfg.D))
+    nl, nf = (c["net_lut"], c["net_ff"]) if network else (0.0, 0.0)
+    return (max(0.0, c["lut0"] + c["lut_p"] * cfg.lanes + c["lut_d"] * cfg.D + nl),
+            max(0.0, c["ff0"] + c["ff_p"] * cfg.lanes + c["ff_d"] * cfg.D + nf))
 
 
 def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[str, float]]:
@@ -302,7 +383,7 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
     out = {}
     for mod, (kind, size) in _sizes(cfg).items():
         if kind == "sasa":
-            lut, ff = sasa_logic(cfg)
+            lut, ff = sasa_logic(cfg, network=True)
         else:
             f = _features(size)
             lut = max(0.0, sum(c * x for c, x in zip(cal["lut_per_size"][kind], f)))
@@ -312,6 +393,10 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
 
     ncnt = len(network_modules(cfg)) - cfg.L
     out["ctrl"] = {"lut_logic": CTRL_LUT + COUNTER_LUT * ncnt, "ff": CTRL_FF + COUNTER_FF * ncnt}
+    sk = [SKID_COST[u] for u, _ in skids(cfg)]
+    ws = [wd for _, wd in skids(cfg)]
+    out["skids"] = {"lut_logic": sum(a * wd + b for (a, b, _, _), wd in zip(sk, ws)),
+                    "ff": sum(c * wd + d for (_, _, c, d), wd in zip(sk, ws))}
     return out
 
 
