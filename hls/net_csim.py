@@ -29,8 +29,8 @@ from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir
 from saformer.hls.csim import CXX, CXXFLAGS, include_flags
-from saformer.hls.generate import INCLUDE, _register_args
-from saformer.hls.net_generate import SOURCES, boundaries, generate_net
+from saformer.hls.generate import INCLUDE
+from saformer.hls.net_generate import SOURCES, _register_args, boundaries, generate_net
 
 TRACE_DEFINE = "NET_TRACE"
 
@@ -217,10 +217,13 @@ class NetKernel:
 
 
 def register_expectations(cfg: SAFormerConfig) -> dict[str, int]:
-    """The constant output registers the kernel must report (CONFIG_HASH, CFG_*)."""
+    """The constant output registers the kernel must report: CONFIG_HASH, N_MODULES, and 0 in every cycle
+    counter (C code has no clock), computed here from the config, not from the generator's constants."""
+    from saformer.contract.cycles import network_modules
+
     out = {}
     for name, _, d, c in _register_args(cfg):
         if d == "out" and c:
-            fields = {k.lower(): v for k, v in cfg.to_dict().items()}
-            out[name] = cfg.hash32 if name == "config_hash" else int(fields[name[4:]])
+            out[name] = (cfg.hash32 if name == "config_hash" else len(network_modules(cfg)) if name == "n_modules"
+                         else 0)
     return out

@@ -33,7 +33,7 @@ from saformer.contract.config import SAFormerConfig, derive
 from saformer.contract.cycles import network_modules
 from saformer.contract.errors import SaformerError
 from saformer.golden import reference as ref
-from saformer.hls.generate import CTRL_BITS, DEFAULT_CLOCK_NS, DEFAULT_PART, INCLUDE, STATUS_BITS, _register_args
+from saformer.hls.generate import CTRL_BITS, DEFAULT_CLOCK_NS, DEFAULT_PART, INCLUDE, STATUS_BITS
 from saformer.hls.generate import _write as write_if_changed
 
 NET_TOP = "net_top"  # the kernel's top function (and the Vitis-exported RTL's top module)
@@ -229,6 +229,33 @@ def config_header(cfg: SAFormerConfig, source: str) -> str:
         L += s
     L += ["#endif", ""]
     return "\n".join(L)
+
+
+def _register_args(cfg: SAFormerConfig) -> list[tuple[str, int, str, str]]:
+    """(argument name, offset, direction, constant or '') of every register of the network accelerator's map
+    (contract/regmap.py net_registers: the RTL accelerator's, so one driver serves both): IMAGES in; STATUS and
+    IMAGES_DONE written by the kernel; CONFIG_HASH and N_MODULES constants; the cycle counters (CYCLES_TOTAL,
+    <module>_ACTIVE / _STALL and their _HI words) read 0 here: C code has no clock (Vitis reports each
+    module's latency in csynth.xml, `make hls-synth`)."""
+    from saformer.contract.cycles import network_modules
+    from saformer.contract.regmap import AP_CTRL, net_registers
+
+    out = []
+    for r in net_registers(cfg):
+        if r.name in AP_CTRL:
+            continue
+        name = r.name.lower()
+        if r.name == "IMAGES":
+            out.append((name, r.offset, "in", ""))
+        elif r.name in ("STATUS", "IMAGES_DONE"):
+            out.append((name, r.offset, "out", ""))
+        elif r.name == "CONFIG_HASH":
+            out.append((name, r.offset, "out", "C::CONFIG_HASH32"))
+        elif r.name == "N_MODULES":
+            out.append((name, r.offset, "out", str(len(network_modules(cfg)))))
+        else:  # a cycle counter
+            out.append((name, r.offset, "out", "0"))
+    return out
 
 
 # ------------------------------------------------------------------------------ net_top.h / .cpp
@@ -427,6 +454,7 @@ static void load_segments(RD &r, {", ".join(_ref_decl(x) for x in sto)}) {{
         if (proto != 0) flags |= net_config::STATUS_PROTOCOL;
     }}
     status = flags;
+    images_done = loaded ? (images == 0 ? ap_uint<32>(1) : images) : ap_uint<32>(0);
 }}
 """
 
