@@ -65,7 +65,7 @@ hls-synth: venv $(ART)/manifest.json
 
 # the network regression on the Verilog Vitis exports for the kernel (HLS_RTL=<project>/sol1/impl/verilog)
 hls-rtl-sim: venv
-	$(PY) -m saformer.sim.hls_rtl --dir "$(HLS_RTL)"
+	$(PY) -m saformer.sim.hls_rtl --dir "$(HLS_RTL)" $(if $(COUNTERS),--counters $(COUNTERS),)
 
 bitstream: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli bitstream --board $(BOARD)

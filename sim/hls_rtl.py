@@ -77,7 +77,8 @@ def check_dir(path: str | Path) -> list[Path]:
 
 
 def run(path: str | Path, config: str = "default", images: int = 3,
-        stalls: tuple[str, ...] = ("none", "in_idle", "out_bp", "both"), worst: bool = True) -> int:
+        stalls: tuple[str, ...] = ("none", "in_idle", "out_bp", "both"), worst: bool = True,
+        counters: str = "zero") -> int:
     """Check `path`, then run the accelerator regression on its Verilog (top `net_top`): the vector sets of
     the network regression -- real test images (or random pixels on a random model) under every stall
     pattern, random pixel images, and every whole-network worst-case set of the config (golden/net_vectors.py,
@@ -100,7 +101,7 @@ def run(path: str | Path, config: str = "default", images: int = 3,
         sets += [(f"worst {n}", a, px if len(px) >= 2 else np.concatenate([px, px]), ("both",))
                  for n, a, px in worst_artifacts(config, art.cfg)]
     for name, a, px, sts in sets:
-        res = run_accel_case(build, a, px, sts)
+        res = run_accel_case(build, a, px, sts, counters=counters)
         for st, r in res.items():
             print(f"hls-rtl-sim {d}: {name}: stall={st}: {r['images']} images, classes {r['classes_hw']} == "
                   f"reference, {len(r['active'])} module counters == cycle model")
@@ -114,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", default="default", help="network configuration of the export (default %(default)s)")
     ap.add_argument("--images", type=int, default=3, help="test images (>= 2: two runs)")
     ap.add_argument("--no-worst", action="store_true", help="skip the whole-network worst-case sets")
+    ap.add_argument("--counters", choices=("zero", "model"), default="zero",
+                    help="cycle-counter registers: 'zero' for a Vitis export of the HLS kernel (no clock in C, "
+                         "default), 'model' for the RTL stand-in (== the cycle model)")
     a = ap.parse_args(argv)
     try:
-        return run(a.dir, a.config, a.images, worst=not a.no_worst)
+        return run(a.dir, a.config, a.images, worst=not a.no_worst, counters=a.counters)
     except SaformerError as e:
         print(f"hls-rtl-sim: error: {e}", file=sys.stderr)
         return 2

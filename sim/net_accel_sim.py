@@ -82,7 +82,7 @@ def export_vitis(cfg: SAFormerConfig, out: Path, name: str = "custom") -> Path:
 
 
 def run_accel_case(build: AccelBuild, art: Artifact, pixels: np.ndarray, stalls: tuple[str, ...] = STALLS,
-                   seed: int = 1, workdir: Path | None = None) -> dict[str, dict[str, Any]]:
+                   seed: int = 1, workdir: Path | None = None, counters: str = "model") -> dict[str, dict[str, Any]]:
     """Run the testbench on `pixels` (at least two images); returns stall -> the test's figures. A failing
     test is a SaformerError naming the first failure (from results.xml) and the log."""
     from cocotb_tools.runner import get_runner
@@ -96,7 +96,7 @@ def run_accel_case(build: AccelBuild, art: Artifact, pixels: np.ndarray, stalls:
         f.unlink()
     ports = "vitis" if build.top == net_accel.VITIS_TOP else "house"
     case = {"config": build.cfg.to_dict(), "artifact": str(Path(art.path).resolve()), "seed": seed,
-            "ports": ports, "results_dir": str(res_dir)}
+            "ports": ports, "results_dir": str(res_dir), "counters": counters}
     np.savez(case_dir / "case.npz", pixels=np.asarray(pixels, dtype=np.int64))
     (case_dir / "case.json").write_text(json.dumps(case))
     verilator_env()

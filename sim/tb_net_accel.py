@@ -130,14 +130,20 @@ async def run_accel(dut, stall: str) -> None:
     assert regs["IMAGES_DONE"] == B, regs
     act = {m: await tb.read64(f"{module_reg(m)}_ACTIVE") for m in mods}
     stall_regs = {m: await tb.read64(f"{module_reg(m)}_STALL") for m in mods}
-    model = {m: int(formula[m][:B].sum()) for m in mods}
+    # the RTL accelerator counts every module's cycles; the HLS kernel (a Vitis export under test by
+    # `make hls-rtl-sim`) reports 0 in every counter: a C function has no clock (hls/README.md)
+    zero = case.get("counters", "model") == "zero"
+    model = {m: 0 if zero else int(formula[m][:B].sum()) for m in mods}
     res.update({"registers": regs, "active": act, "active_model": model, "stall_cycles": stall_regs,
                 "cycles_to_irq": waited})
     bad = [f"{m}: register {act[m]} != model {model[m]}" for m in mods if act[m] != model[m]]
     assert not bad, f"[stall={stall}, seed={seed}] module active cycles: {bad[:3]}"
     # CYCLES_TOTAL runs from the cycle ap_start was taken (before the CTRL write's response came back) to
     # ap_done (the cycle before interrupt rose): at least the cycles waited here, at most a write response more
-    assert waited <= regs["CYCLES_TOTAL"] <= waited + 16, (regs, waited)
+    if zero:
+        assert regs["CYCLES_TOTAL"] == 0, regs
+    else:
+        assert waited <= regs["CYCLES_TOTAL"] <= waited + 16, (regs, waited)
 
     # ---- run 2: the held-off image
     await tb.write("IMAGES", 1)
@@ -146,7 +152,7 @@ async def run_accel(dut, stall: str) -> None:
     got2 = await _frames(tb, 1)
     assert got2[0] == itf.pack_net_output(rec["logits"][B]), f"[stall={stall}] run 2: {got2[0]}"
     act2 = {m: await tb.read64(f"{module_reg(m)}_ACTIVE") for m in mods}
-    model2 = {m: int(formula[m][B]) for m in mods}
+    model2 = {m: 0 if zero else int(formula[m][B]) for m in mods}
     assert act2 == model2, f"[stall={stall}] run 2 active cycles {act2} != model {model2}"
     assert await tb.read("IMAGES_DONE") == 1
     res["classes_hw"] = [itf.unpack_net_output(cfg, f)[1] for f in got + got2]

@@ -56,7 +56,7 @@ def test_stand_in_export_passes_the_check_and_the_regression(tmp_path: Path) -> 
     d = export_vitis(NAMED["default"], tmp_path / "export", "default")
     assert (d / "net_top.v").is_file() and not (d / ".gen").exists()
     check_dir(d)
-    p = subprocess.run(["make", "-s", "hls-rtl-sim", f"HLS_RTL={d}"], capture_output=True, text=True,
+    p = subprocess.run(["make", "-s", "hls-rtl-sim", f"HLS_RTL={d}", "COUNTERS=model"], capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parents[1])
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("hls-rtl-sim") and ": real: " in ln]
@@ -85,4 +85,16 @@ def test_a_mutated_stand_in_fails_the_regression(tmp_path: Path) -> None:
         "    assign m_axis_TKEEP", "    wire [31:0] m_axis_tdata_raw;\n"
         "    assign m_axis_TDATA = m_axis_tdata_raw ^ {31'd0, m_axis_TLAST};\n    assign m_axis_TKEEP"))
     with pytest.raises(SaformerError, match=r"stall=none failed: .*image 0: result beats"):
-        run(d, images=2, stalls=("none",), worst=False)
+        run(d, images=2, stalls=("none",), worst=False, counters="model")
+
+
+def test_counter_mode_zero_checks_the_registers(tmp_path: Path) -> None:
+    """`--counters zero` (a Vitis export of the HLS kernel, whose cycle counters read 0) is a real check: on the
+    RTL stand-in, whose counters count, it fails on the module active cycles."""
+    from saformer.contract.configs import NAMED
+    from saformer.sim.hls_rtl import run
+    from saformer.sim.net_accel_sim import export_vitis
+
+    d = export_vitis(NAMED["default"], tmp_path / "export", "default")
+    with pytest.raises(SaformerError, match=r"stall=none failed: .*module active cycles"):
+        run(d, images=2, stalls=("none",), worst=False, counters="zero")
