@@ -190,7 +190,8 @@ def run_checked(kernel: net_csim.NetKernel, params: dict[str, np.ndarray], pixel
 
 def verify_config(name: str, count: int | None = None, art: Artifact | None = None) -> dict[str, Any]:
     """One network config: its artifact's model (`art`, default `network_artifact(name)`) on its test images,
-    then every worst-case parameter set on the extreme images; figures summed over the sets, per set beside."""
+    then every worst-case parameter set on the extreme images, then the whole-network worst-case sets that reach
+    every proven bound (golden/net_vectors.py, `bound_<set>`); figures summed over the sets, per set beside."""
     t0 = time.perf_counter()
     art = art or network_artifact(name)
     cfg = art.cfg
@@ -201,6 +202,11 @@ def verify_config(name: str, count: int | None = None, art: Artifact | None = No
     ext = extreme_images(cfg)
     for sname, p in worst_case_params(cfg).items():
         sets[sname] = run_checked(kern, p, ext)
+    # the whole-network worst-case sets that reach every proven bound (golden/net_vectors.py), as the RTL runs them
+    from saformer.golden.net_vectors import network_worst_sets
+
+    for ws in network_worst_sets(cfg):
+        sets[f"bound_{ws.name}"] = run_checked(kern, ws.params, np.asarray(ws.pixels, dtype=np.int64))
     first = next((c.first_mismatch for c in sets.values() if c.first_mismatch), None)
     return {"images": sum(c.images for c in sets.values()),
             "mismatching_images": sum(len(c.mismatching_images) for c in sets.values()),

@@ -67,9 +67,12 @@ def test_all_test_images_bit_exact_at_every_boundary(trained: Artifact, kernel: 
 
 @pytest.mark.parametrize("name", [n for n in hls_net.NETWORK_CONFIGS if n != "default"])
 def test_network_configs_random_models_and_worst_cases(name: str) -> None:
+    from saformer.golden.net_vectors import network_worst_sets
+
     r = hls_net.verify_config(name)
-    assert set(r["sets"]) == {"model", "worst_max", "worst_min", "worst_wrap"}
-    assert r["images"] == hls_net.RANDOM_IMAGES + 3 + 3 * 3
+    bound = network_worst_sets(hls_net.NETWORK_CONFIGS[name])
+    assert set(r["sets"]) == {"model", "worst_max", "worst_min", "worst_wrap"} | {f"bound_{w.name}" for w in bound}
+    assert r["images"] == hls_net.RANDOM_IMAGES + 3 + 3 * 3 + sum(len(w.pixels) for w in bound)
     assert (r["mismatching_images"], r["mismatching_values"]) == (0, 0), r["first_mismatch"]
 
 
