@@ -64,7 +64,7 @@ hls-synth: venv $(ART)/manifest.json
 	$(PY) -m saformer.hls.net_synth
 
 # the network regression on the Verilog Vitis exports for the kernel (HLS_RTL=<project>/sol1/impl/verilog)
-hls-rtl-sim: venv
+hls-rtl-sim: venv $(ART)/manifest.json
 	$(PY) -m saformer.sim.hls_rtl --dir "$(HLS_RTL)" $(if $(COUNTERS),--counters $(COUNTERS),)
 
 bitstream: venv $(ART)/manifest.json

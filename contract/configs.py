@@ -60,6 +60,10 @@ SCALE: dict[str, SAFormerConfig] = {
 # Random artifacts until a user brings a trained model (`saformer train --data cifar10 --config cifar10-pynq`).
 _CIFAR = dict(img=32, in_ch=3, pixel_max=255, pixel_frac=8, patch=4, T=4, w_bits=4, mlp_ratio=4, theta_bits=16,
               stem_ch=32)
+# d128 (D = 128, N = 64) also runs as a whole network (random artifact, make verify): bit-exact in Verilator;
+# it does not fit a PYNQ-Z2 as a network (hw/fit.py).
+NETWORK_NAMED["d128"] = SCALE["d128"]
+
 CIFAR: dict[str, SAFormerConfig] = {
     "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=16),
     "cifar10-384": DEFAULT.replace(**_CIFAR, D=384, L=4, heads=12, lanes=32),

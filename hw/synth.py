@@ -398,8 +398,9 @@ def sweep_markdown(rep: dict[str, Any]) -> str:
              f"LUT {rep['lut']} ({p['lut']}%: {rep['lut_logic']} logic + {rep['lut_mem'] + rep['lut_srl']} "
              "LUT RAM/SRL), "
              f"FF {rep['ff']} ({p['ff']}%), CARRY4 {rep['carry']}, BRAM36 {rep['bram36']:g}, DSP {rep['dsp']}, "
-             f"{rep['logic_levels']} logic levels (clock estimate ~{rep['timing']['fmax_mhz_estimate']} MHz by "
-             "the delay model of hw/timing.py, docs/architecture.md 'Timing estimate')."]
+             f"{rep['logic_levels']} logic levels"
+             + (f" (clock estimate ~{rep['timing']['fmax_mhz_estimate']} MHz by the delay model of hw/timing.py, "
+                "docs/architecture.md 'Timing estimate')." if "timing" in rep else ".")]
     if "sweep" in rep:
         lines += ["", "| P | G | LUT | FF | CARRY4 | levels | cycles/image (mean) | images/s @"
                   f"{rep['sweep']['clock_mhz']:g} MHz |", "|---|---|---|---|---|---|---|---|"]
@@ -497,7 +498,7 @@ def format_table(rep: dict[str, Any]) -> str:
              (f"  LUT {rep['lut']} ({p['lut']}%: logic {rep['lut_logic']}, mem {rep['lut_mem']}, srl "
               f"{rep['lut_srl']})  FF {rep['ff']} ({p['ff']}%)  CARRY4 {rep['carry']} ({p['carry']}%)  "
               f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']} "
-              f"(~{rep['timing']['fmax_mhz_estimate']} MHz)  fits: {rep['fits']}")]
+              f"(~{rep.get('timing', {}).get('fmax_mhz_estimate', '?')} MHz)  fits: {rep['fits']}")]
     ms = rep.get("memory_summary", {})
     if ms:
         kinds = ", ".join(f"{k}: {v['memories']} ({v['bits']} bits)" for k, v in sorted(ms["by_kind"].items()))
@@ -752,7 +753,8 @@ def format_network(rep: dict[str, Any]) -> str:
     p = rep["percent"]
     lines = [f"network ({rep['board']}): LUT {rep['lut']} ({p['lut']}%)  FF {rep['ff']} ({p['ff']}%)  "
              f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']} "
-             f"(~{rep['timing']['fmax_mhz_estimate']} MHz, hw/timing.py)  bounds met: {rep['meets_bounds']}"]
+             f"(~{rep.get('timing', {}).get('fmax_mhz_estimate', '?')} MHz, hw/timing.py)  "
+             f"bounds met: {rep['meets_bounds']}"]
     for k, v in rep.get("memory_summary", {}).items():
         lines.append(f"  memories as {k}: {v['memories']} ({v['bits']} bits)")
     for inst, r in rep["per_module"].items():

@@ -65,7 +65,8 @@ def test_all_test_images_bit_exact_at_every_boundary(trained: Artifact, kernel: 
     assert np.array_equal(ref.predict(lg), ref.predict(rec["logits"]))
 
 
-@pytest.mark.parametrize("name", [n for n in hls_net.NETWORK_CONFIGS if n != "default"])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if hls_net.NETWORK_CONFIGS[n].D > 64 else n
+                                  for n in hls_net.NETWORK_CONFIGS if n != "default"])
 def test_network_configs_random_models_and_worst_cases(name: str) -> None:
     from saformer.golden.net_vectors import network_worst_sets
 

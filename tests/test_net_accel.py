@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,14 +62,28 @@ def test_generated_files_and_register_map(tmp_path: Path) -> None:
     assert f"NM      = {len(mods)}" in hdr and f"AXIL_AW = {net_block(CFG).addr_bits}" in hdr
 
 
+def _trained(tmp_path: Path):
+    """The shipped model's artifact: `make export`'s if present, else exported into the test's own folder
+    (a fresh clone has none)."""
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.named_artifacts import trained_artifact_dir
+
+    src = trained_artifact_dir()
+    if src is None:
+        src = tmp_path / "artifact"
+        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
+    art = load_artifact(src)
+    assert art.manifest.get("checkpoint"), f"{src}: not the shipped (trained) model's artifact"
+    return art
+
+
 @pytest.mark.slow
 def test_accelerator_regression_house_ports(tmp_path: Path) -> None:
     """net_accel on 2 + 1 real test images, every stall pattern: results, ap_ctrl_hs, counters == model."""
     from saformer.sim.net_accel_sim import ensure_accel_built, run_accel_case
-    from saformer.sim.net_runner import net_artifact, network_images
+    from saformer.sim.net_runner import network_images
 
-    art = net_artifact("default")
-    assert art.manifest.get("checkpoint"), "the shipped (trained) artifact is needed: run `make export`"
+    art = _trained(tmp_path)
     x, _ = network_images(art, 3)
     b = ensure_accel_built("default", art.cfg, net_accel.TOP)
     res = run_accel_case(b, art, x, workdir=tmp_path / "case")
@@ -83,10 +98,9 @@ def test_driver_classify_on_the_simulator(tmp_path: Path) -> None:
     import numpy as np
     from saformer.driver.sim import simulate_net
     from saformer.golden import reference as ref
-    from saformer.sim.net_runner import net_artifact, network_images
+    from saformer.sim.net_runner import network_images
 
-    art = net_artifact("default")
-    assert art.manifest.get("checkpoint"), "the shipped (trained) artifact is needed: run `make export`"
+    art = _trained(tmp_path)
     x, _ = network_images(art, 4)
     path = str(art.path)
 
