@@ -28,3 +28,21 @@ def _restore_build_dir():
         os.environ.pop(BUILD_ENV, None)
     else:
         os.environ[BUILD_ENV] = old
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped model's artifact: `make export`'s (build/artifact) if present, else the shipped checkpoint
+    exported once into a temporary folder (a fresh clone has none)."""
+    import subprocess
+
+    from saformer.contract.artifact import load_artifact
+    from saformer.golden.named_artifacts import trained_artifact_dir
+
+    src = trained_artifact_dir()
+    if src is None:
+        src = tmp_path_factory.mktemp("export") / "artifact"
+        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
+    art = load_artifact(src)
+    assert art.manifest.get("checkpoint"), f"{src}: not the shipped (trained) model's artifact"
+    return art

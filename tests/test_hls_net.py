@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from saformer.contract import interface as itf
 from saformer.contract import layout
-from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.artifact import Artifact
 from saformer.contract.cycles import network_modules
 from saformer.contract.interface import STATUS_BITS
 from saformer.contract.paths import package_root
 from saformer.contract.regmap import AP_CTRL, net_registers
 from saformer.golden import reference as ref
-from saformer.golden.named_artifacts import trained_artifact_dir
 from saformer.hls import net_csim
 from saformer.hls.net_generate import NET_TOP, boundaries, export_net_vectors
 from saformer.hw.net_generate import boundaries as rtl_boundaries
@@ -31,18 +29,6 @@ from saformer.sim.net_scoreboard import predict_first_mismatch
 
 NOT_LOADED, HEADER, LENGTH, PROTOCOL = (1 << STATUS_BITS[k] for k in ("not_loaded", "header", "length", "protocol"))
 NET_H = package_root() / "hls" / "include" / "net.h"
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
-    """The shipped model's artifact: `make export`'s if present, else exported into a temporary folder."""
-    src = trained_artifact_dir()
-    if src is None:
-        src = tmp_path_factory.mktemp("export") / "artifact"
-        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
-    art = load_artifact(src)
-    assert art.manifest.get("checkpoint"), "the network test needs the trained model's artifact"
-    return art
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,28 +61,13 @@ def test_generated_files_and_register_map(tmp_path: Path) -> None:
     assert f"NM      = {len(mods)}" in hdr and f"AXIL_AW = {net_block(CFG).addr_bits}" in hdr
 
 
-def _trained(tmp_path: Path):
-    """The shipped model's artifact: `make export`'s if present, else exported into the test's own folder
-    (a fresh clone has none)."""
-    from saformer.contract.artifact import load_artifact
-    from saformer.golden.named_artifacts import trained_artifact_dir
-
-    src = trained_artifact_dir()
-    if src is None:
-        src = tmp_path / "artifact"
-        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
-    art = load_artifact(src)
-    assert art.manifest.get("checkpoint"), f"{src}: not the shipped (trained) model's artifact"
-    return art
-
-
 @pytest.mark.slow
-def test_accelerator_regression_house_ports(tmp_path: Path) -> None:
+def test_accelerator_regression_house_ports(tmp_path: Path, trained) -> None:
     """net_accel on 2 + 1 real test images, every stall pattern: results, ap_ctrl_hs, counters == model."""
     from saformer.sim.net_accel_sim import ensure_accel_built, run_accel_case
     from saformer.sim.net_runner import network_images
 
-    art = _trained(tmp_path)
+    art = trained
     x, _ = network_images(art, 3)
     b = ensure_accel_built("default", art.cfg, net_accel.TOP)
     res = run_accel_case(b, art, x, workdir=tmp_path / "case")
@@ -92,7 +76,7 @@ def test_accelerator_regression_house_ports(tmp_path: Path) -> None:
         assert r["active"] == r["active_model"] and r["registers"]["IMAGES_DONE"] == 2
 
 
-def test_driver_classify_on_the_simulator(tmp_path: Path) -> None:
+def test_driver_classify_on_the_simulator(tmp_path: Path, trained) -> None:
     """driver/net.py NetAccel.classify through the simulator backend (the same registers and streams as the
     board): classes and logits of real test images of the shipped artifact == the integer reference."""
     import numpy as np
@@ -100,7 +84,7 @@ def test_driver_classify_on_the_simulator(tmp_path: Path) -> None:
     from saformer.golden import reference as ref
     from saformer.sim.net_runner import network_images
 
-    art = _trained(tmp_path)
+    art = trained
     x, _ = network_images(art, 4)
     path = str(art.path)
 

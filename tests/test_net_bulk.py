@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from saformer.contract import layout
-from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.artifact import Artifact
 from saformer.golden import reference as ref
-from saformer.golden.named_artifacts import trained_artifact_dir
 from saformer.sim.net_bulk import (
     BulkPlan,
     WeightSet,
@@ -30,15 +28,6 @@ from saformer.sim.net_bulk import (
 )
 from saformer.sim.net_runner import network_images
 from saformer.sim.net_scoreboard import boundary_values, pack, predict_first_mismatch
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
-    src = trained_artifact_dir()
-    if src is None:
-        src = tmp_path_factory.mktemp("export") / "artifact"
-        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
-    return load_artifact(src)
 
 
 def test_signatures_equal_the_python_fold_and_beats_per_image(trained: Artifact) -> None:

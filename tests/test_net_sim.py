@@ -5,32 +5,16 @@ module and image, and one mutation per module kind failing at the predicted coor
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from saformer.contract import layout
-from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.artifact import Artifact
 from saformer.golden import reference as ref
-from saformer.golden.named_artifacts import trained_artifact_dir
 from saformer.sim.net_runner import STALLS, ensure_net_built, network_images, run_net_case
 from saformer.sim.net_scoreboard import predict_first_mismatch
 
 IMAGES = 16
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
-    """The shipped model's artifact: `make export`'s if present, else exported into a temporary folder."""
-    src = trained_artifact_dir()
-    if src is None:
-        src = tmp_path_factory.mktemp("export") / "artifact"
-        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
-    art = load_artifact(src)
-    assert art.manifest.get("checkpoint"), "the default network test needs the trained model's artifact"
-    return art
 
 
 def test_network_bit_exact_real_images_every_stall(trained: Artifact, tmp_path: Path) -> None:

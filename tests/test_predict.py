@@ -5,26 +5,13 @@ ctypes) and rtl (the network RTL in Verilator) give the same logits on real test
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
-from saformer.contract.artifact import Artifact, load_artifact
+from saformer.contract.artifact import Artifact
 from saformer.contract.errors import SaformerError
 from saformer.golden.data import load_digits
-from saformer.golden.named_artifacts import trained_artifact_dir
 
 from saformer.predict import BACKENDS, backend_speed, classify, hls_kernel, predict
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
-    src = trained_artifact_dir()
-    if src is None:
-        src = tmp_path_factory.mktemp("export") / "artifact"
-        subprocess.run([sys.executable, "-m", "saformer.cli", "export", "--out", str(src)], check=True)
-    return load_artifact(src)
 
 
 def test_three_backends_equal_on_real_images(trained: Artifact) -> None:
