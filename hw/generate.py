@@ -3,8 +3,8 @@
 
 Every unit and both tops (sasa_engine, the Vitis-named sasa_top) are hand-written and parameterised in hw/rtl/.
 This generator writes only what a configuration decides: the configuration header `sasa_engine_cfg.vh` (one
-parameter per chosen figure, every one from `saformer.contract.config` (the config and `derive(cfg)`) and
-`saformer.contract.interface`), included in the tops' parameter port lists, and the register block
+localparam per chosen figure, every one from `saformer.contract.config` (the config and `derive(cfg)`) and
+`saformer.contract.interface`), included in the body of both tops (they take no parameters), and the register block
 `sasa_engine_regs.v` (hw/reggen.py from the register table contract/regmap.py: read and write decode).
 Weights, biases and thresholds are not baked in: they arrive at run time on `s_axis_w` (docs/architecture.md,
 "Weights at run time"), so one bitstream serves every reload. The generated text depends on the configuration
@@ -154,25 +154,29 @@ def port_directions(top: str = "sasa_engine") -> dict[str, str]:
     raise SaformerError(f"unknown top '{top}' (known: {TOP}, {VITIS_TOP})")
 
 
-CFG_HEADER = "sasa_engine_cfg.vh"  # the generated configuration header (parameter port list of both tops)
+CFG_HEADER = "sasa_engine_cfg.vh"  # the generated configuration header (included in the body of both tops)
 
 
 def render_cfg_header(cfg: SAFormerConfig, name: str) -> str:
-    """The configuration header of hw/rtl/sasa_engine.v and sasa_top.v: one parameter per chosen figure of the
-    config, each with its comment, included in the tops' parameter port lists (derived figures are localparams
-    computed in the unit that needs them). Verilog-2001 needs these as `parameter`s there: the port widths
-    (SW, WW, P*OUT_LANE_W, AXIL_AW) use them."""
+    """The configuration header of hw/rtl/sasa_engine.v and sasa_top.v: one `localparam` per chosen figure of
+    the config, each with its comment. Each top includes it first in its body (a Verilog-2001 non-ANSI port
+    list), so its port declarations (SW, WW, P*OUT_LANE_W, AXIL_AW) use these; the tops take no parameters:
+    the header is generated per configuration (derived figures are localparams of the unit that needs them)."""
     ep = engine_params(cfg)
     v = ep.values
     rows = [(k, f"{v['WW']}'h{v[k]:08x}" if k in HEADER_PARAMS else str(v[k]),
              "[WW-1:0]" if k in HEADER_PARAMS else "integer", ep.comments[k]) for k in v]
     rows.append(("AXIL_AW", str(axil_addr_bits(cfg)), "integer",
                  "AXI-Lite address width (holds the highest register offset)"))
-    lines = [header(cfg, name),
-             "// the configuration of sasa_engine / sasa_top (hw/rtl/), in their parameter port lists"]
-    for i, (k, lit, typ, doc) in enumerate(rows):
-        sep = "," if i < len(rows) - 1 else ""
-        lines.append(f"parameter {typ} {k:10s} = {lit}{sep}  // {doc}")
+    return render_localparams(header(cfg, name), "sasa_engine / sasa_top", rows)
+
+
+def render_localparams(first: str, tops: str, rows: list[tuple[str, str, str, str]]) -> str:
+    """A generated configuration header: the generated-file line, then `localparam <type> <name> = <value>;
+    // <comment>` per row (name, value, type, comment), for the body of the hand-written tops `tops`."""
+    lines = [first, f"// the configuration of {tops} (hw/rtl/): included first in each top's body"]
+    wk, wt, wv = (max(len(r[i]) for r in rows) for i in (0, 2, 1))
+    lines += [f"localparam {typ:{wt}s} {k:{wk}s} = {lit + ';':{wv + 1}s}  // {doc}" for k, lit, typ, doc in rows]
     return "\n".join(lines) + "\n"
 
 

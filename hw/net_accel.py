@@ -2,9 +2,9 @@
 """The network accelerator as a board-usable block: the hand-written top hw/rtl/net_accel.v (AXI4-Lite
 ap_ctrl_hs around net_engine) and its Vitis-named wrapper hw/rtl/net_top.v (the HLS kernel's top name and
 ports, hls/net_generate.py NET_TOP). This module writes only what a configuration decides, into
-<out>/netacc-<config-id>/: the configuration header `net_accel_cfg.vh` (parameters of both tops) and the
-register block `net_accel_regs.v` (hw/reggen.py from contract/regmap.py: net_block), beside net_engine.v
-(hw/net_generate.py).
+<out>/netacc-<config-id>/: the configuration header `net_accel_cfg.vh` (one localparam per figure, included
+by both tops, which take no parameters) and the register block `net_accel_regs.v` (hw/reggen.py from
+contract/regmap.py: net_block), beside net_engine.v (hw/net_generate.py).
 
     python -m saformer.hw.net_accel --config default --out build/rtl
 """
@@ -19,7 +19,7 @@ from saformer.contract.config import SAFormerConfig
 from saformer.contract.cycles import network_modules
 from saformer.contract.fsutil import write_atomic
 from saformer.contract.regmap import net_block
-from saformer.hw.generate import RTL_DIR, config_id
+from saformer.hw.generate import RTL_DIR, config_id, render_localparams
 from saformer.hw.net_generate import NET_TOP as ENGINE
 from saformer.hw.net_generate import net_unit_sources, render_net_top
 from saformer.hw.reggen import render
@@ -67,15 +67,14 @@ def header(cfg: SAFormerConfig, name: str, src: str) -> str:
 
 
 def render_cfg_header(cfg: SAFormerConfig, name: str) -> str:
+    """The configuration header of hw/rtl/net_accel.v and net_top.v: one `localparam` per figure, included
+    first in each top's body (non-ANSI port lists whose widths use them; the tops take no parameters)."""
     block = net_block(cfg)
-    rows = [("PXW", itf.pixel_beat_bits(cfg), "pixel beat width (img pixels of 8 bits)"),
-            ("NM", len(network_modules(cfg)), "modules with cycle counters (contract/cycles.py network_modules)"),
-            ("AXIL_AW", block.addr_bits, "AXI-Lite address width (holds the highest register offset)")]
-    lines = [header(cfg, name, "contract/config.py"),
-             "// the configuration of net_accel / net_top (hw/rtl/), in their parameter port lists"]
-    for i, (k, v, doc) in enumerate(rows):
-        lines.append(f"parameter integer {k:7s} = {v}{',' if i < len(rows) - 1 else ''}  // {doc}")
-    return "\n".join(lines) + "\n"
+    rows = [("PXW", str(itf.pixel_beat_bits(cfg)), "integer", "pixel beat width (img pixels of 8 bits)"),
+            ("NM", str(len(network_modules(cfg))), "integer",
+             "modules with cycle counters (contract/cycles.py network_modules)"),
+            ("AXIL_AW", str(block.addr_bits), "integer", "AXI-Lite address width (holds the highest register offset)")]
+    return render_localparams(header(cfg, name, "contract/config.py"), "net_accel / net_top", rows)
 
 
 def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom") -> Path:

@@ -3,7 +3,7 @@
 (cocotbext-axi sources/sink) and the AXI-Lite master, for the house-style top (`sasa_engine`) and the
 Vitis-named wrapper (`sasa_top`). Shared by the testbenches (`sim/tb_sasa.py: TB`, `sim/tb_system.py`) and
 the driver's simulator backend (`driver/cocotb_session.py`), so the three drive the same buses the same way.
-No cocotb tests here (importing it registers none). Dimensions are read back from the DUT's parameters.
+No cocotb tests here (importing it registers none). Dimensions are read back from the DUT (its header's localparams).
 
 `AxisMonitor` watches one AXI-Stream port and puts every handshaked beat (tdata, tlast) into a queue, so a
 checker (e.g. `sim/scoreboard.py: StreamScoreboard`) can sit at any stream boundary.
@@ -56,7 +56,7 @@ class AxiHarness:
             self._net(dut, names, cfg, clock)
             return
         self.regs = {r.name: r.offset for r in registers(cfg)} if cfg is not None else {}
-        # parameters read back from the DUT (the generated top's parameters)
+        # read back from the DUT: the localparams of the configuration header the top includes
         self.D = int(dut.D.value)
         self.N = int(dut.N.value)
         self.T = int(dut.T.value)
@@ -80,7 +80,7 @@ class AxiHarness:
         from saformer.contract.regmap import net_registers
 
         self.regs = {r.name: r.offset for r in net_registers(cfg)} if cfg is not None else {}
-        # read back from the DUT's parameters (a Vitis export has none: then the config's width)
+        # read back from the DUT's localparam (a Vitis export has none: then the config's width)
         self.PXW = int(dut.PXW.value) if hasattr(dut, "PXW") else itf.pixel_beat_bits(cfg)
         if clock:
             cocotb.start_soon(Clock(self.clk, CLK_NS, unit="ns").start())

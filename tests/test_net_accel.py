@@ -18,6 +18,8 @@ from saformer.contract.regmap import module_reg, net_block, net_registers
 from saformer.hw import net_accel
 from saformer.hw.generate import include_dirs, include_flags
 
+from tests.test_rtl_static import module_ports
+
 CFG = NAMED["default"]
 
 
@@ -39,8 +41,7 @@ def test_lint_and_port_table(top: str, tmp_path: Path) -> None:
                             preprocess_include=[str(d) for d in include_dirs(files)], outputdir=str(tmp_path / "ply"),
                             debug=False).parse()
     mod = next(d for d in ast.description.definitions if isinstance(d, vast.ModuleDef) and d.name == top)
-    got = {q.first.name: ("input" if isinstance(q.first, vast.Input) else "output") for q in mod.portlist.ports}
-    assert got == net_accel.port_directions(top)
+    assert module_ports(mod) == net_accel.port_directions(top)
 
 
 def test_generated_files_and_register_map(tmp_path: Path) -> None:

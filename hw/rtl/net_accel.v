@@ -3,8 +3,10 @@
 // net_accel: the whole-network accelerator as a board-usable block -- net_engine (hw/net_generate.py) with an
 // AXI4-Lite control slave (s_axil) in the Vitis ap_ctrl_hs layout and `interrupt`. Pixels in (s_axis),
 // logits + class out (m_axis), network weights in (s_axis_w), formats of docs/interface.md. Hand-written
-// top: its configuration is the generated header net_accel_cfg.vh (hw/net_accel.py, in the parameter port
-// list; the build passes its folder as an include directory), its register block the generated
+// top: its configuration is the generated header net_accel_cfg.vh (hw/net_accel.py, one localparam per
+// figure, included first in the body below the non-ANSI port list, so the port widths use them; no
+// parameters: one top per configuration; the build passes its folder as an include directory), its register
+// block the generated
 // net_accel_regs (hw/reggen.py from contract/regmap.py: net_block).
 // Runs (sasa_ctrl, the SASA engine's run logic, reused as is): ap_start is taken only with the weights loaded
 // and no weight word waiting; a run takes the pixels of IMAGES images (0 counts as 1; the pixel stream is
@@ -16,46 +18,53 @@
 //   <MOD>_STALL    per module: net_engine's since-reset stall count (mon_stall, 32 bits), extended to 64 bits
 //                  by counting its wraps; IMAGES_DONE: result frames out in the run.
 // Reset: aresetn is registered once here into rst_q; rst = rst_q | !aresetn (as sasa_engine).
-module net_accel #(
-`include "net_accel_cfg.vh"
-) (
-    input  wire               aclk,
-    input  wire               aresetn,
-    input  wire [PXW-1:0]     s_axis_tdata,
-    input  wire               s_axis_tvalid,
-    output wire               s_axis_tready,
-    input  wire               s_axis_tlast,
-    input  wire [31:0]        s_axis_w_tdata,
-    input  wire               s_axis_w_tvalid,
-    output wire               s_axis_w_tready,
-    input  wire               s_axis_w_tlast,
-    output wire [31:0]        m_axis_tdata,
-    output wire               m_axis_tvalid,
-    input  wire               m_axis_tready,
-    output wire               m_axis_tlast,
-    input  wire [AXIL_AW-1:0] s_axil_awaddr,
-    input  wire               s_axil_awvalid,
-    output wire               s_axil_awready,
-    input  wire [31:0]        s_axil_wdata,
-    input  wire [3:0]         s_axil_wstrb,
-    input  wire               s_axil_wvalid,
-    output wire               s_axil_wready,
-    output wire [1:0]         s_axil_bresp,
-    output wire               s_axil_bvalid,
-    input  wire               s_axil_bready,
-    input  wire [AXIL_AW-1:0] s_axil_araddr,
-    input  wire               s_axil_arvalid,
-    output wire               s_axil_arready,
-    output wire [31:0]        s_axil_rdata,
-    output wire [1:0]         s_axil_rresp,
-    output wire               s_axil_rvalid,
-    input  wire               s_axil_rready,
-    output wire               weights_loaded,
+module net_accel (
+    aclk, aresetn, s_axis_tdata, s_axis_tvalid, s_axis_tready, s_axis_tlast, s_axis_w_tdata, s_axis_w_tvalid,
+    s_axis_w_tready, s_axis_w_tlast, m_axis_tdata, m_axis_tvalid, m_axis_tready, m_axis_tlast, s_axil_awaddr,
+    s_axil_awvalid, s_axil_awready, s_axil_wdata, s_axil_wstrb, s_axil_wvalid, s_axil_wready, s_axil_bresp,
+    s_axil_bvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_arready, s_axil_rdata, s_axil_rresp,
+    s_axil_rvalid, s_axil_rready, weights_loaded, interrupt
+);
+    // the configuration: one localparam per figure (generated per configuration by hw/net_accel.py), used by the
+    // port widths below; this top takes no parameters
+    `include "net_accel_cfg.vh"
+    input  wire               aclk;
+    input  wire               aresetn;
+    input  wire [PXW-1:0]     s_axis_tdata;
+    input  wire               s_axis_tvalid;
+    output wire               s_axis_tready;
+    input  wire               s_axis_tlast;
+    input  wire [31:0]        s_axis_w_tdata;
+    input  wire               s_axis_w_tvalid;
+    output wire               s_axis_w_tready;
+    input  wire               s_axis_w_tlast;
+    output wire [31:0]        m_axis_tdata;
+    output wire               m_axis_tvalid;
+    input  wire               m_axis_tready;
+    output wire               m_axis_tlast;
+    input  wire [AXIL_AW-1:0] s_axil_awaddr;
+    input  wire               s_axil_awvalid;
+    output wire               s_axil_awready;
+    input  wire [31:0]        s_axil_wdata;
+    input  wire [3:0]         s_axil_wstrb;
+    input  wire               s_axil_wvalid;
+    output wire               s_axil_wready;
+    output wire [1:0]         s_axil_bresp;
+    output wire               s_axil_bvalid;
+    input  wire               s_axil_bready;
+    input  wire [AXIL_AW-1:0] s_axil_araddr;
+    input  wire               s_axil_arvalid;
+    output wire               s_axil_arready;
+    output wire [31:0]        s_axil_rdata;
+    output wire [1:0]         s_axil_rresp;
+    output wire               s_axil_rvalid;
+    input  wire               s_axil_rready;
+    output wire               weights_loaded;
     // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which renames it)
     /* verilator lint_off SYMRSVDWORD */
-    output wire               interrupt
+    output wire               interrupt;
     /* verilator lint_on SYMRSVDWORD */
-);
+
     generate
         if (NM < 1 || PXW < 8) begin : gen_param_error
             initial begin

@@ -3,8 +3,9 @@
 // sasa_engine: the SASA engine as a system block -- AXI-Stream spikes in (s_axis), weight load in
 // (s_axis_w), 16-bit-lane increments out (m_axis), AXI4-Lite control (s_axil) in the Vitis ap_ctrl_hs layout
 // of docs/interface.md, `interrupt`. Hand-written top: its configuration is the generated header
-// sasa_engine_cfg.vh (hw/generate.py from contract/config.py, one per configuration, in the parameter port
-// list below; the build passes its folder as an include directory), its register block the generated
+// sasa_engine_cfg.vh (hw/generate.py from contract/config.py, one per configuration: one localparam per
+// figure, included first in the body below the non-ANSI port list, so the port widths use them; the top takes
+// no parameters; the build passes its folder as an include directory), its register block the generated
 // sasa_engine_regs (hw/reggen.py from contract/regmap.py: read and write decode of every register). Around
 // them: the reset, axil_slave, the run logic sasa_ctrl and the datapath sasa_core.
 // Ports: the table hw/generate.py ENGINE_PORTS (the Vivado packager reads it; a test checks this list is it).
@@ -12,58 +13,66 @@
 // reset of everything inside is rst = rst_q | !aresetn, so it acts from the first clock edge with aresetn
 // low and every ready and valid output is low (combinationally) for as long as aresetn is low (AXI A3.1.2),
 // and for one cycle after. A reset drops the weights (a valid load is needed again).
-module sasa_engine #(
-`include "sasa_engine_cfg.vh"
-) (
-    input  wire                   aclk,
-    input  wire                   aresetn,
-    input  wire [SW-1:0]          s_axis_tdata,
-    input  wire                   s_axis_tvalid,
-    output wire                   s_axis_tready,
-    input  wire                   s_axis_tlast,
-    input  wire [WW-1:0]          s_axis_w_tdata,
-    input  wire                   s_axis_w_tvalid,
-    output wire                   s_axis_w_tready,
-    input  wire                   s_axis_w_tlast,
-    output wire [P*OUT_LANE_W-1:0] m_axis_tdata,
-    output wire                   m_axis_tvalid,
-    input  wire                   m_axis_tready,
-    output wire                   m_axis_tlast,
-    input  wire [AXIL_AW-1:0]     s_axil_awaddr,
-    input  wire                   s_axil_awvalid,
-    output wire                   s_axil_awready,
-    input  wire [31:0]            s_axil_wdata,
-    input  wire [3:0]             s_axil_wstrb,
-    input  wire                   s_axil_wvalid,
-    output wire                   s_axil_wready,
-    output wire [1:0]             s_axil_bresp,
-    output wire                   s_axil_bvalid,
-    input  wire                   s_axil_bready,
-    input  wire [AXIL_AW-1:0]     s_axil_araddr,
-    input  wire                   s_axil_arvalid,
-    output wire                   s_axil_arready,
-    output wire [31:0]            s_axil_rdata,
-    output wire [1:0]             s_axil_rresp,
-    output wire                   s_axil_rvalid,
-    input  wire                   s_axil_rready,
+module sasa_engine (
+    aclk, aresetn, s_axis_tdata, s_axis_tvalid, s_axis_tready, s_axis_tlast, s_axis_w_tdata, s_axis_w_tvalid,
+    s_axis_w_tready, s_axis_w_tlast, m_axis_tdata, m_axis_tvalid, m_axis_tready, m_axis_tlast, s_axil_awaddr,
+    s_axil_awvalid, s_axil_awready, s_axil_wdata, s_axil_wstrb, s_axil_wvalid, s_axil_wready, s_axil_bresp,
+    s_axil_bvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_arready, s_axil_rdata, s_axil_rresp,
+    s_axil_rvalid, s_axil_rready, interrupt, busy, img_done, cycles_active, cycles_total, cycles_qk, cycles_y,
+    stall_in, stall_out, weights_loaded, err_hdr, err_len, err_val, err_proto
+);
+    // the configuration: one localparam per figure (generated per configuration by hw/generate.py), used by the
+    // port widths below; this top takes no parameters
+    `include "sasa_engine_cfg.vh"
+    input  wire                   aclk;
+    input  wire                   aresetn;
+    input  wire [SW-1:0]          s_axis_tdata;
+    input  wire                   s_axis_tvalid;
+    output wire                   s_axis_tready;
+    input  wire                   s_axis_tlast;
+    input  wire [WW-1:0]          s_axis_w_tdata;
+    input  wire                   s_axis_w_tvalid;
+    output wire                   s_axis_w_tready;
+    input  wire                   s_axis_w_tlast;
+    output wire [P*OUT_LANE_W-1:0] m_axis_tdata;
+    output wire                   m_axis_tvalid;
+    input  wire                   m_axis_tready;
+    output wire                   m_axis_tlast;
+    input  wire [AXIL_AW-1:0]     s_axil_awaddr;
+    input  wire                   s_axil_awvalid;
+    output wire                   s_axil_awready;
+    input  wire [31:0]            s_axil_wdata;
+    input  wire [3:0]             s_axil_wstrb;
+    input  wire                   s_axil_wvalid;
+    output wire                   s_axil_wready;
+    output wire [1:0]             s_axil_bresp;
+    output wire                   s_axil_bvalid;
+    input  wire                   s_axil_bready;
+    input  wire [AXIL_AW-1:0]     s_axil_araddr;
+    input  wire                   s_axil_arvalid;
+    output wire                   s_axil_arready;
+    output wire [31:0]            s_axil_rdata;
+    output wire [1:0]             s_axil_rresp;
+    output wire                   s_axil_rvalid;
+    input  wire                   s_axil_rready;
     // `interrupt` is the Vitis name of the kernel's interrupt (a C++ word to Verilator, which renames it)
     /* verilator lint_off SYMRSVDWORD */
-    output wire                   interrupt,
+    output wire                   interrupt;
     /* verilator lint_on SYMRSVDWORD */
-    output wire                   busy,
-    output wire                   img_done,
-    output wire [31:0]            cycles_active,
-    output wire [31:0]            cycles_total,
-    output wire [31:0]            cycles_qk,
-    output wire [31:0]            cycles_y,
-    output wire                   stall_in,
-    output wire                   stall_out,
-    output wire                   weights_loaded,
-    output wire                   err_hdr,
-    output wire                   err_len,
-    output wire                   err_val,
-    output wire                   err_proto
-);
+    output wire                   busy;
+    output wire                   img_done;
+    output wire [31:0]            cycles_active;
+    output wire [31:0]            cycles_total;
+    output wire [31:0]            cycles_qk;
+    output wire [31:0]            cycles_y;
+    output wire                   stall_in;
+    output wire                   stall_out;
+    output wire                   weights_loaded;
+    output wire                   err_hdr;
+    output wire                   err_len;
+    output wire                   err_val;
+    output wire                   err_proto;
+
     reg  rst_q;                  // aresetn, registered
     wire rst = rst_q | !aresetn;  // the internal reset, derived here: low-active port or its registered copy
     always @(posedge aclk) rst_q <= !aresetn;
