@@ -30,7 +30,8 @@ from saformer.golden import reference as ref
 from saformer.hls import net_csim
 from saformer.hls.net_generate import boundaries as net_boundaries
 from saformer.sim.net_runner import NET_CONFIGS, net_artifact, net_config
-from saformer.sim.net_scoreboard import Mismatch, boundary_values
+from saformer.sim.net_scoreboard import boundary_mismatch, boundary_values
+from saformer.sim.scoreboard import Mismatch
 
 # The network configurations: the network regression's (sim/net_runner.py: NET_CONFIGS, contract/configs.py NAMED
 # and NETWORK_NAMED): default, T=1, N=9, P=1, P not dividing D, minwidth, L=2.
@@ -123,7 +124,7 @@ def check_run(cfg: SAFormerConfig, params: dict[str, np.ndarray], pixels: np.nda
             ck.mismatching_images |= set(labels)
             key = (bi, 0, 0, 0)
             if ck.first is None or key < ck.first_key:
-                ck.first = Mismatch(labels[0], name, -1, -1, -1, None, 0)
+                ck.first = boundary_mismatch(cfg, labels[0], name, 1, 0, -1, None, 0)  # no such trace
                 ck.first_key = key
             continue
         diff = got != want
@@ -136,8 +137,8 @@ def check_run(cfg: SAFormerConfig, params: dict[str, np.ndarray], pixels: np.nda
         img, k, c = (int(v) for v in np.argwhere(diff)[0])
         key = (bi, img, k, c)
         if ck.first is None or key < ck.first_key:
-            t, nn = divmod(k, cfg.N) if want.shape[1] > 1 else (-1, -1)
-            ck.first = Mismatch(labels[img], name, t, nn, c, int(got[img, k, c]), int(want[img, k, c]))
+            ck.first = boundary_mismatch(cfg, labels[img], name, want.shape[1], k, c, int(got[img, k, c]),
+                                         int(want[img, k, c]))
             ck.first_key = key
     # the result stream: logits, class, TLAST; STATUS; nothing left unread
     per = itf.net_out_beats(cfg)

@@ -321,7 +321,7 @@ def _coordinates(cfg: SAFormerConfig, params: dict[str, np.ndarray], pixels: np.
     ch = BoundaryCheck(cfg, b.name, vals, width, [slot])
     for x in beats:
         ch.observe(x)
-    return ch.first.text() if ch.first else None
+    return ch.first_text()
 
 
 def case_sets(case: dict[str, Any], npz: dict[str, np.ndarray]) -> list[WeightSet]:

@@ -4,17 +4,17 @@
 `expected_streams` turns `golden.reference.forward`'s records of a batch into the expected beats of every
 monitored stream (hw/net_generate.py: boundaries): the conv2 input windows (from tok.s1), U0, and per block
 and module the input spikes S, the increment and U after it (U before + increment), the MLP hidden spikes,
-the head's spikes and the logits. `BoundaryCheck` compares observed beats with `==` in order and reports the
-first mismatch by (image, module, t, n, channel).
+the head's spikes and the logits. `BoundaryCheck` is the engine's monitor-fed StreamScoreboard
+(sim/scoreboard.py) on those beats: this module supplies only the expected beats and the coordinate mapping,
+so the first mismatch is reported by (image, module, t, n, channel).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from saformer.contract.config import SAFormerConfig
 from saformer.hw.net_generate import boundaries, net_widths
+from saformer.sim.scoreboard import Mismatch, StreamScoreboard
 
 
 def windows(cfg: SAFormerConfig, s1: np.ndarray) -> np.ndarray:
@@ -69,84 +69,49 @@ def pack(values: np.ndarray, width: int) -> list[int]:
     return out
 
 
-def unpack(beat: int, lanes: int, width: int) -> list[int]:
-    mask = (1 << width) - 1
-    out = []
-    for c in range(lanes):
-        x = (beat >> (c * width)) & mask
-        out.append(x - (1 << width) if width > 1 and x >> (width - 1) else x)
-    return out
+def boundary_coords(cfg: SAFormerConfig, beats_per_image: int):
+    """A boundary beat's lane -> its coordinates: beat k of an image is (t, n) = divmod(k, N) of the token
+    streams; the image-level boundaries (one beat per image: the logits) have t = n = -1."""
+    def f(where: str, k: int, lane: int) -> dict[str, int]:
+        del where
+        t, n = divmod(k, cfg.N) if beats_per_image > 1 else (-1, -1)
+        return {"t": t, "n": n, "channel": lane}
+
+    return f
 
 
-@dataclass
-class Mismatch:
-    image: int
-    module: str
-    t: int
-    n: int
-    channel: int
-    got: int | None
-    expected: int
-
-    def text(self) -> str:
-        return (f"first mismatch: image {self.image}, module {self.module}, t={self.t}, n={self.n}, "
-                f"channel={self.channel}: got {self.got}, expected {self.expected}")
+def boundary_where(image: int, module: str) -> str:
+    """A boundary frame's name in a first mismatch: its image label and module (boundary name)."""
+    return f"image {image}, module {module}"
 
 
-@dataclass
-class BoundaryCheck:
-    """One monitored stream's checker: feed observed beats in order with `observe`."""
+def boundary_mismatch(cfg: SAFormerConfig, image: int, module: str, beats_per_image: int, k: int, lane: int,
+                      got: int | None, expected: int | None) -> Mismatch:
+    """A mismatch at a boundary by (image, module, t, n, channel), as BoundaryCheck reports it (for the checks
+    that compare whole arrays: predict_first_mismatch, sim/hls_net.py)."""
+    return Mismatch(boundary_where(image, module), boundary_coords(cfg, beats_per_image)("", k, lane), got,
+                    expected)
 
-    cfg: SAFormerConfig
-    name: str
-    values: np.ndarray  # (B, beats, lanes)
-    width: int
-    images: list[int]  # image labels (index into the caller's image list)
-    pos: int = 0
-    mismatching_values: int = 0
-    mismatching_images: set[int] = field(default_factory=set)
-    first: Mismatch | None = None
-    _packed: dict[int, list[int]] = field(default_factory=dict)
+
+class BoundaryCheck(StreamScoreboard):
+    """One monitored boundary's scoreboard: sim/scoreboard.py StreamScoreboard (beats in order with `==`,
+    counting, first mismatch by coordinates, missing beats) on the expected beats of `values` (B, beats, lanes)
+    at lane width `width`, one frame per image, named "image <images[i]>, module <name>" with the coordinates
+    (t, n, channel) of `boundary_coords`. The monitors carry no TLAST (`observe(beat)`)."""
+
+    def __init__(self, cfg: SAFormerConfig, name: str, values: np.ndarray, width: int, images: list[int]) -> None:
+        frames = [(boundary_where(images[i], name), pack(v, width)) for i, v in enumerate(values)]
+        super().__init__(name, frames, values.shape[2], width, boundary_coords(cfg, values.shape[1]))
+        self.images = images
 
     @property
-    def beats_per_image(self) -> int:
-        return self.values.shape[1]
+    def mismatching_values(self) -> int:
+        return self.mismatches
 
     @property
-    def total(self) -> int:
-        return self.values.shape[0] * self.values.shape[1]
-
-    def _expected(self, img: int) -> list[int]:
-        if img not in self._packed:
-            self._packed = {img: pack(self.values[img], self.width)}
-        return self._packed[img]
-
-    def observe(self, beat: int) -> bool:
-        if self.pos >= self.total:
-            self.mismatching_values += 1
-            self.mismatching_images.add(-1)
-            if self.first is None:
-                self.first = Mismatch(-1, self.name, -1, -1, -1, beat, 0)
-            return False
-        img, k = divmod(self.pos, self.beats_per_image)
-        self.pos += 1
-        want = self._expected(img)[k]
-        if beat == want:
-            return True
-        lanes = self.values.shape[2]
-        got_l = unpack(beat, lanes, self.width)
-        want_l = [int(x) for x in self.values[img, k]]
-        bad = [c for c in range(lanes) if got_l[c] != want_l[c]]
-        self.mismatching_values += len(bad)
-        self.mismatching_images.add(self.images[img])
-        if self.first is None:
-            t, n = divmod(k, self.cfg.N) if self.beats_per_image > 1 else (-1, -1)
-            c = bad[0]
-            self.first = Mismatch(self.images[img], self.name, t, n, c, got_l[c], want_l[c])
-        return False
-
-    def missing(self) -> int:
-        return self.total - self.pos
+    def mismatching_images(self) -> set[int]:
+        """Image labels of the frames with a mismatch (-1: beats after the last image)."""
+        return {self.images[i] if i < len(self.images) else -1 for i in self.bad_frames}
 
 
 def make_checks(cfg: SAFormerConfig, rec: dict[str, np.ndarray], images: list[int]) -> list[BoundaryCheck]:
@@ -157,13 +122,13 @@ def make_checks(cfg: SAFormerConfig, rec: dict[str, np.ndarray], images: list[in
 def predict_first_mismatch(cfg: SAFormerConfig, rec: dict[str, np.ndarray], rec_mut: dict[str, np.ndarray],
                            images: list[int]) -> str | None:
     """The first mismatch a mutated model must produce at the monitored boundaries (the earliest boundary in
-    pipeline order, then the first differing beat, then the lowest channel), as `Mismatch.text()`."""
+    pipeline order, then the first differing beat, then the lowest channel), as BoundaryCheck reports it."""
     a, b = boundary_values(cfg, rec), boundary_values(cfg, rec_mut)
     for bd in boundaries(cfg):
         va, vb = a[bd.name][0], b[bd.name][0]
         diff = np.argwhere(va != vb)
         if diff.size:
             img, k, c = (int(x) for x in diff[0])
-            t, n = divmod(k, cfg.N) if va.shape[1] > 1 else (-1, -1)
-            return Mismatch(images[img], bd.name, t, n, c, int(vb[img, k, c]), int(va[img, k, c])).text()
+            return boundary_mismatch(cfg, images[img], bd.name, va.shape[1], k, c, int(vb[img, k, c]),
+                                     int(va[img, k, c])).text()
     return None

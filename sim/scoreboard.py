@@ -26,17 +26,22 @@ def beat_lanes(beat: int, lanes: int) -> list[int]:
 
 @dataclass
 class Mismatch:
-    vector: str
-    t: int
-    n: int
-    channel: int
+    """A check's first failure by its coordinates -- the one record of the engine's and the network's
+    scoreboards: `where` names the frame ("vector <label>" of the SASA engine, "image <i>, module <name>" of a
+    network boundary), `at` the coordinates inside it in order (t, n, channel of a lane; beat of a TLAST),
+    `what` what differs ("" a lane's value, else e.g. "TLAST"), `got` (None: missing) and `expected`."""
+
+    where: str
+    at: dict[str, int]
     got: int | None
     expected: int | None
+    what: str = ""
 
     def text(self) -> str:
         g = "missing" if self.got is None else str(self.got)
-        return (f"first mismatch: vector {self.vector}, t={self.t}, n={self.n}, channel={self.channel}: "
-                f"got {g}, expected {self.expected}")
+        e = "nothing" if self.expected is None else str(self.expected)
+        at = "".join(f", {k}={v}" for k, v in self.at.items())
+        return f"first mismatch: {self.where}{at}:{' ' + self.what if self.what else ''} got {g}, expected {e}"
 
 
 @dataclass
@@ -67,7 +72,8 @@ def check_image(cfg: SAFormerConfig, vector: str, beats: list[int], expected: np
             if got_l[i] != want_l[i]:
                 res.mismatches += 1
                 if res.first is None:
-                    res.first = Mismatch(vector, t, n, c, got_l[i], want_l[i] if c < D else 0)
+                    res.first = Mismatch(f"vector {vector}", {"t": t, "n": n, "channel": c}, got_l[i],
+                                         want_l[i] if c < D else 0)
         if tlasts is not None and b < len(tlasts) and tlasts[b] != int(b == len(want_beats) - 1):
             res.mismatches += 1
             res.details.append(f"tlast wrong on beat {b} (t={t}, n={n}, group {g}): {tlasts[b]}")
@@ -117,49 +123,54 @@ def signed_lanes(beat: int, lanes: int, width: int) -> list[int]:
 
 @dataclass
 class StreamScoreboard:
-    """The monitor-fed checker of one AXI-Stream boundary (any module boundary of the engine or the network):
-    a monitor (sim/axi_harness.py: AxisMonitor) puts every handshaked beat (tdata, tlast) into a queue,
-    `run(queue)` (or `observe` per beat) compares it with `==` against the expected frames, in order, and keeps
-    the first mismatch by coordinates. `frames`: (label, beats) per frame, TLAST expected on each frame's last
-    beat only; `coords(label, beat, lane)` names a lane of a beat (e.g. {"t":, "n":, "channel":}).
-    No cocotb here: `run` awaits any queue with an async `get()`."""
+    """The monitor-fed checker of one AXI-Stream boundary (the SASA engine's m_axis, every module boundary of
+    the network: sim/net_scoreboard.py BoundaryCheck): a monitor (sim/axi_harness.py: AxisMonitor) puts every
+    handshaked beat (tdata, tlast) into a queue, `run(queue)` (or `observe` per beat) compares it with `==`
+    against the expected frames, in order. `frames`: (where, beats) per frame, `where` naming the frame in the
+    first mismatch's text (Mismatch.where); TLAST expected on each frame's last beat only (a boundary without
+    TLAST observes tlast=None). `coords(where, beat, lane)` gives a lane's coordinates (e.g. {"t":, "n":,
+    "channel":}). Counted: `mismatches` (lanes that differ, wrong TLASTs, beats after the last frame),
+    `bad_frames` (indices of frames with a failure; len(frames) for beats after the last), `missing()`; `first`
+    is the first failure by coordinates. No cocotb here: `run` awaits any queue with an async `get()`."""
 
     name: str
     frames: list[tuple[str, list[int]]]
     lanes: int
     width: int
-    coords: Any = None  # callable (label, beat index, lane) -> dict
+    coords: Any = None  # callable (where, beat index, lane) -> dict
     frame: int = 0
     beat: int = 0
     observed: int = 0
     mismatches: int = 0
     extra: int = 0
-    first: str | None = None
+    bad_frames: set[int] = field(default_factory=set)
+    first: Mismatch | None = None
 
-    def _fail(self, text: str, n: int = 1) -> None:
+    def _fail(self, m: Mismatch, n: int = 1) -> None:
         self.mismatches += n
+        self.bad_frames.add(self.frame)
         if self.first is None:
-            self.first = f"{self.name}: {text}"
+            self.first = m
 
-    def observe(self, tdata: int, tlast: int) -> bool:
+    def observe(self, tdata: int, tlast: int | None = None) -> bool:
         self.observed += 1
         if self.frame >= len(self.frames):
             self.extra += 1
-            self._fail(f"beat {self.observed - 1} after the last expected frame (tdata 0x{tdata:x})")
+            self._fail(Mismatch(f"{self.name}, beat {self.observed - 1} after the last expected frame", {},
+                                tdata, None))
             return False
-        label, beats = self.frames[self.frame]
+        where, beats = self.frames[self.frame]
         want = beats[self.beat]
         ok = True
         if tdata != want:
             got_l, want_l = signed_lanes(tdata, self.lanes, self.width), signed_lanes(want, self.lanes, self.width)
             bad = [c for c in range(self.lanes) if got_l[c] != want_l[c]]
-            where = self.coords(label, self.beat, bad[0]) if self.coords else {"beat": self.beat, "lane": bad[0]}
-            at = ", ".join(f"{k}={v}" for k, v in where.items())
-            self._fail(f"first mismatch: {label}, {at}: got {got_l[bad[0]]}, expected {want_l[bad[0]]}", len(bad))
+            at = self.coords(where, self.beat, bad[0]) if self.coords else {"beat": self.beat, "lane": bad[0]}
+            self._fail(Mismatch(where, at, got_l[bad[0]], want_l[bad[0]]), len(bad))
             ok = False
         want_last = int(self.beat == len(beats) - 1)
-        if int(tlast) != want_last:
-            self._fail(f"{label}: TLAST {tlast} on beat {self.beat} (expected {want_last})")
+        if tlast is not None and int(tlast) != want_last:
+            self._fail(Mismatch(where, {"beat": self.beat}, int(tlast), want_last, "TLAST"))
             ok = False
         self.beat += 1
         if self.beat == len(beats):
@@ -169,6 +180,9 @@ class StreamScoreboard:
     def missing(self) -> int:
         """Expected beats not (yet) observed."""
         return sum(len(b) for _, b in self.frames[self.frame:]) - self.beat
+
+    def first_text(self) -> str | None:
+        return self.first.text() if self.first else None
 
     async def run(self, queue) -> None:
         """Consume (tdata, tlast) items from `queue` forever (start it as a task next to the monitor)."""

@@ -4,7 +4,8 @@
 The case (artifact, images, stall patterns, seed, optional weight-word patches) comes from the file named by
 NET_CASE (case.json + case.npz written by sim/net_runner.py). Expected values are the integer reference's
 records (`golden.reference.forward`), recomputed here: every monitored module boundary (mon_fire /
-mon_<k>_data, in hw/net_generate.py: boundaries order) feeds its own `BoundaryCheck`; the result stream is
+mon_<k>_data, in hw/net_generate.py: boundaries order) feeds its own `BoundaryCheck` (sim/scoreboard.py's
+StreamScoreboard on that boundary's expected beats); the result stream is
 checked beat by beat (logits and class); every module's per-image active cycles (mon_done / mon_cyc) are
 compared with contract/cycles.py: network_cycles. One test per stall pattern (`@cocotb.parametrize`); the
 test asserts, so results.xml says FAIL when anything differs, and writes its figures to the results JSON.
@@ -180,11 +181,10 @@ async def run_images(dut, stall: str) -> None:
     mism_imgs: set[int] = set()
     for ch in tb.checks:
         res["boundaries"][ch.name] = {"mismatching_values": ch.mismatching_values, "missing": ch.missing(),
-                                      "first": ch.first.text() if ch.first else None}
+                                      "first": ch.first_text()}
         mism_vals += ch.mismatching_values + ch.missing()
         mism_imgs |= ch.mismatching_images
-        if ch.first and (first is None or (ch.first.image, tb.nb) < (first.image, tb.nb)):
-            first = first or ch.first
+        first = first or ch.first  # the earliest boundary in pipeline order (predict_first_mismatch's order)
     cyc_err = []
     for m in tb.mods:
         meas = tb.measured[m]

@@ -173,7 +173,7 @@ async def run_images(dut, stall: str) -> None:
     await tb.reset()
     cocotb.start_soon(tb.monitor())
     # the monitor-fed scoreboard at m_axis: every beat checked as it leaves, in order, TLAST included
-    board = StreamScoreboard("m_axis", [(im["label"], itf.pack_increments(expected[i], cfg.lanes))
+    board = StreamScoreboard("m_axis", [(f"vector {im['label']}", itf.pack_increments(expected[i], cfg.lanes))
                                         for si in range(len(case["sets"]))
                                         for i, im in enumerate(case["images"]) if im["set"] == si],
                              cfg.lanes, tb.LANE, increment_coords(cfg))
@@ -213,8 +213,8 @@ async def run_images(dut, stall: str) -> None:
             rec = {"label": im["label"], "mismatches": chk.mismatches, "cycles_formula": im["active"],
                    "latency_formula": im["formula"], "qk_formula": im["qk"], "y_formula": im["y"],
                    "first_mismatch": chk.first.text() if chk.first else None,
-                   "first_coords": None if chk.first is None else
-                   [chk.first.t, chk.first.n, chk.first.channel], "details": chk.details,
+                   "first_coords": None if chk.first is None else list(chk.first.at.values()),
+                   "details": chk.details,
                    "beats": len(beats), "tlast_checked": len(tlasts)}
             images.append(rec)
             if chk.first is not None and first is None:
@@ -238,7 +238,7 @@ async def run_images(dut, stall: str) -> None:
     out = {"stall": stall, "images": images, "bins": tb.bins, "sim_cycles": tb.cycles, "wall_s": wall,
            "status": status, "done_pulses": len(tb.done_log), "runs": runs,
            "stream_scoreboard": {"observed": board.observed, "mismatches": board.mismatches,
-                                 "missing": board.missing(), "first": board.first}}
+                                 "missing": board.missing(), "first": board.first_text()}}
     res_dir = Path(case["results_dir"])
     tmp = res_dir / f".{stall}.json.tmp"
     tmp.write_text(json.dumps(out))
@@ -248,7 +248,7 @@ async def run_images(dut, stall: str) -> None:
     assert first is None, f"stall={stall}: {sum(r['mismatches'] for r in images)} mismatching words, first " \
                           f"{first['first_mismatch']}"
     assert board.first is None and board.missing() == 0, \
-        f"stall={stall}: m_axis scoreboard: {board.first}, {board.missing()} beats missing"
+        f"stall={stall}: m_axis scoreboard: {board.first_text()}, {board.missing()} beats missing"
     errs = run_errors(stall, out)
     assert not errs, f"stall={stall}: measured cycles != the cycle model: {errs[:5]}"
 
