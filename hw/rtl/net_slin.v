@@ -201,7 +201,7 @@ module net_slin #(
             reg [B_W-1:0]   b_q;
             reg [ACC_W-1:0] acc_q;
             reg [OUT_W-1:0] o_q;
-            always @(posedge clk) begin
+            always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
                 if (b_we) begin
                     if (b_col == gl[FOW-1:0]) b_q <= wl_data[B_W-1:0];
                 end
