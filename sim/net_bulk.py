@@ -5,9 +5,9 @@ A hand-written Verilog harness (sim/hdl/net_bulk_harness.v: program sequencer, p
 with xorshift-drawn idles, result sink with drawn backpressure; sim/hdl/net_bulk_mon.v: one recorder per
 monitored boundary) sits beside `net_engine` in a generated top (`net_bulk_top`,
 build/sim/rtl/net-bulk-<id>/). A case is a program (`BulkPlan`: resets, weight loads of one or more weight
-sets, image slots, drains) written as memory files; the cocotb test (sim/tb_net_bulk.py) only awaits `done`
-(the harness starts at time 0), then `check_bulk` (sim/net_bulk_check.py) compares the logs with the
-integer reference (`golden.reference.forward`) of the weights loaded at the time: every result beat, a
+sets, image slots, drains) written as memory files; a C++ main (sim/hdl/net_bulk_main.cpp) clocks the
+top until the harness raises `done`, Python waits for it, then `check_bulk` (sim/net_bulk_check.py) compares
+the logs with the integer reference (`golden.reference.forward`) of the weights loaded at the time: every result beat, a
 64-bit signature per image and monitored boundary (the beats themselves with `full=True`), every module's
 per-image cycle counter against contract/cycles.py. Images are aligned to epochs (the stretches between
 resets): an image cut by a reset is counted as cut, never as wrong. The first mismatch is reported as
@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 import uuid
@@ -36,7 +38,7 @@ from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_atomic
-from saformer.contract.paths import build_dir, child_pythonpath
+from saformer.contract.paths import build_dir
 from saformer.hw.generate import config_id, sources_hash
 from saformer.hw.net_generate import NET_TOP, boundaries, generate_net, net_sources
 from saformer.sim.net_bulk_check import (  # noqa: F401 -- re-exported for the callers of the bulk path
@@ -53,13 +55,19 @@ from saformer.sim.net_bulk_check import (  # noqa: F401 -- re-exported for the c
 from saformer.sim.runner import verilator_env
 
 BULK_TOP = "net_bulk_top"
+BULK_EXE = "net_bulk_sim"
 HDL_DIR = Path(__file__).resolve().parent / "hdl"
 HARNESS_SOURCES = ("net_bulk_harness.v", "net_bulk_mon.v")
-# Speed: -O3 and fast X handling as the per-cycle build, --timing for the harness's own clock, no
-# --public-flat-rw (the cocotb runner always adds it; it keeps every signal of the design visible and slow):
-# only the top's three ports are public. The C++ is compiled with -O2 instead of verilated.mk's -Os.
-BULK_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast", "--timing", "--no-public-flat-rw")
-BULK_MAKEFLAGS = "OPT_FAST=-O2 OPT_GLOBAL=-O2 CFG_CXXFLAGS_COROUTINES=-fcoroutines"
+MAIN_CPP = "net_bulk_main.cpp"  # the clock: one full period per simulated cycle, no cocotb, no VPI
+# Speed: -O3 and fast X handling as the per-cycle build; no --timing (the C++ main drives the clock), no
+# VPI and no --public-flat-rw: only the top's ports are visible. The C++ is compiled with -O2 (verilated.mk's
+# default is -Os) and profile-guided: built once instrumented, run on a short training program (a random
+# model, random pixels, every stall and a reset mid-image: `_training_plan`), rebuilt with the profile.
+BULK_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast", "--no-timing")
+OPT = "-O2"
+PGO_GEN = "-fprofile-generate -fprofile-update=single"
+PGO_USE = "-fprofile-use -fprofile-partial-training -Wno-missing-profile"
+BULK_PGO = True
 PX_DEPTH, W_DEPTH, P_DEPTH = 1 << 20, 1 << 18, 1 << 16
 OPS = {"end": 0, "weights": 1, "images": 2, "waitpx": 3, "drain": 4, "delay": 5, "reset": 6}
 # stall settings: probability per beat (cycle for the sink) in 1/65536 and the longest burst, as tb_net's
@@ -88,10 +96,11 @@ def render_bulk_top(cfg: SAFormerConfig, name: str) -> str:
          f"// {BULK_TOP}: the bulk-simulation harness (sim/hdl/net_bulk_harness.v) driving {NET_TOP}, one",
          "// net_bulk_mon per monitored boundary (hw/net_generate.py: boundaries). Simulation only.",
          f"module {BULK_TOP} (",
-         "    output wire done /*verilator public_flat_rd*/,",
-         "    output wire [63:0] cycles /*verilator public_flat_rd*/",
+         "    input wire clk,  // from the C++ main (sim/hdl/net_bulk_main.cpp)",
+         "    output wire done,",
+         "    output wire [63:0] cycles",
          ");",
-         "    wire clk, aresetn, mon_en, rst_ev, fin;",
+         "    wire aresetn, mon_en, rst_ev, fin;",
          f"    wire [{pxw - 1}:0] px_tdata;\n    wire px_tvalid, px_tready, px_tlast;",
          "    wire [31:0] w_tdata;\n    wire w_tvalid, w_tready, w_tlast;",
          "    wire [31:0] o_tdata;\n    wire o_tvalid, o_tready, o_tlast;",
@@ -137,9 +146,8 @@ class BulkBuild:
 
 
 def ensure_bulk_built(name: str, cfg: SAFormerConfig, build_root: Path | None = None) -> BulkBuild:
-    """Generate net_engine + the bulk top and build them once per (sources, flags) hash (file lock)."""
-    from cocotb_tools.runner import get_runner
-
+    """Generate net_engine + the bulk top and build them once per (sources, flags) hash (file lock):
+    Verilator (C++ model + sim/hdl/net_bulk_main.cpp), then make, profile-guided when BULK_PGO."""
     build_root = build_root or build_dir()
     verilator_env()
     rtl_root = build_root / "sim" / "rtl"
@@ -154,19 +162,67 @@ def ensure_bulk_built(name: str, cfg: SAFormerConfig, build_root: Path | None = 
         if not f.is_file() or f.read_text() != text:
             write_atomic(f, text)
     srcs = net_sources(gen) + [HDL_DIR / s for s in HARNESS_SOURCES] + [top / f"{BULK_TOP}.v"]
-    key = sources_hash(srcs, " ".join(BULK_ARGS) + BULK_TOP + BULK_MAKEFLAGS)
+    main_cpp = HDL_DIR / MAIN_CPP
+    flags = " ".join(BULK_ARGS) + f" {BULK_TOP} {BULK_EXE} {OPT} pgo={BULK_PGO} {PGO_GEN} {PGO_USE}"
+    key = sources_hash(srcs + [main_cpp], flags)
     bdir = build_root / "sim" / f"net-bulk-{key}"
     with FileLock(str(bdir) + ".lock"):
-        if not ((bdir / ".built").is_file() and (bdir / BULK_TOP).is_file()):
-            old = os.environ.get("MAKEFLAGS", "")
-            os.environ["MAKEFLAGS"] = (old + " " + BULK_MAKEFLAGS).strip()
-            try:
-                get_runner("verilator").build(sources=srcs, hdl_toplevel=BULK_TOP, build_dir=bdir,
-                                              build_args=list(BULK_ARGS), always=True, log_file=bdir / "build.log")
-            finally:
-                os.environ["MAKEFLAGS"] = old
+        if not ((bdir / ".built").is_file() and (bdir / BULK_EXE).is_file()):
+            _build(cfg, srcs, main_cpp, bdir)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
     return BulkBuild(name, cfg, bdir)
+
+
+def _run_logged(cmd: list[str], log: Path, what: str, cwd: Path | None = None) -> None:
+    with log.open("a") as fh:
+        fh.write("$ " + " ".join(cmd) + "\n")
+        fh.flush()
+        r = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=cwd, check=False)
+    if r.returncode != 0:
+        raise SaformerError(f"bulk build: {what} failed (exit {r.returncode}); see {log}")
+
+
+def _build(cfg: SAFormerConfig, srcs: list[Path], main_cpp: Path, bdir: Path) -> None:
+    root = verilator_env()
+    if bdir.exists():
+        shutil.rmtree(bdir)
+    bdir.mkdir(parents=True)
+    log = bdir / "build.log"
+    _run_logged([str(root / "bin" / "verilator"), "--cc", "--exe", "-Mdir", str(bdir), "--top-module", BULK_TOP,
+                 "--prefix", "Vtop", "-o", BULK_EXE, *BULK_ARGS, str(main_cpp), *map(str, srcs)], log, "verilator")
+    jobs = str(max(1, min(2, os.cpu_count() or 1)))
+
+    def make(opt: str, ld: str = "") -> None:
+        _run_logged(["make", "-j", jobs, "-C", str(bdir), "-f", "Vtop.mk", f"OPT_FAST={opt}", f"OPT_GLOBAL={OPT}",
+                     f"USER_LDFLAGS={ld}"], log, "make")
+
+    if not BULK_PGO:
+        make(OPT)
+        return
+    make(f"{OPT} {PGO_GEN}", PGO_GEN)
+    train = bdir / "pgo-train"
+    train.mkdir()
+    _training_plan(cfg).write(train)
+    plus = {"OUTDIR": str(train), "SEED": 1, **STALL_PLUSARGS["both"]}
+    _run_logged([str(bdir / BULK_EXE), *(f"+{k}={v}" for k, v in plus.items())], log, "the PGO training run", train)
+    if not json.loads((train / "sim.json").read_text())["done"]:
+        raise SaformerError(f"bulk build: the PGO training run did not finish; see {train / 'out.log'}")
+    for pat in ("*.o", "*.a", "*.gch", BULK_EXE):
+        for f in bdir.glob(pat):
+            f.unlink()
+    make(f"{OPT} {PGO_USE}")
+    shutil.rmtree(train)
+
+
+def _training_plan(cfg: SAFormerConfig) -> BulkPlan:
+    """The PGO training program: a random model, random pixel images, two drains and a reset mid-image."""
+    from saformer.golden.vectors import random_params
+
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, cfg.pixel_max + 1, size=(20, cfg.in_ch, cfg.img, cfg.img))
+    plan = BulkPlan(cfg, [WeightSet("random", random_params(cfg, rng))], pixels)
+    plan.reset().weights(0).images(12).drain().images(4).delay(3000).reset().weights(0).images(4).drain().end()
+    return plan
 
 
 # ------------------------------------------------------------------------------------------ the program
@@ -254,47 +310,41 @@ class BulkPlan:
 def run_bulk(build: BulkBuild, plan: BulkPlan, stall: str = "both", seed: int = 1, full: bool = False,
              workdir: Path | None = None, label: str = "bulk", max_cycles: int | None = None,
              locate: bool = True) -> BulkResult:
-    """Write the case, run the cocotb test (sim/tb_net_bulk.py: start, await done, check), read its result.
-    With `locate`, a signature mismatch is rerun on its image alone in FULL mode for the coordinates."""
-    from cocotb_tools.runner import get_runner
-
+    """Write the case, run the simulator (sim/hdl/net_bulk_main.cpp: clock until `done`, timed), then
+    compare its logs with the integer reference (`check_bulk`). With `locate`, a signature mismatch is
+    rerun on its image alone in FULL mode for the coordinates."""
     if stall not in STALL_PLUSARGS:
         raise SaformerError(f"bulk: stall '{stall}' is not one of {sorted(STALL_PLUSARGS)}")
-    verilator_env()
     case_dir = (Path(workdir) if workdir else
                 build.build_dir / "runs" / f"{label}-{uuid.uuid4().hex[:8]}").resolve()
     case_dir.mkdir(parents=True, exist_ok=True)
-    for f in case_dir.glob("*.log"):
-        f.unlink()
+    for f in [*case_dir.glob("*.log"), case_dir / "sim.json"]:
+        f.unlink(missing_ok=True)
     plan.write(case_dir)
-    np.savez(case_dir / "case.npz", pixels=np.asarray(plan.pixels, dtype=np.int64),
-             **{f"set{k}_{n}": v for k, s in enumerate(plan.sets) for n, v in s.params.items()})
     case = {"config": plan.cfg.to_dict(), "name": build.name, "stall": stall, "seed": seed, "full": full,
             "sets": [{"name": s.name, "patch": {str(k): v for k, v in s.patch.items()},
-                      "keys": sorted(s.params)} for s in plan.sets], "result": str(case_dir / "result.json")}
+                      "keys": sorted(s.params)} for s in plan.sets]}
     write_atomic(case_dir / "case.json", json.dumps(case))
     plus = {"OUTDIR": str(case_dir), "SEED": seed, **STALL_PLUSARGS[stall]}
     if max_cycles:
         plus["MAX_CYCLES"] = max_cycles
-    plusargs = [f"+{k}={v}" for k, v in plus.items()] + (["+FULL"] if full else [])
-    res_f = case_dir / "result.json"
-    if res_f.exists():
-        res_f.unlink()
-    try:
-        get_runner("verilator").test(
-            test_module="saformer.sim.tb_net_bulk", hdl_toplevel=BULK_TOP, hdl_toplevel_lang="verilog",
-            build_dir=build.build_dir, test_dir=case_dir, results_xml=str(case_dir / "results.xml"),
-            log_file=case_dir / "sim.log", plusargs=plusargs,
-            extra_env={"NET_BULK_CASE": str(case_dir / "case.json"),
-                       "COCOTB_LOG_LEVEL": os.environ.get("SAFORMER_BULK_LOG", "WARNING"),
-                       "PYTHONPATH": child_pythonpath()})
-    except SystemExit:
-        pass  # a failing check (results.xml says FAIL); the findings are in result.json
-    if not res_f.is_file():
-        raise SaformerError(f"bulk simulation '{build.name}' wrote no result; see {case_dir / 'sim.log'}")
-    r = json.loads(res_f.read_text())
-    res = BulkResult(build.name, case_dir, r["stats"], r["first_mismatch"],
-                     tuple(r["wrong_at"]) if r["wrong_at"] else None)
+    cmd = [str(build.build_dir / BULK_EXE), *(f"+{k}={v}" for k, v in plus.items()), *(["+FULL"] if full else [])]
+    with (case_dir / "sim.log").open("w") as fh:
+        rc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=case_dir, check=False).returncode
+    sim_f = case_dir / "sim.json"
+    sim = json.loads(sim_f.read_text()) if sim_f.is_file() else None
+    if not sim or not sim["done"]:
+        raise SaformerError(f"bulk simulation '{build.name}' ended (exit {rc}) before its program did; "
+                            f"see {case_dir / 'sim.log'}")
+    t1 = time.perf_counter()
+    res = check_bulk(case_dir, plan.cfg, plan.sets, plan.pixels, build.name)
+    cyc, wall, cpu = sim["sim_cycles"], sim["wall_s"], sim["cpu_s"]
+    res.stats.update({"sim_cycles": cyc, "sim_wall_s": round(wall, 3), "sim_cpu_s": round(cpu, 3),
+                      "sim_cycles_per_s": round(cyc / wall, 1) if wall > 0 else None,
+                      "sim_cycles_per_cpu_s": round(cyc / cpu, 1) if cpu > 0 else None,
+                      "check_wall_s": round(time.perf_counter() - t1, 3)})
+    write_atomic(case_dir / "result.json", json.dumps({"stats": res.stats, "first_mismatch": res.first_mismatch,
+                                                        "wrong_at": list(res.wrong_at) if res.wrong_at else None}))
     if locate and res.wrong_at and not full:
         res.first_mismatch = locate_first_mismatch(build, plan, res, case_dir / "locate")
     return res

@@ -150,8 +150,13 @@ module net_dwc #(
                 reg [W_W-1:0] w_q [0:8];
                 reg [B_W-1:0] b_q;
                 always @(posedge clk) begin
-                    if (w_we && w_col == gc[CW-1:0]) w_q[w_row] <= wl_data[W_W-1:0];
-                    if (b_we && b_col == gc[CW-1:0]) b_q <= wl_data[B_W-1:0];
+                    // the enable tested alone first: Verilator then tests it once for every channel
+                    if (w_we) begin
+                        if (w_col == gc[CW-1:0]) w_q[w_row] <= wl_data[W_W-1:0];
+                    end
+                    if (b_we) begin
+                        if (b_col == gc[CW-1:0]) b_q <= wl_data[B_W-1:0];
+                    end
                 end
                 for (gk = 0; gk < 9; gk = gk + 1) begin : gen_w
                     assign w_all[(gc * 9 + gk) * W_W +: W_W] = w_q[gk];

@@ -63,7 +63,7 @@ module net_slin #(
     localparam integer AW  = (FI > 1) ? $clog2(FI) : 1;  // weight memory address bits
     localparam integer RW  = FO * W_W;     // weight row bits
     generate
-        if (OUT_W < ACC_W || ACC_W < W_W + 1 || ACC_W < B_W) begin : gen_bad_widths
+        if (OUT_W < ACC_W || ACC_W < W_W + 1 || ACC_W < B_W || W_W < 2 || B_W < 2) begin : gen_bad_widths
             net_bad_parameter_set_slin_widths u_bad ();
         end
     endgenerate
@@ -176,25 +176,40 @@ module net_slin #(
     end
 
     // ------------------------------------------------------------------ S2: accumulate
+    // The lane sum is a function called inside the clocked block (under v2_q && adv), not a wire: a
+    // cycle-based simulator (Verilator) then evaluates the FO adders only in the cycles that use them; the
+    // logic is the same adder and sign extensions (Verilog-2001 has no zero-width replication, so the
+    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2).
+    function [ACC_W-1:0] lane_sum;
+        input [ACC_W-1:0] acc;
+        input [B_W-1:0]   b;
+        input [W_W-1:0]   w;
+        input             fresh, add;
+        begin
+            lane_sum = (fresh ? {{(ACC_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
+                     + (add ? {{(ACC_W - W_W + 1){w[W_W-1]}}, w[W_W-2:0]} : {ACC_W{1'b0}});
+        end
+    endfunction
+    function [OUT_W-1:0] lane_out;
+        input [ACC_W-1:0] v;
+        begin
+            lane_out = {{(OUT_W - ACC_W + 1){v[ACC_W-1]}}, v[ACC_W-2:0]};
+        end
+    endfunction
     generate
         for (gl = 0; gl < FO; gl = gl + 1) begin : gen_lane
             reg [B_W-1:0]   b_q;
             reg [ACC_W-1:0] acc_q;
             reg [OUT_W-1:0] o_q;
-            wire [ACC_W-1:0] w_x, b_x;
-            wire [OUT_W-1:0] o_x;
-            always @(posedge clk) begin
-                if (b_we && b_col == gl[FOW-1:0]) b_q <= wl_data[B_W-1:0];
+            always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
+                if (b_we) begin
+                    if (b_col == gl[FOW-1:0]) b_q <= wl_data[B_W-1:0];
+                end
             end
-            sign_extend #(.IN_W(W_W), .OUT_W(ACC_W)) u_xw (.din(w_rd[gl * W_W +: W_W]), .dout(w_x));
-            sign_extend #(.IN_W(B_W), .OUT_W(ACC_W)) u_xb (.din(b_q), .dout(b_x));
-            wire [ACC_W-1:0] base = fresh_q ? b_x : acc_q;
-            wire [ACC_W-1:0] sum  = base + (add2_q ? w_x : {ACC_W{1'b0}});
-            sign_extend #(.IN_W(ACC_W), .OUT_W(OUT_W)) u_xo (.din(sum), .dout(o_x));
             always @(posedge clk) begin
                 if (v2_q && adv) begin
-                    acc_q <= sum;
-                    if (end2_q && emit2) o_q <= o_x;
+                    acc_q <= lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q);
+                    if (end2_q && emit2) o_q <= lane_out(lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q));
                 end
             end
             assign m_data[gl * OUT_W +: OUT_W] = o_q;

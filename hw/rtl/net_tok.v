@@ -207,8 +207,13 @@ module net_tok #(
             reg [W_W-1:0] wk_q;
             wire [C1_W-1:0] b_x;
             always @(posedge clk) begin
-                if (w_we && w_col == go[SW-1:0]) w1[w_row] <= wl_data[W_W-1:0];
-                if (b_we && b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
+                // the enable tested alone first: Verilator then tests it once for every channel
+                if (w_we) begin
+                    if (w_col == go[SW-1:0]) w1[w_row] <= wl_data[W_W-1:0];
+                end
+                if (b_we) begin
+                    if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
+                end
                 wk_q <= w1[kk_q];
             end
             sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));

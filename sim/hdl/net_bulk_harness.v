@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 // net_bulk_harness: the simulation-only stream player and recorder of the bulk network runs
-// (sim/net_bulk.py builds and reads it; the generated net_bulk_top wires it to net_engine). It makes the
-// clock itself (--timing) so no Python runs per cycle; it starts the program at time 0. A program of 64-bit words (prog.mem, op in bits
+// (sim/net_bulk.py builds and reads it; the generated net_bulk_top wires it to net_engine). The clock comes
+// from the C++ main (sim/hdl/net_bulk_main.cpp) so no Python runs per cycle; the program starts at the first
+// edge. A program of 64-bit words (prog.mem, op in bits
 // 63:56) drives it: RESET (aresetn low for `arg` cycles), WEIGHTS (stream weight words off..off+len of
 // w.mem, then wait for weights_loaded), IMAGES (start the pixel player on slots first..first+count of
 // px.mem, without waiting), WAITPX, DRAIN (every slot sent since the last reset answered and busy low, or
@@ -29,7 +30,7 @@ module net_bulk_harness #(
     output reg             done,         // the program ended (END op or a fault); logs are flushed
     output wire [63:0]     cycles,       // clock cycles since time 0
     output wire            fin,          // the program has ended: the recorders flush their logs
-    output reg             clk,
+    input  wire            clk,          // from the C++ main (net_bulk_main.cpp), one edge per cycle
     output reg             aresetn,
     output wire            mon_en,
     output wire            rst_ev,
@@ -68,7 +69,6 @@ module net_bulk_harness #(
     reg [31:0] seed, in_p, in_burst, w_p, w_burst, out_p, out_burst, timeout;
     reg [63:0] max_cycles;
     initial begin
-        clk = 1'b0;
         done = 1'b0;
         aresetn = 1'b1;  // the program's first op resets the DUT
         if (!$value$plusargs("OUTDIR=%s", outdir)) $fatal(1, "net_bulk_harness: +OUTDIR=<folder> missing");
@@ -92,8 +92,6 @@ module net_bulk_harness #(
         if (!$value$plusargs("MAX_CYCLES=%d", max_cycles)) max_cycles = 64'd4000000000;
         if (in_burst == 0 || w_burst == 0 || out_burst == 0) $fatal(1, "net_bulk_harness: a BURST plusarg is 0");
     end
-    always #5 clk = ~clk;
-
     // xorshift32 step (Marsaglia); never 0 from a nonzero state
     function [31:0] xs32(input [31:0] x);
         reg [31:0] y;
@@ -343,9 +341,7 @@ module net_bulk_harness #(
                 S_DONE: begin
                     if (!done) begin
                         $fflush(fd);
-                        done <= 1'b1;
-                    end else if ($test$plusargs("FINISH")) begin
-                        $finish;  // a run without cocotb (profiling): end the simulation
+                        done <= 1'b1;  // the C++ main stops after this edge
                     end
                 end
                 default: state <= S_IDLE;
