@@ -78,6 +78,12 @@ class TB:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.monitoring = False
+        # per-token handshake cycles (case "trace": true): every boundary's fires, the pixel beats taken
+        # (s_axis) and the result beats that left m_axis (cycle, tlast); the cycle-model comparison reads them
+        self.trace = False
+        self.fires: list[list[int]] = [[] for _ in range(self.nb)]
+        self.px_fires: list[int] = []
+        self.out_fires: list[tuple[int, int]] = []
 
     async def reset(self) -> None:
         self.dut.aresetn.value = 0
@@ -96,10 +102,17 @@ class TB:
             if int(dut.mon_img_start.value):
                 self.starts.append(self.cycle)
             f = int(dut.mon_fire.value)
+            if self.trace:
+                if int(dut.s_axis_tvalid.value) and int(dut.s_axis_tready.value):
+                    self.px_fires.append(self.cycle)
+                if int(dut.m_axis_tvalid.value) and int(dut.m_axis_tready.value):
+                    self.out_fires.append((self.cycle, int(dut.m_axis_tlast.value)))
             while f:
                 i = (f & -f).bit_length() - 1
                 f &= f - 1
                 self.checks[i].observe(int(self.data[i].value))
+                if self.trace:
+                    self.fires[i].append(self.cycle)
             dn = int(dut.mon_done.value)
             if dn:
                 cyc = int(dut.mon_cyc.value)
@@ -130,6 +143,7 @@ async def run_images(dut, stall: str) -> None:
     rec = ref.forward(pixels, art.params, cfg)
     formula = cycles.network_cycles(cfg, rec)
     tb = TB(dut, cfg)
+    tb.trace = bool(case.get("trace", False))
     seed = int(case["seed"]) + STALLS.index(stall)
     rng = random.Random(seed)
     if stall in ("in_idle", "both"):
@@ -197,6 +211,9 @@ async def run_images(dut, stall: str) -> None:
     res["mismatching_images"] = sorted(mism_imgs)
     res["cycle_errors"] = cyc_err
     res["starts"], res["ends"] = tb.starts, tb.ends
+    if tb.trace:
+        res["trace"] = {"boundaries": {b.name: tb.fires[i] for i, b in enumerate(boundaries(cfg))},
+                        "px": tb.px_fires, "out": tb.out_fires}
     res["classes_hw"] = got_cls
     res["classes_golden"] = [int(x) for x in ref.predict(rec["logits"])]
     res["labels"] = labels
