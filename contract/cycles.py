@@ -228,11 +228,32 @@ def network_occupancy(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[s
     return occ
 
 
-def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
-    """Modelled steady-state interval per image: the busiest module's mean occupancy (the modules run
-    concurrently, joined by FIFOs that hold their schedule's window)."""
+def network_occupancy_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
+    """The busiest module's mean occupancy per image: a lower bound on the steady-state interval (it
+    leaves out the coupling between the engines; `network_interval` is the exact schedule's)."""
     occ = network_occupancy(cfg, rec)
     return int(np.ceil(max(float(v.mean()) for v in occ.values())))
+
+
+def steady_interval(ends: list[int] | np.ndarray) -> float:
+    """The steady-state interval of a back-to-back run from its images' last-beat cycles: the mean
+    difference of consecutive ends over the run's second half (all of it for <= 3 images); the bench
+    applies it to the measured ends and to the schedule's."""
+    e = np.asarray(ends, dtype=np.int64)
+    gaps = np.diff(e[len(e) // 2:]) if len(e) > 3 else np.diff(e)
+    return float(gaps.mean()) if gaps.size else float("nan")
+
+
+def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> float:
+    """Modelled steady-state interval per image of a back-to-back run of the images of `rec` (in order, no
+    stalls): `steady_interval` of `network_schedule`'s ends."""
+    return steady_interval(network_schedule(cfg, rec)["end"])
+
+
+def network_latency(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> np.ndarray:
+    """Modelled latency of every image of a back-to-back run (no stalls): first pixel beat into the
+    tokenizer .. last result beat on m_axis, both counted; image 0 is the latency of an idle pipeline."""
+    return np.asarray(network_schedule(cfg, rec)["latency"], dtype=np.int64)
 
 
 # ============================================================================== the network's schedule

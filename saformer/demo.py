@@ -609,7 +609,7 @@ def table(summ: dict[str, Any]) -> list[str]:
                      f"{100 * net['accuracy_hw']:.2f}% / {100 * net['accuracy_golden']:.2f}%"))
         if net["interval_measured_cycles"]:
             rows.append(("network interval, measured (model)",
-                         f"{net['interval_measured_cycles']:.0f} ({net['interval_model_cycles']}) cycles/image = "
+                         f"{net['interval_measured_cycles']:.0f} ({net['interval_model_cycles']:.1f}) cycles/image = "
                          f"{summ['clock_mhz'] * 1e6 / net['interval_measured_cycles']:.0f} images/s at "
                          f"{summ['clock_mhz']:.0f} MHz"))
     names = {"brevitas_vs_reference": "Brevitas vs integer reference",

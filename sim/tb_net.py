@@ -30,7 +30,7 @@ from saformer.contract.artifact import load_artifact
 from saformer.contract.config import SAFormerConfig
 from saformer.golden import reference as ref
 from saformer.hw.net_generate import boundaries
-from saformer.sim.net_scoreboard import make_checks
+from saformer.sim.net_scoreboard import make_checks, schedule_check
 
 STALLS = ("none", "in_idle", "out_bp", "both")
 CLK_NS = 10
@@ -143,7 +143,10 @@ async def run_images(dut, stall: str) -> None:
     rec = ref.forward(pixels, art.params, cfg)
     formula = cycles.network_cycles(cfg, rec)
     tb = TB(dut, cfg)
-    tb.trace = bool(case.get("trace", False))
+    # the stall-free run of unpatched weights is checked against the network's schedule model, handshake by
+    # handshake (sim/net_scoreboard.py schedule_check)
+    sched_on = stall == "none" and not case.get("patch")
+    tb.trace = bool(case.get("trace", False)) or sched_on
     seed = int(case["seed"]) + STALLS.index(stall)
     rng = random.Random(seed)
     if stall in ("in_idle", "both"):
@@ -206,6 +209,11 @@ async def run_images(dut, stall: str) -> None:
         res["cycles"][m] = {"measured": meas, "formula": want_c}
         if meas != want_c:
             cyc_err.append(f"{m}: measured {meas[:4]}... != formula {want_c[:4]}... ({len(meas)} vs {len(want_c)})")
+    if sched_on:
+        trace = {"boundaries": {b.name: tb.fires[i] for i, b in enumerate(boundaries(cfg))},
+                 "px": tb.px_fires, "out": tb.out_fires}
+        res["schedule"], sched_err = schedule_check(cfg, rec, tb.starts, tb.ends, trace)
+        cyc_err += sched_err
     res["first_mismatch"] = first.text() if first else None
     res["mismatching_values"] = mism_vals
     res["mismatching_images"] = sorted(mism_imgs)
