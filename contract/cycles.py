@@ -6,6 +6,11 @@ the docs read it.
 SASA engine (hw/rtl/sasa_core.v), per module: the QK pass (spike_linear over S, Wq and Wk), the Y pass
 (spike_linear over Y = Q & A, Wo), and the whole engine's latency as a max-plus schedule of the two passes'
 per-timestep cycles (QK(t+1) overlaps Y(t) through sasa_attn's two banks).
+
+The whole network: each module's exact active cycles per image (`network_cycles`), and the network's
+schedule (`network_schedule`): a token-level max-plus model of the pipeline that gives every handshake of
+a back-to-back run, hence each image's latency (`network_latency`) and the steady-state interval
+(`network_interval`); docs/architecture.md, "The network's schedule".
 """
 
 from __future__ import annotations
