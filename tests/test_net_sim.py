@@ -18,7 +18,7 @@ from saformer.sim.net_scoreboard import predict_first_mismatch
 IMAGES = 16
 
 
-def test_network_bit_exact_real_images_every_stall(trained: Artifact, tmp_path: Path) -> None:
+def test_network_bit_exact_real_images_every_stall(trained: Artifact, tmp_path: Path, monkeypatch) -> None:
     build = ensure_net_built("default", trained.cfg)
     x, y = network_images(trained, IMAGES)
     assert x.shape[0] == IMAGES and (y >= 0).all()
@@ -39,6 +39,14 @@ def test_network_bit_exact_real_images_every_stall(trained: Artifact, tmp_path: 
     assert len(sch["latency_measured"]) == IMAGES and sch["latency_measured"] == sch["latency_model"]
     assert sch["interval_measured"] == sch["interval_model"]
     assert sch["handshakes_compared"] > IMAGES * trained.cfg.T * trained.cfg.N * 10
+    # the same recorded run against a schedule one cycle off (the SASA Y pass's start) must fail at image 0
+    from saformer.contract import cycles
+    from saformer.sim.net_scoreboard import schedule_check
+
+    r = res.runs["none"]
+    monkeypatch.setattr(cycles, "SASA_Q_Y", cycles.SASA_Q_Y + 1)
+    _, errs = schedule_check(trained.cfg, rec, r["starts"], r["ends"], r["trace"])
+    assert errs and errs[0].startswith("schedule: image 0: latency measured"), errs
 
 
 # one weight per module kind: (segment key, flat element)
