@@ -6,6 +6,11 @@ the docs read it.
 SASA engine (hw/rtl/sasa_core.v), per module: the QK pass (spike_linear over S, Wq and Wk), the Y pass
 (spike_linear over Y = Q & A, Wo), and the whole engine's latency as a max-plus schedule of the two passes'
 per-timestep cycles (QK(t+1) overlaps Y(t) through sasa_attn's two banks).
+
+The whole network: each module's exact active cycles per image (`network_cycles`), and the network's
+schedule (`network_schedule`): a token-level max-plus model of the pipeline that gives every handshake of
+a back-to-back run, hence each image's latency (`network_latency`) and the steady-state interval
+(`network_interval`); docs/architecture.md, "The network's schedule".
 """
 
 from __future__ import annotations
@@ -228,8 +233,440 @@ def network_occupancy(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[s
     return occ
 
 
-def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
-    """Modelled steady-state interval per image: the busiest module's mean occupancy (the modules run
-    concurrently, joined by FIFOs that hold their schedule's window)."""
+def network_occupancy_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> int:
+    """The busiest module's mean occupancy per image: a lower bound on the steady-state interval (it
+    leaves out the coupling between the engines; `network_interval` is the exact schedule's)."""
     occ = network_occupancy(cfg, rec)
     return int(np.ceil(max(float(v.mean()) for v in occ.values())))
+
+
+def steady_interval(ends: list[int] | np.ndarray) -> float:
+    """The steady-state interval of a back-to-back run from its images' last-beat cycles: the mean
+    difference of consecutive ends over the run's second half (all of it for <= 3 images); the bench
+    applies it to the measured ends and to the schedule's."""
+    e = np.asarray(ends, dtype=np.int64)
+    gaps = np.diff(e[len(e) // 2:]) if len(e) > 3 else np.diff(e)
+    return float(gaps.mean()) if gaps.size else float("nan")
+
+
+def network_interval(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> float:
+    """Modelled steady-state interval per image of a back-to-back run of the images of `rec` (in order, no
+    stalls): `steady_interval` of `network_schedule`'s ends."""
+    return steady_interval(network_schedule(cfg, rec)["end"])
+
+
+def network_latency(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> np.ndarray:
+    """Modelled latency of every image of a back-to-back run (no stalls): first pixel beat into the
+    tokenizer .. last result beat on m_axis, both counted; image 0 is the latency of an idle pipeline."""
+    return np.asarray(network_schedule(cfg, rec)["latency"], dtype=np.int64)
+
+
+# ============================================================================== the network's schedule
+# A token-level max-plus (event) model of the whole pipeline (docs/architecture.md, "The network's
+# schedule"): every handshake of every stream, from each engine's own per-token cost (the same costs the
+# active-cycle formulas above sum), its fixed pipeline depths, its input's availability and its output
+# buffer's space. Times are cycles from the first pixel beat offered at s_axis (cycle 0), the source then
+# offering a beat every cycle (back-to-back images, no stalls) and m_axis always ready. The equations are
+# monotone max-plus, so the schedule is their least fixed point: `network_schedule` sweeps every engine in
+# pipeline order until no time changes (backpressure needs a sweep per engine it crosses).
+NEG = -(1 << 40)  # "long ago": no constraint
+
+# Pipeline depths of the SASA engine's passes (cycles between events with no stall; the same constants as
+# the engine's own latency schedule above, there measured from its first token):
+SASA_Q_A = QK_GAP          # last QK issue of timestep t -> the first token of t+1 may be taken (A latched)
+SASA_Q_Y = Y_START         # last QK issue of timestep t -> its first Y token may be taken (Q-buffer read)
+SASA_Y_BANK = QK_BANK      # last Y issue of timestep t -> the first token of t+2 may be taken (bank free)
+SASA_Y_OUT = OUT_LAT       # last Y issue of a token -> its last beat at the engine's output (advancing cycles)
+KEEP_STALLS = 8            # stall intervals an engine keeps (older ones end before any later query)
+
+
+class _Stalls:
+    """The stall cycles of a rigid pipeline (every stage frozen): disjoint intervals [s, e), in order."""
+
+    def __init__(self, iv: list[tuple[int, int]] | None = None) -> None:
+        self.iv = list(iv or [])
+
+    def add(self, s: int, e: int) -> None:
+        if e > s:
+            self.iv.append((s, e))
+            if len(self.iv) > 2 * KEEP_STALLS:
+                del self.iv[:KEEP_STALLS]
+
+    def nadv(self, c: int) -> int:
+        """The first cycle >= c that advances (lies in no stall interval)."""
+        for s, e in reversed(self.iv):
+            if e <= c:
+                break
+            if s <= c:
+                c = e
+        return c
+
+    def after(self, c: int, n: int) -> int:
+        """The n-th advancing cycle after cycle c."""
+        if not self.iv or self.iv[-1][1] <= c + 1:
+            return c + n
+        for _ in range(n):
+            c = self.nadv(c + 1)
+        return c
+
+    def snap(self) -> list[tuple[int, int]]:
+        return self.iv[-KEEP_STALLS:]
+
+
+class _Link:
+    """A stream between two engines through its buffer: pf[k] = the producer's write of word k (its
+    handshake), a[k] = the consumer's read. axis_skid (two entries, registered ready): word k is valid at its
+    output at max(pf + 1, a[k-1] + 1), and the skid takes word k from a[k-2] + 1; axis_half (one entry):
+    valid at pf + 1, writable from a[k-1] + 1."""
+
+    def __init__(self, n: int, skid: bool) -> None:
+        self.pf = [0] * n
+        self.a = [NEG] * n
+        self.skid = skid
+
+    def ov(self, k: int) -> int:
+        if self.skid:
+            return max(self.pf[k] + 1, self.a[k - 1] + 1) if k else self.pf[k] + 1
+        return self.pf[k] + 1
+
+    def br(self, k: int) -> int:
+        if self.skid:
+            return self.a[k - 2] + 1 if k >= 2 else NEG
+        return self.a[k - 1] + 1 if k else NEG
+
+
+def _out_reg(st: _Stalls, arr: int, prev_fire: int, br: int) -> tuple[int, int]:
+    """A token's last item reaches the output-register stage at `arr`: it waits there (every stage frozen)
+    until the previous token has left the register -> (its own fire cycle, the cycle it left the stage)."""
+    z = max(arr, prev_fire)
+    st.add(arr, z)
+    return max(z + 1, br), z
+
+
+class _Engine:
+    """One engine of the schedule: `run(i)` computes image i's handshakes from its state after image i-1
+    (kept per image, so a sweep can restart at any image)."""
+
+    def __init__(self) -> None:
+        self.snaps: dict[int, tuple] = {}
+
+    def state(self) -> tuple:
+        return ()
+
+    def restore(self, s: tuple) -> None:
+        pass
+
+    def image(self, i: int) -> None:
+        raise NotImplementedError
+
+    def run(self, i: int) -> None:
+        if i in self.snaps:
+            self.restore(self.snaps[i])
+        else:
+            self.snaps[i] = self.state()
+        self.image(i)
+        self.snaps[i + 1] = self.state()
+
+
+class _Stalling(_Engine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.st = _Stalls()
+        self.e = NEG
+
+    def state(self) -> tuple:
+        return (self.st.snap(), self.e)
+
+    def restore(self, s: tuple) -> None:
+        self.st, self.e = _Stalls(s[0]), s[1]
+
+
+class _Source(_Engine):
+    """The pixel source: a beat offered every cycle from cycle 0, written when the px skid is ready."""
+
+    def __init__(self, out: _Link, nr: int) -> None:
+        super().__init__()
+        self.out, self.nr = out, nr
+
+    def image(self, i: int) -> None:
+        o = self.out
+        for k in range(i * self.nr, (i + 1) * self.nr):
+            o.pf[k] = max(o.pf[k - 1] + 1 if k else 0, o.br(k))
+
+
+class _Tok(_Engine):
+    """net_tok: LOAD (a pixel row per cycle), conv1 (9*in_ch cycles per position), then per timestep the LIF
+    (a position per cycle) and the gather (a window per cycle the consumer takes)."""
+
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link) -> None:
+        super().__init__()
+        self.cfg, self.inp, self.out = cfg, inp, out
+        self.c = 0  # the cycle LOAD may begin
+
+    def state(self) -> tuple:
+        return (self.c,)
+
+    def restore(self, s: tuple) -> None:
+        self.c = s[0]
+
+    def image(self, i: int) -> None:
+        cfg = self.cfg
+        nr, img2, tn = cfg.in_ch * cfg.img, cfg.img * cfg.img, cfg.T * cfg.N
+        c = self.c
+        for k in range(i * nr, (i + 1) * nr):
+            c = max(c, self.inp.ov(k))
+            self.inp.a[k] = c
+            c += 1
+        c += 9 * cfg.in_ch * img2  # conv1; then c is the first LIF cycle
+        k = i * tn
+        for _t in range(cfg.T):
+            c += img2  # the LIF; then c is the gather's first cycle
+            for _n in range(cfg.N):
+                f = max(c, self.out.br(k))
+                self.out.pf[k] = f
+                c = f + 1
+                k += 1
+        self.c = c
+
+
+class _Slin(_Stalling):
+    """net_slin (spike finder S1 -> row read R -> accumulate S2, output register): token k is taken at the
+    first advancing cycle >= max(its valid, the previous token's last issue), issues cost[k] rows in the
+    advancing cycles after it, and its last row reaches S2 two advancing cycles later, where an emitting
+    token waits for the register (IMG_ACC, the head: only an image's last token emits)."""
+
+    def __init__(self, inp: _Link, out: _Link, cost: list[int], tn: int, img_acc: bool = False) -> None:
+        super().__init__()
+        self.inp, self.out, self.cost, self.tn, self.img_acc = inp, out, cost, tn, img_acc
+
+    def image(self, i: int) -> None:
+        st, inp, out = self.st, self.inp, self.out
+        e = self.e
+        for k in range(i * self.tn, (i + 1) * self.tn):
+            a = st.nadv(max(inp.ov(k), e))
+            e = st.after(a, self.cost[k])
+            inp.a[k] = a
+            if not self.img_acc or k == (i + 1) * self.tn - 1:
+                j = i if self.img_acc else k
+                out.pf[j], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[j - 1] if j else NEG, out.br(j))
+        self.e = e
+
+
+class _Lif(_Stalling):
+    """net_lif (S0 issue -> S1 -> S2, output register): token k's g groups issue in the advancing cycles
+    from max(its valid, the previous token's last group + 1, lb[k]); it is taken at its last group, which
+    reaches S2 two advancing cycles later and waits there for the register. lb: a shortcut's U FIFO not
+    full (word k - FD read into its head)."""
+
+    def __init__(self, inp: _Link, out: _Link, g: int, tn: int, lb=None) -> None:
+        super().__init__()
+        self.inp, self.out, self.g, self.tn, self.lb = inp, out, g, tn, lb
+
+    def image(self, i: int) -> None:
+        st, inp, out = self.st, self.inp, self.out
+        e = self.e
+        for k in range(i * self.tn, (i + 1) * self.tn):
+            s = st.nadv(max(inp.ov(k), e + 1, self.lb(k) if self.lb else NEG))
+            e = st.after(s, self.g - 1)
+            inp.a[k] = e
+            out.pf[k], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[k - 1] if k else NEG, out.br(k))
+        self.e = e
+
+
+class _Fifo(_Engine):
+    """net_shortcut's U FIFO (FD words in an sdp_ram whose read register is the head) and adder: word k is
+    read into the head at max(its push + 1, the previous word's pop), popped (its increment taken) when
+    the increment is valid and the U register is free, and U + inc is written on the cycle after."""
+
+    def __init__(self, uin: _Link, inc: _Link, u: _Link, tn: int) -> None:
+        super().__init__()
+        self.uin, self.inc, self.u, self.tn = uin, inc, u, tn
+        self.rd = [NEG] * len(uin.a)
+
+    def image(self, i: int) -> None:
+        rd, inc, u = self.rd, self.inc, self.u
+        for k in range(i * self.tn, (i + 1) * self.tn):
+            rd[k] = max(self.uin.a[k] + 1, inc.a[k - 1] if k else NEG)
+            q = max(rd[k] + 1, inc.ov(k), u.pf[k - 1] if k else NEG)
+            inc.a[k] = q
+            u.pf[k] = max(q + 1, u.br(k))
+
+
+class _Dwc(_Stalling):
+    """net_dwc: per timestep N + grid + 1 shift positions; the first grid + 1 take a token in one cycle, the
+    others issue G channel groups (taking their token, if p < N, at the last group) and complete the window
+    of token p - grid - 1, whose last group waits in stage A (one stage) for the output register."""
+
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link) -> None:
+        super().__init__()
+        self.cfg, self.inp, self.out = cfg, inp, out
+
+    def image(self, i: int) -> None:
+        cfg = self.cfg
+        G, N, gr = itf.groups(cfg), cfg.N, cfg.grid
+        st, inp, out = self.st, self.inp, self.out
+        e = self.e
+        k = j = i * cfg.T * N
+        for _t in range(cfg.T):
+            for p in range(N + gr + 1):
+                s = st.nadv(max(e + 1, inp.ov(k)) if p < N else e + 1)
+                e = s if p <= gr else st.after(s, G - 1)
+                if p < N:
+                    inp.a[k] = e
+                    k += 1
+                if p > gr:
+                    out.pf[j], _ = _out_reg(st, e + 1, out.pf[j - 1] if j else NEG, out.br(j))
+                    j += 1
+        self.e = e
+
+
+class _Sasa(_Stalling):
+    """net_sasa (sasa_core and its collector), per token k in (t, n) order: QK (never stalled) takes token k
+    at max(its valid, the previous token's last issue, the timestep's gate) and issues qc[k] cycles; the
+    gate of a timestep's first token: the previous timestep's A latched (last QK issue + SASA_Q_A) and the
+    bank it writes released (last Y issue of timestep t-2 + SASA_Y_BANK); of an image's first token: the
+    previous image's last beat has left the engine. Y takes its token at the first advancing cycle >=
+    max(the timestep's last QK issue + SASA_Q_Y, the previous Y token's last issue), issues yc[k] cycles,
+    and its last beat reaches the engine's output SASA_Y_OUT advancing cycles after its last issue, where
+    it waits for the collector's register (every Y stage frozen)."""
+
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link, qc: list[int], yc: list[int]) -> None:
+        super().__init__()
+        self.cfg, self.inp, self.out, self.qc, self.yc = cfg, inp, out, qc, yc
+        self.qe = NEG        # last QK issue so far
+        self.y2 = (NEG, NEG)  # last Y issue of the last two timesteps (bank release)
+        self.img_free = NEG  # the previous image's last beat has left: the next image may start
+
+    def state(self) -> tuple:
+        return (self.st.snap(), self.e, self.qe, self.y2, self.img_free)
+
+    def restore(self, s: tuple) -> None:
+        self.st, self.e, self.qe, self.y2, self.img_free = _Stalls(s[0]), s[1], s[2], s[3], s[4]
+
+    def image(self, i: int) -> None:
+        T, N = self.cfg.T, self.cfg.N
+        st, inp, out = self.st, self.inp, self.out
+        qe, ye, y2 = self.qe, self.e, self.y2
+        k = i * T * N
+        z = NEG
+        for t in range(T):
+            for n in range(N):
+                g = max(inp.ov(k + n), qe)
+                if n == 0:
+                    g = max(g, self.img_free) if t == 0 else max(g, qe + SASA_Q_A, y2[0] + SASA_Y_BANK)
+                inp.a[k + n] = g
+                qe = g + self.qc[k + n]
+            for n in range(N):
+                a = st.nadv(max(qe + SASA_Q_Y, ye) if n == 0 else ye)
+                ye = st.after(a, self.yc[k + n])
+                arr = st.after(ye, SASA_Y_OUT - 1) + 1
+                out.pf[k + n], z = _out_reg(st, arr, out.pf[k + n - 1] if k + n else NEG, out.br(k + n))
+            y2 = (y2[1], ye)
+            k += N
+        self.qe, self.e, self.y2, self.img_free = qe, ye, y2, z + 1
+
+
+class _Out(_Engine):
+    """net_out -> axis_skid -> m_axis (always ready): the logits are taken when the register is empty, then
+    n_classes + 1 beats (logits, class), one per cycle, each on m_axis a cycle after it left net_out."""
+
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, beats: list[int]) -> None:
+        super().__init__()
+        self.nb, self.inp, self.beats = cfg.n_classes + 1, inp, beats
+        self.free = NEG
+
+    def state(self) -> tuple:
+        return (self.free,)
+
+    def restore(self, s: tuple) -> None:
+        self.free = s[0]
+
+    def image(self, i: int) -> None:
+        a = max(self.inp.ov(i), self.free)
+        self.inp.a[i] = a
+        for j in range(self.nb):
+            self.beats[i * self.nb + j] = a + 2 + j
+        self.free = a + 1 + self.nb  # the class beat left net_out at a + nb
+
+
+def _flat_cost(x: np.ndarray) -> list[int]:
+    """Per-token cost max(1, count) of a (B, T, N) count array, in stream order."""
+    return [int(v) for v in np.maximum(1, np.asarray(x, dtype=np.int64)).reshape(-1)]
+
+
+SCHEDULE_WINDOW = 4  # images a sweep recomputes (the pipeline holds fewer at once)
+
+
+def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, object]:
+    """The whole network's exact handshake schedule for a back-to-back run of the images of `rec`
+    (`golden.reference.forward`'s records, in order) with no stalls; cycle 0 is the first pixel beat
+    offered at s_axis. Returns
+      "fires": boundary name (hw/net_generate.py boundaries) -> every word's producer-side handshake cycle,
+      "px": every pixel beat's s_axis cycle, "tok_take": every pixel beat's cycle into the tokenizer,
+      "out": every result beat's m_axis cycle,
+      "start"/"end": per image, its first pixel beat taken by the tokenizer / its last beat on m_axis,
+      "latency": end - start + 1 (both counted), "interval": differences of consecutive ends,
+      "sweeps": the sweeps the fixed point took.
+    The equations are monotone max-plus and no word waits for a later one, so image i's times depend on
+    images <= i only: the least fixed point is reached by sweeping every engine in pipeline order over a
+    window of SCHEDULE_WINDOW images from the first image still changing (backpressure moves one engine up
+    per sweep) until a sweep changes nothing in it."""
+    B = int(np.asarray(rec["logits"]).shape[0])
+    T, N = cfg.T, cfg.N
+    TN = T * N
+    G = itf.groups(cfg)
+    nr = cfg.in_ch * cfg.img
+    ntok = B * TN
+    nb = cfg.n_classes + 1
+    links: dict[str, _Link] = {"px": _Link(B * nr, True), "win": _Link(ntok, True), "u0": _Link(ntok, False)}
+    eng: list[_Engine] = [_Source(links["px"], nr), _Tok(cfg, links["px"], links["win"]),
+                          _Slin(links["win"], links["u0"], _flat_cost(conv2_window_counts(cfg, rec["tok.s1"])), TN)]
+    prev = links["u0"]
+    fires: dict[str, list[int]] = {"tok.win": links["win"].pf, "tok.u0": links["u0"].pf}
+    for i in range(cfg.L):
+        p = f"b{i}."
+        for m in ("sasa", "dwc", "mlp"):
+            pm = p + m + "."
+            s, inc, u = _Link(ntok, True), _Link(ntok, False), _Link(ntok, False)
+            fifo = _Fifo(prev, inc, u, TN)
+            fd = max(N if m in ("sasa", "dwc") else 2, 2)
+            eng.append(_Lif(prev, s, G, TN, lb=lambda k, rd=fifo.rd, fd=fd: rd[k - fd] + 1 if k >= fd else NEG))
+            if m == "sasa":
+                eng.append(_Sasa(cfg, s, inc, [G * c for c in _flat_cost(token_nnz(rec[p + "sasa.s"]))],
+                                 [G * c for c in _flat_cost(token_nnz(rec[p + "sasa.y"]))]))
+            elif m == "dwc":
+                eng.append(_Dwc(cfg, s, inc))
+            else:
+                hc, h = _Link(ntok, False), _Link(ntok, True)
+                eng += [_Slin(s, hc, _flat_cost(token_nnz(rec[p + "mlp.s"])), TN),
+                        _Lif(hc, h, lif_groups(cfg, cfg.hidden), TN),
+                        _Slin(h, inc, _flat_cost(token_nnz(rec[p + "mlp.h"])), TN)]
+                fires[pm + "h"] = h.pf
+            eng.append(fifo)
+            fires[pm + "s"], fires[pm + "inc"], fires[pm + "u"] = s.pf, inc.pf, u.pf
+            prev = u
+    hs, lg = _Link(ntok, True), _Link(B, False)
+    beats = [0] * (B * nb)
+    eng += [_Lif(prev, hs, G, TN), _Slin(hs, lg, _flat_cost(token_nnz(rec["head.s"])), TN, img_acc=True),
+            _Out(cfg, lg, beats)]
+    fires["head.s"], fires["logits"] = hs.pf, lg.pf
+    arrays = [x for ln in links.values() for x in (ln.pf, ln.a)]
+    arrays += [x for e in eng for x in ([e.out.pf, e.out.a] if hasattr(e, "out") else [])]
+    arrays += [e.rd for e in eng if isinstance(e, _Fifo)] + [beats]
+    per_img = [len(x) // B for x in arrays]
+    i0, sweeps = 0, 0
+    while i0 < B:
+        i1 = min(B, i0 + SCHEDULE_WINDOW)
+        before = [x[i0 * w:i1 * w] for x, w in zip(arrays, per_img)]
+        for e in eng:
+            for i in range(i0, i1):
+                e.run(i)
+        sweeps += 1
+        changed = [next((j for j in range(len(b)) if b[j] != x[i0 * w + j]), None) // w + i0
+                   for b, x, w in zip(before, arrays, per_img) if b != x[i0 * w:i1 * w]]
+        i0 = min(changed) if changed else i1
+    start = [links["px"].a[b * nr] for b in range(B)]
+    end = [beats[b * nb + nb - 1] for b in range(B)]
+    return {"fires": fires, "px": links["px"].pf, "tok_take": links["px"].a, "out": beats, "start": start,
+            "end": end, "latency": [e - s + 1 for s, e in zip(start, end)],
+            "interval": [end[b] - end[b - 1] for b in range(1, B)], "sweeps": sweeps}

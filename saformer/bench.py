@@ -422,6 +422,12 @@ def print_summary(rep: dict[str, Any]) -> None:
         print(f"network simulation (whole accelerator): cocotb per-cycle {rep['sim_cycles_per_s_cocotb']:.0f} "
               f"cycles/s, bulk {rep['sim_cycles_per_s_bulk']:.0f} cycles/s (x{ns['bulk_over_cocotb']}; per CPU "
               f"second {ns['cocotb']['cycles_per_cpu_s']} vs {ns['bulk']['cycles_per_cpu_s']})")
+    if "network_interval_cycles_model" in rep:
+        n = rep["network"]
+        print(f"network schedule (no stalls, {n['images_simulated']} images): interval measured "
+              f"{rep['network_interval_cycles']} model {rep['network_interval_cycles_model']}, latency measured "
+              f"{rep['network_latency_cycles']} model {rep['network_latency_cycles_model']} cycles; measured == "
+              f"model on {n['schedule_equal_images']} images")
     g = rep["golden_speed"]
     print(f"golden: numpy reference {g['numpy_reference_images_per_s']} images/s, Brevitas "
           f"{g['brevitas_eval_images_per_s']} images/s, ratio {g['reference_over_brevitas']}")

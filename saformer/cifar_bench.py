@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """CIFAR-10 figures for `make bench` (bench.json keys `cifar10_pynq_images_per_s`, `cifar10_384_ms_per_image`
 and `cifar`): the cycle model of the network (`contract/cycles.py`: network_cycles, network_occupancy,
-network_lower_bounds, network_interval) on the integer reference's spike records of random images, for each
+network_lower_bounds, network_occupancy_interval) on the integer reference's spike records of random images, for each
 CIFAR-10 configuration on its target board's clock. The models are density-calibrated random integer models
 (`golden/calibrate.py`, no CIFAR-10 data offline); the spike densities the reference measured on the bench
 images are reported beside the figures, never assumed. Per module: cycles per image (mean, max), the own
@@ -50,7 +50,7 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
                 "occupancy_mean": round(float(occ[m].mean()), 1),
                 "lower_bound_mean": round(float(lb[m].mean()), 1),
                 "ratio_to_bound": round(float(cyc[m].mean() / lb[m].mean()), 3)} for m in cyc}
-    interval = cycles.network_interval(cfg, rec)
+    interval = cycles.network_occupancy_interval(cfg, rec)
     clk = b.clock_mhz
     bottleneck = max(mods, key=lambda m: mods[m]["occupancy_mean"])
     sequential = sum(float(occ[m].mean()) for m in occ)
@@ -70,7 +70,7 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
         "ms_per_image_sequential": round(sequential / (clk * 1e3), 3),
         "bottleneck": bottleneck,
         "modules": mods,
-        "rule": "interval = the busiest module's mean occupancy (contract/cycles.py network_interval: the "
+        "rule": "interval = the busiest module's mean occupancy (contract/cycles.py network_occupancy_interval: the "
                 "engines run concurrently); sequential = the sum of every module's occupancy (no overlap "
                 "between modules: an upper bound on one image's latency without stalls)",
     }
@@ -90,7 +90,7 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
         for p in _lanes_sweep(cfg.D):
             c = cfg.replace(lanes=p)
             o = cycles.network_occupancy(c, rec)
-            iv = cycles.network_interval(c, rec)
+            iv = cycles.network_occupancy_interval(c, rec)
             bn = max(o, key=lambda m: float(o[m].mean()))
             sasa = [float(o[f"b{i}.sasa"].mean()) for i in range(cfg.L)]
             rows.append({"P": p, "interval_cycles": iv, "images_per_s": round(clk * 1e6 / iv, 1),

@@ -77,9 +77,17 @@ def network_figures(art, sim_images: int, model_images: int, so: dict[str, Any],
     if res.failed:
         raise AssertionError("network RTL differs from the reference in the bench run:\n" + res.report())
     starts, ends = r["starts"], r["ends"]
-    gaps = np.diff(ends[len(ends) // 2:]) if len(ends) > 3 else np.diff(ends)
-    interval = float(np.mean(gaps))
+    interval = cycles.steady_interval(ends)
     latency = int(ends[0] - starts[0])
+    # the schedule model (contract/cycles.py network_schedule) of the same simulated run, and its per-image
+    # comparison (sim/tb_net.py checks it handshake by handshake in this stall-free run)
+    sch = cycles.network_schedule(cfg, ref.forward(xs, art.params, cfg))
+    model_sim_interval = cycles.steady_interval(sch["end"])
+    meas_lat = [int(e) - int(s) for s, e in zip(starts, ends)]
+    meas_itv = [int(ends[b]) - int(ends[b - 1]) for b in range(1, len(ends))]
+    equal_imgs = sum(1 for b in range(len(meas_lat)) if b < len(sch["latency"]) and meas_lat[b] == sch["latency"][b]
+                     and (b == 0 or meas_itv[b - 1] == sch["interval"][b - 1]))
+    split_sch = cycles.network_schedule(cfg, rec)
     CLOCK_MHZ, E_AC_PJ, E_MAC_PJ = clock_mhz, e_ac_pj, e_mac_pj  # noqa: N806
     per = so["sops_per_layer"]
     mod_sops = {"tok": 0.0, "conv2": per["tok.conv2"], "head": per["head.count"]}
@@ -90,18 +98,31 @@ def network_figures(art, sim_images: int, model_images: int, so: dict[str, Any],
         mod_sops[f"b{i}.mlp.fc2"] = per[f"b{i}.mlp.fc2"]
     macs = {"tok": so["snn_macs_per_layer"]["tok.conv1"]}
     energy = {m: round((mod_sops.get(m, 0.0) * E_AC_PJ + macs.get(m, 0) * E_MAC_PJ) / 1e3, 4) for m in mod_sops}
-    model_interval = cycles.network_interval(cfg, rec)
+    model_interval = cycles.steady_interval(split_sch["end"])
     speed = network_sim_speed(art, r, len(xs), bulk_images)
     return {
         "sim_cycles_per_s_cocotb": speed["cocotb"]["cycles_per_s"],
         "sim_cycles_per_s_bulk": speed["bulk"]["cycles_per_s"],
         "network_sim_speed": speed,
         "network_interval_cycles": round(interval, 1),
+        "network_interval_cycles_model": round(model_sim_interval, 1),
         "network_latency_cycles": latency,
+        "network_latency_cycles_model": int(sch["latency"][0]),
         "network": {
             "images_simulated": len(xs), "images_modelled": len(x), "clock_mhz": CLOCK_MHZ,
-            "interval_measured_cycles": round(interval, 1), "interval_model_cycles": model_interval,
-            "latency_measured_cycles": latency, "images_per_s_at_clock": round(CLOCK_MHZ * 1e6 / interval, 1),
+            "interval_measured_cycles": round(interval, 1), "interval_model_cycles": round(model_sim_interval, 1),
+            "latency_measured_cycles": latency, "latency_model_cycles": int(sch["latency"][0]),
+            "schedule_rule": "contract/cycles.py network_schedule (token-level max-plus model of the pipeline) of "
+                             "the simulated run: interval = steady_interval (mean of consecutive last-beat "
+                             "differences over the run's second half), latency = image 0's (first pixel beat "
+                             "into the tokenizer .. last result beat on m_axis)",
+            "schedule_equal_images": equal_imgs,
+            "latency_measured_per_image": meas_lat, "latency_model_per_image": sch["latency"],
+            "interval_measured_per_image": meas_itv, "interval_model_per_image": sch["interval"],
+            "interval_model_cycles_split": round(model_interval, 1),
+            "latency_model_mean_split": round(float(np.mean(split_sch["latency"])), 1),
+            "interval_occupancy_bound_cycles": cycles.network_occupancy_interval(cfg, rec),
+            "images_per_s_at_clock": round(CLOCK_MHZ * 1e6 / interval, 1),
             "bottleneck": max(mods, key=lambda m: mods[m]["cycles_mean"]),
             "modules": mods,
             "measured_equals_formula_images": len(xs) if not r["cycle_errors"] else 0,

@@ -96,12 +96,13 @@ class NetResult:
 
 
 def _write_case(case_dir: Path, cfg: SAFormerConfig, name: str, art: Artifact, pixels: np.ndarray,
-                labels: np.ndarray, stalls: tuple[str, ...], seed: int, patch: dict[int, int] | None) -> Path:
+                labels: np.ndarray, stalls: tuple[str, ...], seed: int, patch: dict[int, int] | None,
+                trace: bool = False) -> Path:
     res = case_dir / "results"
     res.mkdir(parents=True, exist_ok=True)
     case = {"config": cfg.to_dict(), "name": name, "seed": seed, "stalls": list(stalls),
             "artifact": str(Path(art.path).resolve()),
-            "results_dir": str(res), "patch": {str(k): int(v) for k, v in (patch or {}).items()}}
+            "results_dir": str(res), "patch": {str(k): int(v) for k, v in (patch or {}).items()}, "trace": trace}
     np.savez(case_dir / "case.npz", pixels=np.asarray(pixels, dtype=np.int64), labels=np.asarray(labels))
     (case_dir / "case.json").write_text(json.dumps(case))
     return case_dir / "case.json"
@@ -145,10 +146,13 @@ def _run_test(runner: Any, bdir: Path, case_dir: Path, case_json: Path, filt: st
 
 def run_net_case(build: NetBuild, art: Artifact, pixels: np.ndarray, labels: np.ndarray,
                  stalls: tuple[str, ...] = STALLS, seed: int = 1, workdir: Path | None = None,
-                 patch: dict[int, int] | None = None, waves_on_fail: bool = True, label: str = "") -> NetResult:
+                 patch: dict[int, int] | None = None, waves_on_fail: bool = True, label: str = "",
+                 trace: bool = False) -> NetResult:
+    """trace: record every boundary's, the pixel input's and the result stream's handshake cycles (the runs'
+    "trace"; the cycle-model comparison, `network_schedule`, reads them)."""
     case_dir = (Path(workdir) if workdir else
                 build.build_dir / "runs" / f"{label or 'net'}-{uuid.uuid4().hex[:8]}").resolve()
-    case_json = _write_case(case_dir, build.cfg, build.name, art, pixels, labels, stalls, seed, patch)
+    case_json = _write_case(case_dir, build.cfg, build.name, art, pixels, labels, stalls, seed, patch, trace)
     res = NetResult(build.name, seed, case_dir,
                     rerun=f"cd {Path.cwd()} && {sys.executable} -m saformer.sim.net_runner --case {case_json}")
     res.runs = _simulate(build, case_json, False)

@@ -132,3 +132,51 @@ def predict_first_mismatch(cfg: SAFormerConfig, rec: dict[str, np.ndarray], rec_
             return boundary_mismatch(cfg, images[img], bd.name, va.shape[1], k, c, int(vb[img, k, c]),
                                      int(va[img, k, c])).text()
     return None
+
+
+def schedule_check(cfg: SAFormerConfig, rec: dict[str, np.ndarray], starts: list[int], ends: list[int],
+                   trace: dict | None = None) -> tuple[dict, list[str]]:
+    """Measured == modelled schedule (`contract/cycles.py network_schedule`) of a back-to-back run with no
+    stalls: per image the latency (first pixel beat into the tokenizer .. last result beat on m_axis, both
+    counted; `ends` are the cycles after that beat, as the out counter reports them) and the completion
+    interval (consecutive images' last beats); with `trace` (tb_net's handshake trace) also every handshake
+    of every boundary, of the pixel input and of the result stream, relative to the first pixel beat.
+    Returns (record, errors): each error names the first mismatch by image (and boundary, word)."""
+    from saformer.contract import cycles
+
+    sch = cycles.network_schedule(cfg, rec)
+    lat = [int(e) - int(s) for s, e in zip(starts, ends)]
+    itv = [int(ends[b]) - int(ends[b - 1]) for b in range(1, len(ends))]
+    errs: list[str] = []
+    B = len(sch["latency"])
+    if len(lat) != B:
+        errs.append(f"schedule: {len(lat)} images measured, {B} modelled")
+    for b in range(min(len(lat), B)):
+        if lat[b] != sch["latency"][b]:
+            errs.append(f"schedule: image {b}: latency measured {lat[b]} != model {sch['latency'][b]}")
+            break
+    for b in range(1, min(len(lat), B)):
+        if itv[b - 1] != sch["interval"][b - 1]:
+            errs.append(f"schedule: image {b}: interval measured {itv[b - 1]} != model {sch['interval'][b - 1]}")
+            break
+    rec_out = {"latency_measured": lat, "latency_model": sch["latency"], "interval_measured": itv,
+               "interval_model": sch["interval"], "handshakes_compared": 0}
+    if trace is not None and trace["px"]:
+        t0 = trace["px"][0]
+        per_img = {"px": cfg.in_ch * cfg.img, "out": cfg.n_classes + 1, "logits": 1}
+        streams = [("px", [c - t0 for c in trace["px"]], sch["px"]),
+                   ("out", [c - t0 for c, _ in trace["out"]], sch["out"])]
+        streams += [(n, [c - t0 for c in v], sch["fires"][n]) for n, v in trace["boundaries"].items()]
+        n_cmp = 0
+        for name, meas, mod in streams:
+            w = per_img.get(name, cfg.T * cfg.N)
+            n_cmp += min(len(meas), len(mod))
+            if len(meas) != len(mod):
+                errs.append(f"schedule: {name}: {len(meas)} handshakes measured, {len(mod)} modelled")
+            k = next((k for k in range(min(len(meas), len(mod))) if meas[k] != mod[k]), None)
+            if k is not None:
+                errs.append(f"schedule: image {k // w}, {name} word {k % w}: handshake at cycle {meas[k]} "
+                            f"(from the first pixel beat) != model {mod[k]}")
+        rec_out["handshakes_compared"] = n_cmp
+    rec_out["equal"] = not errs
+    return rec_out, errs

@@ -2,7 +2,9 @@
 """The `network` section of build/report/verify.json: the whole-network RTL on every configuration of the
 network regression (sim/net_runner.py: NET_CONFIGS) -- all 360 test images of the shipped model for
 `default`, random pixels on random artifacts for the others -- under crossed input idles and output
-backpressure, with per-image hardware vs golden classes and measured vs formula cycles of every module."""
+backpressure, with per-image hardware vs golden classes and measured vs formula cycles of every module; the
+stall-free run also checks the network's schedule (contract/cycles.py network_schedule): per image the
+latency and the completion interval, and every handshake of every boundary, measured == model."""
 
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ def network_config(name: str, images: int | None, stalls: tuple[str, ...]) -> di
             "classes_equal": bool((hw == golden).all()), "cycle_errors": r["cycle_errors"],
             "cycles_match_formula": not r["cycle_errors"], "first_mismatch": r["first_mismatch"],
             "per_image": per_image}
+        if "schedule" in r:  # the stall-free run: measured == the schedule model, per image
+            sch = r["schedule"]
+            out[st]["schedule"] = {**sch, "first_mismatch": next((e for e in r["cycle_errors"]
+                                                                   if e.startswith("schedule:")), None)}
     return out
 
 
@@ -46,7 +52,7 @@ LONG_RUN = {"images": 10_000, "resets": 10, "reloads": 10}  # the long run of is
 
 
 def network_section(configs: tuple[str, ...] | None = None, default_images: int | None = None,
-                    other_images: int = 8, stalls: tuple[str, ...] = ("both",),
+                    other_images: int = 8, stalls: tuple[str, ...] = ("none", "both"),
                     long_run: dict[str, int] | None = LONG_RUN) -> dict[str, Any]:
     """Every network configuration per cycle (cocotb), then `long_run`: the bulk harness on the shipped
     model (and a random model) with stalls at both ends, resets mid-image and weight reloads."""
@@ -110,5 +116,11 @@ def cli_network_verify(out) -> int:
                 print(f"network {n:9s} stall={st}: {r['images']} images, {r['mismatching_images']} mismatching "
                       f"images, {r['mismatching_values']} values, accuracy hw {r['accuracy_hw']} golden "
                       f"{r['accuracy_golden']}, cycles==formula {r['cycles_match_formula']}")
+                if "schedule" in r:
+                    sc = r["schedule"]
+                    print(f"network {n:9s} schedule: measured == model {sc['equal']} ({len(sc['latency_model'])} "
+                          f"images, {sc['handshakes_compared']} handshakes; latency image 0 measured "
+                          f"{sc['latency_measured'][:1]} model {sc['latency_model'][:1]})"
+                          + (f": {sc['first_mismatch']}" if sc["first_mismatch"] else ""))
     print(f"wrote {out} (network section): ok={rep['network']['ok']}")
     return 0 if rep["network"]["ok"] else 1

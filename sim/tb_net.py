@@ -31,7 +31,7 @@ from saformer.contract.artifact import load_artifact
 from saformer.contract.config import SAFormerConfig
 from saformer.golden import reference as ref
 from saformer.hw.net_generate import boundaries
-from saformer.sim.net_scoreboard import make_checks
+from saformer.sim.net_scoreboard import make_checks, schedule_check
 
 STALLS = ("none", "in_idle", "out_bp", "both")
 CLK_NS = 10
@@ -79,6 +79,12 @@ class TB:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.monitoring = False
+        # per-token handshake cycles (case "trace": true): every boundary's fires, the pixel beats taken
+        # (s_axis) and the result beats that left m_axis (cycle, tlast); the cycle-model comparison reads them
+        self.trace = False
+        self.fires: list[list[int]] = [[] for _ in range(self.nb)]
+        self.px_fires: list[int] = []
+        self.out_fires: list[tuple[int, int]] = []
 
     async def reset(self) -> None:
         self.dut.aresetn.value = 0
@@ -97,10 +103,17 @@ class TB:
             if int(dut.mon_img_start.value):
                 self.starts.append(self.cycle)
             f = int(dut.mon_fire.value)
+            if self.trace:
+                if int(dut.s_axis_tvalid.value) and int(dut.s_axis_tready.value):
+                    self.px_fires.append(self.cycle)
+                if int(dut.m_axis_tvalid.value) and int(dut.m_axis_tready.value):
+                    self.out_fires.append((self.cycle, int(dut.m_axis_tlast.value)))
             while f:
                 i = (f & -f).bit_length() - 1
                 f &= f - 1
                 self.checks[i].observe(int(self.data[i].value))
+                if self.trace:
+                    self.fires[i].append(self.cycle)
             dn = int(dut.mon_done.value)
             if dn:
                 cyc = int(dut.mon_cyc.value)
@@ -131,6 +144,10 @@ async def run_images(dut, stall: str) -> None:
     rec = ref.forward(pixels, art.params, cfg)
     formula = cycles.network_cycles(cfg, rec)
     tb = TB(dut, cfg)
+    # the stall-free run of unpatched weights is checked against the network's schedule model, handshake by
+    # handshake (sim/net_scoreboard.py schedule_check)
+    sched_on = stall == "none" and not case.get("patch")
+    tb.trace = bool(case.get("trace", False)) or sched_on
     seed = int(case["seed"]) + STALLS.index(stall)
     rng = random.Random(seed)
     if stall in ("in_idle", "both"):
@@ -192,11 +209,19 @@ async def run_images(dut, stall: str) -> None:
         res["cycles"][m] = {"measured": meas, "formula": want_c}
         if meas != want_c:
             cyc_err.append(f"{m}: measured {meas[:4]}... != formula {want_c[:4]}... ({len(meas)} vs {len(want_c)})")
+    if sched_on:
+        trace = {"boundaries": {b.name: tb.fires[i] for i, b in enumerate(boundaries(cfg))},
+                 "px": tb.px_fires, "out": tb.out_fires}
+        res["schedule"], sched_err = schedule_check(cfg, rec, tb.starts, tb.ends, trace)
+        cyc_err += sched_err
     res["first_mismatch"] = first.text() if first else None
     res["mismatching_values"] = mism_vals
     res["mismatching_images"] = sorted(mism_imgs)
     res["cycle_errors"] = cyc_err
     res["starts"], res["ends"] = tb.starts, tb.ends
+    if tb.trace:
+        res["trace"] = {"boundaries": {b.name: tb.fires[i] for i, b in enumerate(boundaries(cfg))},
+                        "px": tb.px_fires, "out": tb.out_fires}
     res["classes_hw"] = got_cls
     res["classes_golden"] = [int(x) for x in ref.predict(rec["logits"])]
     res["labels"] = labels

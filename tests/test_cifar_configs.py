@@ -109,7 +109,7 @@ def test_cifar10_files_feed_the_cifar_config(tmp_path: Path) -> None:
 
 
 def test_cifar_bench_figures_follow_the_cycle_model() -> None:
-    """The bench's modelled CIFAR figures: interval = the busiest module's occupancy (network_interval),
+    """The bench's modelled CIFAR figures: interval = the busiest module's occupancy (network_occupancy_interval),
     images/s and ms/image from the board clock, the bottleneck is that module, more lanes never slow down."""
     from saformer.contract import cycles
     from saformer.contract.paths import build_dir
@@ -123,7 +123,7 @@ def test_cifar_bench_figures_follow_the_cycle_model() -> None:
     px = random_pixels(cfg, np.random.default_rng(r["image_seed"]), 2)
     rec = ref.forward(px, art.params, cfg)
     occ = cycles.network_occupancy(cfg, rec)
-    assert r["interval_cycles"] == cycles.network_interval(cfg, rec)
+    assert r["interval_cycles"] == cycles.network_occupancy_interval(cfg, rec)
     assert r["bottleneck"] == max(occ, key=lambda m: float(occ[m].mean()))
     assert r["images_per_s"] == round(r["clock_mhz"] * 1e6 / r["interval_cycles"], 1)
     assert {m: v["cycles_max"] for m, v in r["modules"].items()} == \
