@@ -78,8 +78,9 @@ def test_lif_lanes(name: str, style: int, tmp_path: Path) -> None:
     _run(tmp_path, "lif_lanes", ["sign_extend.v", "sdp_ram.v", "lif_lanes.v"], params, "lif_lanes_matches_semantics")
 
 
-@pytest.mark.parametrize("d,n,h,style", [(16, 9, 2, 0), (8, 1, 4, 0), (16, 9, 2, 1)])
-def test_sasa_attn(d: int, n: int, h: int, style: int, tmp_path: Path) -> None:
-    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
-    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h, "RAM_STYLE": style},
-         "sasa_attn_tokens")
+@pytest.mark.parametrize("d,n,h,p,style", [(16, 9, 2, 4, 0), (8, 1, 4, 3, 0), (16, 9, 2, 16, 0), (16, 9, 2, 5, 1)])
+def test_sasa_attn(d: int, n: int, h: int, p: int, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read); G groups
+    of P lanes per token (P = 3, 5: a padded last group; P = D: one group)."""
+    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"],
+         {"D": d, "N": n, "H": h, "P": p, "RAM_STYLE": style}, "sasa_attn_tokens")

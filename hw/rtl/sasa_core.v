@@ -4,7 +4,7 @@
 //   input:  spike_deser (a token of D channels from ceil(D/SW) words) -> framing (no register slice:
 //           spike_linear's prefetch slot is the input register)
 //   QK:     spike_linear (M = 2: Wq and Wk share the input spikes) -> lif_lanes (Q) + lif_lanes (K)
-//           -> the Q and K words of each token -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
+//           -> the Q and K spikes of each (token, group) -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
 //   Y:      sasa_attn's tokens Y[t, n] = Q[t, n] & A[t] -> spike_linear (M = 1: Wo) -> out (its accumulators
 //           are the output register; out_ready is its pipeline enable)
 // sasa_attn is double-buffered, so the QK pass of timestep t+1 runs while the Y pass of t emits. Each
@@ -83,7 +83,6 @@ module sasa_core #(
 );
     // ------------------------------------------------------------------ derived figures
     localparam integer G     = (D + P - 1) / P;                  // channel groups
-    localparam integer GP    = G * P;
     localparam integer CW    = (D > 1) ? $clog2(D) : 1;          // channel index bits
     localparam integer LW    = (P > 1) ? $clog2(P) : 1;          // lane index bits
     localparam integer GW    = (G > 1) ? $clog2(G) : 1;          // group index bits
@@ -236,31 +235,12 @@ module sasa_core #(
         .in_cur(k_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thk_q),
         .out_valid(lk_valid), .out_spikes(ks), .out_tag(lk_tag));
 
-    // Q and K spikes of the current token, shifted in P per group (the earlier groups are held)
-    wire [GP-1:0] qtok_nx, ktok_nx;
-    generate
-        if (G > 1) begin : gen_shift
-            reg [GP-P-1:0] qacc_q, kacc_q;
-            assign qtok_nx = {qs, qacc_q};
-            assign ktok_nx = {ks, kacc_q};
-            always @(posedge clk) begin
-                if (lq_valid) begin
-                    qacc_q <= qtok_nx[GP-1:P];
-                    kacc_q <= ktok_nx[GP-1:P];
-                end
-            end
-        end else begin : gen_noshift
-            assign qtok_nx = qs;
-            assign ktok_nx = ks;
-        end
-        if (GP > D) begin : gen_pad_unused
-            // Q/K spikes of padded lanes past D are computed but never used
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_pad = |{qtok_nx[GP-1:D], ktok_nx[GP-1:D]};
-            /* verilator lint_on UNUSEDSIGNAL */
-        end
-    endgenerate
-    wire qk_word = lq_valid && l_tag[NW];
+    // the group of the LIF outputs: they arrive in order, so a counter (reset after a token's last group)
+    reg [GW-1:0] og_q;
+    always @(posedge clk) begin
+        if (rst) og_q <= {GW{1'b0}};
+        else if (lq_valid) og_q <= l_tag[NW] ? {GW{1'b0}} : og_q + 1'b1;
+    end
     // K's valid equals Q's (lockstep): unused
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_lk = lk_valid;
@@ -269,11 +249,11 @@ module sasa_core #(
     // ------------------------------------------------------------------ attention (SASA-specific)
     wire [D-1:0] y_tok;
     wire         y_last, y_valid, y_ready, y_release, attn_empty, a_latch;
-    sasa_attn #(.D(D), .N(N), .H(H), .RAM_STYLE(RAM_STYLE)) u_attn (
+    sasa_attn #(.D(D), .N(N), .H(H), .P(P), .RAM_STYLE(RAM_STYLE)) u_attn (
         .clk(clk), .rst(rst),
         .tha_we(we_tha), .tha_addr(wl_haddr), .tha_data(wl_data[CNT_W-1:0]),
-        .qk_valid(qk_word), .qk_n(l_tag[NW-1:0]), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),
-        .qk_last(l_tag[NW-1:0] == N_LAST), .q_word(qtok_nx[D-1:0]), .k_word(ktok_nx[D-1:0]),
+        .qk_valid(lq_valid), .qk_n(l_tag[NW-1:0]), .qk_g(og_q), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),
+        .qk_last(l_tag[NW-1:0] == N_LAST), .q_grp(qs), .k_grp(ks),
         .wr_free(attn_wr_free), .a_latch(a_latch),
         .y_tok(y_tok), .y_last(y_last), .y_valid(y_valid), .y_ready(y_ready), .y_release(y_release),
         .empty(attn_empty)
