@@ -68,6 +68,8 @@ module sasa_core #(
     // status
     output wire                    busy,           // inside an image
     output wire                    img_done,       // one-cycle pulse after an image's last beat left `out`
+    // per-image counters, valid from img_done until the next image's first token is taken (cycles_qk,
+    // cycles_y, cycles_total count the running image meanwhile; cycles_active holds until its img_done)
     output wire [31:0]             cycles_active,  // of the last image: cycles_qk + cycles_y
     output wire [31:0]             cycles_total,   // of the last image: first token .. last beat out
     output wire [31:0]             cycles_qk,      // of the last image: QK issue cycles
@@ -128,8 +130,8 @@ module sasa_core #(
     reg            errp_q;
     reg            loaded_prev_q;
     reg            done_q;
-    reg [31:0]     tot_q, stat_tot_q;
-    reg [CQ_W-1:0] qka_q, ya_q, stat_qk_q, stat_y_q;
+    reg [31:0]     tot_q;
+    reg [CQ_W-1:0] qka_q, ya_q;
     reg [CA_W-1:0] stat_act_q;
 
     // ------------------------------------------------------------------ weight loader
@@ -335,9 +337,6 @@ module sasa_core #(
             tot_q  <= 32'd0;
             qka_q  <= {CQ_W{1'b0}};
             ya_q   <= {CQ_W{1'b0}};
-            stat_tot_q <= 32'd0;
-            stat_qk_q  <= {CQ_W{1'b0}};
-            stat_y_q   <= {CQ_W{1'b0}};
             stat_act_q <= {CA_W{1'b0}};
         end else begin
             loaded_prev_q <= loaded;
@@ -382,9 +381,6 @@ module sasa_core #(
             if (img_end) begin
                 img_q <= 1'b0;
                 all_q <= 1'b0;
-                stat_tot_q <= tot_q + 32'd1;
-                stat_qk_q  <= qka_q;
-                stat_y_q   <= ya_q;
                 stat_act_q <= act_sum;
             end
         end
@@ -393,14 +389,17 @@ module sasa_core #(
     assign load_active    = wl_busy || w_valid;
     assign busy           = img_q;
     assign img_done       = done_q;
-    assign cycles_total   = stat_tot_q;
+    // the running counters are the per-image figures: they stop with the image's last beat (img_q falls,
+    // and no issue cycle of it is left then), so they hold its values from img_done until the next image's
+    // first token resets them (no second copy); CYCLES_ACTIVE's sum is registered for sasa_ctrl's adder
+    assign cycles_total   = tot_q;
     generate
         if (32 > CQ_W) begin : gen_cq_ext
-            assign cycles_qk = {{(32 - CQ_W){1'b0}}, stat_qk_q};
-            assign cycles_y  = {{(32 - CQ_W){1'b0}}, stat_y_q};
+            assign cycles_qk = {{(32 - CQ_W){1'b0}}, qka_q};
+            assign cycles_y  = {{(32 - CQ_W){1'b0}}, ya_q};
         end else begin : gen_cq_full
-            assign cycles_qk = stat_qk_q;
-            assign cycles_y  = stat_y_q;
+            assign cycles_qk = qka_q;
+            assign cycles_y  = ya_q;
         end
         if (32 > CA_W) begin : gen_ca_ext
             assign cycles_active = {{(32 - CA_W){1'b0}}, stat_act_q};
