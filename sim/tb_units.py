@@ -268,7 +268,9 @@ async def sasa_attn_tokens(dut) -> None:
     d, n, h, p = int(dut.D.value), int(dut.N.value), int(dut.H.value), int(dut.P.value)
     g_n = -(-d // p)
     rng = random.Random(11)
-    tha = [rng.randint(0, n) for _ in range(h)]
+    # thresholds around the counts' mean (K has density 1/4), so that a[c] == theta_a happens and both
+    # mask values occur (checked below)
+    tha = [rng.randint(0, n // 4 + 1) for _ in range(h)]
     for sig in (dut.tha_we, dut.qk_valid, dut.y_ready, dut.y_release):
         sig.value = 0
     await _clock_reset(dut)
@@ -279,11 +281,14 @@ async def sasa_attn_tokens(dut) -> None:
     steps = 5
     Q = [[rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
     K = [[rng.getrandbits(d) & rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
-    want = []
+    want, masks, ties = [], [], 0
     for t in range(steps):
         a = [sum(K[t][i] >> c & 1 for i in range(n)) for c in range(d)]
         amask = sum(1 << c for c in range(d) if a[c] >= tha[c // (d // h)])
         want += [(Q[t][i] & amask, int(i == n - 1)) for i in range(n)]
+        masks.append(amask)
+        ties += sum(a[c] == tha[c // (d // h)] for c in range(d))
+    assert ties and any(0 < m < (1 << d) - 1 for m in masks), (ties, masks)  # the test can tell > from >=
     got, t, i, g, pend_release = [], 0, 0, 0, []
     # lanes past D (a padded last group) carry random spikes: they must be ignored
     pad = [rng.getrandbits(g_n * p) & ~((1 << d) - 1) for _ in range(4)]
