@@ -10,8 +10,8 @@
 // timestep t-1 from the other bank, so QK(t+1) overlaps Y(t).
 //   - QK side: one `qk_valid` per (token, group) with the group's P lanes of Q and K spikes (n = qk_n,
 //     group qk_g = 0..G-1 in order; qk_first on n = 0, qk_last on n = N-1; lane l is channel qk_g*P + l,
-//     lanes past D are ignored). The cycle after the last group of qk_last, A[t] is complete in the bank's
-//     mask and the bank becomes readable (`a_latch` pulses). `wr_free`: the bank the next timestep writes
+//     lanes past D are ignored). 1 + A_DELAY cycles after the last group of qk_last, A[t] is complete in
+//     the bank's mask and the bank becomes readable (`a_latch` pulses). `wr_free`: the bank the next timestep writes
 //     is free; the QK side starts a timestep only then.
 //   - Y side: a token stream (y_tok, y_last = n is N-1, y_valid/y_ready; synchronous read of the Q
 //     buffer, one token per cycle, also across banks). `y_release` (pulse) frees the oldest readable
@@ -29,6 +29,7 @@ module sasa_attn #(
     parameter integer N         = 16,  // tokens per timestep
     parameter integer H         = 2,   // heads (D / H channels each)
     parameter integer P         = 8,   // lanes: channels per group (G = ceil(D / P) groups per token)
+    parameter integer A_DELAY   = 0,   // extra cycles (0 or 1) from the last group of qk_last to a_latch
     parameter integer RAM_STYLE = 0    // Q buffer memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
 ) (
     input  wire                                     clk,
@@ -70,7 +71,8 @@ module sasa_attn #(
     localparam integer QB_ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && QDEPTH <= QB_ASYNC_MAX)) ? 1 : 0;
 
     generate
-        if (D < 1 || N < 1 || H < 1 || D % H != 0 || P < 1 || P > D) begin : gen_param_error
+        if (D < 1 || N < 1 || H < 1 || D % H != 0 || P < 1 || P > D
+            || A_DELAY < 0 || A_DELAY > 1) begin : gen_param_error
             initial begin
                 $display("ERROR: sasa_attn: D=%0d, N=%0d, H=%0d, P=%0d: need D, N, H >= 1, H | D, 1 <= P <= D (%m)",
                          D, N, H, P);
@@ -96,9 +98,27 @@ module sasa_attn #(
     reg           olast_q;    // ... the last of its bank
     reg           obank_q;    // ... of this bank
 
-    assign wr_free = !full_q[wb_q] && !pend_q;
+    // qk_last's last group -> (A_DELAY cycles) -> pend_q = a_latch: the caller's schedule sets A_DELAY
+    wire pend_any;  // pend_q or its earlier stage
+    wire pend_in = tok_end && qk_last;
+    wire pend_d;    // pend_q's input
+    generate
+        if (A_DELAY != 0) begin : gen_adly
+            reg pend0_q;
+            always @(posedge clk) begin
+                if (rst) pend0_q <= 1'b0;
+                else pend0_q <= pend_in;
+            end
+            assign pend_d   = pend0_q;
+            assign pend_any = pend_q || pend0_q;
+        end else begin : gen_anow
+            assign pend_d   = pend_in;
+            assign pend_any = pend_q;
+        end
+    endgenerate
+    assign wr_free = !full_q[wb_q] && !pend_any;
     assign a_latch = pend_q;
-    assign empty   = (full_q == 2'b00) && !pend_q;
+    assign empty   = (full_q == 2'b00) && !pend_any;
 
     // ------------------------------------------------------------------ token counts and A
     wire [H*CNT_W-1:0] tha_all;
@@ -223,7 +243,7 @@ module sasa_attn #(
             rn_q   <= {NW{1'b0}};
             ov_q   <= 1'b0;
         end else begin
-            pend_q <= tok_end && qk_last;
+            pend_q <= pend_d;
             if (pend_q) begin
                 full_q[wb_q] <= 1'b1;
                 rdy_q[wb_q]  <= 1'b1;

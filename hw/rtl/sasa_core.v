@@ -217,6 +217,11 @@ module sasa_core #(
     end
 
     localparam integer LTAG = NW + 1;  // {token end, n}
+    // The LIF lanes' latency: 2 with their asynchronous membrane read (lif_lanes' rule, which stops
+    // elaboration if this disagrees with it), else 3; sasa_attn delays its A latch by the difference, so the
+    // schedule (contract/cycles.py) is the same either way.
+    localparam integer LIF_ASYNC_MAX = 64;
+    localparam integer LIF_LAT = (RAM_STYLE == 2 || (RAM_STYLE == 0 && N * G <= LIF_ASYNC_MAX)) ? 2 : 3;
     wire            lq_valid, lk_valid;
     wire [P-1:0]    qs, ks;
     wire [LTAG-1:0] l_tag;
@@ -227,12 +232,12 @@ module sasa_core #(
     wire [P*ACC_W-1:0] q_cur = qk_res[P*ACC_W-1:0];
     wire [P*ACC_W-1:0] k_cur = qk_res[2*P*ACC_W-1:P*ACC_W];
     lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
-                .RAM_STYLE(RAM_STYLE)) u_lifq (
+                .RAM_STYLE(RAM_STYLE), .OUT_LAT(LIF_LAT)) u_lifq (
         .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
         .in_cur(q_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thq_q),
         .out_valid(lq_valid), .out_spikes(qs), .out_tag(l_tag));
     lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
-                .RAM_STYLE(RAM_STYLE)) u_lifk (
+                .RAM_STYLE(RAM_STYLE), .OUT_LAT(LIF_LAT)) u_lifk (
         .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
         .in_cur(k_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thk_q),
         .out_valid(lk_valid), .out_spikes(ks), .out_tag(lk_tag));
@@ -251,7 +256,7 @@ module sasa_core #(
     // ------------------------------------------------------------------ attention (SASA-specific)
     wire [D-1:0] y_tok;
     wire         y_last, y_valid, y_ready, y_release, attn_empty, a_latch;
-    sasa_attn #(.D(D), .N(N), .H(H), .P(P), .RAM_STYLE(RAM_STYLE)) u_attn (
+    sasa_attn #(.D(D), .N(N), .H(H), .P(P), .A_DELAY(3 - LIF_LAT), .RAM_STYLE(RAM_STYLE)) u_attn (
         .clk(clk), .rst(rst),
         .tha_we(we_tha), .tha_addr(wl_haddr), .tha_data(wl_data[CNT_W-1:0]),
         .qk_valid(lq_valid), .qk_n(l_tag[NW-1:0]), .qk_g(og_q), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),

@@ -137,16 +137,39 @@ module spike_linear #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_tok0 = t_tok_q[0];
     /* verilator lint_on UNUSEDSIGNAL */
-    wire             fs_any;
     wire [CW-1:0]    fs_idx;
-    // the finder's rest-of-mask is not needed (the next one is derived from s_idx again)
+    // the finder's rest-of-mask is not needed (the next one is derived from s_idx again), nor its `any`:
+    // whether a spike is left is t_hi_q > s_idx_q (a short compare, not the finder's depth)
     /* verilator lint_off UNUSEDSIGNAL */
+    wire             fs_any;
     wire [FAN_IN-1:0] fs_rest;
     /* verilator lint_on UNUSEDSIGNAL */
     spike_finder #(.W(FAN_IN), .IW(CW)) u_find_grp (.mask(s_rest), .any(fs_any), .idx(fs_idx), .rest(fs_rest));
 
+    // the incoming token's highest spike: the lowest of its spikes in reverse order over 2^CW positions, so
+    // the index is the bitwise complement (2^CW - 1 - j = ~j)
+    localparam integer NPW = 1 << CW;
+    wire [NPW-1:0]   tok_rev;
+    wire [CW-1:0]    hi_rev;
+    generate
+        for (gk = 0; gk < NPW; gk = gk + 1) begin : gen_rev
+            if (NPW - 1 - gk < FAN_IN) begin : gen_bit
+                assign tok_rev[gk] = tok_data[NPW - 1 - gk];
+            end else begin : gen_pad
+                assign tok_rev[gk] = 1'b0;
+            end
+        end
+    endgenerate
+    // only the index is needed (the token's `any` comes from the first-spike finder)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire             hi_any;
+    wire [NPW-1:0]   hi_rest;
+    /* verilator lint_on UNUSEDSIGNAL */
+    spike_finder #(.W(NPW), .IW(CW)) u_find_hi (.mask(tok_rev), .any(hi_any), .idx(hi_rev), .rest(hi_rest));
+    reg [CW-1:0]     t_hi_q;                 // the token's highest spike index
+
     wire issue_w  = have_q && en;
-    wire grp_last = !s_any_q || !fs_any;
+    wire grp_last = !s_any_q || !(t_hi_q > s_idx_q);
     wire tok_last = grp_last && (g_q == G_LAST);
     assign tok_ready = en && (!have_q || tok_last);
     wire xfer     = tok_valid && tok_ready;                   // token in -> issue stage
@@ -192,6 +215,7 @@ module spike_linear #(
                 t_any_q   <= fp_any;
                 t_idx_q   <= fp_idx;
                 t_tok_q   <= tok_data;
+                t_hi_q    <= ~hi_rev;
                 s_any_q   <= fp_any;
                 s_idx_q   <= fp_idx;
                 s_first_q <= 1'b1;
