@@ -64,7 +64,8 @@ class Memory:
     # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic;
     # or a LUT RAM by ram_style "distributed"; "ff": a small array Yosys keeps in flip-flops (net_dwc's tap
     # weights); "block": an sdp_ram with ram_style "block" (the SASA engine's RAM_STYLE = 1)
-    ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port)
+    ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port); 0: single port (the read
+    # at the write address)
 
     @property
     def bits(self) -> int:
@@ -72,8 +73,11 @@ class Memory:
 
 
 def _lutram_slice(words: int, width: int, ports: int) -> int:
-    """LUTs of one slice of at most 64 words: SDP (one read port) RAM32M holds 6 bits x 32, RAM64M 3 bits x 64;
-    QP (2..3 read ports per copy, one copy per 3 read ports) RAM32M 2 bits x 32, RAM64M 1 bit x 64."""
+    """LUTs of one slice of at most 64 words: SP (ports = 0: read at the write address) RAM32M holds 8 bits x
+    32, RAM64M 4 bits x 64; SDP (one read port) RAM32M 6 bits x 32, RAM64M 3 bits x 64; QP (2..3 read ports
+    per copy, one copy per 3 read ports) RAM32M 2 bits x 32, RAM64M 1 bit x 64."""
+    if ports == 0:
+        return 4 * math.ceil(width / (8 if words <= 32 else 4))
     if ports <= 1:
         return 4 * math.ceil(width / (6 if words <= 32 else 3))
     return math.ceil(ports / 3) * 4 * math.ceil(width / (2 if words <= 32 else 1))
@@ -120,8 +124,10 @@ def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None
     """The SASA engine's memories (hw/rtl/sasa_core.v, spike_linear.v, lif_lanes.v, sasa_attn.v): per lane the
     Wq, Wk, Wo columns (G * D words of w_bits; LUT RAM read asynchronously at a registered address up to 128
     words, else sdp_ram), the biases (G words, LUT RAM, asynchronous), the Q and K membranes (N * G words of
-    {fired, v}; LUT RAM asynchronous up to 64 words, else sdp_ram), the Q buffer (2N words of D bits, two
-    timestep banks; the same rule) and the two A masks (2 words of D bits, LUT RAM). `style`: the engine's
+    {fired, v}; LUT RAM asynchronous up to 64 words, else sdp_ram), the Q buffer (2N words, two timestep
+    banks; the same rule: G LUT RAMs of P bits, else one sdp_ram of D bits), the two A masks (2 words of P
+    bits per group, LUT RAM) and the token counts a[c] (G words of ceil(log2(N+1)) bits per lane, LUT RAM).
+    `style`: the engine's
     RAM_STYLE (hw/generate.py ram_style: 1 forces block RAM on every sdp_ram-or-small memory; the network's
     net_sasa leaves it 0); None: ram_style(cfg) for the engine alone, 0 inside the network."""
     from saformer.hw.generate import ram_style
@@ -138,12 +144,21 @@ def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None
             return "block"
         return "async" if style == 2 or words <= async_max else "sync"
 
+    # the Q buffer: small, one LUT RAM per channel group (written per group, read together); else one
+    # sdp_ram of whole tokens
+    qk = kind(2 * N, 64)
+    qbuf = (Memory(module, "Q buffer (two timestep banks) per channel group", 2 * N, P, G, qk) if qk == "async"
+            else Memory(module, "Q buffer (two timestep banks)", 2 * N, D, 1, qk))
     return [
         Memory(module, "weights (Wq, Wk, Wo) per lane", G * D, cfg.w_bits, 3 * P, kind(G * D, 128)),
         Memory(module, "biases per lane", G, cfg.bias_bits, 3 * P, "async"),
         Memory(module, "Q/K membranes per lane", N * G, mem_w + 1, 2 * P, kind(N * G, 64)),
-        Memory(module, "Q buffer (two timestep banks)", 2 * N, D, 1, kind(2 * N, 64)),
-        Memory(module, "A masks (two banks)", 2, D, 1, "async"),
+        qbuf,
+        Memory(module, "A masks (two banks) per channel group", 2, P, G, "async"),
+        # read-modify-write at one address: Yosys maps it single-port inside the network (hierarchy kept),
+        # simple dual-port in the flattened engine alone
+        Memory(module, "token counts a[c] per lane (one word per group)", G, (N + 1).bit_length(), P, "async",
+               0 if module != "engine" else 1),
     ]
 
 
@@ -188,43 +203,44 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
 # Measured: Yosys 0.23 `synth_xilinx -family xc7 -abc9` of the whole network (hw/synth.py synth_network,
 # hierarchy kept: per instance, `measured_modules` names them), config 'default' (D=32, N=16, L=1, P=8) for
 # pynq-z2, sources of commit fadbb9c (P-lane LIF stages, row-memory net_slin, shift-register net_dwc,
-# axis_half on the wide streams), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every
-# LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
+# axis_half on the wide streams) with the SASA engine of commit c37f665 (branch sasa-ff: per-group token
+# counts in LUT RAM, no rest-of-mask registers, 2-cycle LIF lanes), 2026-12-01: module -> (LUT, of them LUT
+# as memory, FF, BRAM36). Every LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (2948, 880, 1495, 0.0), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (1896, 496, 1729, 0.0),
-        "b0.dwc.lif": (1896, 496, 1729, 0.0), "b0.mlp.lif": (1893, 496, 1720, 0.0),
-        "b0.sasa": (3371, 944, 2054, 0.0), "b0.dwc": (1863, 0, 2817, 0.0), "b0.mlp.fc1": (2509, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1236, 0, 628, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (1076, 172, 752, 0.0),
-        "head": (648, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
-        "ctrl": (215, 0, 1661, 0.0),
+        "tok": (2948, 880, 1495, 0.0), "conv2": (2008, 0, 1620, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
+        "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
+        "b0.sasa": (3454, 992, 1735, 0.0), "b0.dwc": (1857, 0, 2817, 0.0), "b0.mlp.fc1": (2509, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1244, 0, 628, 2.0), "b0.mlp.fc2": (1642, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
+        "head": (646, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
+        "ctrl": (229, 0, 1661, 0.0),
     },
-    "total": (24028, 3856, 26568, 4.0),  # flattened: LUT (13 of them SRL), LUT as memory, FF, BRAM36
+    "total": (23526, 3904, 26300, 4.0),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
 # tokens): module -> (LUT, LUT as memory, FF, BRAM36).
 VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
-        "tok": (3612, 916, 1940, 6.5), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (2044, 644, 1615, 2.0),
-        "b0.dwc.lif": (2044, 644, 1615, 2.0), "b0.mlp.lif": (1719, 324, 1600, 2.0),
-        "b0.sasa": (3194, 600, 2346, 8.5), "b0.dwc": (1918, 0, 2693, 0.0), "b0.mlp.fc1": (2698, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1246, 0, 636, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (902, 0, 632, 2.0),
-        "head": (686, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
-        "ctrl": (205, 0, 1661, 0.0),
+        "tok": (3613, 916, 1940, 6.5), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (2048, 644, 1615, 2.0),
+        "b0.dwc.lif": (2048, 644, 1615, 2.0), "b0.mlp.lif": (1723, 324, 1600, 2.0),
+        "b0.sasa": (3153, 640, 1980, 8.5), "b0.dwc": (1922, 0, 2693, 0.0), "b0.mlp.fc1": (2445, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1249, 0, 636, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (906, 0, 632, 2.0),
+        "head": (688, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
+        "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (24801, 3500, 26924, 27.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
+    "total": (24326, 3540, 26622, 27.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
-# docs/architecture.md "Figures", RTL of the sasa-area merge): (D, N, P, LUT, FF).
-MEASURED_SASA = ((32, 16, 1, 1327, 1156), (32, 16, 2, 2021, 1261), (32, 16, 4, 2851, 1571), (32, 16, 8, 3287, 1584),
-                 (32, 16, 16, 4570, 2113), (32, 16, 32, 7619, 3196), (256, 64, 8, 10110, 5045))
+# docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
+MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 2547, 1243), (32, 16, 8, 3099, 1248),
+                 (32, 16, 16, 4521, 1777), (32, 16, 32, 7719, 2861), (256, 64, 8, 6102, 2441))
 # Control: the weight loader and the top's glue, plus one cycle counter per module but the SASA engines (they
 # count their own) -- the default run exactly (ABC moves the loader's LUTs by about 10 between runs); and the
 # stream register slices: axis_skid (two W-bit registers) LUT W + 6, FF 2W + 2, axis_half (one) LUT 3, FF
 # W + 1 -- every instance of both runs, exactly.
-CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 179, 77, 3, 132
+CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 193, 77, 3, 132
 SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
 
 

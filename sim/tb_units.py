@@ -262,11 +262,15 @@ async def lif_lanes_matches_semantics(dut) -> None:
 
 @cocotb.test()
 async def sasa_attn_tokens(dut) -> None:
-    """T timesteps of random Q/K words with random gaps and random Y-side readiness: every Y token equals
-    Q[t, n] & (a >= theta_a[head]), in order; banks are released after each timestep's last token."""
-    d, n, h = int(dut.D.value), int(dut.N.value), int(dut.H.value)
+    """T timesteps of random Q/K words, sent as G groups of P lanes per token, with random gaps and random
+    Y-side readiness: every Y token equals Q[t, n] & (a >= theta_a[head]), in order; banks are released
+    after each timestep's last token."""
+    d, n, h, p = int(dut.D.value), int(dut.N.value), int(dut.H.value), int(dut.P.value)
+    g_n = -(-d // p)
     rng = random.Random(11)
-    tha = [rng.randint(0, n) for _ in range(h)]
+    # thresholds around the counts' mean (K has density 1/4), so that a[c] == theta_a happens and both
+    # mask values occur (checked below)
+    tha = [rng.randint(0, n // 4 + 1) for _ in range(h)]
     for sig in (dut.tha_we, dut.qk_valid, dut.y_ready, dut.y_release):
         sig.value = 0
     await _clock_reset(dut)
@@ -277,18 +281,26 @@ async def sasa_attn_tokens(dut) -> None:
     steps = 5
     Q = [[rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
     K = [[rng.getrandbits(d) & rng.getrandbits(d) for _ in range(n)] for _ in range(steps)]
-    want = []
+    want, masks, ties = [], [], 0
     for t in range(steps):
         a = [sum(K[t][i] >> c & 1 for i in range(n)) for c in range(d)]
         amask = sum(1 << c for c in range(d) if a[c] >= tha[c // (d // h)])
         want += [(Q[t][i] & amask, int(i == n - 1)) for i in range(n)]
-    got, t, i, pend_release = [], 0, 0, []
-    for cyc in range(60 * steps * n + 200):
+        masks.append(amask)
+        ties += sum(a[c] == tha[c // (d // h)] for c in range(d))
+    assert ties and any(0 < m < (1 << d) - 1 for m in masks), (ties, masks)  # the test can tell > from >=
+    got, t, i, g, pend_release = [], 0, 0, 0, []
+    # lanes past D (a padded last group) carry random spikes: they must be ignored
+    pad = [rng.getrandbits(g_n * p) & ~((1 << d) - 1) for _ in range(4)]
+    for cyc in range(60 * steps * n * g_n + 200):
         # QK side: a timestep starts only when wr_free
-        go = t < steps and rng.random() < 0.6 and (i > 0 or int(dut.wr_free.value))
+        go = t < steps and rng.random() < 0.6 and (i > 0 or g > 0 or int(dut.wr_free.value))
         if go:
             dut.qk_n.value, dut.qk_first.value, dut.qk_last.value = i, int(i == 0), int(i == n - 1)
-            dut.q_word.value, dut.k_word.value = Q[t][i], K[t][i]
+            dut.qk_g.value = g
+            qw, kw = Q[t][i] | pad[cyc % 4], K[t][i] | pad[(cyc + 1) % 4]
+            dut.q_grp.value = (qw >> (g * p)) & ((1 << p) - 1)
+            dut.k_grp.value = (kw >> (g * p)) & ((1 << p) - 1)
         dut.qk_valid.value = int(go)
         rdy = rng.random() < 0.5
         dut.y_ready.value = int(rdy)
@@ -303,7 +315,8 @@ async def sasa_attn_tokens(dut) -> None:
         if rel:
             pend_release.pop(0)
         if go:
-            i += 1
+            g = (g + 1) % g_n
+            i += g == 0
             if i == n:
                 i, t = 0, t + 1
                 # the QK side waits for the A latch (wr_free drops with it) before the next timestep

@@ -43,16 +43,16 @@ def test_stream_slices_and_control_equal_the_measured() -> None:
 
 
 def test_sasa_memories_map_as_yosys_did() -> None:
-    """The SASA engine: default (D=32, P=8) all 66 memories in LUT RAM, 944 LUTs; d256: the 24 weight
-    memories, 16 membrane memories and the Q buffer in block RAM (44 BRAM36), the 24 bias tables and the A
-    masks in LUT RAM (364 LUTs) -- docs/architecture.md "Figures"."""
+    """The SASA engine: default (D=32, P=8) all 80 memories in LUT RAM, 992 LUTs; d256: the 24 weight
+    memories, 16 membrane memories and the Q buffer in block RAM (44 BRAM36), the 24 bias tables, the 32 A
+    mask groups and the 8 count lanes in LUT RAM (512 LUTs) -- docs/architecture.md "Figures"."""
     d = fit.estimate(ALL["default"], network=False)
-    assert sum(r["copies"] for r in d["memories"] if r["mapped_to"] == "LUT RAM") == 66
-    assert (d["lut_mem"], d["bram36"]) == (944, 0)
+    assert sum(r["copies"] for r in d["memories"] if r["mapped_to"] == "LUT RAM") == 80
+    assert (d["lut_mem"], d["bram36"]) == (992, 0)
     e = fit.estimate(ALL["d256"], network=False)
     assert sum(r["copies"] for r in e["memories"] if r["mapped_to"] == "BRAM") == 41
-    assert [r["copies"] for r in e["memories"] if r["mapped_to"] == "LUT RAM"] == [24, 1]
-    assert (e["lut_mem"], e["bram36"]) == (364, 44)
+    assert [r["copies"] for r in e["memories"] if r["mapped_to"] == "LUT RAM"] == [24, 32, 8]
+    assert (e["lut_mem"], e["bram36"]) == (512, 44)
 
 
 def test_lutram_geometry() -> None:

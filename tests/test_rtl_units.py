@@ -68,18 +68,23 @@ def test_spike_linear(fi: int, fo: int, p: int, m: int, style: int, tmp_path: Pa
          "spike_linear_matches_reference")
 
 
-@pytest.mark.parametrize("name,style", [("default", 0), ("minwidth", 0), ("default", 1)])
-def test_lif_lanes(name: str, style: int, tmp_path: Path) -> None:
-    """RAM_STYLE 0 at DEPTH 6: the asynchronous LUT-RAM read; 1: the synchronous (block RAM) read."""
+@pytest.mark.parametrize("name,style,lat", [("default", 0, 3), ("minwidth", 0, 3), ("default", 0, 2),
+                                            ("minwidth", 0, 2), ("default", 1, 3)])
+def test_lif_lanes(name: str, style: int, lat: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 at DEPTH 6: the asynchronous LUT-RAM read (latency 3 or 2); 1: the synchronous (block RAM)
+    read (latency 3)."""
     cfg = NAMED[name]
     d = derive(cfg)
     params = {"P": 3, "MEM_W": d.sasa_mem_bits, "CUR_W": d.sasa_acc_bits, "TH_W": cfg.theta_bits,
-              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2, "RAM_STYLE": style}
+              "K": cfg.leak_shift, "DEPTH": 6, "TAG_W": 2, "RAM_STYLE": style, "OUT_LAT": lat}
     _run(tmp_path, "lif_lanes", ["sign_extend.v", "sdp_ram.v", "lif_lanes.v"], params, "lif_lanes_matches_semantics")
 
 
-@pytest.mark.parametrize("d,n,h,style", [(16, 9, 2, 0), (8, 1, 4, 0), (16, 9, 2, 1)])
-def test_sasa_attn(d: int, n: int, h: int, style: int, tmp_path: Path) -> None:
-    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
-    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"], {"D": d, "N": n, "H": h, "RAM_STYLE": style},
-         "sasa_attn_tokens")
+@pytest.mark.parametrize("d,n,h,p,dly,style", [(16, 9, 2, 4, 1, 0), (8, 1, 4, 3, 1, 0), (16, 9, 2, 16, 0, 0),
+                                               (16, 9, 2, 5, 0, 1)])
+def test_sasa_attn(d: int, n: int, h: int, p: int, dly: int, style: int, tmp_path: Path) -> None:
+    """RAM_STYLE 0 (a small Q buffer: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read); G groups
+    of P lanes per token (P = 3, 5: a padded last group; P = D: one group); A latched 1 or 2 cycles after the
+    last group (A_DELAY)."""
+    _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"],
+         {"D": d, "N": n, "H": h, "P": p, "A_DELAY": dly, "RAM_STYLE": style}, "sasa_attn_tokens")

@@ -3,7 +3,7 @@
 // lif_lanes: P lanes of the LIF/SN neuron of docs/integer-semantics.md whose membranes live in a lane
 // memory of DEPTH words per lane (one word per neuron group, e.g. (token n, group g) at n*G + g):
 //   v <- v - (v >>> K) + I;  s = (v >= theta);  v <- s ? 0 : v
-// Read-modify-write in three cycles from in_valid to out_valid (each stage one carry chain at most:
+// Read-modify-write in OUT_LAT cycles from in_valid to out_valid (each stage one carry chain at most:
 // logic_levels <= 10). A memory word is {fired, v}: the membrane before the reset and whether it fired,
 // so the write-back needs no "0 after a spike" multiplexer; the reader takes v as 0 when `fired` (or
 // `in_clear`, first timestep) is set.
@@ -12,8 +12,9 @@
 //   O  out_valid with the P spikes (lane l at bit l) and the update's tag
 // The memory read before U is synchronous (sdp_ram: block RAM for large DEPTH, cycle R before U), or, for
 // a small memory (LUT RAM: RAM_STYLE = 2, or tool's choice and DEPTH <= ASYNC_MAX), asynchronous in U
-// itself (no read-data and current registers); the spikes then wait one cycle in O so the latency is
-// three cycles either way.
+// itself (no read-data and current registers); the spikes then leave after O (OUT_LAT = 2), or wait one
+// cycle more (OUT_LAT = 3, the synchronous read's latency). OUT_LAT = 2 with a synchronous read stops
+// elaboration.
 // Port contract: one update per cycle at most; two updates of the same address must be at least 3 cycles
 // apart (the caller's pipeline drains between timesteps). MEM_W holds every pre-reset membrane value (the
 // proven width), so two's-complement wrap-around inside cannot change a result; `>>>` acts on a signed
@@ -26,7 +27,8 @@ module lif_lanes #(
     parameter integer K         = 1,   // leak shift
     parameter integer DEPTH     = 64,  // membrane words per lane
     parameter integer TAG_W     = 1,   // bits carried from an update to its spikes
-    parameter integer RAM_STYLE = 0    // membrane memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer RAM_STYLE = 0,   // membrane memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer OUT_LAT   = 3    // cycles from in_valid to out_valid: 3, or 2 (asynchronous read only)
 ) (
     input  wire                                         clk,
     input  wire                                         rst,
@@ -47,10 +49,12 @@ module lif_lanes #(
     localparam integer ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && DEPTH <= ASYNC_MAX)) ? 1 : 0;
 
     generate
-        if (P < 1 || CUR_W > MEM_W || K < 1 || K >= MEM_W || DEPTH < 1 || TAG_W < 1) begin : gen_param_error
+        if (P < 1 || CUR_W > MEM_W || K < 1 || K >= MEM_W || DEPTH < 1 || TAG_W < 1
+            || !(OUT_LAT == 3 || (OUT_LAT == 2 && ASYNC != 0))) begin : gen_param_error
             initial begin
                 $display("ERROR: lif_lanes: inconsistent parameters P=%0d MEM_W=%0d CUR_W=%0d K=%0d DEPTH=%0d (%m)",
                          P, MEM_W, CUR_W, K, DEPTH);
+                $display("  OUT_LAT=%0d (2 needs the asynchronous read: RAM_STYLE=%0d)", OUT_LAT, RAM_STYLE);
                 $finish;
             end
             PARAMETER_ERROR_lif_lanes_inconsistent u_param_error ();
@@ -165,7 +169,7 @@ module lif_lanes #(
     endgenerate
 
     generate
-        if (ASYNC != 0) begin : gen_pad
+        if (ASYNC != 0 && OUT_LAT == 3) begin : gen_pad
             // the asynchronous read saved the R cycle: the spikes wait one cycle so the latency is three
             reg             p_v_q;
             reg [TAG_W-1:0] p_tag_q;

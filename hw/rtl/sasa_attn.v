@@ -8,22 +8,28 @@
 //
 // Double-buffered (two banks): the QK side writes timestep t into bank t mod 2 while the Y side reads
 // timestep t-1 from the other bank, so QK(t+1) overlaps Y(t).
-//   - QK side: one `qk_valid` per token with its Q and K words (n = qk_n; qk_first on n = 0, qk_last on
-//     n = N-1). The cycle after qk_last, A[t] is latched from the counts into the bank's mask and the bank
-//     becomes readable (`a_latch` pulses). `wr_free`: the bank the next timestep writes is free; the QK
-//     side starts a timestep only then.
+//   - QK side: one `qk_valid` per (token, group) with the group's P lanes of Q and K spikes (n = qk_n,
+//     group qk_g = 0..G-1 in order; qk_first on n = 0, qk_last on n = N-1; lane l is channel qk_g*P + l,
+//     lanes past D are ignored). 1 + A_DELAY cycles after the last group of qk_last, A[t] is complete in
+//     the bank's mask and the bank becomes readable (`a_latch` pulses). `wr_free`: the bank the next timestep writes
+//     is free; the QK side starts a timestep only then.
 //   - Y side: a token stream (y_tok, y_last = n is N-1, y_valid/y_ready; synchronous read of the Q
 //     buffer, one token per cycle, also across banks). `y_release` (pulse) frees the oldest readable
 //     bank when the Y side no longer needs it (its last token has been issued).
-// Counters a[c] are D registers of ceil(log2(N+1)) bits, incremented per token (no adder tree over N).
-// The two A masks are a 2-word LUT RAM (bank = address). The Q buffer is an sdp_ram (synchronous read into
-// its output register), or, when small (LUT RAM: RAM_STYLE = 2, or tool's choice and 2N <= QB_ASYNC_MAX
-// words), a LUT RAM read asynchronously at the registered address of the token on y_tok; either way y_tok
-// holds while y_valid && !y_ready (a bank is rewritten only after its release).
+// Counters a[c] (ceil(log2(N+1)) bits) are P lane memories of G words (LUT RAM, read-modify-write at qk_g:
+// the group's P counters are incremented together, no adder tree over N); at qk_last each group's P mask
+// bits a >= theta_a are written into that group's slice of the bank's A mask (2 words of P bits per group,
+// LUT RAM, bank = address). The Q buffer is G lane-group memories written per group and read together, a
+// LUT RAM read asynchronously at the registered address of the token on y_tok when small (RAM_STYLE = 2, or
+// tool's choice and 2N <= QB_ASYNC_MAX words); otherwise the groups are gathered into a D-bit word (shift
+// register) written at the token's last group into an sdp_ram (synchronous read into its output
+// register). Either way y_tok holds while y_valid && !y_ready (a bank is rewritten only after its release).
 module sasa_attn #(
     parameter integer D         = 32,  // channels
     parameter integer N         = 16,  // tokens per timestep
     parameter integer H         = 2,   // heads (D / H channels each)
+    parameter integer P         = 8,   // lanes: channels per group (G = ceil(D / P) groups per token)
+    parameter integer A_DELAY   = 0,   // extra cycles (0 or 1) from the last group of qk_last to a_latch
     parameter integer RAM_STYLE = 0    // Q buffer memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
 ) (
     input  wire                                     clk,
@@ -35,10 +41,11 @@ module sasa_attn #(
     // QK side
     input  wire                                     qk_valid,
     input  wire [((N > 1) ? $clog2(N) : 1)-1:0]     qk_n,
+    input  wire [(((D + P - 1) / P > 1) ? $clog2((D + P - 1) / P) : 1)-1:0] qk_g,
     input  wire                                     qk_first,
     input  wire                                     qk_last,
-    input  wire [D-1:0]                             q_word,
-    input  wire [D-1:0]                             k_word,
+    input  wire [P-1:0]                             q_grp,
+    input  wire [P-1:0]                             k_grp,
     output wire                                     wr_free,
     output wire                                     a_latch,
     // Y side
@@ -53,16 +60,22 @@ module sasa_attn #(
     localparam integer NW    = (N > 1) ? $clog2(N) : 1;       // token index bits
     localparam integer HW    = (H > 1) ? $clog2(H) : 1;       // head index bits
     localparam integer HD    = D / H;                         // channels per head
-    localparam integer NM1   = N - 1;
+    localparam integer G     = (D + P - 1) / P;               // channel groups
+    localparam integer GW    = (G > 1) ? $clog2(G) : 1;       // group index bits
+    localparam integer GP    = G * P;
+    localparam integer NM1   = N - 1, GM1 = G - 1;
     localparam [NW-1:0] N_LAST = NM1[NW-1:0];
+    localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     localparam integer QDEPTH = 2 << NW;                      // Q buffer words: 2 banks
     localparam integer QB_ASYNC_MAX = 64;                     // RAM64M: the read is one LUT level
     localparam integer QB_ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && QDEPTH <= QB_ASYNC_MAX)) ? 1 : 0;
 
     generate
-        if (D < 1 || N < 1 || H < 1 || D % H != 0) begin : gen_param_error
+        if (D < 1 || N < 1 || H < 1 || D % H != 0 || P < 1 || P > D
+            || A_DELAY < 0 || A_DELAY > 1) begin : gen_param_error
             initial begin
-                $display("ERROR: sasa_attn: D=%0d, N=%0d, H=%0d: need D, N, H >= 1 and H dividing D (%m)", D, N, H);
+                $display("ERROR: sasa_attn: D=%0d, N=%0d, H=%0d, P=%0d: need D, N, H >= 1, H | D, 1 <= P <= D (%m)",
+                         D, N, H, P);
                 $finish;
             end
             PARAMETER_ERROR_sasa_attn_inconsistent u_param_error ();
@@ -76,17 +89,40 @@ module sasa_attn #(
     reg         rb_q;       // bank the token reader reads
     reg         lb_q;       // bank the next release frees
     reg         pend_q;     // qk_last seen: latch A next cycle
-    // A[t] of each bank (written when A is latched, read at the output token's bank)
-    (* ram_style = "distributed" *) reg [D-1:0] amask_mem [0:1];
+    wire        grp_last = (qk_g == G_LAST);
+    wire        tok_end  = qk_valid && grp_last;    // the token's last group
+    wire [GP-1:0] amask;    // A[t] of the output token's bank (group slices of the mask memories)
+    wire [P-1:0]  a_grp;    // the group's mask bits a >= theta_a after this token's counts
+    reg  [NW-1:0] rn_q;       // next token to read
+    reg           ov_q;       // the RAM output register holds a token
+    reg           olast_q;    // ... the last of its bank
+    reg           obank_q;    // ... of this bank
 
-    assign wr_free = !full_q[wb_q] && !pend_q;
+    // qk_last's last group -> (A_DELAY cycles) -> pend_q = a_latch: the caller's schedule sets A_DELAY
+    wire pend_any;  // pend_q or its earlier stage
+    wire pend_in = tok_end && qk_last;
+    wire pend_d;    // pend_q's input
+    generate
+        if (A_DELAY != 0) begin : gen_adly
+            reg pend0_q;
+            always @(posedge clk) begin
+                if (rst) pend0_q <= 1'b0;
+                else pend0_q <= pend_in;
+            end
+            assign pend_d   = pend0_q;
+            assign pend_any = pend_q || pend0_q;
+        end else begin : gen_anow
+            assign pend_d   = pend_in;
+            assign pend_any = pend_q;
+        end
+    endgenerate
+    assign wr_free = !full_q[wb_q] && !pend_any;
     assign a_latch = pend_q;
-    assign empty   = (full_q == 2'b00) && !pend_q;
+    assign empty   = (full_q == 2'b00) && !pend_any;
 
     // ------------------------------------------------------------------ token counts and A
-    wire [D-1:0]       a_cmp;
     wire [H*CNT_W-1:0] tha_all;
-    genvar gh, gc;
+    genvar gh, gl, gg;
     generate
         for (gh = 0; gh < H; gh = gh + 1) begin : gen_head
             reg [CNT_W-1:0] tha_q;
@@ -95,51 +131,104 @@ module sasa_attn #(
             end
             assign tha_all[gh * CNT_W +: CNT_W] = tha_q;
         end
-        for (gc = 0; gc < D; gc = gc + 1) begin : gen_chan
-            reg  [CNT_W-1:0] cnt_q;
-            wire [CNT_W-1:0] k_x;  // this channel's K spike at CNT_W bits (CNT_W = 1 when N = 1: own branch)
+        for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
+            // the theta_a of lane gl's channel in each group (the head of a channel is a constant; lanes
+            // past D: never used, 0), selected at qk_g
+            wire [CNT_W-1:0] th_g [0:G-1];
+            for (gg = 0; gg < G; gg = gg + 1) begin : gen_th
+                localparam integer CH = gg * P + gl;  // the channel of lane gl in group gg
+                if (CH < D) begin : gen_ch
+                    assign th_g[gg] = tha_all[(CH / HD) * CNT_W +: CNT_W];
+                end else begin : gen_pad
+                    assign th_g[gg] = {CNT_W{1'b0}};
+                end
+            end
+            wire [CNT_W-1:0] th_l = th_g[qk_g];
+            // a[c] of lane gl's channels, one word per group: read-modify-write at qk_g
+            (* ram_style = "distributed" *) reg [CNT_W-1:0] cnt_mem [0:G-1];
+            wire [CNT_W-1:0] k_x;  // this lane's K spike at CNT_W bits (CNT_W = 1 when N = 1: own branch)
             if (CNT_W > 1) begin : gen_k_ext
-                assign k_x = {{(CNT_W - 1){1'b0}}, k_word[gc]};
+                assign k_x = {{(CNT_W - 1){1'b0}}, k_grp[gl]};
             end else begin : gen_k_bit
-                assign k_x = k_word[gc];
+                assign k_x = k_grp[gl];
             end
+            wire [CNT_W-1:0] cnt_nx = (qk_first ? {CNT_W{1'b0}} : cnt_mem[qk_g]) + k_x;
             always @(posedge clk) begin
-                if (qk_valid) cnt_q <= (qk_first ? {CNT_W{1'b0}} : cnt_q) + k_x;
+                if (qk_valid) cnt_mem[qk_g] <= cnt_nx;
             end
-            assign a_cmp[gc] = (cnt_q >= tha_all[(gc / HD) * CNT_W +: CNT_W]);
+            assign a_grp[gl] = (cnt_nx >= th_l);
+        end
+        // A[t] of each group, per bank (2 words of P bits): written with the timestep's last token
+        for (gg = 0; gg < G; gg = gg + 1) begin : gen_amask
+            (* ram_style = "distributed" *) reg [P-1:0] amask_mem [0:1];
+            always @(posedge clk) begin
+                if (qk_valid && qk_last && qk_g == gg[GW-1:0]) amask_mem[wb_q] <= a_grp;
+            end
+            assign amask[gg * P +: P] = amask_mem[obank_q];
         end
     endgenerate
 
     // ------------------------------------------------------------------ Q buffer (2 banks x N words)
-    reg  [NW-1:0] rn_q;       // next token to read
-    reg           ov_q;       // the RAM output register holds a token
-    reg           olast_q;    // ... the last of its bank
-    reg           obank_q;    // ... of this bank
     wire [D-1:0]  q_rd;
     wire          rd_go = rdy_q[rb_q] && (!ov_q || y_ready);
 
     generate
         if (QB_ASYNC != 0) begin : gen_qb_async
-            reg [NW-1:0] on_q;  // the output token's index (its bank is obank_q)
-            (* ram_style = "distributed" *) reg [D-1:0] qb_mem [0:QDEPTH-1];
+            // one memory per group, written with its group, read together at the output token's address
+            reg  [NW-1:0] on_q;  // the output token's index (its bank is obank_q)
+            wire [GP-1:0] q_all;
             always @(posedge clk) begin
-                if (qk_valid) qb_mem[{wb_q, qk_n}] <= q_word;
                 if (rd_go) on_q <= rn_q;
             end
-            assign q_rd = qb_mem[{obank_q, on_q}];
+            for (gg = 0; gg < G; gg = gg + 1) begin : gen_qb
+                (* ram_style = "distributed" *) reg [P-1:0] qb_mem [0:QDEPTH-1];
+                always @(posedge clk) begin
+                    if (qk_valid && qk_g == gg[GW-1:0]) qb_mem[{wb_q, qk_n}] <= q_grp;
+                end
+                assign q_all[gg * P +: P] = qb_mem[{obank_q, on_q}];
+            end
+            assign q_rd = q_all[D-1:0];
+            if (GP > D) begin : gen_qpad
+                // lanes past D of the last group: stored, never read
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_qpad = |q_all[GP-1:D];
+                /* verilator lint_on UNUSEDSIGNAL */
+            end
         end else begin : gen_qb_sync
+            // the token's groups gathered into one D-bit word, written with its last group
+            wire [GP-1:0] q_tok;
+            if (G > 1) begin : gen_shift
+                reg [GP-P-1:0] qacc_q;
+                assign q_tok = {q_grp, qacc_q};
+                always @(posedge clk) begin
+                    if (qk_valid) qacc_q <= q_tok[GP-1:P];
+                end
+            end else begin : gen_noshift
+                assign q_tok = q_grp;
+            end
+            if (GP > D) begin : gen_qpad
+                // lanes past D of the last group: gathered, never stored
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_qpad = |q_tok[GP-1:D];
+                /* verilator lint_on UNUSEDSIGNAL */
+            end
             sdp_ram #(.W(D), .DEPTH(QDEPTH), .STYLE(RAM_STYLE)) u_qbuf (
-                .clk(clk), .we(qk_valid), .waddr({wb_q, qk_n}), .wdata(q_word),
+                .clk(clk), .we(tok_end), .waddr({wb_q, qk_n}), .wdata(q_tok[D-1:0]),
                 .re(rd_go), .raddr({rb_q, rn_q}), .rdata(q_rd));
+        end
+        if (GP > D) begin : gen_apad
+            // mask bits of lanes past D: written, never read
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_apad = |amask[GP-1:D];
+            /* verilator lint_on UNUSEDSIGNAL */
         end
     endgenerate
 
-    assign y_tok   = q_rd & amask_mem[obank_q];
+    assign y_tok   = q_rd & amask[D-1:0];
     assign y_last  = olast_q;
     assign y_valid = ov_q;
 
     always @(posedge clk) begin
-        if (pend_q) amask_mem[wb_q] <= a_cmp;
         if (rd_go) begin
             olast_q <= (rn_q == N_LAST);
             obank_q <= rb_q;
@@ -154,7 +243,7 @@ module sasa_attn #(
             rn_q   <= {NW{1'b0}};
             ov_q   <= 1'b0;
         end else begin
-            pend_q <= qk_valid && qk_last;
+            pend_q <= pend_d;
             if (pend_q) begin
                 full_q[wb_q] <= 1'b1;
                 rdy_q[wb_q]  <= 1'b1;

@@ -4,7 +4,7 @@
 //   input:  spike_deser (a token of D channels from ceil(D/SW) words) -> framing (no register slice:
 //           spike_linear's prefetch slot is the input register)
 //   QK:     spike_linear (M = 2: Wq and Wk share the input spikes) -> lif_lanes (Q) + lif_lanes (K)
-//           -> the Q and K words of each token -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
+//           -> the Q and K spikes of each (token, group) -> sasa_attn (Q buffer, counts a[c], A = a >= theta_a)
 //   Y:      sasa_attn's tokens Y[t, n] = Q[t, n] & A[t] -> spike_linear (M = 1: Wo) -> out (its accumulators
 //           are the output register; out_ready is its pipeline enable)
 // sasa_attn is double-buffered, so the QK pass of timestep t+1 runs while the Y pass of t emits. Each
@@ -68,6 +68,8 @@ module sasa_core #(
     // status
     output wire                    busy,           // inside an image
     output wire                    img_done,       // one-cycle pulse after an image's last beat left `out`
+    // per-image counters, valid from img_done until the next image's first token is taken (cycles_qk,
+    // cycles_y, cycles_total count the running image meanwhile; cycles_active holds until its img_done)
     output wire [31:0]             cycles_active,  // of the last image: cycles_qk + cycles_y
     output wire [31:0]             cycles_total,   // of the last image: first token .. last beat out
     output wire [31:0]             cycles_qk,      // of the last image: QK issue cycles
@@ -83,7 +85,6 @@ module sasa_core #(
 );
     // ------------------------------------------------------------------ derived figures
     localparam integer G     = (D + P - 1) / P;                  // channel groups
-    localparam integer GP    = G * P;
     localparam integer CW    = (D > 1) ? $clog2(D) : 1;          // channel index bits
     localparam integer LW    = (P > 1) ? $clog2(P) : 1;          // lane index bits
     localparam integer GW    = (G > 1) ? $clog2(G) : 1;          // group index bits
@@ -129,8 +130,8 @@ module sasa_core #(
     reg            errp_q;
     reg            loaded_prev_q;
     reg            done_q;
-    reg [31:0]     tot_q, stat_tot_q;
-    reg [CQ_W-1:0] qka_q, ya_q, stat_qk_q, stat_y_q;
+    reg [31:0]     tot_q;
+    reg [CQ_W-1:0] qka_q, ya_q;
     reg [CA_W-1:0] stat_act_q;
 
     // ------------------------------------------------------------------ weight loader
@@ -216,6 +217,11 @@ module sasa_core #(
     end
 
     localparam integer LTAG = NW + 1;  // {token end, n}
+    // The LIF lanes' latency: 2 with their asynchronous membrane read (lif_lanes' rule, which stops
+    // elaboration if this disagrees with it), else 3; sasa_attn delays its A latch by the difference, so the
+    // schedule (contract/cycles.py) is the same either way.
+    localparam integer LIF_ASYNC_MAX = 64;
+    localparam integer LIF_LAT = (RAM_STYLE == 2 || (RAM_STYLE == 0 && N * G <= LIF_ASYNC_MAX)) ? 2 : 3;
     wire            lq_valid, lk_valid;
     wire [P-1:0]    qs, ks;
     wire [LTAG-1:0] l_tag;
@@ -226,41 +232,22 @@ module sasa_core #(
     wire [P*ACC_W-1:0] q_cur = qk_res[P*ACC_W-1:0];
     wire [P*ACC_W-1:0] k_cur = qk_res[2*P*ACC_W-1:P*ACC_W];
     lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
-                .RAM_STYLE(RAM_STYLE)) u_lifq (
+                .RAM_STYLE(RAM_STYLE), .OUT_LAT(LIF_LAT)) u_lifq (
         .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
         .in_cur(q_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thq_q),
         .out_valid(lq_valid), .out_spikes(qs), .out_tag(l_tag));
     lif_lanes #(.P(P), .MEM_W(MEM_W), .CUR_W(ACC_W), .TH_W(TH_W), .K(K), .DEPTH(N * G), .TAG_W(LTAG),
-                .RAM_STYLE(RAM_STYLE)) u_lifk (
+                .RAM_STYLE(RAM_STYLE), .OUT_LAT(LIF_LAT)) u_lifk (
         .clk(clk), .rst(rst), .in_valid(qk_res_valid), .in_clear(qk_res_tag[NW]), .in_addr(ng_q),
         .in_cur(k_cur), .in_tag({qk_res_tend, qk_res_tag[NW-1:0]}), .theta(thk_q),
         .out_valid(lk_valid), .out_spikes(ks), .out_tag(lk_tag));
 
-    // Q and K spikes of the current token, shifted in P per group (the earlier groups are held)
-    wire [GP-1:0] qtok_nx, ktok_nx;
-    generate
-        if (G > 1) begin : gen_shift
-            reg [GP-P-1:0] qacc_q, kacc_q;
-            assign qtok_nx = {qs, qacc_q};
-            assign ktok_nx = {ks, kacc_q};
-            always @(posedge clk) begin
-                if (lq_valid) begin
-                    qacc_q <= qtok_nx[GP-1:P];
-                    kacc_q <= ktok_nx[GP-1:P];
-                end
-            end
-        end else begin : gen_noshift
-            assign qtok_nx = qs;
-            assign ktok_nx = ks;
-        end
-        if (GP > D) begin : gen_pad_unused
-            // Q/K spikes of padded lanes past D are computed but never used
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_pad = |{qtok_nx[GP-1:D], ktok_nx[GP-1:D]};
-            /* verilator lint_on UNUSEDSIGNAL */
-        end
-    endgenerate
-    wire qk_word = lq_valid && l_tag[NW];
+    // the group of the LIF outputs: they arrive in order, so a counter (reset after a token's last group)
+    reg [GW-1:0] og_q;
+    always @(posedge clk) begin
+        if (rst) og_q <= {GW{1'b0}};
+        else if (lq_valid) og_q <= l_tag[NW] ? {GW{1'b0}} : og_q + 1'b1;
+    end
     // K's valid equals Q's (lockstep): unused
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_lk = lk_valid;
@@ -269,11 +256,11 @@ module sasa_core #(
     // ------------------------------------------------------------------ attention (SASA-specific)
     wire [D-1:0] y_tok;
     wire         y_last, y_valid, y_ready, y_release, attn_empty, a_latch;
-    sasa_attn #(.D(D), .N(N), .H(H), .RAM_STYLE(RAM_STYLE)) u_attn (
+    sasa_attn #(.D(D), .N(N), .H(H), .P(P), .A_DELAY(3 - LIF_LAT), .RAM_STYLE(RAM_STYLE)) u_attn (
         .clk(clk), .rst(rst),
         .tha_we(we_tha), .tha_addr(wl_haddr), .tha_data(wl_data[CNT_W-1:0]),
-        .qk_valid(qk_word), .qk_n(l_tag[NW-1:0]), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),
-        .qk_last(l_tag[NW-1:0] == N_LAST), .q_word(qtok_nx[D-1:0]), .k_word(ktok_nx[D-1:0]),
+        .qk_valid(lq_valid), .qk_n(l_tag[NW-1:0]), .qk_g(og_q), .qk_first(l_tag[NW-1:0] == {NW{1'b0}}),
+        .qk_last(l_tag[NW-1:0] == N_LAST), .q_grp(qs), .k_grp(ks),
         .wr_free(attn_wr_free), .a_latch(a_latch),
         .y_tok(y_tok), .y_last(y_last), .y_valid(y_valid), .y_ready(y_ready), .y_release(y_release),
         .empty(attn_empty)
@@ -355,9 +342,6 @@ module sasa_core #(
             tot_q  <= 32'd0;
             qka_q  <= {CQ_W{1'b0}};
             ya_q   <= {CQ_W{1'b0}};
-            stat_tot_q <= 32'd0;
-            stat_qk_q  <= {CQ_W{1'b0}};
-            stat_y_q   <= {CQ_W{1'b0}};
             stat_act_q <= {CA_W{1'b0}};
         end else begin
             loaded_prev_q <= loaded;
@@ -402,9 +386,6 @@ module sasa_core #(
             if (img_end) begin
                 img_q <= 1'b0;
                 all_q <= 1'b0;
-                stat_tot_q <= tot_q + 32'd1;
-                stat_qk_q  <= qka_q;
-                stat_y_q   <= ya_q;
                 stat_act_q <= act_sum;
             end
         end
@@ -413,14 +394,17 @@ module sasa_core #(
     assign load_active    = wl_busy || w_valid;
     assign busy           = img_q;
     assign img_done       = done_q;
-    assign cycles_total   = stat_tot_q;
+    // the running counters are the per-image figures: they stop with the image's last beat (img_q falls,
+    // and no issue cycle of it is left then), so they hold its values from img_done until the next image's
+    // first token resets them (no second copy); CYCLES_ACTIVE's sum is registered for sasa_ctrl's adder
+    assign cycles_total   = tot_q;
     generate
         if (32 > CQ_W) begin : gen_cq_ext
-            assign cycles_qk = {{(32 - CQ_W){1'b0}}, stat_qk_q};
-            assign cycles_y  = {{(32 - CQ_W){1'b0}}, stat_y_q};
+            assign cycles_qk = {{(32 - CQ_W){1'b0}}, qka_q};
+            assign cycles_y  = {{(32 - CQ_W){1'b0}}, ya_q};
         end else begin : gen_cq_full
-            assign cycles_qk = stat_qk_q;
-            assign cycles_y  = stat_y_q;
+            assign cycles_qk = qka_q;
+            assign cycles_y  = ya_q;
         end
         if (32 > CA_W) begin : gen_ca_ext
             assign cycles_active = {{(32 - CA_W){1'b0}}, stat_act_q};

@@ -11,7 +11,8 @@
 //
 // Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
 //   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
-//      registered rest-of-mask, so no finder feeds a carry chain in the same cycle)
+//      registered token's spikes above the registered index j, so no finder feeds a carry chain in the
+//      same cycle)
 //   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j; added in I and
 //             registered, so R has no adder); a synchronous
 //             read (sdp_ram) is issued, or, for a small weight memory (LUT RAM: RAM_STYLE = 2, or tool's
@@ -102,7 +103,10 @@ module spike_linear #(
     // ------------------------------------------------------------------ the incoming token's first spike
     wire             fp_any;
     wire [CW-1:0]    fp_idx;
+    // the token is kept whole (t_tok_q): the finder's rest-of-mask is not needed
+    /* verilator lint_off UNUSEDSIGNAL */
     wire [FAN_IN-1:0] fp_rest;
+    /* verilator lint_on UNUSEDSIGNAL */
     spike_finder #(.W(FAN_IN), .IW(CW)) u_find_pre (.mask(tok_data), .any(fp_any), .idx(fp_idx), .rest(fp_rest));
 
     // ------------------------------------------------------------------ issue stage
@@ -110,20 +114,62 @@ module spike_linear #(
     reg [TAG_W-1:0]  t_tag_q;
     reg              t_any_q;                // the token's first spike (for each group's restart)
     reg [CW-1:0]     t_idx_q;
-    reg [FAN_IN-1:0] t_rest_q;
+    reg [FAN_IN-1:0] t_tok_q;                // the token's spikes
     reg              s_any_q;                // the spike issued now (0: an empty group's bubble)
     reg [CW-1:0]     s_idx_q;
-    reg [FAN_IN-1:0] s_rest_q;               // spikes after it
     reg              s_first_q;              // this issue is the group's first
     reg [GW-1:0]     g_q;
     reg [WA-1:0]     gb_q;                   // g * FAN_IN
-    wire             fs_any;
+    // the spikes after the one issued now: the token's spikes above s_idx (no rest-of-mask register)
+    wire [FAN_IN-1:0] s_rest;
+    genvar gk;
+    generate
+        for (gk = 0; gk < FAN_IN; gk = gk + 1) begin : gen_rest
+            if (gk == 0) begin : gen_first
+                assign s_rest[gk] = 1'b0;  // no spike comes before spike 0
+            end else begin : gen_above
+                localparam [CW-1:0] KC = gk;
+                assign s_rest[gk] = t_tok_q[gk] && (KC > s_idx_q);
+            end
+        end
+    endgenerate
+    // spike 0 is never after the issued one: its bit of the kept token is not read
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_tok0 = t_tok_q[0];
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [CW-1:0]    fs_idx;
+    // the finder's rest-of-mask is not needed (the next one is derived from s_idx again), nor its `any`:
+    // whether a spike is left is t_hi_q > s_idx_q (a short compare, not the finder's depth)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire             fs_any;
     wire [FAN_IN-1:0] fs_rest;
-    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_grp (.mask(s_rest_q), .any(fs_any), .idx(fs_idx), .rest(fs_rest));
+    /* verilator lint_on UNUSEDSIGNAL */
+    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_grp (.mask(s_rest), .any(fs_any), .idx(fs_idx), .rest(fs_rest));
+
+    // the incoming token's highest spike: the lowest of its spikes in reverse order over 2^CW positions, so
+    // the index is the bitwise complement (2^CW - 1 - j = ~j)
+    localparam integer NPW = 1 << CW;
+    wire [NPW-1:0]   tok_rev;
+    wire [CW-1:0]    hi_rev;
+    generate
+        for (gk = 0; gk < NPW; gk = gk + 1) begin : gen_rev
+            if (NPW - 1 - gk < FAN_IN) begin : gen_bit
+                assign tok_rev[gk] = tok_data[NPW - 1 - gk];
+            end else begin : gen_pad
+                assign tok_rev[gk] = 1'b0;
+            end
+        end
+    endgenerate
+    // only the index is needed (the token's `any` comes from the first-spike finder)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire             hi_any;
+    wire [NPW-1:0]   hi_rest;
+    /* verilator lint_on UNUSEDSIGNAL */
+    spike_finder #(.W(NPW), .IW(CW)) u_find_hi (.mask(tok_rev), .any(hi_any), .idx(hi_rev), .rest(hi_rest));
+    reg [CW-1:0]     t_hi_q;                 // the token's highest spike index
 
     wire issue_w  = have_q && en;
-    wire grp_last = !s_any_q || !fs_any;
+    wire grp_last = !s_any_q || !(t_hi_q > s_idx_q);
     wire tok_last = grp_last && (g_q == G_LAST);
     assign tok_ready = en && (!have_q || tok_last);
     wire xfer     = tok_valid && tok_ready;                   // token in -> issue stage
@@ -154,14 +200,12 @@ module spike_linear #(
             if (issue_w) begin
                 if (!grp_last) begin
                     s_idx_q   <= fs_idx;
-                    s_rest_q  <= fs_rest;
                     s_any_q   <= 1'b1;
                     s_first_q <= 1'b0;
                 end else if (!tok_last) begin
                     g_q       <= g_q + 1'b1;
                     gb_q      <= gb_q + STEP;
                     s_idx_q   <= t_idx_q;
-                    s_rest_q  <= t_rest_q;
                     s_any_q   <= t_any_q;
                     s_first_q <= 1'b1;
                 end
@@ -170,10 +214,10 @@ module spike_linear #(
                 t_tag_q   <= tok_tag;
                 t_any_q   <= fp_any;
                 t_idx_q   <= fp_idx;
-                t_rest_q  <= fp_rest;
+                t_tok_q   <= tok_data;
+                t_hi_q    <= ~hi_rev;
                 s_any_q   <= fp_any;
                 s_idx_q   <= fp_idx;
-                s_rest_q  <= fp_rest;
                 s_first_q <= 1'b1;
                 g_q       <= {GW{1'b0}};
                 gb_q      <= {WA{1'b0}};
