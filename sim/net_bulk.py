@@ -31,9 +31,8 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
-from saformer.contract import cycles
+from saformer.contract import cycles, layout
 from saformer.contract import interface as itf
-from saformer.contract import layout
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_atomic

@@ -20,7 +20,6 @@ stream is 0.4M - 6.6M words, one set per harness weight memory).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
