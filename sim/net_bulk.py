@@ -80,7 +80,7 @@ def pixel_beats(cfg: SAFormerConfig) -> int:
 
 def weight_words(cfg: SAFormerConfig) -> int:
     """Words of one weight stream of `cfg` (header + every segment, contract/interface.py)."""
-    return 4 + layout.network_payload_words(cfg)  # the header of interface.net_weight_stream + the payload
+    return layout.HEADER_WORDS + layout.network_payload_words(cfg)
 
 
 def w_depth(cfg: SAFormerConfig) -> int:
