@@ -115,3 +115,19 @@ def test_cifar10_pynq_rtl_catches_one_edited_weight_word() -> None:
     ws = WeightSet("edited", dict(art.params), {word: int(a[flat])})
     r = run_set(ensure_bulk_built("cifar10-pynq", cfg), cfg, ws, x, ["c 0", "c 1"], "none", 3, "mutation")
     assert r["mismatching_values"] > 0 and r["first_mismatch"].startswith(want), (r["first_mismatch"], want)
+
+
+def test_worst_set_cache_returns_the_sets_it_stored(tmp_path: Path) -> None:
+    """sim/net_worst.py: the second call loads the cached artifacts and images (index file), equal to the sets."""
+    from saformer.golden.net_vectors import network_worst_sets
+    from saformer.sim.net_worst import worst_artifacts
+
+    cfg = NAMED["minwidth"]
+    first = worst_artifacts("minwidth", cfg, tmp_path)
+    assert list(tmp_path.glob("artifacts/minwidth-worst-*.json"))  # the index
+    again = worst_artifacts("minwidth", cfg, tmp_path)
+    sets = network_worst_sets(cfg)
+    assert [n for n, _, _ in first] == [n for n, _, _ in again] == [s.name for s in sets]
+    for (n, art, px), s in zip(again, sets, strict=True):
+        assert px.dtype == np.int64 and np.array_equal(px, s.pixels), n
+        assert set(art.params) == set(s.params) and all(np.array_equal(art.params[k], s.params[k]) for k in s.params)
