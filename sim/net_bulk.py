@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 from filelock import FileLock
-from saformer.contract import cycles
+from saformer.contract import cycles, layout
 from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
@@ -69,6 +69,7 @@ PGO_GEN = "-fprofile-generate -fprofile-update=single"
 PGO_USE = "-fprofile-use -fprofile-partial-training -Wno-missing-profile"
 BULK_PGO = True
 PX_DEPTH, W_DEPTH, P_DEPTH = 1 << 20, 1 << 18, 1 << 16
+W_ADDR_BITS = 24  # a WEIGHTS op's offset and length fields (prog word bits 47:24 and 23:0)
 OPS = {"end": 0, "weights": 1, "images": 2, "waitpx": 3, "drain": 4, "delay": 5, "reset": 6}
 # stall settings: probability per beat (cycle for the sink) in 1/65536 and the longest burst, as tb_net's
 # cocotbext pause generators (in_idle: 5 %, bursts <= 40; out_bp: 30 %, bursts <= 8)
@@ -83,6 +84,27 @@ STALL_PLUSARGS = {
 # ------------------------------------------------------------------------------------------ the top
 def pixel_beats(cfg: SAFormerConfig) -> int:
     return cfg.in_ch * cfg.img
+
+
+def weight_words(cfg: SAFormerConfig) -> int:
+    """Words of one weight stream of `cfg` (header + every segment, contract/interface.py)."""
+    return layout.HEADER_WORDS + layout.network_payload_words(cfg)
+
+
+def w_depth(cfg: SAFormerConfig) -> int:
+    """Weight memory words of the harness: two weight sets of `cfg` (the long run alternates two), at least
+    W_DEPTH; a power of two. One set must fit the program's 24-bit offset and length fields."""
+    words = weight_words(cfg)
+    if words >= 1 << W_ADDR_BITS:
+        raise SaformerError(f"bulk: one weight stream of this config is {words} words, more than a WEIGHTS "
+                            f"op addresses (2^{W_ADDR_BITS})")
+    return max(W_DEPTH, 1 << (2 * words - 1).bit_length())
+
+
+def weight_timeout(cfg: SAFormerConfig) -> int:
+    """Cycles a weight load may take before the harness calls it a fault: four per word (the player's idle
+    bursts at 5 % are far below that) plus the harness default of 1,000,000."""
+    return 1_000_000 + 4 * weight_words(cfg)
 
 
 def render_bulk_top(cfg: SAFormerConfig, name: str) -> str:
@@ -109,7 +131,7 @@ def render_bulk_top(cfg: SAFormerConfig, name: str) -> str:
          f"    wire [{32 * nm - 1}:0] mon_cyc, mon_active, mon_stall;"]
     o += [f"    wire [{b.width - 1}:0] mon_{i}_data;  // {b.name}" for i, b in enumerate(bnds)]
     o.append(f"    net_bulk_harness #(.PXW({pxw}), .BPI({pixel_beats(cfg)}), .NM({nm}), .PX_DEPTH({PX_DEPTH}), "
-             f".W_DEPTH({W_DEPTH}), .P_DEPTH({P_DEPTH})) u_h (\n"
+             f".W_DEPTH({w_depth(cfg)}), .P_DEPTH({P_DEPTH})) u_h (\n"
              "        .done(done), .cycles(cycles), .fin(fin), .clk(clk), .aresetn(aresetn),\n"
              "        .mon_en(mon_en), .rst_ev(rst_ev),\n"
              "        .px_tdata(px_tdata), .px_tvalid(px_tvalid), .px_tready(px_tready), .px_tlast(px_tlast),\n"
@@ -286,8 +308,9 @@ class BulkPlan:
             w = s.words(cfg)
             offs.append((len(wl), len(w)))
             wl += [f"{(int(k == len(w) - 1) << 32) | v:09x}" for k, v in enumerate(w)]
-        if len(wl) > W_DEPTH:
-            raise SaformerError(f"bulk plan: {len(wl)} weight words exceed the weight memory ({W_DEPTH})")
+        if len(wl) > w_depth(cfg) or len(wl) >= 1 << W_ADDR_BITS:
+            raise SaformerError(f"bulk plan: {len(wl)} weight words exceed the weight memory ({w_depth(cfg)}) "
+                                f"or the WEIGHTS op's {W_ADDR_BITS}-bit offset; run fewer weight sets per case")
         write_atomic(case_dir / "w.mem", "\n".join(wl) + "\n")
         pl = []
         for op, a in self.prog:
@@ -325,7 +348,7 @@ def run_bulk(build: BulkBuild, plan: BulkPlan, stall: str = "both", seed: int = 
             "sets": [{"name": s.name, "patch": {str(k): v for k, v in s.patch.items()},
                       "keys": sorted(s.params)} for s in plan.sets]}
     write_atomic(case_dir / "case.json", json.dumps(case))
-    plus = {"OUTDIR": str(case_dir), "SEED": seed, **STALL_PLUSARGS[stall]}
+    plus = {"OUTDIR": str(case_dir), "SEED": seed, "TIMEOUT": weight_timeout(plan.cfg), **STALL_PLUSARGS[stall]}
     if max_cycles:
         plus["MAX_CYCLES"] = max_cycles
     cmd = [str(build.build_dir / BULK_EXE), *(f"+{k}={v}" for k, v in plus.items()), *(["+FULL"] if full else [])]

@@ -189,25 +189,31 @@ NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2", "d128")  # t
 
 
 def net_config(name: str) -> SAFormerConfig:
-    from saformer.contract.configs import NETWORK_NAMED
+    from saformer.contract.configs import CIFAR, NETWORK_NAMED
 
     if name in NAMED:
         return NAMED[name]
     if name in NETWORK_NAMED:
         return NETWORK_NAMED[name]
-    raise SaformerError(f"network configuration '{name}' is neither in NAMED nor in NETWORK_NAMED "
+    if name in CIFAR:
+        return CIFAR[name]
+    raise SaformerError(f"network configuration '{name}' is in none of NAMED, NETWORK_NAMED, CIFAR "
                         "(contract/configs.py)")
 
 
 def net_artifact(name: str, override: str | Path | None = None) -> Artifact:
     """The artifact a network configuration runs on: the regression's choice for the SASA names (the trained
-    export for `default`), a cached random integer model for the network-only names."""
+    export for `default`), the density-calibrated random model for the CIFAR-10 names
+    (golden/named_artifacts.py), a cached random integer model for the network-only names."""
     from saformer.contract.artifact import load_artifact
+    from saformer.contract.configs import CIFAR
     from saformer.golden.named_artifacts import RANDOM_SEED, artifact_for, random_artifact_path
     from saformer.golden.vectors import random_artifact
 
     if name in NAMED or override is not None:
         return artifact_for(name if name in NAMED else "default", build_dir() / "sim", override)
+    if name in CIFAR:
+        return artifact_for(name, build_dir() / "sim")
     cfg = net_config(name)
     path = random_artifact_path(build_dir() / "sim", name, cfg, RANDOM_SEED)
     path.parent.mkdir(parents=True, exist_ok=True)

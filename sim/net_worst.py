@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,8 +25,10 @@ from filelock import FileLock
 from saformer.contract.artifact import Artifact, load_artifact, save_artifact
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
+from saformer.contract.fsutil import write_atomic
 from saformer.contract.paths import build_dir, package_root
 
+PIXELS = "worst_pixels.npy"  # a cached set's images, beside its artifact
 SOURCES = ("golden/net_vectors.py", "golden/reference.py", "contract/artifact.py", "contract/config.py",
            "contract/layout.py")
 
@@ -43,15 +47,31 @@ def worst_artifacts(name: str, cfg: SAFormerConfig, root: Path | None = None
     from saformer.golden.net_vectors import network_worst_sets
 
     root = root or build_dir() / "sim"
-    out = []
-    for s in network_worst_sets(cfg):
-        path = root / "artifacts" / f"{name}-worst-{s.name}-{_key(cfg)}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(path) + ".lock"):
-            if not (path / "manifest.json").is_file():
-                save_artifact(path, cfg, s.params, {}, {"source": f"network worst-case set '{s.name}' "
-                                                                  "(golden/net_vectors.py)"})
-        out.append((s.name, load_artifact(path), np.asarray(s.pixels, dtype=np.int64)))
+    key = _key(cfg)
+    index = root / "artifacts" / f"{name}-worst-{key}.json"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(index) + ".lock"):
+        # the sets take minutes to search at 16-bit thresholds (CIFAR-10 configs): the index of the cached
+        # artifacts (set names, written last) lets a later run load them without searching again
+        if index.is_file():
+            names = json.loads(index.read_text())["sets"]
+            paths = [root / "artifacts" / f"{name}-worst-{n}-{key}" for n in names]
+            if all((p / "manifest.json").is_file() and (p / PIXELS).is_file() for p in paths):
+                return [(n, load_artifact(p), np.load(p / PIXELS)) for n, p in zip(names, paths, strict=True)]
+        out = []
+        for s in network_worst_sets(cfg):
+            path = root / "artifacts" / f"{name}-worst-{s.name}-{key}"
+            with FileLock(str(path) + ".lock"):
+                if not (path / "manifest.json").is_file():
+                    save_artifact(path, cfg, s.params, {}, {"source": f"network worst-case set '{s.name}' "
+                                                                      "(golden/net_vectors.py)"})
+                px = np.asarray(s.pixels, dtype=np.int64)
+                if not (path / PIXELS).is_file():
+                    tmp = path / f".{PIXELS}.{os.getpid()}.npy"
+                    np.save(tmp, px)
+                    os.replace(tmp, path / PIXELS)
+            out.append((s.name, load_artifact(path), px))
+        write_atomic(index, json.dumps({"sets": [n for n, _, _ in out]}))
     return out
 
 

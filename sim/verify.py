@@ -132,8 +132,10 @@ def case_ids(names: list[str] | None = None, long_run: int = 10_000, hls: bool =
              scale: bool = True) -> list[str]:
     """The regression's cases, in run order, as ids `<kind>:<name>`: config (RTL regression + system checks
     of one named config), scale (a scale config), vitis (the Vitis-named wrapper's system checks), long_run,
-    hls (HLS C-simulation of one config), network (the whole-network RTL on one config), network_hls (the
-    network HLS kernel on one config). `make verify SHARD=i/N` splits this list (`shard_cases`)."""
+    hls (HLS C-simulation of one config), network (the whole-network RTL on one config: per cycle, or on the
+    bulk harness for the CIFAR-10 configs, sim/net_bulk_verify.py), network_hls (the network HLS kernel on one
+    config). `make verify SHARD=i/N` splits this list (`shard_cases`)."""
+    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS
     from saformer.sim.net_runner import NET_CONFIGS
 
     given = list(names or [])
@@ -145,7 +147,7 @@ def case_ids(names: list[str] | None = None, long_run: int = 10_000, hls: bool =
     if hls:
         ids += [f"hls:{n}" for n in cfgs]
     if network:
-        ids += [f"network:{n}" for n in NET_CONFIGS]
+        ids += [f"network:{n}" for n in NET_CONFIGS + BULK_NET_CONFIGS]  # the large ones on the bulk harness
         if long_run:
             ids.append("network_long_run:default")
     if hls:
