@@ -75,10 +75,9 @@ def compare_run(cfg: SAFormerConfig, case_dir: Path, params: dict[str, np.ndarra
     mism_imgs: set[int] = set()
     for ch in checks:
         mism_imgs |= ch.mismatching_images
-        for img in range(B):  # an image whose beats did not all arrive is mismatching too
-            if ch.pos < (img + 1) * ch.beats_per_image:
-                mism_imgs.add(img)
-    first = next((ch.first for ch in checks if ch.first), None)
+        mism_imgs |= set(range(ch.frame, B))  # an image whose beats did not all arrive is mismatching too
+    first_ch = next((ch for ch in checks if ch.first), None)
+    first = first_ch.first if first_ch else None
     per_image = []
     out_wrong = 0
     out_first = None
@@ -103,8 +102,9 @@ def compare_run(cfg: SAFormerConfig, case_dir: Path, params: dict[str, np.ndarra
              if len(ep.cyc.get(mj, [])) != B]
     values = sum(ch.mismatching_values + ch.missing() for ch in checks)
     first_text = first.text() if first else None
-    if first is not None:
-        first_text += f" [{labels[first.image]}]" if 0 <= first.image < B else ""
+    if first_ch is not None:  # frames are observed in order: the first failure is in the lowest bad frame
+        img = min(first_ch.bad_frames)
+        first_text += f" [{labels[img]}]" if img < B else ""
     return {"images": B, "mismatching_images": len(mism_imgs), "mismatching_values": values,
             "output_mismatching_images": out_wrong, "cycle_errors": cyc_errors + extra,
             "cycles_match_formula": not (cyc_errors or extra), "first_mismatch": first_text or out_first,
