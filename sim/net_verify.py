@@ -59,11 +59,11 @@ def network_section(configs: tuple[str, ...] | None = None, default_images: int 
     """Every network configuration per cycle (cocotb), then `long_run`: the bulk harness on the shipped
     model (and a random model) with stalls at both ends, resets mid-image and weight reloads."""
     from saformer.sim.net_bulk import long_run as bulk_long_run
-    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS, network_bulk_config
+    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS, VERIFY_BULK_CONFIGS, network_bulk_config
     from saformer.sim.net_runner import NET_CONFIGS
 
     sec: dict[str, Any] = {}
-    for n in configs or NET_CONFIGS + BULK_NET_CONFIGS:
+    for n in configs or NET_CONFIGS + VERIFY_BULK_CONFIGS:
         if n in BULK_NET_CONFIGS:  # CIFAR-10 sizes: the bulk harness, every boundary value, worst-case sets
             sec[n] = network_bulk_config(n, stalls[0] if len(stalls) == 1 else "both")
         else:

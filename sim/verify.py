@@ -135,7 +135,7 @@ def case_ids(names: list[str] | None = None, long_run: int = 10_000, hls: bool =
     hls (HLS C-simulation of one config), network (the whole-network RTL on one config: per cycle, or on the
     bulk harness for the CIFAR-10 configs, sim/net_bulk_verify.py), network_hls (the network HLS kernel on one
     config). `make verify SHARD=i/N` splits this list (`shard_cases`)."""
-    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS
+    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS, VERIFY_BULK_CONFIGS
     from saformer.sim.net_runner import NET_CONFIGS
 
     given = list(names or [])
@@ -147,7 +147,9 @@ def case_ids(names: list[str] | None = None, long_run: int = 10_000, hls: bool =
     if hls:
         ids += [f"hls:{n}" for n in cfgs]
     if network:
-        ids += [f"network:{n}" for n in NET_CONFIGS + BULK_NET_CONFIGS]  # the large ones on the bulk harness
+        # the large ones on the bulk harness; cifar10-384 only when asked for by name
+        bulk = VERIFY_BULK_CONFIGS + tuple(n for n in given if n in BULK_NET_CONFIGS and n not in VERIFY_BULK_CONFIGS)
+        ids += [f"network:{n}" for n in NET_CONFIGS + bulk]
         if long_run:
             ids.append("network_long_run:default")
     if hls:

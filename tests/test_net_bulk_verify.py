@@ -26,8 +26,9 @@ def test_cifar_configs_are_network_cases_of_verify() -> None:
 
     ids = sv.case_ids()
     assert set(BULK_NET_CONFIGS) == set(CIFAR)
+    assert "network:cifar10-pynq" in ids and "network:cifar10-384" not in ids  # 384: only by name
+    assert "network:cifar10-384" in sv.case_ids(["default", "cifar10-384"])
     for n in CIFAR:
-        assert f"network:{n}" in ids
         assert f"network_hls:{n}" not in ids  # the network HLS kernel is not asked for at these sizes
 
 
