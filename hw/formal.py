@@ -262,21 +262,26 @@ def run_equiv(t: dict[str, str], width: int, build: Path, timeout: float, mutant
     workdir = build / "formal" / f"spike_finder_equiv_w{width}{'_mutant' if mutant else ''}"
     workdir.mkdir(parents=True, exist_ok=True)
     script = workdir / "equiv.ys"
+    # YoWASP's Yosys sees only its working directory reliably: the sources are copied in, named relatively
+    for src, name in ((dut, "dut_spike_finder.v"), (FORMAL_DIR / "spike_finder_ref.v", "spike_finder_ref.v")):
+        write_atomic(workdir / name, Path(src).read_text())
     write_atomic(script, f"# {GENERATED} (spike finder equivalence, W={width}); do not edit\n"
-                 f"read_verilog {dut}\nread_verilog {FORMAL_DIR / 'spike_finder_ref.v'}\n"
+                 "read_verilog dut_spike_finder.v\nread_verilog spike_finder_ref.v\n"
                  f"chparam -set W {width} -set IW {iw} spike_finder spike_finder_ref\nprep\n"
                  "miter -equiv -flatten -make_outputs spike_finder_ref spike_finder miter\n"
                  "hierarchy -top miter\nflatten\nopt -fast\nsat -verify -prove trigger 0 -show-ports miter\n")
-    cmd = [t["yosys"], "-q", "-l", str(workdir / "yosys.log"), "-s", str(script)]
+    # run in the work folder with relative names: YoWASP's Yosys cannot write (or always read) outside its
+    # working directory (an absolute -l path, e.g. --build-dir /tmp/x from /work, fails "Can't open log file")
+    cmd = [t["yosys"], "-q", "-l", "yosys.log", "-s", script.name]
     t0 = time.monotonic()
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, cwd=workdir)
         proved = p.returncode == 0
         word = "PASS" if proved else ("FAIL" if "proof did fail" in (p.stdout + p.stderr) else "ERROR")
     except subprocess.TimeoutExpired:
         word = "TIMEOUT"
     secs = round(time.monotonic() - t0, 2)
-    rerun = " ".join(cmd)
+    rerun = f"cd {workdir} && " + " ".join(cmd)
     if mutant:
         ok = word == "FAIL"
         return Result(unit.name, f"mutant:equiv_w{width}", "mutant",
