@@ -66,7 +66,7 @@ MAIN_CPP = "net_bulk_main.cpp"  # the clock: one full period per simulated cycle
 BULK_ARGS = ("-O3", "--x-assign", "fast", "--x-initial", "fast", "--no-timing")
 OPT = "-O2"
 PGO_GEN = "-fprofile-generate -fprofile-update=single"
-PGO_USE = "-fprofile-use -fprofile-partial-training -Wno-missing-profile"
+PGO_USE = "-fprofile-use -fprofile-partial-training"  # (gcc warns of objects without a profile)
 BULK_PGO = True
 PX_DEPTH, W_DEPTH, P_DEPTH = 1 << 20, 1 << 18, 1 << 16
 W_ADDR_BITS = 24  # a WEIGHTS op's offset and length fields (prog word bits 47:24 and 23:0)
