@@ -8,7 +8,7 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test formal demo golden train export interface verify verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean
+.PHONY: venv test formal demo golden train export interface verify verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean clean-cache
 
 venv:
 	@bash scripts/bootstrap.sh
@@ -73,5 +73,10 @@ bitstream: venv $(ART)/manifest.json
 package: venv $(ART)/manifest.json
 	$(PY) -m saformer.cli package --board $(BOARD)
 
-clean:
-	rm -rf $(BUILD)
+# removes $(BUILD) only when everything in it is the project's own (saformer clean refuses otherwise);
+# `make clean-cache` empties only the simulator build cache (bounded anyway: SAFORMER_SIM_CACHE_GB, default 8)
+clean: venv
+	$(PY) -m saformer.cli --build-dir $(BUILD) clean
+
+clean-cache: venv
+	$(PY) -m saformer.cli --build-dir $(BUILD) clean --cache

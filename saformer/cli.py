@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hls-synth": ("saformer.hls.generate:cli_hls_synth", "run Vitis HLS on the generated kernel (needs vitis_hls)"),
     "bitstream": ("saformer.hw.vivado:cli_bitstream", "run Vivado on the generated Tcl (needs vivado)"),
     "package": ("saformer.hw.vivado:cli_package", "write a PYNQ deployment folder"),
+    "clean": ("saformer.sim.cache:cli_clean", "remove the build folder (only the project's own) or its build cache"),
 }
 
 

@@ -29,6 +29,7 @@ from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, child_pythonpath
 from saformer.hw import net_accel
 from saformer.hw.generate import config_id, include_dirs, sources_hash
+from saformer.sim.cache import after_build, mark_used
 from saformer.sim.runner import BUILD_ARGS, verilator_env
 
 STALLS = ("none", "in_idle", "out_bp", "both")
@@ -67,6 +68,9 @@ def ensure_accel_built(name: str, cfg: SAFormerConfig, top: str = net_accel.TOP,
                                           includes=[str(d) for d in include_dirs(srcs + hdrs)],
                                           waves=False, always=True, log_file=bdir / "build.log")
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
+            after_build(bdir)
+        else:
+            mark_used(bdir)
     return AccelBuild(name, cfg, top, bdir)
 
 

@@ -41,6 +41,7 @@ from saformer.contract.fsutil import write_atomic
 from saformer.contract.paths import build_dir
 from saformer.hw.generate import config_id, sources_hash
 from saformer.hw.net_generate import NET_TOP, boundaries, generate_net, net_sources
+from saformer.sim.cache import after_build, mark_used
 from saformer.sim.net_bulk_check import (  # noqa: F401 -- re-exported for the callers of the bulk path
     FNV_INIT,
     FNV_PRIME,
@@ -192,6 +193,9 @@ def ensure_bulk_built(name: str, cfg: SAFormerConfig, build_root: Path | None = 
         if not ((bdir / ".built").is_file() and (bdir / BULK_EXE).is_file()):
             _build(cfg, srcs, main_cpp, bdir)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
+            after_build(bdir)
+        else:
+            mark_used(bdir)
     return BulkBuild(name, cfg, bdir)
 
 

@@ -30,6 +30,7 @@ from saformer.contract.errors import SaformerError
 from saformer.contract.paths import build_dir, child_pythonpath
 from saformer.hw.generate import config_id, sources_hash
 from saformer.hw.net_generate import NET_TOP, generate_net, net_sources
+from saformer.sim.cache import after_build, mark_used
 from saformer.sim.runner import BUILD_ARGS, verilator_env, wave_format
 
 STALLS = ("none", "in_idle", "out_bp", "both")
@@ -60,6 +61,9 @@ def ensure_net_built(name: str, cfg: SAFormerConfig, build_root: Path | None = N
             get_runner("verilator").build(sources=srcs, hdl_toplevel=NET_TOP, build_dir=bdir, build_args=args,
                                           waves=waves, always=True, log_file=bdir / "build.log")
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
+            after_build(bdir)
+        else:
+            mark_used(bdir)
     return NetBuild(name, cfg, bdir)
 
 

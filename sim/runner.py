@@ -44,6 +44,7 @@ from saformer.hw.generate import (
     sources,
     sources_hash,
 )
+from saformer.sim.cache import after_build, mark_used
 
 REPO = package_root()
 BUILD = build_dir()
@@ -126,6 +127,9 @@ def ensure_built(name: str, cfg: SAFormerConfig, build_root: Path = BUILD, sourc
                          includes=[str(d) for d in include_dirs(srcs)],
                          waves=waves, always=True, log_file=bdir / "build.log", **extra)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
+            after_build(bdir)
+        else:
+            mark_used(bdir)
     return SimBuild(name, cfg, gen_dir, bdir, srcs, source, simulator, top)
 
 
