@@ -77,10 +77,11 @@ def render_cfg_header(cfg: SAFormerConfig, name: str) -> str:
     return render_localparams(header(cfg, name, "contract/config.py"), "net_accel / net_top", rows)
 
 
-def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom") -> Path:
-    """Write <out_root>/netacc-<config-id>/ (net_engine.v, the header, the register block); returns it."""
+def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom", board: str | None = None) -> Path:
+    """Write <out_root>/netacc-<config-id>/ (net_engine.v, the header, the register block); returns it. board:
+    the memories' RAM_STYLE for that board (hw/net_generate.py render_net_top; None: the tool's choice)."""
     out = Path(out_root) / f"netacc-{config_id(name, cfg)}"
-    files = {f"{ENGINE}.v": render_net_top(cfg, name), CFG_HEADER: render_cfg_header(cfg, name),
+    files = {f"{ENGINE}.v": render_net_top(cfg, name, board), CFG_HEADER: render_cfg_header(cfg, name),
              f"{REGS}.v": render(net_block(cfg), header(cfg, name, "contract/regmap.py (hw/reggen.py)"))}
     for fname, text in files.items():
         f = out / fname
