@@ -6,16 +6,19 @@ this generator only fills in parameters -- every one from `saformer.contract` (c
 interface, the layout table's segment ids) -- and wires the pipeline: one engine per module, an
 `axis_skid` on every stream between two engines, the weight loader's payload port to every module, the
 per-module cycle counters (`net_cnt`) and the monitor ports the testbench's module-boundary scoreboard
-reads (`mon_fire`, `mon_<k>_data`, `mon_done`, `mon_cyc`). The text depends on the configuration and, for
-the memories' RAM_STYLE (UltraRAM on UltraScale+ boards where hw/fit.py `uram_styles` asks for it), on the
-target board; without a board every memory is the tool's choice (RAM_STYLE 0: what simulation builds).
+reads (`mon_fire`, `mon_<k>_data`, `mon_done`, `mon_cyc`). The text depends on the configuration and on
+the memories' RAM_STYLE per module instance (`styles`: hw/fit.py `uram_styles(cfg, board)`, UltraRAM on
+UltraScale+ boards where the rule asks for it, computed by the caller that knows the board: hw/synth.py,
+hw/vivado.py); without it every memory is the tool's choice (RAM_STYLE 0: what simulation builds).
 
-    python -m saformer.hw.net_generate --config default --out build/rtl [--board zcu104]
+    python -m saformer.hw.net_generate --config default --out build/rtl
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,6 @@ from saformer.contract.config import SAFormerConfig, derive
 from saformer.contract.cycles import network_modules
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_atomic
-from saformer.hw.boards import Board
 from saformer.hw.generate import RTL_DIR, config_id, sources_hash
 
 NET_TOP = "net_engine"
@@ -112,11 +114,11 @@ def _skid(src: str, dst: str, width: int, unit: str = "axis_skid") -> str:
             f"        .m_data({{{dst}_last, {dst}_data}}), .m_valid({dst}_valid), .m_ready({dst}_ready));\n")
 
 
-def render_net_top(cfg: SAFormerConfig, name: str, board: str | Board | None = None) -> str:  # noqa: PLR0915
-    """net_engine.v of `cfg` (one linear wiring list); `board` (a hw/boards.py name or Board): the memories'
-    RAM_STYLE from hw/fit.py uram_styles (one rule with the resource model), None: every RAM_STYLE 0."""
+def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None = None) -> str:  # noqa: PLR0915
+    """net_engine.v of `cfg` (one linear wiring list); `styles`: module -> RAM_STYLE (hw/fit.py uram_styles,
+    the rule the resource model counts with; absent modules and None: 0)."""
     check_network_config(cfg)
-    rs = ram_styles(cfg, board)
+    rs = styles or {}
 
     def st(module: str) -> str:  # the RAM_STYLE parameter of a module instance (fit.styled_units)
         return f".RAM_STYLE({rs.get(module, 0)})"
@@ -385,29 +387,20 @@ def render_net_top(cfg: SAFormerConfig, name: str, board: str | Board | None = N
     return text.replace("    wire all_loaded;\n", decls + "    wire all_loaded;\n", 1)
 
 
-def ram_styles(cfg: SAFormerConfig, board: str | Board | None) -> dict[str, int]:
-    """module -> RAM_STYLE of the generated instances on `board` (hw/fit.py uram_styles; None: {})."""
-    if board is None:
-        return {}
-    from saformer.hw.boards import board as get_board
-    from saformer.hw.fit import uram_styles
-
-    return uram_styles(cfg, get_board(board) if isinstance(board, str) else board)
-
-
 def net_unit_sources() -> list[Path]:
     return [RTL_DIR / f"{u}.v" for u in NET_UNITS]
 
 
 def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom",
-                 board: str | Board | None = None) -> Path:
-    """Write <out_root>/net-<config-id>/net_engine.v (with a board whose URAM the rule uses:
-    net-<config-id>-<board>/, so the two texts never share a folder); returns the folder."""
-    tag = (f"-{board if isinstance(board, str) else board.name}" if board is not None and ram_styles(cfg, board)
-           else "")
+                 styles: dict[str, int] | None = None) -> Path:
+    """Write <out_root>/net-<config-id>/net_engine.v (with RAM styles: net-<config-id>-rs<hash of the styles>/,
+    so two texts never share a folder); returns the folder."""
+    tag = ""
+    if styles:
+        tag = "-rs" + hashlib.sha256(json.dumps(sorted(styles.items())).encode()).hexdigest()[:8]
     gen = Path(out_root) / f"net-{config_id(name, cfg)}{tag}"
     gen.mkdir(parents=True, exist_ok=True)
-    write_atomic(gen / f"{NET_TOP}.v", render_net_top(cfg, name, board))
+    write_atomic(gen / f"{NET_TOP}.v", render_net_top(cfg, name, styles))
     return gen
 
 
@@ -425,9 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m saformer.hw.net_generate", description=__doc__.splitlines()[0])
     ap.add_argument("--config", default="default", choices=sorted(NAMED))
     ap.add_argument("--out", default="build/rtl")
-    ap.add_argument("--board", default=None, help="target board (hw/boards.py): URAM where hw/fit.py uram_styles asks")
     a = ap.parse_args(argv)
-    print(generate_net(NAMED[a.config], a.out, a.config, a.board))
+    print(generate_net(NAMED[a.config], a.out, a.config))
     return 0
 
 

