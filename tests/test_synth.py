@@ -186,3 +186,49 @@ def test_network_synth_reports_per_module_and_bounds(tmp_path: Path) -> None:
     assert mems and all(m["mapped_to"] in ("BRAM", "LUT RAM", "FF") and m["words"] > 0 and m["width"] > 0
                         for m in mems), mems
     assert any(m["instance"].startswith("u_conv2") for m in mems)  # the weight row memory of conv2
+
+
+def _sdp_ram_stat(tmp_path: Path, family: str, shapes: list[tuple[int, int, int]]) -> dict[tuple, str]:
+    """One Yosys run: hw/rtl/sdp_ram.v at each (W, DEPTH, STYLE) through synth_xilinx's memory mapping
+    (`-run :map_ffram`: memory_libmap and the BRAM/URAM techmaps, the house flow's flags: no -uram)."""
+    import subprocess
+
+    from saformer.hw.generate import RTL_DIR
+
+    cmds = []
+    for w, d, s in shapes:
+        cmds += ["design -reset", f"read_verilog -defer {RTL_DIR / 'sdp_ram.v'}",
+                 f"chparam -set W {w} -set DEPTH {d} -set STYLE {s} sdp_ram",
+                 f"synth_xilinx -family {family} -top sdp_ram -run :map_ffram",
+                 f"tee -q -o {tmp_path}/s_{w}_{d}_{s}.txt stat"]
+    r = subprocess.run(["yosys", "-q", "-p", "; ".join(cmds)], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": r.stdout + r.stderr}
+    return {sh: (tmp_path / f"s_{sh[0]}_{sh[1]}_{sh[2]}.txt").read_text() for sh in shapes}
+
+
+def _count(stat: str, cell: str) -> int:
+    m = re.search(rf"^\s+{cell}\s+(\d+)$", stat, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def test_yosys_maps_ultra_sdp_ram_to_uram288(tmp_path: Path) -> None:
+    """Yosys 0.23 synth_xilinx -family xcup: sdp_ram STYLE 3 (ram_style "ultra") becomes URAM288, as many as
+    hw/fit.py uram_count says (4K x 72 each, tiled in width), with no block RAM; STYLE 0 (auto) stays block RAM
+    without -uram (the rule, not Yosys' cost model, picks URAM); -family xc7 refuses "ultra"."""
+    from saformer.hw.fit import bram18_count, uram_count
+
+    shapes = [(72, 4096, 3), (73, 64, 3), (576, 384, 3), (72, 4096, 0)]
+    st = _sdp_ram_stat(tmp_path, "xcup", shapes)
+    assert "error" not in st, st.get("error", "")[-2000:]
+    for w, d, s in shapes:
+        got = st[(w, d, s)]
+        if s == 3:
+            assert (_count(got, "URAM288"), _count(got, "RAMB36E2") + _count(got, "RAMB18E2")) == \
+                (uram_count(d, w), 0), got
+        else:
+            assert _count(got, "URAM288") == 0 and 2 * _count(got, "RAMB36E2") + _count(got, "RAMB18E2") == \
+                bram18_count(d, w), got
+    (tmp_path / "xc7").mkdir()
+    bad = _sdp_ram_stat(tmp_path / "xc7", "xc7", [(72, 4096, 3)])
+    assert "no valid mapping found for memory" in bad.get("error", ""), bad
