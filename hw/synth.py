@@ -272,13 +272,15 @@ def longest_path(mod: dict[str, Any]) -> int:
 def fit_report(res: dict[str, Any], b: Board) -> dict[str, Any]:
     """Add percentages of the board's capacity and a `fits` verdict. CARRY4s are a percentage of the
     slices (one CARRY4 per slice of 4 LUTs); LUT-as-memory/SRL of the SLICEM LUTs."""
+    def of(need: float, cap: int) -> float:  # percent of a capacity (none on the board: any need is over)
+        return 100.0 * need / cap if cap else (0.0 if not need else float("inf"))
+
     pct = {
-        "lut": 100.0 * res["lut"] / b.lut, "lut_logic": 100.0 * res["lut_logic"] / b.lut,
-        "lut_mem": 100.0 * (res["lut_mem"] + res["lut_srl"]) / b.lutram,
-        "ff": 100.0 * res["ff"] / b.ff, "carry": 100.0 * res["carry"] / (b.lut // 4),
-        "bram36": 100.0 * res["bram36"] / b.bram36, "dsp": 100.0 * res["dsp"] / b.dsp,
-        # URAM288 of the board's (a board without URAM and a design with some: over)
-        "uram": 100.0 * res.get("uram", 0) / b.uram if b.uram else (0.0 if not res.get("uram", 0) else float("inf")),
+        "lut": of(res["lut"], b.lut), "lut_logic": of(res["lut_logic"], b.lut),
+        "lut_mem": of(res["lut_mem"] + res["lut_srl"], b.lutram),
+        "ff": of(res["ff"], b.ff), "carry": of(res["carry"], b.lut // 4),
+        "bram36": of(res["bram36"], b.bram36), "dsp": of(res["dsp"], b.dsp),
+        "uram": of(res.get("uram", 0), b.uram),  # URAM288 (UltraScale+ boards with URAM)
     }
     over = [k for k, v in pct.items() if v > 100.0]
     return {**res, "percent": {k: round(v, 2) for k, v in pct.items()}, "fits": not over, "over": over,

@@ -232,3 +232,27 @@ def test_yosys_maps_ultra_sdp_ram_to_uram288(tmp_path: Path) -> None:
     (tmp_path / "xc7").mkdir()
     bad = _sdp_ram_stat(tmp_path / "xc7", "xc7", [(72, 4096, 3)])
     assert "no valid mapping found for memory" in bad.get("error", ""), bad
+
+
+@pytest.mark.slow
+def test_network_synth_maps_the_rules_memories_to_uram(tmp_path: Path) -> None:
+    """The whole accelerator of config p1 for a ZCU104 without block RAM (so the URAM rule moves every styled
+    module: conv2, the shortcut/hidden/head LIFs, the SASA engine): synth_network generates the RAM_STYLEs of
+    hw/fit.py uram_styles, Yosys maps exactly those modules' memories to URAM288, and the netlist's URAM288
+    count equals the resource model's."""
+    from saformer.hw import fit
+    from saformer.hw.synth import synth_network
+    from saformer.sim.net_runner import net_config
+
+    cfg = net_config("p1")
+    b = replace(BOARDS["zcu104"], name="xcup-nobram", bram36=0)
+    st = fit.uram_styles(cfg, b)
+    assert {"conv2", "b0.sasa", "b0.mlp.hlif"} <= set(st)
+    rep = synth_network(cfg, "p1", b, root=tmp_path / "synth")
+    assert rep["ram_styles"] == st
+    ur = [m for m in rep["memories"] if m["mapped_to"] == "URAM"]
+    assert {m["module"] for m in ur} == set(st), ur
+    est = fit.estimate(cfg, b=b)
+    assert rep["uram"] == est["uram"] == sum(m["uram_est"] for m in ur)
+    assert rep["bram36"] == est["bram36"] == 0
+    assert rep["percent"]["uram"] == round(100.0 * rep["uram"] / b.uram, 2)
