@@ -9,14 +9,22 @@ The model has three parts, each written down so that a change of the RTL changes
   net_shortcut's U FIFO in sdp_ram, net_dwc's shift-register window; the SASA engine), with its words,
   width, copies (lanes), read kind (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered
   address; `async`: from logic or ram_style "distributed"; `ff`: kept in flip-flops; `block`: ram_style
-  "block") and read ports;
+  "block"; `ultra`: ram_style "ultra") and read ports;
 - the mapping rules (`map_memory`), the ones Yosys' memory_libmap applied in the calibration runs: LUT RAM
   costs `lutram_luts` (RAM32M 6 bits x 32 words per 4 LUTs, RAM64M 3 x 64; several read ports: quad-port
   RAM32M/RAM64M, one copy per 3 read ports; deeper: 64-word slices and a read multiplexer); a memory with a
   registered read (sdp_ram) or a registered read address goes to block RAM (RAMB18 aspect ratios,
   `bram18_count`) when it is deeper than 64 words and would take more than 64 LUTs as LUT RAM; a read address
-  from logic keeps it in LUT RAM. No memory of the RTL asks for URAM, so the model counts none (where URAM
-  would help: `state_budget`, docs/architecture.md);
+  from logic keeps it in LUT RAM. An sdp_ram with STYLE 3 (ram_style "ultra") goes to URAM288: Yosys 0.23
+  `synth_xilinx -family xcup` (without `-uram`, which would let memory_libmap pick URAM for any large memory)
+  maps it to ceil(width / 72) * ceil(words / 4096) URAM288 at any size, the sdp_ram's registered read being
+  the URAM's output (no extra register, no LUT up to 4096 words); `-family xc7` stops on it ("no valid
+  mapping found");
+- the URAM rule (`uram_styles`), the one source of which memories ask for URAM: the RTL generator
+  (hw/net_generate.py) passes its RAM_STYLE to the module instances and `estimate(cfg, board=b)` counts the
+  same memories as URAM. Only UltraScale+ boards with URAM, and only when the design's block RAM exceeds
+  the board's; then the instances whose memories save the most BRAM36 per URAM288 move first while URAM
+  is left (where on-chip state could shrink instead: `state_budget`, docs/architecture.md);
 - the logic (`logic_estimate`): LUTs and FFs per module from size features per module kind (the bits its
   datapath handles per cycle, see `_sizes`) times coefficients fitted (`calibrate`) on the measured Yosys run
   of the whole network (`MEASURED_NETWORK`: the figures, the config and the command that measured them) and
@@ -49,6 +57,8 @@ from saformer.hw.boards import BOARDS, Board, board
 
 BRAM_MIN_WORDS = 64  # a memory with a registered read (or read address) deeper than this ...
 BRAM_MIN_LUTS = 64  # ... that would take more LUTs than this as LUT RAM goes to block RAM (the runs' choice)
+URAM_WORDS, URAM_WIDTH = 4096, 72  # URAM288 geometry (one aspect ratio; Yosys' xilinx/urams.txt: abits 12, width 72)
+STYLE_ULTRA = 3  # sdp_ram STYLE / the modules' RAM_STYLE that asks for UltraRAM (hw/rtl/sdp_ram.v)
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,8 @@ class Memory:
     read: str = "async"  # "sync": registered read data (sdp_ram); "addr": asynchronous read from a registered
     # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic;
     # or a LUT RAM by ram_style "distributed"; "ff": a small array Yosys keeps in flip-flops (net_dwc's tap
-    # weights); "block": an sdp_ram with ram_style "block" (the SASA engine's RAM_STYLE = 1)
+    # weights); "block": an sdp_ram with ram_style "block" (the SASA engine's RAM_STYLE = 1); "ultra": an
+    # sdp_ram with ram_style "ultra" (RAM_STYLE = 3, `uram_styles`)
     ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port); 0: single port (the read
     # at the write address)
 
@@ -100,17 +111,29 @@ def bram18_count(words: int, width: int) -> int:
     return min(-(-words // d) * -(-max(width, 1) // w) for d, w in RAMB18_ASPECTS)
 
 
+def uram_count(words: int, width: int) -> int:
+    """URAM288s for a words x width memory with ram_style "ultra": 4K x 72 each, side by side in width and
+    stacked in depth (measured, Yosys 0.23 -family xcup: 72x4096 -> 1, 8x4096 -> 1, 73x4096 -> 2,
+    144x512 -> 2, 576x384 -> 8, 72x8192 -> 2 plus a 72-LUT read multiplexer, 1x16 -> 1)."""
+    return -(-max(width, 1) // URAM_WIDTH) * -(-words // URAM_WORDS)
+
+
 def map_memory(m: Memory) -> dict[str, Any]:
     """Where the mapping rules put memory m, and what it costs (module docstring)."""
     if m.read == "ff":  # kept in flip-flops (Yosys' memory_map): every bit a register, no LUT RAM
-        return {"mapped_to": "FF", "bram18": 0, "lut_mem": 0, "ff": m.copies * m.words * m.width}
+        return {"mapped_to": "FF", "bram18": 0, "uram": 0, "lut_mem": 0, "ff": m.copies * m.words * m.width}
     if m.read == "block":  # ram_style "block"
-        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
+        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "uram": 0, "lut_mem": 0,
+                "ff": 0}
+    if m.read == "ultra":  # ram_style "ultra": URAM288 (`uram_styles` keeps it at most URAM_WORDS deep)
+        return {"mapped_to": "URAM", "bram18": 0, "uram": m.copies * uram_count(m.words, m.width), "lut_mem": 0,
+                "ff": 0}
     lut = m.copies * lutram_luts(m.words, m.width, m.ports)
     if m.read in ("sync", "addr") and m.words > BRAM_MIN_WORDS and lut > m.copies * BRAM_MIN_LUTS:
-        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "lut_mem": 0, "ff": 0}
+        return {"mapped_to": "BRAM", "bram18": m.copies * bram18_count(m.words, m.width), "uram": 0, "lut_mem": 0,
+                "ff": 0}
     ff = m.copies * m.width if m.read == "sync" else 0  # the registered read's output register
-    return {"mapped_to": "LUT RAM", "bram18": 0, "lut_mem": lut, "ff": ff}
+    return {"mapped_to": "LUT RAM", "bram18": 0, "uram": 0, "lut_mem": lut, "ff": ff}
 
 
 # ------------------------------------------------------------------------------------------ inventory
@@ -128,8 +151,9 @@ def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None
     banks; the same rule: G LUT RAMs of P bits, else one sdp_ram of D bits), the two A masks (2 words of P
     bits per group, LUT RAM) and the token counts a[c] (G words of ceil(log2(N+1)) bits per lane, LUT RAM).
     `style`: the engine's
-    RAM_STYLE (hw/generate.py ram_style: 1 forces block RAM on every sdp_ram-or-small memory; the network's
-    net_sasa leaves it 0); None: ram_style(cfg) for the engine alone, 0 inside the network."""
+    RAM_STYLE (hw/generate.py ram_style: 1 forces block RAM on every sdp_ram-or-small memory, 3 UltraRAM on
+    the same ones; the network's net_sasa takes `uram_styles`' choice, 0 or 3); None: ram_style(cfg) for the
+    engine alone, 0 inside the network."""
     from saformer.hw.generate import ram_style
 
     d = derive(cfg)
@@ -140,8 +164,8 @@ def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None
         style = ram_style(cfg) if module == "engine" else 0
 
     def kind(words: int, async_max: int) -> str:
-        if style == 1:
-            return "block"
+        if style in (1, STYLE_ULTRA):
+            return "block" if style == 1 else "ultra"
         return "async" if style == 2 or words <= async_max else "sync"
 
     # the Q buffer: small, one LUT RAM per channel group (written per group, read together); else one
@@ -162,18 +186,37 @@ def sasa_memories(cfg: SAFormerConfig, module: str = "engine", style: int | None
     ]
 
 
-def network_memories(cfg: SAFormerConfig) -> list[Memory]:
+def styled_units(cfg: SAFormerConfig) -> list[str]:
+    """The module instances of the network whose RAM_STYLE parameter sets their big memory's sdp_ram STYLE
+    (hw/net_generate.py passes `uram_styles`' value): net_slin (conv2, fc1, fc2, head: the weight rows),
+    net_lif (MLP hidden, head: the membranes), net_shortcut (its LIF's membranes; the U FIFO keeps the tool's
+    choice), net_sasa (every sdp_ram of the SASA engine: Wq/Wk/Wo columns, Q/K membranes, Q buffer). net_tok
+    and net_dwc have none."""
+    out = ["conv2"]
+    for i in range(cfg.L):
+        p = f"b{i}."
+        out += [p + "sasa.lif", p + "sasa", p + "dwc.lif", p + "mlp.lif", p + "mlp.fc1", p + "mlp.hlif",
+                p + "mlp.fc2"]
+    return out + ["head.lif", "head"]
+
+
+def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) -> list[Memory]:
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
     w_bits, sdp_ram); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
-    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map)."""
+    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map).
+    `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
     npos = img * img
+    styles = styles or {}
+
+    def rd(module: str) -> str:  # the read kind of a styled unit's sdp_ram
+        return "ultra" if styles.get(module, 0) == STYLE_ULTRA else "sync"
 
     def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
-        return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, "sync")
+        return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, rd(module))
 
     mems = [
         Memory("tok", "pixel rows", cfg.in_ch * img, img * 8),
@@ -181,7 +224,7 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
         Memory("tok", "conv1 currents per position", npos, S * w.C1W, 1, "addr"),
         Memory("tok", "conv1 LIF membranes per position", npos, S * w.M1W, 1, "addr"),
         Memory("tok", "s1[t] per position (9 window reads)", npos, S, 1, "async", 9),
-        Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, "sync"),
+        Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, rd("conv2")),
     ]
     for i in range(cfg.L):
         p = f"b{i}."
@@ -189,14 +232,52 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
             fd = max(N if m in ("sasa", "dwc") else 2, 2)
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
                      Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "sync")]
-        mems += sasa_memories(cfg, p + "sasa")
+        mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
         mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff"),
-                 Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, "sync"),
+                 Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1")),
                  lif(p + "mlp.hlif", "hidden", H, w.HMW),
-                 Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, "sync")]
+                 Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
-             Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, "sync")]
+             Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, rd("head"))]
     return mems
+
+
+def uram_styles(cfg: SAFormerConfig, b: Board | None) -> dict[str, int]:
+    """Which module instances of the network ask for UltraRAM on board b: {module: STYLE_ULTRA} (absent
+    modules keep RAM_STYLE 0, today's mapping). The one rule the RTL generator and `estimate` share:
+    - nothing unless b is UltraScale+ (`family` xcup) with URAM (ZCU104: 96, KV260: 64; Ultra96-V2 has none;
+      the 7-series boards never: Yosys stops on ram_style "ultra" for xc7), and nothing while the design's
+      block RAM (all RAM_STYLE 0) fits the board's BRAM36;
+    - candidates are the `styled_units` whose memories with RAM_STYLE 3 save block RAM and are at most
+      URAM_WORDS deep (no depth cascade: its read multiplexer is not modelled);
+    - the candidate saving the most BRAM18 per URAM288 goes first (ties: inventory order), each taken while
+      its URAM fits in what is left of b.uram, until the block RAM fits the board or no candidate is left.
+    A design over the board's block RAM after this is over (the verdict says so): the rule spends URAM, it
+    cannot make the memories smaller."""
+    if b is None or b.family != "xcup" or b.uram <= 0:
+        return {}
+    base = network_memories(cfg)
+    need18 = sum(map_memory(m)["bram18"] for m in base)
+    if -(-need18 // 2) <= b.bram36:
+        return {}
+    cands = []
+    for j, u in enumerate(styled_units(cfg)):
+        auto = [m for m in base if m.module == u]
+        ultra = [m for m in network_memories(cfg, {u: STYLE_ULTRA}) if m.module == u]
+        saved = sum(map_memory(m)["bram18"] for m in auto) - sum(map_memory(m)["bram18"] for m in ultra)
+        urams = sum(map_memory(m)["uram"] for m in ultra)
+        if saved > 0 and urams > 0 and all(m.words <= URAM_WORDS for m in ultra if m.read == "ultra"):
+            cands.append((-saved / urams, j, u, saved, urams))
+    styles: dict[str, int] = {}
+    left = b.uram
+    for _, _, u, saved, urams in sorted(cands):
+        if -(-need18 // 2) <= b.bram36:
+            break
+        if urams <= left:
+            styles[u] = STYLE_ULTRA
+            left -= urams
+            need18 -= saved
+    return styles
 
 
 # ------------------------------------------------------------------------------------------ logic
@@ -250,23 +331,27 @@ def measured_modules(per_module: dict[str, Any], glue: dict[str, Any]) -> dict[s
     module -> (LUT, LUT as memory, FF, BRAM36), to paste into the tables above."""
     out: dict[str, list[float]] = {}
     for inst, r in list(per_module.items()) + [("glue", glue)]:
-        n = inst.removeprefix("u_")
-        if n.startswith("skid_"):
-            mod = "skids"
-        elif n.startswith("cnt_") or n in ("wload", "glue"):
-            mod = "ctrl"
-        elif n == "head_lif":
-            mod = "head.lif"
-        else:
-            blk, _, rest = n.partition("_")
-            if blk[:1] == "b" and blk[1:].isdigit():
-                mod = f"{blk}." + rest.replace("_sc", ".lif").replace("_", ".")
-            else:
-                mod = n
-        acc = out.setdefault(mod, [0, 0, 0, 0.0])
+        acc = out.setdefault(instance_module(inst), [0, 0, 0, 0.0])
         for j, k in enumerate(("lut", "lut_mem", "ff", "bram36")):
             acc[j] += r[k]
     return {m: (int(v[0]), int(v[1]), int(v[2]), float(v[3])) for m, v in out.items()}
+
+
+def instance_module(inst: str) -> str:
+    """The model's module name of a net_engine instance (hw/net_generate.py): u_b0_sasa_sc -> b0.sasa.lif,
+    u_b0_mlp_fc1 -> b0.mlp.fc1, u_head_lif -> head.lif, u_conv2 -> conv2, u_skid_* -> skids, u_wload,
+    u_cnt_* and the glue -> ctrl."""
+    n = inst.removeprefix("u_")
+    if n.startswith("skid_"):
+        return "skids"
+    if n.startswith("cnt_") or n in ("wload", "glue"):
+        return "ctrl"
+    if n == "head_lif":
+        return "head.lif"
+    blk, _, rest = n.partition("_")
+    if blk[:1] == "b" and blk[1:].isdigit():
+        return f"{blk}." + rest.replace("_sc", ".lif").replace("_", ".")
+    return n
 
 
 def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
@@ -417,33 +502,40 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
 
 
 # ------------------------------------------------------------------------------------------ the estimate
-def estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, Any]:
+def estimate(cfg: SAFormerConfig, network: bool = True, b: Board | None = None) -> dict[str, Any]:
     """The resource model of the network (or, network=False, of the SASA engine alone, what `make synth`
-    builds for the scale configs): per module LUT (logic + memory), FF, BRAM36 and the memory list."""
-    mems = network_memories(cfg) if network else sasa_memories(cfg)
+    builds for the scale configs): per module LUT (logic + memory), FF, BRAM36, URAM and the memory list.
+    b: the target board, for the network's `uram_styles` (None: no URAM, every memory the tool's choice)."""
+    styles = uram_styles(cfg, b) if network else {}
+    mems = network_memories(cfg, styles) if network else sasa_memories(cfg)
     logic = logic_estimate(cfg, network)
     per: dict[str, dict[str, float]] = {m: {"lut_logic": v["lut_logic"], "lut_mem": 0.0, "ff": v["ff"],
-                                            "bram18": 0} for m, v in logic.items()}
+                                            "bram18": 0, "uram": 0} for m, v in logic.items()}
     mem_rows = []
     for m in mems:
         r = map_memory(m)
-        row = per.setdefault(m.module, {"lut_logic": 0.0, "lut_mem": 0.0, "ff": 0.0, "bram18": 0})
+        row = per.setdefault(m.module, {"lut_logic": 0.0, "lut_mem": 0.0, "ff": 0.0, "bram18": 0, "uram": 0})
         row["lut_mem"] += r["lut_mem"]
         row["ff"] += r["ff"]
         row["bram18"] += r["bram18"]
+        row["uram"] += r["uram"]
         mem_rows.append({**asdict(m), "bits": m.bits, **r})
     for row in per.values():
         row["lut"] = row["lut_logic"] + row["lut_mem"]
-    tot = {k: sum(r[k] for r in per.values()) for k in ("lut", "lut_logic", "lut_mem", "ff", "bram18")}
+    tot = {k: sum(r[k] for r in per.values()) for k in ("lut", "lut_logic", "lut_mem", "ff", "bram18", "uram")}
     return {
         "design": "network" if network else "SASA engine",
         "lut": int(round(tot["lut"])), "lut_logic": int(round(tot["lut_logic"])),
         "lut_mem": int(round(tot["lut_mem"])), "ff": int(round(tot["ff"])),
-        "bram36": math.ceil(tot["bram18"] / 2), "uram": 0, "dsp": 0,
+        "bram36": math.ceil(tot["bram18"] / 2), "uram": int(tot["uram"]), "dsp": 0,
         "per_module": {m: {"lut": int(round(r["lut"])), "lut_mem": int(round(r["lut_mem"])),
-                           "ff": int(round(r["ff"])), "bram36": r["bram18"] / 2} for m, r in per.items()},
+                           "ff": int(round(r["ff"])), "bram36": r["bram18"] / 2, "uram": r["uram"]}
+                       for m, r in per.items()},
         "memories": mem_rows,
-        "memory_bits": {k: sum(r["bits"] for r in mem_rows if r["mapped_to"] == k) for k in ("BRAM", "LUT RAM")},
+        "memory_bits": {k: sum(r["bits"] for r in mem_rows if r["mapped_to"] == k)
+                        for k in ("BRAM", "URAM", "LUT RAM", "FF")},
+        "board": b.name if b is not None else None,
+        "ram_styles": styles,  # module -> RAM_STYLE of the generated RTL (`uram_styles`; absent: 0)
     }
 
 
@@ -463,26 +555,33 @@ def fit(est: dict[str, Any], b: Board) -> dict[str, Any]:
     return {"board": b.name, "part": b.part, "percent": pct, "over": over, "fits": not over}
 
 
-def smallest_fitting_board(est: dict[str, Any], exclude: str = "") -> str | None:
-    fitting = [b for n, b in BOARDS.items() if n != exclude and fit(est, b)["fits"]]
+def smallest_fitting_board(est: dict[str, Any], exclude: str = "", cfg: SAFormerConfig | None = None,
+                           network: bool = True) -> str | None:
+    """The smallest board of hw/boards.py the estimate fits (with cfg: re-estimated per board, whose URAM
+    the network may use, `uram_styles`)."""
+    fitting = [b for n, b in BOARDS.items()
+               if n != exclude and fit(est if cfg is None else estimate(cfg, network, b), b)["fits"]]
     return min(fitting, key=lambda b: (b.lut, b.bram36)).name if fitting else None
 
 
 def precheck(cfg: SAFormerConfig, name: str, b: Board, network: bool = True) -> dict[str, Any]:
     """The pre-check record (estimate + fit); raises SaformerError with one line when it does not fit."""
-    est = estimate(cfg, network)
+    est = estimate(cfg, network, b)
     f = fit(est, b)
     rec = {"config": name, **f, "estimate": {k: est[k] for k in ("design", "lut", "lut_logic", "lut_mem", "ff",
                                                                     "bram36", "uram", "dsp")}}
     if not f["fits"]:
-        raise SaformerError(fit_message(name, est, f, b))
+        raise SaformerError(fit_message(name, est, f, b, cfg, network))
     return rec
 
 
-def fit_message(name: str, est: dict[str, Any], f: dict[str, Any], b: Board) -> str:
+def fit_message(name: str, est: dict[str, Any], f: dict[str, Any], b: Board, cfg: SAFormerConfig | None = None,
+                network: bool = True) -> str:
     o = f["over"][0]
     more = "".join(f", {x['needs']:,} {x['resource']} of {x['of']:,}" for x in f["over"][1:])
-    alt = smallest_fitting_board(est, exclude=b.name)
+    if est.get("uram"):
+        more += f" (with {est['uram']} of {b.uram} URAM288 in use)"
+    alt = smallest_fitting_board(est, exclude=b.name, cfg=cfg, network=network)
     pick = f", or pick {alt}" if alt else "; no board of hw/boards.py fits it"
     return (f"config '{name}' needs {o['needs']:,} {o['resource']} of {o['of']:,} on {b.name}{more} "
             f"(resource model hw/fit.py of the {est['design']}, before synthesis); lower D or L{pick}")
@@ -537,7 +636,7 @@ def cli_fit(argv: list[str]) -> int:
     e = rec["estimate"]
     print(f"config '{a.config}' fits {b.name} by the resource model ({e['design']}): LUT {e['lut']:,} "
           f"({rec['percent']['lut']}%), LUT RAM {e['lut_mem']:,} ({rec['percent']['lut_mem']}%), FF {e['ff']:,}, "
-          f"BRAM36 {e['bram36']} ({rec['percent']['bram36']}%)")
+          f"BRAM36 {e['bram36']} ({rec['percent']['bram36']}%), URAM {e['uram']} ({rec['percent']['uram']}%)")
     return 0
 
 

@@ -77,10 +77,12 @@ def render_cfg_header(cfg: SAFormerConfig, name: str) -> str:
     return render_localparams(header(cfg, name, "contract/config.py"), "net_accel / net_top", rows)
 
 
-def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom") -> Path:
-    """Write <out_root>/netacc-<config-id>/ (net_engine.v, the header, the register block); returns it."""
+def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom",
+                   styles: dict[str, int] | None = None) -> Path:
+    """Write <out_root>/netacc-<config-id>/ (net_engine.v, the header, the register block); returns it. styles:
+    the memories' RAM_STYLE per module (hw/fit.py uram_styles for the board; None: the tool's choice)."""
     out = Path(out_root) / f"netacc-{config_id(name, cfg)}"
-    files = {f"{ENGINE}.v": render_net_top(cfg, name), CFG_HEADER: render_cfg_header(cfg, name),
+    files = {f"{ENGINE}.v": render_net_top(cfg, name, styles), CFG_HEADER: render_cfg_header(cfg, name),
              f"{REGS}.v": render(net_block(cfg), header(cfg, name, "contract/regmap.py (hw/reggen.py)"))}
     for fname, text in files.items():
         f = out / fname

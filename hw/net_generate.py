@@ -6,7 +6,10 @@ this generator only fills in parameters -- every one from `saformer.contract` (c
 interface, the layout table's segment ids) -- and wires the pipeline: one engine per module, an
 `axis_skid` on every stream between two engines, the weight loader's payload port to every module, the
 per-module cycle counters (`net_cnt`) and the monitor ports the testbench's module-boundary scoreboard
-reads (`mon_fire`, `mon_<k>_data`, `mon_done`, `mon_cyc`). The text depends on the configuration only.
+reads (`mon_fire`, `mon_<k>_data`, `mon_done`, `mon_cyc`). The text depends on the configuration and on
+the memories' RAM_STYLE per module instance (`styles`: hw/fit.py `uram_styles(cfg, board)`, UltraRAM on
+UltraScale+ boards where the rule asks for it, computed by the caller that knows the board: hw/synth.py,
+hw/vivado.py); without it every memory is the tool's choice (RAM_STYLE 0: what simulation builds).
 
     python -m saformer.hw.net_generate --config default --out build/rtl
 """
@@ -14,6 +17,8 @@ reads (`mon_fire`, `mon_<k>_data`, `mon_done`, `mon_cyc`). The text depends on t
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +114,15 @@ def _skid(src: str, dst: str, width: int, unit: str = "axis_skid") -> str:
             f"        .m_data({{{dst}_last, {dst}_data}}), .m_valid({dst}_valid), .m_ready({dst}_ready));\n")
 
 
-def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- one linear wiring list
+def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None = None) -> str:  # noqa: PLR0915
+    """net_engine.v of `cfg` (one linear wiring list); `styles`: module -> RAM_STYLE (hw/fit.py uram_styles,
+    the rule the resource model counts with; absent modules and None: 0)."""
     check_network_config(cfg)
+    rs = styles or {}
+
+    def st(module: str) -> str:  # the RAM_STYLE parameter of a module instance (fit.styled_units)
+        return f".RAM_STYLE({rs.get(module, 0)})"
+
     w = net_widths(cfg)
     D, N, T, HID, NC = cfg.D, cfg.N, cfg.T, cfg.hidden, cfg.n_classes
     offs = layout.network_offsets(cfg)
@@ -213,7 +225,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
     a(f"    assign m_busy[{mi['tok']}] = px_valid || win_valid;")
     a(_skid("win", "win_c", cfg.stem_ch * 9).rstrip("\n"))
     a(f"    net_slin #(.FI({cfg.stem_ch * 9}), .FO({D}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.U0W}), .OUT_W({w.UW}), "
-      f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid['conv2.w']}), .SEG_B({sid['conv2.b']}), "
+      f".IMG_ACC(0), {st('conv2')}, .SEG_W({seg_w}),\n        .SEG_WT({sid['conv2.w']}), .SEG_B({sid['conv2.b']}), "
       ".COL_OUTER(1)) u_conv2 (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(win_c_data), .s_last(win_c_last), .s_valid(win_c_valid),\n"
       "        .s_ready(win_c_ready), .m_data(u0_data), .m_last(u0_last), .m_valid(u0_valid), .m_ready(u0_ready),\n"
@@ -230,7 +242,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             fd = N if m in ("sasa", "dwc") else 2
             a(_skid(prev, pm + "_uin", D * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}),\n"
+              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
               f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
@@ -253,7 +265,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 a(f"    net_sasa #(.D({D}), .N({N}), .T({T}), .P({cfg.lanes}), .H({cfg.heads}), .W_W({ww}), "
                   f".B_W({bw_}), "
                   f".TH_W({thw}), .ACC_W({d.sasa_acc_bits}),\n        .MEM_W({cfg.mem_bits or d.sasa_mem_bits}), "
-                  f".K({k_}), .IW({w.SIW}), .HASH(32'h{cfg.hash32:08x}), .COUNT(32'd{sasa_count}), .SEG_W({seg_w}),\n"
+                  f".K({k_}), .IW({w.SIW}), .HASH(32'h{cfg.hash32:08x}), .COUNT(32'd{sasa_count}), "
+                  f"{st(f'b{i}.sasa')}, .SEG_W({seg_w}),\n"
                   f"        .SEG_FIRST({sid[f'b{i}.sasa.wq']})) u_{pm} (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
@@ -281,7 +294,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
             else:
                 f1, hl, f2 = mi[f"b{i}.mlp.fc1"], mi[f"b{i}.mlp.hlif"], mi[f"b{i}.mlp.fc2"]
                 a(f"    net_slin #(.FI({D}), .FO({HID}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.HCW}), .OUT_W({w.HCW}), "
-                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w1']}), "
+                  f".IMG_ACC(0), {st(f'b{i}.mlp.fc1')}, .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w1']}), "
                   f".SEG_B({sid[f'b{i}.mlp.b1']}), "
                   f".COL_OUTER(0)) u_{pm}_fc1 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
@@ -292,7 +305,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 a(f"    assign m_busy[{f1}] = {pm}_s_c_valid || ({pm}_hc_valid && !{pm}_hc_ready);")
                 a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW, WIDE).rstrip("\n"))
                 a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-                  f".T({T}), .P({cfg.lanes}), "
+                  f".T({T}), .P({cfg.lanes}), {st(f'b{i}.mlp.hlif')}, "
                   f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
@@ -303,7 +316,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
                 a(f"    assign m_busy[{hl}] = {pm}_hc_c_valid;")
                 a(_skid(pm + "_h", pm + "_h_c", HID).rstrip("\n"))
                 a(f"    net_slin #(.FI({HID}), .FO({D}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.MIW}), .OUT_W({w.MIW}), "
-                  f".IMG_ACC(0), .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w2']}), "
+                  f".IMG_ACC(0), {st(f'b{i}.mlp.fc2')}, .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w2']}), "
                   f".SEG_B({sid[f'b{i}.mlp.b2']}), "
                   f".COL_OUTER(0)) u_{pm}_fc2 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_h_c_data), .s_last({pm}_h_c_last), "
@@ -316,7 +329,7 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
     a(_skid(prev, "head_uin", D * w.UW, WIDE).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
+      f".P({cfg.lanes}), {st('head.lif')}, .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "
@@ -324,7 +337,8 @@ def render_net_top(cfg: SAFormerConfig, name: str) -> str:  # noqa: PLR0915 -- o
     a(f"    assign m_busy[{hl}] = head_uin_valid;")
     a(_skid("head_s", "head_s_c", D).rstrip("\n"))
     a(f"    net_slin #(.FI({D}), .FO({NC}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.LGW}), .OUT_W({w.LGW}), .IMG_ACC(1), "
-      f".SEG_W({seg_w}),\n        .SEG_WT({sid['head.w']}), .SEG_B({sid['head.b']}), .COL_OUTER(0)) u_head (\n"
+      f"{st('head')}, .SEG_W({seg_w}),\n        .SEG_WT({sid['head.w']}), .SEG_B({sid['head.b']}), "
+      ".COL_OUTER(0)) u_head (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_s_c_data), .s_last(head_s_c_last), .s_valid(head_s_c_valid),\n"
       "        .s_ready(head_s_c_ready), .m_data(logits_data), .m_last(logits_last), .m_valid(logits_valid),\n"
       f"        .m_ready(logits_ready), .wl_start(wl_start), {wl()}, .act(m_act[{hd}]), .img_end(m_end[{hd}]));")
@@ -377,10 +391,16 @@ def net_unit_sources() -> list[Path]:
     return [RTL_DIR / f"{u}.v" for u in NET_UNITS]
 
 
-def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom") -> Path:
-    gen = Path(out_root) / f"net-{config_id(name, cfg)}"
+def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom",
+                 styles: dict[str, int] | None = None) -> Path:
+    """Write <out_root>/net-<config-id>/net_engine.v (with RAM styles: net-<config-id>-rs<hash of the styles>/,
+    so two texts never share a folder); returns the folder."""
+    tag = ""
+    if styles:
+        tag = "-rs" + hashlib.sha256(json.dumps(sorted(styles.items())).encode()).hexdigest()[:8]
+    gen = Path(out_root) / f"net-{config_id(name, cfg)}{tag}"
     gen.mkdir(parents=True, exist_ok=True)
-    write_atomic(gen / f"{NET_TOP}.v", render_net_top(cfg, name))
+    write_atomic(gen / f"{NET_TOP}.v", render_net_top(cfg, name, styles))
     return gen
 
 

@@ -4,7 +4,8 @@
 `synthesize(files, top, workdir)` runs Yosys with ABC9 and reads the mapped netlist (JSON) back:
 - `lut`: every LUT1..LUT6 used as logic, plus LUTs used as memory (RAM32M/RAM64M/RAM*X1*) and as shift
   registers (SRL16E/SRLC32E), each also reported apart (`lut_logic`, `lut_mem`, `lut_srl`);
-- `ff` (FD*), `carry` (CARRY4), `muxf` (MUXF7/MUXF8), `bram36` (RAMB36E1 + RAMB18E1 / 2), `dsp` (DSP48E1);
+- `ff` (FD*), `carry` (CARRY4), `muxf` (MUXF7/MUXF8), `bram36` (RAMB36E1/E2 + RAMB18E1/E2 / 2), `uram`
+  (URAM288, UltraScale+: the memories hw/fit.py uram_styles gives ram_style "ultra"), `dsp` (DSP48E1/E2);
 - `logic_levels`: see LEVELS_RULE.
 
 `synth_report(...)` synthesizes one configuration for a board of hw/boards.py, sweeps the lane count P
@@ -38,7 +39,7 @@ from saformer.contract.fsutil import save_figure, write_atomic
 from saformer.contract.paths import build_dir, package_root, user_path
 from saformer.hw import fit
 from saformer.hw.boards import Board, board
-from saformer.hw.fit import RAMB18_ASPECTS, bram18_count  # noqa: F401 -- RAMB18_ASPECTS re-exported
+from saformer.hw.fit import RAMB18_ASPECTS, bram18_count, uram_count  # noqa: F401 -- RAMB18_ASPECTS re-exported
 from saformer.hw.timing import estimate as timing_estimate
 
 REPO = package_root()
@@ -168,6 +169,8 @@ def memory_report(premem: dict[str, Any], log: str, top: str) -> list[dict[str, 
         rec = {"name": name, "words": size, "width": width, "bits": size * width, "mapped_to": kind, "via": v}
         if kind == "BRAM":
             rec["bram18_est"] = bram18_count(size, width)
+        elif kind == "URAM":
+            rec["uram_est"] = uram_count(size, width)
         out.append(rec)
     return sorted(out, key=lambda r: r["name"])
 
@@ -208,6 +211,7 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
         "muxf": counts.get("MUXF7", 0) + counts.get("MUXF8", 0),
         "bram36": (counts.get("RAMB36E1", 0) + counts.get("RAMB36E2", 0)
                    + 0.5 * (counts.get("RAMB18E1", 0) + counts.get("RAMB18E2", 0))),
+        "uram": counts.get("URAM288", 0),
         "dsp": counts.get("DSP48E1", 0) + counts.get("DSP48E2", 0),
         "cells": dict(sorted(counts.items())),
     }
@@ -268,11 +272,15 @@ def longest_path(mod: dict[str, Any]) -> int:
 def fit_report(res: dict[str, Any], b: Board) -> dict[str, Any]:
     """Add percentages of the board's capacity and a `fits` verdict. CARRY4s are a percentage of the
     slices (one CARRY4 per slice of 4 LUTs); LUT-as-memory/SRL of the SLICEM LUTs."""
+    def of(need: float, cap: int) -> float:  # percent of a capacity (none on the board: any need is over)
+        return 100.0 * need / cap if cap else (0.0 if not need else float("inf"))
+
     pct = {
-        "lut": 100.0 * res["lut"] / b.lut, "lut_logic": 100.0 * res["lut_logic"] / b.lut,
-        "lut_mem": 100.0 * (res["lut_mem"] + res["lut_srl"]) / b.lutram,
-        "ff": 100.0 * res["ff"] / b.ff, "carry": 100.0 * res["carry"] / (b.lut // 4),
-        "bram36": 100.0 * res["bram36"] / b.bram36, "dsp": 100.0 * res["dsp"] / b.dsp,
+        "lut": of(res["lut"], b.lut), "lut_logic": of(res["lut_logic"], b.lut),
+        "lut_mem": of(res["lut_mem"] + res["lut_srl"], b.lutram),
+        "ff": of(res["ff"], b.ff), "carry": of(res["carry"], b.lut // 4),
+        "bram36": of(res["bram36"], b.bram36), "dsp": of(res["dsp"], b.dsp),
+        "uram": of(res.get("uram", 0), b.uram),  # URAM288 (UltraScale+ boards with URAM)
     }
     over = [k for k, v in pct.items() if v > 100.0]
     return {**res, "percent": {k: round(v, 2) for k, v in pct.items()}, "fits": not over, "over": over,
@@ -445,8 +453,8 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
     cells = res.pop("cells")
     res.pop("workdir", None)
     rtl = res.pop("rtl")
-    resources = {k: res[k] for k in ("lut", "lut_logic", "lut_mem", "lut_srl", "ff", "carry", "muxf", "bram36",
-                                     "dsp", "logic_levels")}
+    resources = {k: res.get(k, 0) for k in ("lut", "lut_logic", "lut_mem", "lut_srl", "ff", "carry", "muxf",
+                                            "bram36", "uram", "dsp", "logic_levels")}
     rep: dict[str, Any] = {
         "generated_by": "hw/synth.py (saformer synth); Yosys estimates, not Vivado results",
         "tool": yosys_version(),
@@ -460,13 +468,14 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
         "logic_levels_rule": LEVELS_RULE,
         "timing": timing_estimate(res["logic_levels"], b.family),
         "percent": res["percent"],
-        "percent_rule": "lut, lut_logic, ff, bram36, dsp of the board's totals; lut_mem (LUT RAM + SRL) of the "
-                        "SLICEM LUTs; carry (CARRY4) of the slices (LUT/4)",
+        "percent_rule": "lut, lut_logic, ff, bram36, uram, dsp of the board's totals; lut_mem (LUT RAM + SRL) of "
+                        "the SLICEM LUTs; carry (CARRY4) of the slices (LUT/4)",
         "fits": res["fits"], "over": res["over"],
         "memories": res["memories"],
         "memories_rule": "every $mem_v2 cell before memory mapping (name, words, width, bits) and what Yosys mapped "
                          "it to: memory_libmap's 'mapping memory X via Y' (LUT RAM, BRAM, URAM), FF when "
-                         "memory_map took it; bram18_est = RAMB18s of the best aspect ratio (per-memory estimate)",
+                         "memory_map took it; bram18_est = RAMB18s of the best aspect ratio (per-memory estimate); "
+                         "uram_est = URAM288s (4K x 72 each, hw/fit.py uram_count)",
         "memory_summary": memory_summary(res["memories"]),
         "cells": cells,
     }
@@ -497,7 +506,7 @@ def format_table(rep: dict[str, Any]) -> str:
     lines = [f"{rep['config']['name']} on {rep['board']['name']} ({rep['board']['part']}), {rep['tool']}",
              (f"  LUT {rep['lut']} ({p['lut']}%: logic {rep['lut_logic']}, mem {rep['lut_mem']}, srl "
               f"{rep['lut_srl']})  FF {rep['ff']} ({p['ff']}%)  CARRY4 {rep['carry']} ({p['carry']}%)  "
-              f"BRAM36 {rep['bram36']}  DSP {rep['dsp']}  levels {rep['logic_levels']} "
+              f"BRAM36 {rep['bram36']}  URAM {rep.get('uram', 0)}  DSP {rep['dsp']}  levels {rep['logic_levels']} "
               f"(~{rep.get('timing', {}).get('fmax_mhz_estimate', '?')} MHz)  fits: {rep['fits']}")]
     ms = rep.get("memory_summary", {})
     if ms:
@@ -689,7 +698,8 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
 def network_memories(mods: dict[str, Any], log: str, top: str) -> list[dict[str, Any]]:
     """Every memory of the hierarchical design before memory mapping, one row per instance: the instance
     path, the memory's name in its module, words, width, bits and what Yosys mapped it to (memory_libmap's
-    "mapping memory <module>.<memory> via <cell>" lines: LUT RAM or block RAM; none: flip-flops)."""
+    "mapping memory <module>.<memory> via <cell>" lines: LUT RAM, block RAM or URAM; none: flip-flops), and
+    the model's module of the instance (hw/fit.py instance_module, the key of `ram_styles`)."""
     via: dict[tuple[str, str], str] = {}
     for m in MAPPED_VIA.finditer(log):
         mod, _, mem = m.group(1).partition(".")
@@ -705,10 +715,12 @@ def network_memories(mods: dict[str, Any], log: str, top: str) -> list[dict[str,
                 width, size = int(str(prm.get("WIDTH", "0")), 2), int(str(prm.get("SIZE", "0")), 2)
                 v = via.get((t, name))
                 kind = _mem_kind(v)
-                rec = {"instance": path, "name": name, "words": size, "width": width, "bits": size * width,
-                       "mapped_to": kind, "via": v}
+                rec = {"instance": path, "module": fit.instance_module(path.split(".")[0]), "name": name,
+                       "words": size, "width": width, "bits": size * width, "mapped_to": kind, "via": v}
                 if kind == "BRAM":
                     rec["bram18_est"] = bram18_count(size, width)
+                elif kind == "URAM":
+                    rec["uram_est"] = uram_count(size, width)
                 out.append(rec)
             elif _is_design(mods, ct):
                 walk(ct, f"{path}.{cname.lstrip(chr(92))}" if path else cname.lstrip(chr(92)))
@@ -724,7 +736,7 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
     from saformer.hw.generate import sources_hash
     from saformer.hw.net_generate import NET_TOP, generate_net, net_sources
 
-    gen = generate_net(cfg, root / "rtl", name)
+    gen = generate_net(cfg, root / "rtl", name, fit.uram_styles(cfg, b))  # RAM_STYLE: the URAM rule for b
     files = net_sources(gen)
     key = sources_hash(files, f"net synth_xilinx {b.family} abc9 v2 memories")
     result_version = "v3"
@@ -738,6 +750,10 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
     res = fit_report(res, b)
     res.pop("cells", None)
     res["memory_summary"] = memory_summary(res.get("memories", []))["by_kind"]
+    res["ram_styles"] = fit.uram_styles(cfg, b)  # module -> RAM_STYLE of the generated net_engine (absent: 0)
+    res["ram_styles_rule"] = ("hw/fit.py uram_styles: UltraScale+ boards with URAM only, and only when the block "
+                              "RAM of the design exceeds the board's; the instances saving the most BRAM per URAM "
+                              "first; Yosys maps ram_style \"ultra\" to URAM288 without -uram")
     res["rtl"] = [str(f) for f in files]
     res["flow"] = NET_FLOW.format(family=b.family)
     res["logic_levels_rule"] = "as the engine's (logic_levels_rule); per module: that module flattened alone"
@@ -752,7 +768,8 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
 def format_network(rep: dict[str, Any]) -> str:
     p = rep["percent"]
     lines = [f"network ({rep['board']}): LUT {rep['lut']} ({p['lut']}%)  FF {rep['ff']} ({p['ff']}%)  "
-             f"BRAM36 {rep['bram36']} ({p['bram36']}%)  DSP {rep['dsp']}  levels {rep['logic_levels']} "
+             f"BRAM36 {rep['bram36']} ({p['bram36']}%)  URAM {rep.get('uram', 0)}  DSP {rep['dsp']}  "
+             f"levels {rep['logic_levels']} "
              f"(~{rep.get('timing', {}).get('fmax_mhz_estimate', '?')} MHz, hw/timing.py)  "
              f"bounds met: {rep['meets_bounds']}"]
     for k, v in rep.get("memory_summary", {}).items():

@@ -337,7 +337,9 @@ def write_net_tcl(cfg: SAFormerConfig, name: str, b: Board, out_root: Path = BUI
     from saformer.hw import net_accel
 
     out = Path(out_root) / b.name / "net"
-    gen = net_accel.generate_accel(cfg, out / "gen", name)
+    from saformer.hw.fit import uram_styles
+
+    gen = net_accel.generate_accel(cfg, out / "gen", name, uram_styles(cfg, b))  # URAM where the rule asks
     rel = []
     for f in net_accel.headers(gen) + net_accel.sources(gen):
         dst = out / "rtl" / f.name

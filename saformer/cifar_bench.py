@@ -77,9 +77,10 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
     from saformer.hw import fit
 
     def fit_rec(c) -> dict[str, Any]:
-        est = fit.estimate(c)
+        est = fit.estimate(c, b=b)  # the board's URAM where the rule uses it (fit.uram_styles)
         f = fit.fit(est, b)
         return {"lut": est["lut"], "lut_mem": est["lut_mem"], "ff": est["ff"], "bram36": est["bram36"],
+                "uram": est["uram"],
                 "percent": f["percent"], "fits": f["fits"],
                 "over": [f"{o['needs']:,} {o['resource']} of {o['of']:,}" for o in f["over"]]}
 

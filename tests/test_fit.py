@@ -4,9 +4,11 @@ calibrated estimate, and the one-line error `make synth CONFIG=... BOARD=...` gi
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from saformer.contract.configs import ALL, CIFAR, TARGET_BOARD
@@ -161,3 +163,67 @@ def test_state_budget_orders() -> None:
     for r in rows:
         assert r["timestep_outer_bits"] == r["positions"] * r["token_outer_bits"]
     assert [r["token_local"] for r in rows if "Q/K" in r["module"]] == [False] * cfg.L
+
+
+# ------------------------------------------------------------------------------------------ URAM (uram_styles)
+def _xcup_board(bram36: int, uram: int = 96):
+    """ZCU104 with another block-RAM / URAM count (the rule's inputs), for configs small enough to build."""
+    return replace(BOARDS["zcu104"], name=f"xcup-{bram36}-{uram}", bram36=bram36, uram=uram)
+
+
+@pytest.mark.parametrize("bname", ["zcu104", "kv260"])
+def test_cifar10_384_uses_uram_on_ultrascale_boards_with_uram(bname: str) -> None:
+    """cifar10-384 needs more block RAM than ZCU104/KV260 have: the rule moves memories to URAM (within the
+    board's URAM), the estimate counts them as URAM288 by the URAM geometry, and every memory that moved
+    was a block RAM of the estimate without the rule (same inventory row)."""
+    cfg, b = CIFAR["cifar10-384"], board(bname)
+    none, e = fit.estimate(cfg), fit.estimate(cfg, b=b)
+    st = fit.uram_styles(cfg, b)
+    assert st and e["ram_styles"] == st and set(st.values()) == {fit.STYLE_ULTRA}
+    assert set(st) <= set(fit.styled_units(cfg))
+    assert 0 < e["uram"] <= b.uram
+    ur = [m for m in e["memories"] if m["mapped_to"] == "URAM"]
+    assert {m["module"] for m in ur} == set(st)
+    assert e["uram"] == sum(m["copies"] * fit.uram_count(m["words"], m["width"]) for m in ur)
+    assert all(m["words"] <= fit.URAM_WORDS for m in ur)
+    assert len(none["memories"]) == len(e["memories"])
+    for r0, r1 in zip(none["memories"], e["memories"]):
+        assert (r0["module"], r0["name"]) == (r1["module"], r1["name"])
+        if r1["mapped_to"] != r0["mapped_to"]:
+            assert (r0["mapped_to"], r1["mapped_to"], r1["read"]) == ("BRAM", "URAM", "ultra"), r1
+    saved18 = sum(r0["bram18"] for r0, r1 in zip(none["memories"], e["memories"]) if r1["mapped_to"] == "URAM")
+    assert e["bram36"] == -(-(2 * none["bram36"] - saved18) // 2) < none["bram36"]
+    assert e["memory_bits"]["URAM"] == sum(m["bits"] for m in ur) > 0
+    with pytest.raises(SaformerError) as ei:  # still over the board's block RAM: the message says URAM is in use
+        fit.precheck(cfg, "cifar10-384", b)
+    assert f"with {e['uram']} of {b.uram} URAM288 in use" in str(ei.value)
+
+
+@pytest.mark.parametrize("bname", ["ultra96v2", "pynq-z2", "pynq-z1"])
+def test_no_uram_without_uram_on_the_board(bname: str) -> None:
+    """Ultra96-V2 (UltraScale+, no URAM) and the 7-series boards: no style, the estimate is the board-less one."""
+    cfg, b = CIFAR["cifar10-384"], board(bname)
+    assert fit.uram_styles(cfg, b) == {}
+    e, none = fit.estimate(cfg, b=b), fit.estimate(cfg)
+    assert e["uram"] == 0 and e["bram36"] == none["bram36"] and e["memories"] == none["memories"]
+
+
+def test_no_uram_while_block_ram_fits() -> None:
+    """A design whose block RAM fits the board keeps today's mapping, URAM or not on the board."""
+    cfg = ALL["default"]
+    assert fit.estimate(cfg)["bram36"] <= board("zcu104").bram36
+    assert fit.uram_styles(cfg, board("zcu104")) == {} and fit.estimate(cfg, b=board("zcu104"))["uram"] == 0
+    # a 7-series-like budget on an UltraScale+ part with URAM: the rule starts, and stops once BRAM fits
+    need = fit.estimate(cfg)["bram36"]
+    st = fit.uram_styles(cfg, _xcup_board(need - 1))
+    e = fit.estimate(cfg, b=_xcup_board(need - 1))
+    assert st and e["bram36"] <= need - 1 and 0 < e["uram"] <= 96
+    assert fit.uram_styles(cfg, _xcup_board(need - 1, uram=0)) == {}
+
+
+def test_uram_geometry() -> None:
+    """URAM288 is 4K x 72 with no other aspect ratio: width in 72-bit columns, depth in 4096-word rows."""
+    for words, width in ((1, 1), (16, 64), (4096, 72), (4097, 72), (384, 576), (4096, 8), (64, 73)):
+        assert fit.uram_count(words, width) == math.ceil(width / 72) * math.ceil(words / 4096)
+    m = fit.Memory("x", "y", 4096, 144, 3, "ultra")
+    assert fit.map_memory(m) == {"mapped_to": "URAM", "bram18": 0, "uram": 6, "lut_mem": 0, "ff": 0}

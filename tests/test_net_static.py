@@ -4,6 +4,7 @@ network regression, and a bad parameter set stops elaboration."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -36,3 +37,51 @@ def test_bad_parameter_set_stops_elaboration(tmp_path: Path) -> None:
     r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "--top-module", "bad", str(top),
                         *map(str, srcs)], capture_output=True, text=True)
     assert r.returncode != 0 and "net_bad_parameter_set" in (r.stdout + r.stderr), r.stdout + r.stderr
+
+
+def _ram_styles_in(text: str) -> dict[str, int | None]:
+    """model module -> the RAM_STYLE of its instance in a generated net_engine (None: not passed)."""
+    from saformer.hw.fit import instance_module
+
+    out: dict[str, int | None] = {}
+    for _mod, params, inst in re.findall(r"\b(net_slin|net_lif|net_shortcut|net_sasa) #\((.*?)\) (u_\w+) \(", text,
+                                         re.S):
+        m = re.search(r"\.RAM_STYLE\((\d+)\)", params)
+        out[instance_module(inst)] = int(m.group(1)) if m else None
+    return out
+
+
+@pytest.mark.parametrize("bname", [None, "zcu104", "kv260", "ultra96v2", "pynq-z2"])
+def test_generated_ram_styles_follow_the_uram_rule(bname: str | None) -> None:
+    """cifar10-384's net_engine passes every styled instance the RAM_STYLE of hw/fit.py uram_styles (3 =
+    UltraRAM on ZCU104 / KV260, 0 elsewhere and without a board): the generator and the model share the rule."""
+    from saformer.contract.configs import CIFAR
+    from saformer.hw import fit
+    from saformer.hw.boards import board
+    from saformer.hw.net_generate import render_net_top
+
+    cfg = CIFAR["cifar10-384"]
+    st = fit.uram_styles(cfg, board(bname)) if bname else {}
+    assert bool(st) == (bname in ("zcu104", "kv260"))
+    text = render_net_top(cfg, "cifar10-384", st)
+    assert _ram_styles_in(text) == {u: st.get(u, 0) for u in fit.styled_units(cfg)}
+
+
+def test_net_lint_clean_with_uram_styles(tmp_path: Path) -> None:
+    """The network with UltraRAM styles (config d128 on a ZCU104 with too little block RAM, so the rule moves
+    memories, the SASA engine's among them) is Verilator -Wall clean as well."""
+    from dataclasses import replace
+
+    from saformer.hw import fit
+    from saformer.hw.boards import BOARDS
+
+    cfg = net_config("d128")
+    b = replace(BOARDS["zcu104"], name="xcup-small", bram36=1)
+    st = fit.uram_styles(cfg, b)
+    assert st and any(u.endswith(".sasa") for u in st)
+    gen = generate_net(cfg, tmp_path, "d128", st)
+    assert "-rs" in gen.name and "RAM_STYLE(3)" in (gen / f"{NET_TOP}.v").read_text()
+    root = verilator_env()
+    r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wall", "--top-module", NET_TOP,
+                        *map(str, net_sources(gen))], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -53,8 +53,9 @@ def test_axis_half(tmp_path: Path) -> None:
     _run(tmp_path, "axis_half", ["axis_half.v"], {"W": 17}, "axis_half_no_loss_no_dup")
 
 
-def test_sdp_ram(tmp_path: Path) -> None:
-    _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37}, "sdp_ram_sync_read")
+@pytest.mark.parametrize("style", [0, 1, 2, 3])  # tool's choice, block, distributed, ultra: one behaviour
+def test_sdp_ram(style: int, tmp_path: Path) -> None:
+    _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37, "STYLE": style}, "sdp_ram_sync_read")
 
 
 @pytest.mark.parametrize("fi,fo,p,m,style", [(32, 32, 8, 2, 0), (20, 13, 5, 1, 0), (70, 6, 6, 1, 0), (1, 1, 1, 1, 0),

@@ -186,3 +186,73 @@ def test_network_synth_reports_per_module_and_bounds(tmp_path: Path) -> None:
     assert mems and all(m["mapped_to"] in ("BRAM", "LUT RAM", "FF") and m["words"] > 0 and m["width"] > 0
                         for m in mems), mems
     assert any(m["instance"].startswith("u_conv2") for m in mems)  # the weight row memory of conv2
+
+
+def _sdp_ram_stat(tmp_path: Path, family: str, shapes: list[tuple[int, int, int]]) -> dict[tuple, str]:
+    """One Yosys run: hw/rtl/sdp_ram.v at each (W, DEPTH, STYLE) through synth_xilinx's memory mapping
+    (`-run :map_ffram`: memory_libmap and the BRAM/URAM techmaps, the house flow's flags: no -uram)."""
+    import subprocess
+
+    from saformer.hw.generate import RTL_DIR
+
+    cmds = []
+    for w, d, s in shapes:
+        cmds += ["design -reset", f"read_verilog -defer {RTL_DIR / 'sdp_ram.v'}",
+                 f"chparam -set W {w} -set DEPTH {d} -set STYLE {s} sdp_ram",
+                 f"synth_xilinx -family {family} -top sdp_ram -run :map_ffram",
+                 f"tee -q -o {tmp_path}/s_{w}_{d}_{s}.txt stat"]
+    r = subprocess.run(["yosys", "-q", "-p", "; ".join(cmds)], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": r.stdout + r.stderr}
+    return {sh: (tmp_path / f"s_{sh[0]}_{sh[1]}_{sh[2]}.txt").read_text() for sh in shapes}
+
+
+def _count(stat: str, cell: str) -> int:
+    m = re.search(rf"^\s+{cell}\s+(\d+)$", stat, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def test_yosys_maps_ultra_sdp_ram_to_uram288(tmp_path: Path) -> None:
+    """Yosys 0.23 synth_xilinx -family xcup: sdp_ram STYLE 3 (ram_style "ultra") becomes URAM288, as many as
+    hw/fit.py uram_count says (4K x 72 each, tiled in width), with no block RAM; STYLE 0 (auto) stays block RAM
+    without -uram (the rule, not Yosys' cost model, picks URAM); -family xc7 refuses "ultra"."""
+    from saformer.hw.fit import bram18_count, uram_count
+
+    shapes = [(72, 4096, 3), (73, 64, 3), (576, 384, 3), (72, 4096, 0)]
+    st = _sdp_ram_stat(tmp_path, "xcup", shapes)
+    assert "error" not in st, st.get("error", "")[-2000:]
+    for w, d, s in shapes:
+        got = st[(w, d, s)]
+        if s == 3:
+            assert (_count(got, "URAM288"), _count(got, "RAMB36E2") + _count(got, "RAMB18E2")) == \
+                (uram_count(d, w), 0), got
+        else:
+            assert _count(got, "URAM288") == 0 and 2 * _count(got, "RAMB36E2") + _count(got, "RAMB18E2") == \
+                bram18_count(d, w), got
+    (tmp_path / "xc7").mkdir()
+    bad = _sdp_ram_stat(tmp_path / "xc7", "xc7", [(72, 4096, 3)])
+    assert "no valid mapping found for memory" in bad.get("error", ""), bad
+
+
+@pytest.mark.slow
+def test_network_synth_maps_the_rules_memories_to_uram(tmp_path: Path) -> None:
+    """The whole accelerator of config p1 for a ZCU104 without block RAM (so the URAM rule moves every styled
+    module: conv2, the shortcut/hidden/head LIFs, the SASA engine): synth_network generates the RAM_STYLEs of
+    hw/fit.py uram_styles, Yosys maps exactly those modules' memories to URAM288, and the netlist's URAM288
+    count equals the resource model's."""
+    from saformer.hw import fit
+    from saformer.hw.synth import synth_network
+    from saformer.sim.net_runner import net_config
+
+    cfg = net_config("p1")
+    b = replace(BOARDS["zcu104"], name="xcup-nobram", bram36=0)
+    st = fit.uram_styles(cfg, b)
+    assert {"conv2", "b0.sasa", "b0.mlp.hlif"} <= set(st)
+    rep = synth_network(cfg, "p1", b, root=tmp_path / "synth")
+    assert rep["ram_styles"] == st
+    ur = [m for m in rep["memories"] if m["mapped_to"] == "URAM"]
+    assert {m["module"] for m in ur} == set(st), ur
+    est = fit.estimate(cfg, b=b)
+    assert rep["uram"] == est["uram"] == sum(m["uram_est"] for m in ur)
+    assert rep["bram36"] == est["bram36"] == 0
+    assert rep["percent"]["uram"] == round(100.0 * rep["uram"] / b.uram, 2)

@@ -27,7 +27,7 @@ module lif_lanes #(
     parameter integer K         = 1,   // leak shift
     parameter integer DEPTH     = 64,  // membrane words per lane
     parameter integer TAG_W     = 1,   // bits carried from an update to its spikes
-    parameter integer RAM_STYLE = 0,   // membrane memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer RAM_STYLE = 0,   // membrane memory: 0 tool's choice, 1 block RAM, 2 LUT RAM, 3 UltraRAM
     parameter integer OUT_LAT   = 3    // cycles from in_valid to out_valid: 3, or 2 (asynchronous read only)
 ) (
     input  wire                                         clk,

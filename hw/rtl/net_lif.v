@@ -26,6 +26,7 @@ module net_lif #(
     parameter integer N     = 16,  // tokens per timestep
     parameter integer T     = 4,   // timesteps per image
     parameter integer P     = 8,   // neurons per cycle (lanes)
+    parameter integer RAM_STYLE = 0, // membrane memory: sdp_ram STYLE (0 tool's choice, 3 UltraRAM: hw/fit.py)
     parameter integer SEG_W = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0   // segment of the threshold
 ) (
@@ -123,7 +124,7 @@ module net_lif #(
     // ------------------------------------------------------------------ membrane memory
     wire [P*MEM_W-1:0] v_rd;     // S1: the group's stored membranes
     wire [P*MEM_W-1:0] v_wr;     // S2: the group's new membranes
-    sdp_ram #(.W(P * MEM_W), .DEPTH(DEPTH)) u_vmem (
+    sdp_ram #(.W(P * MEM_W), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_vmem (
         .clk(clk), .we(v2_q && adv), .waddr(a2_q), .wdata(v_wr), .re(adv), .raddr(a_q), .rdata(v_rd));
 
     // ------------------------------------------------------------------ S1 -> S2, S2

@@ -22,6 +22,7 @@ module net_sasa #(
     parameter integer IW    = 13,  // increment width on the output token, >= ACC_W
     parameter [31:0] HASH   = 32'd0,  // the engine's header word 2 (config hash32)
     parameter [31:0] COUNT  = 32'd0,  // the engine's payload words (its segments' total size)
+    parameter integer RAM_STYLE = 0, // the engine's sdp_ram memories: sasa_core RAM_STYLE (0 tool's choice, 3 UltraRAM)
     parameter integer SEG_W = 5,   // bits of a network segment id
     parameter integer SEG_FIRST = 6 // network segment id of this block's first SASA segment
 ) (
@@ -141,7 +142,7 @@ module net_sasa #(
     sasa_core #(
         .D(D), .N(N), .T(T), .P(P), .H(H), .W_W(W_W), .B_W(B_W), .TH_W(TH_W), .ACC_W(ACC_W), .MEM_W(MEM_W),
         .K(K), .OUT_LANE_W(LB), .SW(D), .WW(32), .MAGIC(32'h53415341), .VERSION(32'd1), .HASH(HASH),
-        .COUNT(COUNT)
+        .COUNT(COUNT), .RAM_STYLE(RAM_STYLE)
     ) u_core (
         .clk(clk), .rst(rst), .start_en(1'b1), .load_en(1'b1), .img_start(e_img_start),
         .load_active(e_load_active),

@@ -19,6 +19,7 @@ module net_shortcut #(
     parameter integer T      = 4,   // timesteps
     parameter integer FD     = 16,  // U FIFO depth in tokens
     parameter integer P      = 8,   // LIF neurons per cycle (net_lif lanes)
+    parameter integer RAM_STYLE = 0, // the LIF's membrane memory: net_lif RAM_STYLE (the U FIFO: tool's choice)
     parameter integer SEG_W  = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0    // segment of the threshold (u.theta)
 ) (
@@ -85,7 +86,7 @@ module net_shortcut #(
     sdp_ram #(.W(D * UW + 1), .DEPTH(FD)) u_fifo (
         .clk(clk), .we(push), .waddr(wp_q), .wdata({s_u_last, s_u_data}), .re(rd), .raddr(rp_q), .rdata(head));
 
-    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P),
+    net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P), .RAM_STYLE(RAM_STYLE),
               .SEG_W(SEG_W), .SEG_TH(SEG_TH)) u_lif (
         .clk(clk), .rst(rst), .s_data(s_u_data), .s_last(s_u_last), .s_valid(s_u_valid && !full),
         .s_ready(lif_ready), .m_data(m_s_data), .m_last(m_s_last), .m_valid(m_s_valid), .m_ready(m_s_ready),

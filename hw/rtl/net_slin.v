@@ -25,6 +25,7 @@ module net_slin #(
     parameter integer ACC_W     = 16,  // accumulator width (signed): holds every partial sum (proven)
     parameter integer OUT_W     = 16,  // output lane width (signed), >= ACC_W
     parameter integer IMG_ACC   = 0,   // 1: accumulate over the whole image, emit after s_last
+    parameter integer RAM_STYLE = 0,   // weight-row memory: sdp_ram STYLE (0 tool's choice, 3 UltraRAM: hw/fit.py)
     parameter integer SEG_W     = 5,   // bits of a weight-stream segment id
     parameter integer SEG_WT    = 0,   // segment of the weights
     parameter integer SEG_B     = 1,   // segment of the bias
@@ -158,7 +159,7 @@ module net_slin #(
         end
     endgenerate
     wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : ridx_q;
-    sdp_ram #(.W(RW), .DEPTH(FI)) u_w (
+    sdp_ram #(.W(RW), .DEPTH(FI), .STYLE(RAM_STYLE)) u_w (
         .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
     always @(posedge clk) begin
         lrow_q <= w_row[AW-1:0];

@@ -30,7 +30,7 @@ module sasa_attn #(
     parameter integer H         = 2,   // heads (D / H channels each)
     parameter integer P         = 8,   // lanes: channels per group (G = ceil(D / P) groups per token)
     parameter integer A_DELAY   = 0,   // extra cycles (0 or 1) from the last group of qk_last to a_latch
-    parameter integer RAM_STYLE = 0    // Q buffer memory: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer RAM_STYLE = 0    // Q buffer memory: 0 tool's choice, 1 block RAM, 2 LUT RAM, 3 UltraRAM
 ) (
     input  wire                                     clk,
     input  wire                                     rst,

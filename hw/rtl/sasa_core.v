@@ -37,7 +37,7 @@ module sasa_core #(
     parameter integer OUT_LANE_W = 16,  // output lane width (interface), >= ACC_W
     parameter integer SW         = 32,  // spike stream word width
     parameter integer WW         = 32,  // weight-stream word width
-    parameter integer RAM_STYLE  = 0,   // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer RAM_STYLE  = 0,   // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM, 3 UltraRAM
     parameter [WW-1:0] MAGIC   = 32'h53415341,  // weight header word 0
     parameter [WW-1:0] VERSION = 32'd1,         // weight header word 1
     parameter [WW-1:0] HASH    = 32'd0,         // weight header word 2: config hash32

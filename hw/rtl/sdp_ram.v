@@ -4,13 +4,18 @@
 // one write port and one read port on one clock; `rdata` is the word at `raddr` one cycle after a cycle
 // with `re` = 1 and holds while `re` = 0 (so a stalled pipeline keeps its read data). Every large memory
 // of the engines is one of these, so Yosys/Vivado map it to block RAM when large and to LUT RAM + an
-// output register when small (STYLE forces one or the other). A read of the address being written in
-// the same cycle returns a don't-care value: callers never do that. Contents are not reset.
+// output register when small; STYLE forces block RAM, LUT RAM or UltraRAM through the (* ram_style *)
+// attribute both tools read. UltraRAM (STYLE 3, UltraScale+ only): Yosys 0.23 `synth_xilinx -family xcup`
+// maps it to URAM288 (4K x 72, ceil(W/72) * ceil(DEPTH/4096) of them, the registered read is the URAM's own
+// output, no extra pipeline register) without `-uram`; for -family xc7 it stops with "no valid mapping
+// found" (docs/architecture.md, "Memories"; the generator asks for it only where hw/fit.py's uram_styles
+// does). A read of the address being written in the same cycle returns a don't-care value: callers never
+// do that. Contents are not reset.
 // Port contract: waddr/raddr are ceil(log2(DEPTH)) bits (1 when DEPTH = 1).
 module sdp_ram #(
     parameter integer W     = 8,   // word width (bits), >= 1
     parameter integer DEPTH = 16,  // words, >= 1
-    parameter integer STYLE = 0    // 0: tool's choice, 1: block RAM, 2: distributed (LUT) RAM
+    parameter integer STYLE = 0    // 0: tool's choice, 1: block RAM, 2: distributed (LUT) RAM, 3: UltraRAM
 ) (
     input  wire                                            clk,
     input  wire                                            we,     // write enable
@@ -21,9 +26,9 @@ module sdp_ram #(
     output wire [W-1:0]                                    rdata
 );
     generate
-        if (W < 1 || DEPTH < 1 || STYLE < 0 || STYLE > 2) begin : gen_param_error
+        if (W < 1 || DEPTH < 1 || STYLE < 0 || STYLE > 3) begin : gen_param_error
             initial begin
-                $display("ERROR: sdp_ram: W=%0d, DEPTH=%0d must be >= 1 and STYLE=%0d in 0..2 (%m)", W, DEPTH, STYLE);
+                $display("ERROR: sdp_ram: W=%0d, DEPTH=%0d must be >= 1 and STYLE=%0d in 0..3 (%m)", W, DEPTH, STYLE);
                 $finish;
             end
             PARAMETER_ERROR_sdp_ram_W_DEPTH_STYLE u_param_error ();
@@ -42,6 +47,12 @@ module sdp_ram #(
             end
         end else if (STYLE == 2) begin : gen_dist
             (* ram_style = "distributed" *) reg [W-1:0] mem [0:DEPTH-1];
+            always @(posedge clk) begin
+                if (we) mem[waddr] <= wdata;
+                if (re) rdata_q <= mem[raddr];
+            end
+        end else if (STYLE == 3) begin : gen_ultra
+            (* ram_style = "ultra" *) reg [W-1:0] mem [0:DEPTH-1];
             always @(posedge clk) begin
                 if (we) mem[waddr] <= wdata;
                 if (re) rdata_q <= mem[raddr];

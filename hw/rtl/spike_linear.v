@@ -44,7 +44,7 @@ module spike_linear #(
     parameter integer B_W       = 12,  // bias width (signed)
     parameter integer ACC_W     = 19,  // accumulator / current width (signed), >= W_W and >= B_W
     parameter integer TAG_W     = 1,   // bits of the tag carried from a token to its results
-    parameter integer RAM_STYLE = 0    // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM
+    parameter integer RAM_STYLE = 0    // weight memories: 0 tool's choice, 1 block RAM, 2 LUT RAM, 3 UltraRAM
 ) (
     input  wire                     clk,
     input  wire                     rst,        // synchronous, active high
