@@ -166,10 +166,12 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
+    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
+    per lane); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
     (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map)."""
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
+    HB, G = cfg.hidden_lanes, cfg.hidden_passes  # the MLP fold (config hidden_beat)
     npos = img * img
 
     def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
@@ -190,9 +192,14 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
                      Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "sync")]
         mems += sasa_memories(cfg, p + "sasa")
-        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff"),
-                 Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, "sync"),
-                 lif(p + "mlp.hlif", "hidden", H, w.HMW),
+        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff")]
+        if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
+            mems += [Memory(p + "mlp.fc1", f"weight words (row, pass of {HB} channels)", D * G, HB * cfg.w_bits, 1,
+                            "sync"),
+                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
+        else:
+            mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, "sync")]
+        mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW),
                  Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, "sync")]
     mems += [lif("head.lif", "head", D, w.UMW),
              Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, "sync")]
@@ -280,7 +287,7 @@ def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
     for _ in range(cfg.L):
         for iw in (w.SIW, w.DIW, w.MIW):  # sasa, dwc, mlp: U in, S out, increment in
             out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, D * iw + 1)]
-        out += [(WIDE, H * w.HCW + 1), ("axis_skid", H + 1)]
+        out += [(WIDE, cfg.hidden_lanes * w.HCW + 1), ("axis_skid", H + 1)]
     out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
     return out
 
@@ -296,6 +303,7 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     bits."""
     w = _w(cfg)
     D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
+    HB = cfg.hidden_lanes
 
     def lg(x: int) -> int:
         return max(1, math.ceil(math.log2(max(2, x))))
@@ -310,8 +318,8 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
             out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * D * w.UW)
         out[p + "sasa"] = ("sasa", 0.0)
         out[p + "dwc"] = ("dwc", P * 9 * w.DIW)
-        out[p + "mlp.fc1"] = ("slin", (H * w.HCW, D))
-        out[p + "mlp.hlif"] = ("lif", P * w.HMW + H * w.HCW)
+        out[p + "mlp.fc1"] = ("slin", (HB * w.HCW, D))  # HB accumulators (the MLP fold; H without)
+        out[p + "mlp.hlif"] = ("lif", P * w.HMW + HB * w.HCW)  # the lanes out of a beat of HB currents
         out[p + "mlp.fc2"] = ("slin", (D * w.MIW, H))
     out["head.lif"] = ("lif", P * w.UMW + D * w.UW)
     out["head"] = ("slin", (cfg.n_classes * w.LGW, D))
