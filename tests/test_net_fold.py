@@ -46,19 +46,21 @@ def test_fold_network_bit_exact_every_stall(tmp_path: Path) -> None:
 
 
 def _mutate(cfg, params: dict[str, np.ndarray], x: np.ndarray, key: str, flats: list[int]):
-    """The first element of `flats` of segment `key` whose move to the far end of its range reaches a
-    monitored boundary on images x: (flat, new value, predicted first mismatch)."""
+    """The first element of `flats` of segment `key` whose move to an end of its range (the top first)
+    reaches a monitored boundary on images x: (flat, new value, predicted first mismatch)."""
     seg = {s.key: s for s in layout.network_segments(cfg)}[key]
     rec = ref.forward(x, params, cfg)
     for flat in flats:
-        p = {k: v.copy() for k, v in params.items()}
-        a = p[key].reshape(-1).astype(np.int64)
-        new = seg.lo if a[flat] >= 0 else seg.hi
-        a[flat] = new
-        p[key] = a.reshape(p[key].shape).astype(params[key].dtype)
-        want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
-        if want is not None:
-            return flat, new, want
+        for new in (seg.hi, seg.lo):
+            p = {k: v.copy() for k, v in params.items()}
+            a = p[key].reshape(-1).astype(np.int64)
+            if a[flat] == new:
+                continue
+            a[flat] = new
+            p[key] = a.reshape(p[key].shape).astype(params[key].dtype)
+            want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
+            if want is not None:
+                return flat, new, want
     raise AssertionError(f"no element of {key} among {flats[:4]}... changes a boundary on these images")
 
 
