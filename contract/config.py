@@ -17,6 +17,8 @@ from typing import Any
 
 from saformer.contract.errors import SaformerError
 
+HASH_IF_SET = ("hidden_beat",)  # fields added later: in the hash only when not 0 (SAFormerConfig.hash)
+
 
 @dataclass(frozen=True)
 class SAFormerConfig:
@@ -42,6 +44,10 @@ class SAFormerConfig:
     lanes: int = 8  # P: output channels per cycle in the hardware engines
     mem_bits: int = 0  # SASA Q/K membrane register width; 0 = the proven minimum
     word_bits: int = 0  # spike stream word width (32 or 64); 0 = 32 for D <= 32, else 64 (ceil(D/64) words)
+    # MLP fold (hardware only, values unchanged): hidden currents per beat of the fc1 -> hidden LIF stream; fc1
+    # makes hidden / hidden_beat passes over a token's spikes, hidden_beat accumulators each. 0 = the whole token
+    # (hidden: one pass). Must divide hidden and be a multiple of lanes.
+    hidden_beat: int = 0
 
     # ---------------------------------------------------------------- derived sizes
     @property
@@ -59,6 +65,16 @@ class SAFormerConfig:
     @property
     def hidden(self) -> int:
         return self.D * self.mlp_ratio
+
+    @property
+    def hidden_lanes(self) -> int:
+        """Hidden currents per beat of the fc1 -> hidden LIF stream (`hidden_beat`, 0: the whole token)."""
+        return self.hidden_beat or self.hidden
+
+    @property
+    def hidden_passes(self) -> int:
+        """fc1's passes over a token's spikes: hidden / hidden_lanes (1: no fold)."""
+        return self.hidden // self.hidden_lanes
 
     @property
     def stream_bits(self) -> int:
@@ -86,8 +102,10 @@ class SAFormerConfig:
         return cfg
 
     def hash(self) -> str:
-        """sha256 of the canonical JSON of the config; the hardware compares its low 32 bits."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()
+        """sha256 of the canonical JSON of the config; the hardware compares its low 32 bits. A field of
+        HASH_IF_SET enters only when it is not 0 (so the configs from before it keep their hash)."""
+        d = {k: v for k, v in self.to_dict().items() if k not in HASH_IF_SET or v != 0}
+        blob = json.dumps(d, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
 
     @property
@@ -116,6 +134,10 @@ class SAFormerConfig:
         need(1 <= self.leak_shift <= 16, "leak_shift", "must be in 1..16")
         need(self.lanes <= self.D, "lanes", f"must be <= D={self.D}")
         need(self.word_bits in (0, 32, 64), "word_bits", "must be 0 (auto), 32 or 64")
+        need(self.hidden_beat >= 0 and (self.hidden_beat == 0 or (self.hidden % self.hidden_beat == 0
+                                                                   and self.hidden_beat % self.lanes == 0)),
+             "hidden_beat", f"must be 0 (the whole token) or divide hidden={self.hidden} and be a multiple of "
+             f"lanes={self.lanes}")
         b = derive(self, check=False)
         need(self.mem_bits == 0 or self.mem_bits >= b.sasa_mem_bits, "mem_bits",
              f"below the proven minimum {b.sasa_mem_bits} (docs/integer-semantics.md); use 0 for the minimum")

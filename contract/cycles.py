@@ -152,7 +152,8 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     batch: module -> (B,) int64.
 
     tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
-    conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes));
+    conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes)), fc1
+    times its passes (`cfg.hidden_passes`, the MLP fold: hidden / hidden_beat; 1 without);
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
     occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF
     stage (P neurons per cycle): T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
@@ -177,7 +178,7 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
         out[p + "dwc.lif"] = const(lif_d)
         out[p + "dwc"] = const(lif_d)  # P channels per cycle, as the LIF stages
         out[p + "mlp.lif"] = const(lif_d)
-        out[p + "mlp.fc1"] = slin_cycles(token_nnz(rec[p + "mlp.s"]))
+        out[p + "mlp.fc1"] = cfg.hidden_passes * slin_cycles(token_nnz(rec[p + "mlp.s"]))
         out[p + "mlp.hlif"] = const(lif_h)
         out[p + "mlp.fc2"] = slin_cycles(token_nnz(rec[p + "mlp.h"]))
     out["head.lif"] = const(lif_d)
@@ -209,7 +210,7 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
         lb[p + "dwc.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "dwc"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.lif"] = np.full(B, lif_d, dtype=np.int64)
-        lb[p + "mlp.fc1"] = np.maximum(nnz(rec[p + "mlp.s"]), TN)
+        lb[p + "mlp.fc1"] = cfg.hidden_passes * np.maximum(nnz(rec[p + "mlp.s"]), TN)  # a pass per beat
         lb[p + "mlp.hlif"] = np.full(B, lif_h, dtype=np.int64)
         lb[p + "mlp.fc2"] = np.maximum(nnz(rec[p + "mlp.h"]), TN)
     lb["head.lif"] = np.full(B, lif_d, dtype=np.int64)
@@ -431,44 +432,52 @@ class _Tok(_Engine):
 
 class _Slin(_Stalling):
     """net_slin (spike finder S1 -> row read R -> accumulate S2, output register): token k is taken at the
-    first advancing cycle >= max(its valid, the previous token's last issue), issues cost[k] rows in the
-    advancing cycles after it, and its last row reaches S2 two advancing cycles later, where an emitting
-    token waits for the register (IMG_ACC, the head: only an image's last token emits)."""
+    first advancing cycle >= max(its valid, the previous token's last issue), issues `passes` x cost[k] rows
+    in the advancing cycles after it (pass g + 1 right after pass g's last row), and each pass's last row
+    reaches S2 two advancing cycles later, where its beat (word k * passes + g) waits for the register
+    (IMG_ACC, the head: one pass, only an image's last token emits)."""
 
-    def __init__(self, inp: _Link, out: _Link, cost: list[int], tn: int, img_acc: bool = False) -> None:
+    def __init__(self, inp: _Link, out: _Link, cost: list[int], tn: int, img_acc: bool = False,
+                 passes: int = 1) -> None:
         super().__init__()
-        self.inp, self.out, self.cost, self.tn, self.img_acc = inp, out, cost, tn, img_acc
+        self.inp, self.out, self.cost, self.tn, self.img_acc, self.passes = inp, out, cost, tn, img_acc, passes
 
     def image(self, i: int) -> None:
-        st, inp, out = self.st, self.inp, self.out
+        st, inp, out, np_ = self.st, self.inp, self.out, self.passes
         e = self.e
         for k in range(i * self.tn, (i + 1) * self.tn):
             a = st.nadv(max(inp.ov(k), e))
-            e = st.after(a, self.cost[k])
             inp.a[k] = a
-            if not self.img_acc or k == (i + 1) * self.tn - 1:
-                j = i if self.img_acc else k
-                out.pf[j], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[j - 1] if j else NEG, out.br(j))
+            e = a
+            for g in range(np_):
+                e = st.after(e, self.cost[k])
+                if not self.img_acc or k == (i + 1) * self.tn - 1:
+                    j = i if self.img_acc else k * np_ + g
+                    out.pf[j], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[j - 1] if j else NEG, out.br(j))
         self.e = e
 
 
 class _Lif(_Stalling):
-    """net_lif (S0 issue -> S1 -> S2, output register): token k's g groups issue in the advancing cycles
-    from max(its valid, the previous token's last group + 1, lb[k]); it is taken at its last group, which
-    reaches S2 two advancing cycles later and waits there for the register. lb: a shortcut's U FIFO not
-    full (word k - FD read into its head)."""
+    """net_lif (S0 issue -> S1 -> S2, output register): token k arrives as `beats` input beats (word
+    k * beats + b) of g / beats groups each; a beat's groups issue in the advancing cycles from max(its
+    valid, the previous group + 1, lb[k] for the token's first beat), and it is taken at its last group;
+    the token's last group reaches S2 two advancing cycles later and waits there for the register. lb: a
+    shortcut's U FIFO not full (word k - FD read into its head)."""
 
-    def __init__(self, inp: _Link, out: _Link, g: int, tn: int, lb=None) -> None:
+    def __init__(self, inp: _Link, out: _Link, g: int, tn: int, lb=None, beats: int = 1) -> None:
         super().__init__()
-        self.inp, self.out, self.g, self.tn, self.lb = inp, out, g, tn, lb
+        self.inp, self.out, self.g, self.tn, self.lb, self.beats = inp, out, g, tn, lb, beats
 
     def image(self, i: int) -> None:
-        st, inp, out = self.st, self.inp, self.out
+        st, inp, out, nb = self.st, self.inp, self.out, self.beats
+        gb = self.g // nb
         e = self.e
         for k in range(i * self.tn, (i + 1) * self.tn):
-            s = st.nadv(max(inp.ov(k), e + 1, self.lb(k) if self.lb else NEG))
-            e = st.after(s, self.g - 1)
-            inp.a[k] = e
+            for b in range(nb):
+                kb = k * nb + b
+                s = st.nadv(max(inp.ov(kb), e + 1, self.lb(k) if self.lb and b == 0 else NEG))
+                e = st.after(s, gb - 1)
+                inp.a[kb] = e
             out.pf[k], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[k - 1] if k else NEG, out.br(k))
         self.e = e
 
@@ -637,9 +646,10 @@ def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[st
             elif m == "dwc":
                 eng.append(_Dwc(cfg, s, inc))
             else:
-                hc, h = _Link(ntok, False), _Link(ntok, True)
-                eng += [_Slin(s, hc, _flat_cost(token_nnz(rec[p + "mlp.s"])), TN),
-                        _Lif(hc, h, lif_groups(cfg, cfg.hidden), TN),
+                hp = cfg.hidden_passes  # fc1's beats per token (the MLP fold)
+                hc, h = _Link(ntok * hp, False), _Link(ntok, True)
+                eng += [_Slin(s, hc, _flat_cost(token_nnz(rec[p + "mlp.s"])), TN, passes=hp),
+                        _Lif(hc, h, lif_groups(cfg, cfg.hidden), TN, beats=hp),
                         _Slin(h, inc, _flat_cost(token_nnz(rec[p + "mlp.h"])), TN)]
                 fires[pm + "h"] = h.pf
             eng.append(fifo)

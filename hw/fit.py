@@ -204,11 +204,13 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
+    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
+    per lane); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
     (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map).
     `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
+    HB, G = cfg.hidden_lanes, cfg.hidden_passes  # the MLP fold (config hidden_beat)
     npos = img * img
     styles = styles or {}
 
@@ -233,9 +235,14 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
                      Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "sync")]
         mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
-        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff"),
-                 Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1")),
-                 lif(p + "mlp.hlif", "hidden", H, w.HMW),
+        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff")]
+        if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
+            mems += [Memory(p + "mlp.fc1", f"weight words (row, pass of {HB} channels)", D * G, HB * cfg.w_bits, 1,
+                            rd(p + "mlp.fc1")),
+                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
+        else:
+            mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
+        mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW),
                  Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
              Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, rd("head"))]
@@ -313,6 +320,20 @@ VALIDATION_NETWORK = {
     },
     "total": (24326, 3540, 26622, 27.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
+# Held-out validation of the MLP fold (not used by `calibrate`): config 'fold' (contract/configs.py NETWORK_NAMED:
+# D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, branch mlp-fold,
+# 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module -> (LUT, LUT as memory, FF, BRAM36).
+VALIDATION_FOLD = {
+    "config": "fold",
+    "modules": {
+        "tok": (1622, 464, 805, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (971, 252, 897, 0.0),
+        "b0.dwc.lif": (971, 252, 897, 0.0), "b0.mlp.lif": (968, 252, 888, 0.0), "b0.sasa": (1695, 400, 1037, 0.0),
+        "b0.dwc": (957, 0, 1423, 0.0), "b0.mlp.fc1": (487, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
+        "b0.mlp.fc2": (762, 44, 821, 0.0), "head.lif": (551, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
+        "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (210, 0, 1659, 0.0),
+    },
+    "total": (11490, 1888, 13497, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+}
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
 MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 2547, 1243), (32, 16, 8, 3099, 1248),
@@ -365,7 +386,7 @@ def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
     for _ in range(cfg.L):
         for iw in (w.SIW, w.DIW, w.MIW):  # sasa, dwc, mlp: U in, S out, increment in
             out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, D * iw + 1)]
-        out += [(WIDE, H * w.HCW + 1), ("axis_skid", H + 1)]
+        out += [(WIDE, cfg.hidden_lanes * w.HCW + 1), ("axis_skid", H + 1)]
     out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
     return out
 
@@ -381,6 +402,7 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     bits."""
     w = _w(cfg)
     D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
+    HB = cfg.hidden_lanes
 
     def lg(x: int) -> int:
         return max(1, math.ceil(math.log2(max(2, x))))
@@ -395,8 +417,8 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
             out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * D * w.UW)
         out[p + "sasa"] = ("sasa", 0.0)
         out[p + "dwc"] = ("dwc", P * 9 * w.DIW)
-        out[p + "mlp.fc1"] = ("slin", (H * w.HCW, D))
-        out[p + "mlp.hlif"] = ("lif", P * w.HMW + H * w.HCW)
+        out[p + "mlp.fc1"] = ("slin", (HB * w.HCW, D))  # HB accumulators (the MLP fold; H without)
+        out[p + "mlp.hlif"] = ("lif", P * w.HMW + HB * w.HCW)  # the lanes out of a beat of HB currents
         out[p + "mlp.fc2"] = ("slin", (D * w.MIW, H))
     out["head.lif"] = ("lif", P * w.UMW + D * w.UW)
     out["head"] = ("slin", (cfg.n_classes * w.LGW, D))

@@ -125,6 +125,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
 
     w = net_widths(cfg)
     D, N, T, HID, NC = cfg.D, cfg.N, cfg.T, cfg.hidden, cfg.n_classes
+    HB = cfg.hidden_lanes  # fc1 -> hidden LIF: hidden currents per beat (the MLP fold, config hidden_beat)
     offs = layout.network_offsets(cfg)
     segs = layout.network_segments(cfg)
     nseg = len(segs)
@@ -194,7 +195,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
         for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
             decl += [(p + m + "_uin", D * w.UW), (p + m + "_s", D), (p + m + "_s_c", D), (p + m + "_inc", D * iw),
                      (p + m + "_inc_c", D * iw), (p + m + "_u", D * w.UW)]
-        decl += [(p + "mlp_hc", HID * w.HCW), (p + "mlp_hc_c", HID * w.HCW), (p + "mlp_h", HID),
+        decl += [(p + "mlp_hc", HB * w.HCW), (p + "mlp_hc_c", HB * w.HCW), (p + "mlp_h", HID),
                  (p + "mlp_h_c", HID)]
     decl += [("head_uin", D * w.UW), ("head_s", D), ("head_s_c", D), ("logits", NC * w.LGW),
              ("logits_c", NC * w.LGW), ("res", 32)]
@@ -296,17 +297,17 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
                 a(f"    net_slin #(.FI({D}), .FO({HID}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.HCW}), .OUT_W({w.HCW}), "
                   f".IMG_ACC(0), {st(f'b{i}.mlp.fc1')}, .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w1']}), "
                   f".SEG_B({sid[f'b{i}.mlp.b1']}), "
-                  f".COL_OUTER(0)) u_{pm}_fc1 (\n"
+                  f".COL_OUTER(0), .OB({HB})) u_{pm}_fc1 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
                   f"        .m_data({pm}_hc_data), .m_last({pm}_hc_last), .m_valid({pm}_hc_valid), "
                   f".m_ready({pm}_hc_ready),\n"
                   f"        .wl_start(wl_start), {wl()}, .act(m_act[{f1}]), .img_end(m_end[{f1}]));")
                 a(f"    assign m_busy[{f1}] = {pm}_s_c_valid || ({pm}_hc_valid && !{pm}_hc_ready);")
-                a(_skid(pm + "_hc", pm + "_hc_c", HID * w.HCW, WIDE).rstrip("\n"))
+                a(_skid(pm + "_hc", pm + "_hc_c", HB * w.HCW, WIDE).rstrip("\n"))
                 a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
                   f".T({T}), .P({cfg.lanes}), {st(f'b{i}.mlp.hlif')}, "
-                  f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']})) u_{pm}_hlif (\n"
+                  f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']}), .IB({HB})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
                   f"        .m_data({pm}_h_data), .m_last({pm}_h_last), .m_valid({pm}_h_valid), "

@@ -26,6 +26,17 @@ def _lanes_sweep(D: int) -> list[int]:
     return [p for p in (4, 8, 16, 32, 64, 128) if p <= D]
 
 
+def _fold_at(cfg, p: int) -> int:
+    """The MLP fold (config hidden_beat) of the P sweep's point P = p: the config's, raised to the least
+    multiple of p (hidden_beat must be a multiple of the lanes); 0 (no fold) if that does not divide hidden."""
+    import math
+
+    if not cfg.hidden_beat:
+        return 0
+    hb = cfg.hidden_beat * p // math.gcd(cfg.hidden_beat, p)
+    return hb if cfg.hidden % hb == 0 else 0
+
+
 def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]:
     """Modelled figures of one CIFAR-10 configuration on its target board."""
     from saformer.contract import cycles
@@ -89,12 +100,13 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
     if sweep:
         rows = []
         for p in _lanes_sweep(cfg.D):
-            c = cfg.replace(lanes=p)
+            c = cfg.replace(lanes=p, hidden_beat=_fold_at(cfg, p))
             o = cycles.network_occupancy(c, rec)
             iv = cycles.network_occupancy_interval(c, rec)
             bn = max(o, key=lambda m: float(o[m].mean()))
             sasa = [float(o[f"b{i}.sasa"].mean()) for i in range(cfg.L)]
-            rows.append({"P": p, "interval_cycles": iv, "images_per_s": round(clk * 1e6 / iv, 1),
+            rows.append({"P": p, "hidden_beat": c.hidden_beat, "interval_cycles": iv,
+                         "images_per_s": round(clk * 1e6 / iv, 1),
                          "ms_per_image": round(iv / (clk * 1e3), 3), "bottleneck": bn,
                          "sasa_occupancy_mean": round(max(sasa), 1), "fit": fit_rec(c),
                          "second_busiest": sorted(o, key=lambda m: -float(o[m].mean()))[1]})

@@ -328,3 +328,136 @@ async def sasa_attn_tokens(dut) -> None:
     bad = next((k for k, (a, b) in enumerate(zip(got, want)) if a != b), None)
     assert bad is None and len(got) == len(want), (bad, len(got), len(want), bad is not None and
                                                    (got[bad], want[bad], divmod(bad, n)))
+
+
+async def _net_weights(dut, rng: random.Random, words: list[tuple[int, int]]) -> None:
+    """The network weight stream's payload as net_wdec sees it: wl_start, then (segment, data) words with
+    random gaps (wl_take low)."""
+    dut.wl_start.value = 1
+    await RisingEdge(dut.clk)
+    dut.wl_start.value = 0
+    for seg, data in words:
+        while rng.random() < 0.3:
+            dut.wl_take.value = 0
+            await RisingEdge(dut.clk)
+        dut.wl_take.value, dut.wl_seg.value, dut.wl_data.value = 1, seg, data & 0xFFFFFFFF
+        await RisingEdge(dut.clk)
+    dut.wl_take.value = 0
+
+
+@cocotb.test()
+async def net_slin_matches_reference(dut) -> None:
+    """Random weights and biases loaded in the layout's element order (linear (in j, out c), c inner; then the
+    bias), images of random tokens (densities 0..1, empty and full ones) under random input gaps and output
+    backpressure: every beat equals bias + the sum of the active rows over its pass's OB channels (pass g:
+    channels g*OB .. g*OB+OB-1), in pass order, m_last on the image's last beat, and the active cycles equal
+    G * max(1, nnz) per token (stall-invariant), one img_end per image."""
+    fi, fo, ob = int(dut.FI.value), int(dut.FO.value), int(dut.OB.value)
+    ww, bw, ow = int(dut.W_W.value), int(dut.B_W.value), int(dut.OUT_W.value)
+    swt, sb = int(dut.SEG_WT.value), int(dut.SEG_B.value)
+    g_n = fo // ob
+    rng = random.Random(fi * 1000 + fo * 10 + ob)
+    W = [[rng.randint(-(1 << (ww - 1)), (1 << (ww - 1)) - 1) for _ in range(fo)] for _ in range(fi)]
+    B = [rng.randint(-(1 << (bw - 1)), (1 << (bw - 1)) - 1) for _ in range(fo)]
+    for sig in (dut.wl_start, dut.wl_take, dut.s_valid, dut.s_last, dut.m_ready):
+        sig.value = 0
+    dut.wl_seg.value, dut.wl_data.value, dut.s_data.value = 0, 0, 0
+    await _clock_reset(dut)
+    await _net_weights(dut, rng, [(swt, W[j][c]) for j in range(fi) for c in range(fo)] + [(sb, b) for b in B])
+    imgs = [[0, (1 << fi) - 1, 1 << (fi - 1)]] + [[sum(1 << j for j in range(fi) if rng.random() < d)
+                                                  for _ in range(rng.randint(1, 5))] for d in (0.05, 0.3, 0.7, 0.0)]
+    toks = [(x, k == len(im) - 1) for im in imgs for k, x in enumerate(im)]
+    want = []
+    for x, last in toks:
+        for g in range(g_n):
+            vals = [B[c] + sum(W[j][c] for j in range(fi) if x >> j & 1) for c in range(g * ob, g * ob + ob)]
+            want.append((int(last and g == g_n - 1), vals))
+    got, act, ends, i = [], 0, 0, 0
+    for _cycle in range(8 * g_n * (fi + 2) * len(toks) + 200):
+        v = i < len(toks) and rng.random() < 0.7
+        rd = rng.random() < 0.6
+        dut.s_valid.value, dut.m_ready.value = int(v), int(rd)
+        dut.s_data.value, dut.s_last.value = (toks[i][0], int(toks[i][1])) if i < len(toks) else (0, 0)
+        await ReadOnly()
+        if v and int(dut.s_ready.value):
+            i += 1
+        if rd and int(dut.m_valid.value):
+            data = int(dut.m_data.value)
+            got.append((int(dut.m_last.value), [_signed(data >> (k * ow), ow) for k in range(ob)]))
+        act += int(dut.act.value)
+        ends += int(dut.img_end.value)
+        await RisingEdge(dut.clk)
+        if len(got) == len(want):
+            break
+    assert len(got) == len(want), (len(got), len(want))
+    for k, (a, b) in enumerate(zip(got, want)):
+        tok, g = divmod(k, g_n)
+        assert a[0] == b[0], f"beat {k} (token {tok}, pass {g}): m_last {a[0]} != {b[0]}"
+        for lane, (x, y) in enumerate(zip(a[1], b[1])):
+            assert x == y, f"beat {k} (token {tok}, pass {g}), lane {lane} (channel {g * ob + lane}): {x} != {y}"
+    assert act == sum(g_n * max(1, bin(x).count("1")) for x, _ in toks), act
+    assert ends == len(imgs), ends
+
+
+@cocotb.test()
+async def net_lif_matches_semantics(dut) -> None:
+    """Two images of T timesteps x N tokens, each token FO / IB input beats of IB currents over the whole
+    IN_W range, random input gaps and output backpressure: every token's FO spikes equal the written neuron's
+    (v <- v - (v >>> K) + I; spike = v >= theta; reset to 0; membranes 0 at t = 0), m_last on the image's
+    last token, err_proto low, T*N*ceil(FO/P) active cycles per image."""
+    fo, ib, iw, th_w = int(dut.FO.value), int(dut.IB.value), int(dut.IN_W.value), int(dut.TH_W.value)
+    k_, n_, t_, p_, seg = int(dut.K.value), int(dut.N.value), int(dut.T.value), int(dut.P.value), int(dut.SEG_TH.value)
+    nb = fo // ib
+    rng = random.Random(fo * 100 + ib)
+    theta = rng.randint(1, (1 << th_w) - 1)
+    for sig in (dut.wl_take, dut.s_valid, dut.s_last, dut.m_ready):
+        sig.value = 0
+    dut.wl_seg.value, dut.wl_data.value, dut.s_data.value = 0, 0, 0
+    await _clock_reset(dut)
+    dut.wl_take.value, dut.wl_seg.value, dut.wl_data.value = 1, seg, theta
+    await RisingEdge(dut.clk)
+    dut.wl_take.value = 0
+    lo, hi = -(1 << (iw - 1)), (1 << (iw - 1)) - 1
+    beats, want = [], []
+    for _img in range(2):
+        cur = [[[rng.choice((lo, hi, rng.randint(lo, hi), rng.randint(0, hi))) for _ in range(fo)]
+                for _ in range(n_)] for _ in range(t_)]
+        v = [[0] * fo for _ in range(n_)]
+        for t in range(t_):
+            for n in range(n_):
+                s = 0
+                for c in range(fo):
+                    x = v[n][c] - (v[n][c] >> k_) + cur[t][n][c]
+                    if x >= theta:
+                        s |= 1 << c
+                        x = 0
+                    v[n][c] = x
+                last = t == t_ - 1 and n == n_ - 1
+                want.append((int(last), s))
+                for b in range(nb):
+                    word = sum((cur[t][n][b * ib + c] & ((1 << iw) - 1)) << (c * iw) for c in range(ib))
+                    beats.append((word, int(last and b == nb - 1)))
+    got, act, ends, i = [], 0, 0, 0
+    for _cycle in range(4 * len(beats) * (ib // p_ + 2) + 200):
+        vv = i < len(beats) and rng.random() < 0.75
+        rd = rng.random() < 0.6
+        dut.s_valid.value, dut.m_ready.value = int(vv), int(rd)
+        dut.s_data.value, dut.s_last.value = beats[i] if i < len(beats) else (0, 0)
+        await ReadOnly()
+        if vv and int(dut.s_ready.value):
+            i += 1
+        if rd and int(dut.m_valid.value):
+            got.append((int(dut.m_last.value), int(dut.m_data.value)))
+        act += int(dut.act.value)
+        ends += int(dut.img_end.value)
+        await RisingEdge(dut.clk)
+        if len(got) == len(want):
+            break
+    assert len(got) == len(want), (len(got), len(want))
+    for k, (a, b) in enumerate(zip(got, want)):
+        img, r = divmod(k, t_ * n_)
+        diff = a[1] ^ b[1]
+        ch = (diff & -diff).bit_length() - 1
+        assert a == b, f"image {img}, t={r // n_}, n={r % n_}: m_last {a[0]}/{b[0]}, first channel {ch} differs"
+    assert int(dut.err_proto.value) == 0
+    assert act == 2 * t_ * n_ * (-(-fo // p_)) and ends == 2, (act, ends)

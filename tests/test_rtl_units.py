@@ -89,3 +89,26 @@ def test_sasa_attn(d: int, n: int, h: int, p: int, dly: int, style: int, tmp_pat
     last group (A_DELAY)."""
     _run(tmp_path, "sasa_attn", ["sdp_ram.v", "sasa_attn.v"],
          {"D": d, "N": n, "H": h, "P": p, "A_DELAY": dly, "RAM_STYLE": style}, "sasa_attn_tokens")
+
+
+@pytest.mark.parametrize("fi,fo,ob", [(16, 32, 32), (16, 32, 8), (13, 24, 8), (16, 12, 3), (5, 8, 1)])
+def test_net_slin(fi: int, fo: int, ob: int, tmp_path: Path) -> None:
+    """net_slin with OB = FO (one pass: the unfolded module) and the output fold OB < FO: G = 4, 3 (word j*G +
+    g not a shift), 4 with OB = 3, 8 passes of one lane; FI not a power of two."""
+    params = {"FI": fi, "FO": fo, "OB": ob, "W_W": 4, "B_W": 6, "ACC_W": 12, "OUT_W": 14, "SEG_W": 3,
+              "SEG_WT": 2, "SEG_B": 5}
+    _run(tmp_path, "net_slin", ["spike_finder.v", "pop_sat3.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
+         "net_slin_matches_reference")
+
+
+@pytest.mark.parametrize("fo,ib,p,n", [(32, 32, 4, 3), (32, 8, 4, 3), (24, 8, 8, 2), (12, 6, 3, 1), (16, 4, 4, 4)])
+def test_net_lif(fo: int, ib: int, p: int, n: int, tmp_path: Path) -> None:
+    """net_lif with IB = FO (the whole token per beat) and beats of IB < FO currents: 2 groups a beat, one
+    group a beat (IB = P), P = 3 with N = 1 (N*G = 4); membrane width the proven bound for these currents."""
+    from saformer.contract.config import membrane_range, signed_width
+
+    in_w, th_w, k, t = 7, 6, 1, 3
+    mem_w = signed_width(*membrane_range(-(1 << (in_w - 1)), (1 << (in_w - 1)) - 1, (1 << th_w) - 1, k, t))
+    params = {"FO": fo, "IB": ib, "IN_W": in_w, "MEM_W": mem_w, "TH_W": th_w, "K": k, "N": n, "T": t, "P": p,
+              "SEG_W": 3, "SEG_TH": 6}
+    _run(tmp_path, "net_lif", ["sign_extend.v", "sdp_ram.v", "net_lif.v"], params, "net_lif_matches_semantics")

@@ -144,6 +144,9 @@ def test_config_hash_mismatch(art: Path) -> None:
     (dict(u_frac=12), "u_frac"),
     (dict(D=514), "D"),  # D <= 512 (at most 8 spike words of 64 bits per token)
     (dict(img=66), "img"),  # N = 1089 > 1024
+    (dict(hidden_beat=12), "hidden_beat"),  # does not divide hidden = 64
+    (dict(hidden_beat=4), "hidden_beat"),  # divides hidden, not a multiple of lanes = 8
+    (dict(hidden_beat=-8), "hidden_beat"),
 ])
 def test_config_rejects_out_of_range(kw: dict, field: str) -> None:
     with pytest.raises(SaformerError, match=f"'{field}'"):
@@ -153,6 +156,19 @@ def test_config_rejects_out_of_range(kw: dict, field: str) -> None:
 def test_unknown_config_field() -> None:
     with pytest.raises(SaformerError, match="unknown field"):
         SAFormerConfig.from_dict({**DEFAULT.to_dict(), "Dee": 3})
+
+
+def test_hidden_beat_folds_and_keeps_the_old_hash() -> None:
+    """hidden_beat 0 (no fold) leaves a config's hash as before the field existed; a fold changes it."""
+    import hashlib
+    import json
+
+    old = {k: v for k, v in DEFAULT.to_dict().items() if k != "hidden_beat"}
+    assert DEFAULT.hash() == hashlib.sha256(json.dumps(old, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    f = DEFAULT.replace(hidden_beat=16)
+    assert (f.hidden_lanes, f.hidden_passes) == (16, 4) and (DEFAULT.hidden_lanes, DEFAULT.hidden_passes) == (64, 1)
+    assert f.hash() != DEFAULT.hash()
+    assert SAFormerConfig.from_dict(f.to_dict()) == f
 
 
 def test_mem_bits_at_minimum_is_accepted() -> None:

@@ -5,6 +5,10 @@
 // the stage updates the membranes of token n -- carried across the T timesteps and read as 0 at t = 0 --
 // and emits the FO spikes as one beat. Used as every shortcut LIF of the residual stream U, the MLP hidden
 // neuron and the head's LIF.
+// Input beats: IB = FO takes a token's currents as one beat; IB < FO (the MLP fold, fc1's output beats)
+// takes them as FO / IB beats of IB consecutive neurons (beat b: neurons b*IB .. b*IB+IB-1; P divides IB),
+// each worked in IB / P groups and taken (s_ready) at its last group; the spikes still leave as one
+// FO-bit beat after the token's last input beat, s_last is on the image's last input beat.
 // P lanes per cycle: a token is worked in G = ceil(FO / P) groups of P neurons, one group per cycle, so
 // only P LIF datapaths exist; the membranes live in one lane memory (sdp_ram, registered read, word
 // n*G + g holds the P membranes of group g of token n). A group goes through three stages: S0 reads its
@@ -28,11 +32,12 @@ module net_lif #(
     parameter integer P     = 8,   // neurons per cycle (lanes)
     parameter integer RAM_STYLE = 0, // membrane memory: sdp_ram STYLE (0 tool's choice, 3 UltraRAM: hw/fit.py)
     parameter integer SEG_W = 5,   // bits of a weight-stream segment id
-    parameter integer SEG_TH = 0   // segment of the threshold
+    parameter integer SEG_TH = 0,  // segment of the threshold
+    parameter integer IB    = FO   // input lanes per beat (IB < FO: P divides IB, IB divides FO)
 ) (
     input  wire               clk,
     input  wire               rst,
-    input  wire [FO*IN_W-1:0] s_data,
+    input  wire [IB*IN_W-1:0] s_data,
     input  wire               s_last,
     input  wire               s_valid,
     output wire               s_ready,
@@ -75,6 +80,9 @@ module net_lif #(
         if (IN_W > MEM_W || P < 1 || N * G < 3) begin : gen_bad_widths
             net_bad_parameter_set_lif_widths u_bad ();
         end
+        if (IB < 1 || IB > FO || (IB < FO && (IB % P != 0 || FO % IB != 0))) begin : gen_bad_beat
+            net_bad_parameter_set_lif_beat u_bad ();
+        end
     endgenerate
 
     reg [TH_W-1:0] th_q;
@@ -100,9 +108,10 @@ module net_lif #(
     wire adv     = !stall;
     wire g_last  = (g_q == G_LAST);
     wire at_end  = (n_q == N_LAST) && (t_q == T_LAST);
+    wire b_last;                       // this group is its input beat's last
     wire issue   = s_valid && adv;
     wire take    = issue && g_last;
-    assign s_ready   = adv && g_last;
+    assign s_ready   = adv && b_last;
     assign m_data    = s_q;
     assign m_last    = ml_q;
     assign m_valid   = mv_q;
@@ -110,16 +119,33 @@ module net_lif #(
     assign img_end   = take && at_end;
     assign err_proto = err_q;
 
-    // this group's currents: lanes g*P .. g*P+P-1 of the beat (zero beyond FO)
-    wire [GP*IN_W-1:0] s_pad;
+    // this group's currents: lanes g*P .. g*P+P-1 of the token's beat (zero beyond FO); with IB < FO,
+    // lanes bg*P .. bg*P+P-1 of the beat, bg the group within the beat
+    wire [P*IN_W-1:0] cur0;
     generate
-        if (GP > FO) begin : gen_pad
-            assign s_pad = {{((GP - FO) * IN_W){1'b0}}, s_data};
-        end else begin : gen_nopad
-            assign s_pad = s_data;
+        if (IB == FO) begin : gen_whole
+            wire [GP*IN_W-1:0] s_pad;
+            if (GP > FO) begin : gen_pad
+                assign s_pad = {{((GP - FO) * IN_W){1'b0}}, s_data};
+            end else begin : gen_nopad
+                assign s_pad = s_data;
+            end
+            assign cur0   = s_pad[g_q * (P * IN_W) +: P * IN_W];
+            assign b_last = g_last;
+        end else begin : gen_beats
+            localparam integer BG  = IB / P;  // groups per beat
+            localparam integer BGW = lbw(BG - 1);
+            localparam integer BM1 = BG - 1;
+            localparam [BGW-1:0] BG_LAST = BM1[BGW-1:0];
+            reg [BGW-1:0] bg_q;
+            assign cur0   = s_data[bg_q * (P * IN_W) +: P * IN_W];
+            assign b_last = (bg_q == BG_LAST);
+            always @(posedge clk) begin
+                if (rst) bg_q <= {BGW{1'b0}};
+                else if (issue) bg_q <= b_last ? {BGW{1'b0}} : bg_q + 1'b1;
+            end
         end
     endgenerate
-    wire [P*IN_W-1:0] cur0 = s_pad[g_q * (P * IN_W) +: P * IN_W];
 
     // ------------------------------------------------------------------ membrane memory
     wire [P*MEM_W-1:0] v_rd;     // S1: the group's stored membranes
@@ -209,8 +235,8 @@ module net_lif #(
                 a_q <= (a_q == A_LAST) ? {AW{1'b0}} : a_q + 1'b1;
                 g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
             end
+            if (issue && b_last && s_last != (g_last && at_end)) err_q <= 1'b1;
             if (take) begin
-                if (s_last != at_end) err_q <= 1'b1;
                 if (n_q == N_LAST) begin
                     n_q <= {NW{1'b0}};
                     t_q <= (t_q == T_LAST) ? {TW{1'b0}} : t_q + 1'b1;

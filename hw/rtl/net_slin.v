@@ -2,20 +2,28 @@
 `default_nettype none
 // net_slin: a spike-driven linear layer over full rows (docs/architecture.md, "The whole network"). For
 // each input token (FI spike bits) it visits only the active spikes, lowest first (spike_finder), and
-// adds weight row j -- all FO output channels at once -- into FO accumulators, one row per cycle; the
-// accumulators start from the bias, and the token's last row hands the FO currents (OUT_W bits each,
-// sign-extended) to the output register. A token with no spike costs one cycle (its bias only), so a
-// token costs max(1, nnz) active cycles: the next token is taken in the cycle of the current one's last
-// spike (pop_sat3 tells one cycle ahead that at most one spike is left).
+// adds weight row j -- OB output channels at once -- into OB accumulators, one row per cycle; the
+// accumulators start from the bias, and a pass's last row hands the OB currents (OUT_W bits each,
+// sign-extended) to the output register as one beat.
+// Output folding: with G = FO / OB passes (OB = FO: one pass, the whole token per beat), pass g of a
+// token visits the token's active spikes again and accumulates channels g*OB .. g*OB+OB-1; the token's
+// beats leave in pass order, m_last on the image's last beat (the last pass of the token with s_last).
+// A pass with no spike costs one cycle (its bias only), so a token costs G * max(1, nnz) active cycles:
+// the next pass starts in the cycle after the current one's last spike, and the next token is taken in
+// the cycle of the last pass's last spike (pop_sat3 tells one cycle ahead that at most one spike is left).
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
-// counts . W, so the counts need no multiplier).
-// Pipeline: S1 finds the spike (its index registered), R reads row j from the weight memory (one
-// sdp_ram of FI words x FO*W_W bits, registered read: block RAM when large), S2 accumulates. A full
-// output register with an emitting row in S2 stalls every stage (the memory's read data holds).
+// counts . W, so the counts need no multiplier); only with OB = FO.
+// Pipeline: S1 finds the spike (its index registered), R reads word j*G + g (row j's lanes of pass g)
+// from the weight memory (one sdp_ram of FI*G words x OB*W_W bits, registered read: block RAM when
+// large), S2 accumulates. A full output register with an emitting row in S2 stalls every stage (the
+// memory's read data holds).
 // Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
-// element per word, by read-modify-write of the element's row (a row read while the previous word's write
-// to the same row is in flight takes that write's data); the bias from segment SEG_B into registers.
+// element per word, by read-modify-write of the element's word (a word read while the previous word's
+// write to the same word is in flight takes that write's data): element (j, c) of a linear weight is
+// lane c mod OB of word j*G + c div OB, which net_wdec counts as row j*G + c div OB, column c mod OB of a
+// (FI*G) x OB segment (no division). The bias from segment SEG_B: into registers (G = 1), or (G > 1)
+// into one G-word memory per lane (lane l, word g: bias of channel g*OB + l), read beside the weights.
 // Active cycles: the S1 issue cycles; waiting for a token or for a free output is a stall.
 module net_slin #(
     parameter integer FI        = 32,  // fan-in: spike bits per token
@@ -29,7 +37,8 @@ module net_slin #(
     parameter integer SEG_W     = 5,   // bits of a weight-stream segment id
     parameter integer SEG_WT    = 0,   // segment of the weights
     parameter integer SEG_B     = 1,   // segment of the bias
-    parameter integer COL_OUTER = 0    // weight element order (0: linear (in, out); 1: conv (out, in...))
+    parameter integer COL_OUTER = 0,   // weight element order (0: linear (in, out); 1: conv (out, in...))
+    parameter integer OB        = FO   // output lanes per beat (divides FO; OB < FO: linear order, IMG_ACC 0)
 ) (
     input  wire              clk,
     input  wire              rst,       // synchronous, active high
@@ -37,7 +46,7 @@ module net_slin #(
     input  wire              s_last,
     input  wire              s_valid,
     output wire              s_ready,
-    output wire [FO*OUT_W-1:0] m_data,
+    output wire [OB*OUT_W-1:0] m_data,
     output wire              m_last,
     output wire              m_valid,
     input  wire              m_ready,
@@ -59,21 +68,30 @@ module net_slin #(
         end
     endfunction
     // Dependent parameters: do not override.
+    localparam integer G   = FO / OB;      // passes per token
     localparam integer FIW = sbw(FI - 1);  // spike index bits
-    localparam integer FOW = sbw(FO - 1);  // output channel bits
-    localparam integer AW  = (FI > 1) ? $clog2(FI) : 1;  // weight memory address bits
-    localparam integer RW  = FO * W_W;     // weight row bits
+    localparam integer JW  = (FI > 1) ? $clog2(FI) : 1;  // row index bits
+    localparam integer WRW = sbw(FI * G - 1);  // weight word index bits (net_wdec rows)
+    localparam integer OBW = sbw(OB - 1);  // lane bits
+    localparam integer GW  = sbw(G - 1);   // pass bits
+    localparam integer AW  = (FI * G > 1) ? $clog2(FI * G) : 1;  // weight memory address bits
+    localparam integer RW  = OB * W_W;     // weight word bits
+    localparam integer GM1 = G - 1;
+    localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     generate
         if (OUT_W < ACC_W || ACC_W < W_W + 1 || ACC_W < B_W || W_W < 2 || B_W < 2) begin : gen_bad_widths
             net_bad_parameter_set_slin_widths u_bad ();
         end
+        if (OB < 1 || OB > FO || FO % OB != 0 || (G > 1 && (IMG_ACC != 0 || COL_OUTER != 0))) begin : gen_bad_fold
+            net_bad_parameter_set_slin_fold u_bad ();
+        end
     endgenerate
 
     // ------------------------------------------------------------------ S1: the spike finder
-    reg          busy_q, tl_q, one_q;  // a token is held / it ends the image / <= 1 spike left
+    reg          busy_q, tl_q, one_q;  // a token is held / it ends the image / <= 1 spike left (this pass)
     reg [FI-1:0] mask_q;
-    reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / token's last / image's last
-    reg [AW-1:0] ridx_q;
+    reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / pass's last / image's last beat
+    reg [JW-1:0] ridx_q;
     reg          v2_q, add2_q, end2_q, tl2_q;  // S2
     reg          mv_q, ml_q, fresh_q;
     wire         emit2  = (IMG_ACC == 0) || tl2_q;
@@ -96,15 +114,52 @@ module net_slin #(
     wire unused_pop = in_ge1 ^ mk_ge1 ^ mk_ge2;
     /* verilator lint_on UNUSEDSIGNAL */
 
-    assign s_ready = adv && (!busy_q || one_q);
+    // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's
+    // last; a token's last spike of a pass other than its last reloads the token (tok_q) into the mask
+    wire          g_last;
+    /* verilator lint_off UNUSEDSIGNAL */  // G = 1: no pass to address
+    wire [GW-1:0] rg;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [FI-1:0] tok;
+    wire          tone;
+    generate
+        if (G > 1) begin : gen_pass
+            reg [GW-1:0] g_q, rg_q;
+            reg [FI-1:0] tok_q;
+            reg          tone_q;
+            assign g_last = (g_q == G_LAST);
+            assign rg     = rg_q;
+            assign tok    = tok_q;
+            assign tone   = tone_q;
+            always @(posedge clk) begin
+                if (take) begin
+                    tok_q  <= s_data;
+                    tone_q <= !in_ge2;
+                end
+                if (adv) rg_q <= g_q;
+                if (rst) g_q <= {GW{1'b0}};
+                else if (issue && one_q) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+            end
+        end else begin : gen_one_pass
+            assign g_last = 1'b1;
+            assign rg     = {GW{1'b0}};
+            assign tok    = {FI{1'b0}};
+            assign tone   = 1'b0;
+        end
+    endgenerate
+
+    assign s_ready = adv && (!busy_q || (one_q && g_last));
     assign act     = issue;
-    assign img_end = issue && one_q && tl_q;
+    assign img_end = issue && one_q && tl_q && g_last;
 
     always @(posedge clk) begin
         if (take) begin
             mask_q <= s_data;
             one_q  <= !in_ge2;
             tl_q   <= s_last;
+        end else if (issue && one_q && !g_last) begin
+            mask_q <= tok;
+            one_q  <= tone;
         end else if (issue) begin
             mask_q <= sp_rest;
             one_q  <= !mk_ge3;
@@ -112,8 +167,8 @@ module net_slin #(
         if (adv) begin
             radd_q <= issue && sp_any;
             rend_q <= one_q;
-            rtl_q  <= tl_q;
-            ridx_q <= sp_idx[AW-1:0];
+            rtl_q  <= tl_q && g_last;
+            ridx_q <= sp_idx[JW-1:0];
             add2_q <= radd_q;
             end2_q <= rend_q;
             tl2_q  <= rtl_q;
@@ -124,7 +179,7 @@ module net_slin #(
             v2_q   <= 1'b0;
         end else begin
             if (take) busy_q <= 1'b1;
-            else if (issue && one_q) busy_q <= 1'b0;
+            else if (issue && one_q && g_last) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
@@ -134,32 +189,44 @@ module net_slin #(
 
     // ------------------------------------------------------------------ weight memory and load
     wire            w_we, b_we;
-    wire [FIW-1:0]  w_row;
-    wire [FOW-1:0]  w_col, b_col;
+    wire [WRW-1:0]  w_row;
+    wire [OBW-1:0]  w_col, b_col;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire            b_row;
+    wire [GW-1:0]   b_row;             // the bias's pass (G > 1)
     /* verilator lint_on UNUSEDSIGNAL */
-    net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(FI), .COLS(FO), .COL_OUTER(COL_OUTER), .RW(FIW), .CLW(FOW))
+    net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(FI * G), .COLS(OB), .COL_OUTER(COL_OUTER), .RW(WRW), .CLW(OBW))
         u_wdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(w_we), .row(w_row), .col(w_col));
-    net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(1), .COLS(FO), .COL_OUTER(0), .RW(1), .CLW(FOW))
+    net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(G), .COLS(OB), .COL_OUTER(0), .RW(GW), .CLW(OBW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
-    reg           lv_q, fv_q;          // a load word is merged this cycle / a row was written last cycle
+    reg           lv_q, fv_q;          // a load word is merged this cycle / a word was written last cycle
     reg [AW-1:0]  lrow_q, frow_q;
-    reg [FOW-1:0] lcol_q;
+    reg [OBW-1:0] lcol_q;
     reg [W_W-1:0] ldat_q;
     reg [RW-1:0]  fdat_q;
-    wire [RW-1:0] w_rd;                // the row read (S2, or the load's merge)
+    wire [RW-1:0] w_rd;                // the word read (S2, or the load's merge)
     wire [RW-1:0] w_base = (fv_q && frow_q == lrow_q) ? fdat_q : w_rd;
     wire [RW-1:0] w_wr;
     genvar gl;
     generate
-        for (gl = 0; gl < FO; gl = gl + 1) begin : gen_merge
-            assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[FOW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
+        for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
+            assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
         end
     endgenerate
-    wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : ridx_q;
-    sdp_ram #(.W(RW), .DEPTH(FI), .STYLE(RAM_STYLE)) u_w (
+    // the word of row j, pass g: j*G + g (G = 1: j)
+    wire [AW-1:0] r_word;
+    generate
+        if (G > 1) begin : gen_word
+            localparam [AW-1:0] G_A = G[AW-1:0];
+            wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx_q};
+            wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
+            assign r_word = rj * G_A + rp;
+        end else begin : gen_row
+            assign r_word = ridx_q;
+        end
+    endgenerate
+    wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : r_word;
+    sdp_ram #(.W(RW), .DEPTH(FI * G), .STYLE(RAM_STYLE)) u_w (
         .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
     always @(posedge clk) begin
         lrow_q <= w_row[AW-1:0];
@@ -198,13 +265,22 @@ module net_slin #(
         end
     endfunction
     generate
-        for (gl = 0; gl < FO; gl = gl + 1) begin : gen_lane
-            reg [B_W-1:0]   b_q;
+        for (gl = 0; gl < OB; gl = gl + 1) begin : gen_lane
+            wire [B_W-1:0]  b_q;  // this lane's bias (of this pass, G > 1)
             reg [ACC_W-1:0] acc_q;
             reg [OUT_W-1:0] o_q;
-            always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
-                if (b_we) begin
-                    if (b_col == gl[FOW-1:0]) b_q <= wl_data[B_W-1:0];
+            if (G > 1) begin : gen_bmem
+                // one G-word memory per lane: written alone (no read-modify-write), read with the weights
+                sdp_ram #(.W(B_W), .DEPTH(G)) u_b (
+                    .clk(clk), .we(b_we && b_col == gl[OBW-1:0]), .waddr(b_row), .wdata(wl_data[B_W-1:0]),
+                    .re(adv), .raddr(rg), .rdata(b_q));
+            end else begin : gen_breg
+                reg [B_W-1:0] br_q;
+                assign b_q = br_q;
+                always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
+                    if (b_we) begin
+                        if (b_col == gl[OBW-1:0]) br_q <= wl_data[B_W-1:0];
+                    end
                 end
             end
             always @(posedge clk) begin
