@@ -17,7 +17,10 @@ from typing import Any
 
 from saformer.contract.errors import SaformerError
 
-HASH_IF_SET = ("hidden_beat",)  # fields added later: in the hash only when not 0 (SAFormerConfig.hash)
+# Fields only the network RTL reads (the MLP fold): in the hash only when not 0 (SAFormerConfig.hash, so the
+# configs from before them keep their hash) and no CFG_* register of the SASA engine (`register_fields`, so its
+# register map and kernels stay as they were).
+NETWORK_RTL_FIELDS = ("hidden_beat",)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,11 @@ class SAFormerConfig:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def register_fields(self) -> dict[str, Any]:
+        """The fields the SASA engine exposes as CFG_<FIELD> registers (contract/interface.py registers): every
+        field but NETWORK_RTL_FIELDS."""
+        return {k: v for k, v in self.to_dict().items() if k not in NETWORK_RTL_FIELDS}
+
     @classmethod
     def from_dict(cls, d: dict[str, Any], where: str = "config") -> SAFormerConfig:
         names = {f.name for f in dataclasses.fields(cls)}
@@ -103,8 +111,8 @@ class SAFormerConfig:
 
     def hash(self) -> str:
         """sha256 of the canonical JSON of the config; the hardware compares its low 32 bits. A field of
-        HASH_IF_SET enters only when it is not 0 (so the configs from before it keep their hash)."""
-        d = {k: v for k, v in self.to_dict().items() if k not in HASH_IF_SET or v != 0}
+        NETWORK_RTL_FIELDS enters only when it is not 0 (so the configs from before it keep their hash)."""
+        d = {k: v for k, v in self.to_dict().items() if k not in NETWORK_RTL_FIELDS or v != 0}
         blob = json.dumps(d, sort_keys=True, separators=(",", ":")).encode()
         return hashlib.sha256(blob).hexdigest()
 

@@ -187,7 +187,7 @@ def registers(cfg: SAFormerConfig) -> list[Reg]:
         ("CYCLES_TOTAL", "R", "cycles from ap_start to ap_done in the last run, bits 31..0"),
         ("CONFIG_HASH", "R", f"low 32 bits of the config hash (0x{cfg.hash32:08x} for this config)"),
     ]
-    args += [(f"CFG_{f.upper()}", "R", f"config field {f} (= {v})") for f, v in cfg.to_dict().items()]
+    args += [(f"CFG_{f.upper()}", "R", f"config field {f} (= {v})") for f, v in cfg.register_fields().items()]
     # The cycle counters are 64 bits (they do not wrap within a run): their high halves come last, so every
     # offset above stays where Vitis puts it. Read them after ap_done (the low/high pair is exact then).
     args += [("CYCLES_ACTIVE_HI", "R", "CYCLES_ACTIVE bits 63..32 (the counter is 64 bits; read after ap_done)"),

@@ -90,7 +90,7 @@ def config_header(cfg: SAFormerConfig, source: str) -> str:
     # STATUS flags and CTRL bits as masks, named after saformer.contract.interface.STATUS_BITS / CTRL_BITS
     uints.update({f"STATUS_{k.upper()}": 1 << b for k, b in STATUS_BITS.items()})
     uints.update({f"CTRL_{k.upper()}": 1 << b for k, b in CTRL_BITS.items()})
-    cfg_regs = {f"CFG_{k.upper()}": v for k, v in cfg.to_dict().items()}
+    cfg_regs = {f"CFG_{k.upper()}": v for k, v in cfg.register_fields().items()}
     L = [banner(source).rstrip("\n"),
          "// Every number of the SASA kernel; from contract/config.py (derive) and contract/interface.py.",
          "#ifndef SASA_CONFIG_H", "#define SASA_CONFIG_H", "", '#include "sasa_types.h"', "",

@@ -153,7 +153,7 @@ def expected_regs(cfg: SAFormerConfig) -> dict[str, int]:
     """Read-only register values contract/interface.py implies after reset (config fields and hash)."""
     want = {"CONFIG_HASH": cfg.hash32, "CTRL": CTRL_IDLE, "STATUS": NOT_LOADED, "IMAGES": 0, "GIE": 0, "IER": 0,
             "ISR": 0, "CYCLES_ACTIVE": 0, "CYCLES_TOTAL": 0, "CYCLES_ACTIVE_HI": 0, "CYCLES_TOTAL_HI": 0}
-    for k, v in cfg.to_dict().items():
+    for k, v in cfg.register_fields().items():
         want[f"CFG_{k.upper()}"] = int(v)
     return want
 

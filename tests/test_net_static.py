@@ -85,3 +85,35 @@ def test_net_lint_clean_with_uram_styles(tmp_path: Path) -> None:
     r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wall", "--top-module", NET_TOP,
                         *map(str, net_sources(gen))], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("inst", [
+    "net_slin #(.FI(8), .FO(12), .OB(5)) u (",  # OB does not divide FO
+    "net_slin #(.FI(8), .FO(12), .OB(4), .IMG_ACC(1)) u (",  # a fold accumulates no image
+    "net_lif #(.FO(16), .P(4), .IB(6)) u (",  # IB not a multiple of P (nor a divisor of FO)
+    "net_lif #(.FO(24), .P(4), .IB(16)) u (",  # IB does not divide FO
+])
+def test_bad_fold_parameters_stop_elaboration(inst: str, tmp_path: Path) -> None:
+    root = verilator_env()
+    top = tmp_path / "bad.v"
+    top.write_text("`default_nettype none\nmodule bad;\n" + inst + ".clk(1'b0), .rst(1'b0));\nendmodule\n")
+    rtl = Path(net_sources(tmp_path)[0]).parent
+    srcs = [rtl / f"{u}.v" for u in ("sign_extend", "sdp_ram", "spike_finder", "pop_sat3", "net_wdec", "net_slin",
+                                     "net_lif")]
+    r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wno-PINMISSING", "--top-module", "bad",
+                        str(top), *map(str, srcs)], capture_output=True, text=True)
+    assert r.returncode != 0 and "net_bad_parameter_set_" in (r.stdout + r.stderr), r.stdout + r.stderr
+    assert ("_fold" if "slin" in inst else "_beat") in (r.stdout + r.stderr)
+
+
+def test_cifar_folds_lint_clean(tmp_path: Path) -> None:
+    """cifar10-384's fold (12 passes: word j*12 + g, not a shift) and cifar10-pynq's (8) lint clean."""
+    from saformer.contract.configs import CIFAR
+
+    root = verilator_env()
+    for name, cfg in CIFAR.items():
+        assert cfg.hidden_passes > 1, name
+        gen = generate_net(cfg, tmp_path, name)
+        r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wall", "--top-module", NET_TOP,
+                            *map(str, net_sources(gen))], capture_output=True, text=True)
+        assert r.returncode == 0, (name, r.stdout + r.stderr)

@@ -169,6 +169,10 @@ def test_hidden_beat_folds_and_keeps_the_old_hash() -> None:
     assert (f.hidden_lanes, f.hidden_passes) == (16, 4) and (DEFAULT.hidden_lanes, DEFAULT.hidden_passes) == (64, 1)
     assert f.hash() != DEFAULT.hash()
     assert SAFormerConfig.from_dict(f.to_dict()) == f
+    # a network-RTL field: the SASA engine's register map is the unfolded config's (no CFG_HIDDEN_BEAT)
+    from saformer.contract.interface import registers
+
+    assert [(r.name, r.offset) for r in registers(f)] == [(r.name, r.offset) for r in registers(DEFAULT)]
 
 
 def test_mem_bits_at_minimum_is_accepted() -> None:
