@@ -27,6 +27,9 @@ NAMED: dict[str, SAFormerConfig] = {
 # as networks). `l2`: two blocks chained.
 NETWORK_NAMED: dict[str, SAFormerConfig] = {
     "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
+    # the tokenizer's other paths (hw/rtl/net_tok.v): patch 4 (positions outside every conv2 window skipped,
+    # as at CIFAR-10's), two image channels, and T LIF steps (2T = 20 cycles) longer than conv1's 18 taps
+    "tok4": DEFAULT.replace(**{**_SMALL, "img": 12, "patch": 4, "in_ch": 2, "T": 10}),
 }
 
 
