@@ -10,8 +10,9 @@
 // cycles a step, STEM membranes in registers) while the next position's taps accumulate; every position
 // costs PP = max(9*IC, 2*T) cycles. Only the spikes are stored: s1[t] of every position in one sdp_ram of
 // T*IMG^2 words of STEM bits (word t*IMG^2 + y*IMG + x; registered read, block RAM when large). Positions
-// outside every conv2 window (rows and columns PATCH*o + 2 .. PATCH*o + PATCH - 2, PATCH >= 4, and beyond
-// PATCH*(GRID-1) + 1) are skipped: RU = min(IMG, 3*GRID - 1) rows and columns are computed. Then conv2's
+// no conv2 window reads are skipped (PATCH >= 3: rows and columns beyond PATCH*(GRID-1) + 1; PATCH >= 4:
+// also PATCH*o + 2 .. PATCH*o + PATCH - 2; their s1 words are never written nor read): RU = min(IMG,
+// 3*GRID - 1) rows and columns are computed, RU^2 positions. Then conv2's
 // input is gathered in (t, n) order, timestep outer: for each output token (oy, ox) of the GRID x GRID grid
 // (stride PATCH) the 3x3 window of s1[t] with zero padding, STEM*9 bits, bit i*9 + dy*3 + dx =
 // s1[t, i, PATCH*oy + dy - 1, PATCH*ox + dx - 1] (the row order of conv2's weights (out, in, kh, kw)): nine
