@@ -129,7 +129,9 @@ module net_tok #(
     reg [1:0]     gdy_q, gdx_q;
     reg           gv_q;                 // the window is complete (offered)
     reg           err_q;
-    reg [IMG*8-1:0] prow [0:NR-1];
+    // LUT RAM (read at the registered tap address pra_q, pcx_q below): in block RAM Yosys would absorb
+    // that register into the read port and lengthen the address path instead
+    (* ram_style = "distributed" *) reg [IMG*8-1:0] prow [0:NR-1];
     reg [TH_W-1:0] th_q;
 
     wire ld_take  = (ph_q == P_LOAD) && s_valid && en;
@@ -148,15 +150,16 @@ module net_tok #(
     // ------------------------------------------------------------------ conv1: this cycle's pixel
     wire row_ok = (dy_q == 2'd0) ? (py_q != {IXW{1'b0}}) : (dy_q == 2'd2) ? (py_q != I_LAST) : 1'b1;
     wire col_ok = (dx_q == 2'd0) ? (px_q != {IXW{1'b0}}) : (dx_q == 2'd2) ? (px_q != I_LAST) : 1'b1;
+    // the tap's pixel row i*IMG + py + dy - 1 and column px + dx - 1, kept in registers that follow the
+    // tap counters (so the row read and the byte select start at a register; out of the image they wrap,
+    // and row_ok / col_ok mask the pixel)
     /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [RAW-1:0] pr_addr = ib_q + {{(RAW - IXW){1'b0}}, py_q} + {{(RAW - 2){1'b0}}, dy_q} - 1'b1;
+    reg  [RAW-1:0] pra_q;
+    reg  [IXW:0]   pcx_q;
     /* verilator lint_on UNUSEDSIGNAL */
+    wire [IMG*8-1:0] prow_rd = prow[pra_q[RIW-1:0]];
     /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [IXW:0]   pc = {1'b0, px_q} + {{(IXW - 1){1'b0}}, dx_q} - 1'b1;
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [IMG*8-1:0] prow_rd = prow[pr_addr[RIW-1:0]];
-    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [7:0]     pbyte = prow_rd[{pc[XIW-1:0], 3'b000} +: 8];
+    wire [7:0]     pbyte = prow_rd[{pcx_q[XIW-1:0], 3'b000} +: 8];
     /* verilator lint_on UNUSEDSIGNAL */
     wire [PXB-1:0] pix = (row_ok && col_ok) ? pbyte[PXB-1:0] : {PXB{1'b0}};
     wire is_tap    = (pc_q <= K_LAST);
@@ -327,6 +330,13 @@ module net_tok #(
     localparam [PW-1:0] P_IMG = IMG[PW-1:0];
     localparam [AW1-1:0] G_NPOS = NPOS[AW1-1:0];
     wire [IXW-1:0] px_step = (cph_q == 2'd2) ? P_JUMP : {{(IXW - 1){1'b0}}, 1'b1};
+    wire [IXW-1:0] py_step = (rph_q == 2'd2) ? P_JUMP : {{(IXW - 1){1'b0}}, 1'b1};
+    // the next position (used at a position's last cycle)
+    wire [IXW-1:0] py_nx = pos_last ? {IXW{1'b0}} : (px_q == R_END) ? py_q + py_step : py_q;
+    wire [IXW-1:0] px_nx = (pos_last || px_q == R_END) ? {IXW{1'b0}} : px_q + px_step;
+    localparam integer IMGM2 = IMG - 2;
+    localparam [RAW-1:0] R_ONE = 1, R_IMGM2 = IMGM2[RAW-1:0];
+    localparam [IXW:0]   X_ONE = 1, X_TWO = 2;
     wire [PW-1:0]  prb_nx  = prb_q + ((rph_q == 2'd2) ? P_JIMG : P_IMG);
     /* verilator lint_off UNUSEDSIGNAL */  // T = 1: the s1 word is the position
     wire [AW1-1:0] cpos2_x = {{(AW1 - PIW){1'b0}}, cpos2_q};
@@ -373,6 +383,7 @@ module net_tok #(
             py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; rph_q <= 2'd1; cph_q <= 2'd1;
             pos_q <= {PW{1'b0}}; prb_q <= {PW{1'b0}}; pc_q <= {PCW{1'b0}};
             dy_q <= 2'd0; dx_q <= 2'd0; ib_q <= {RAW{1'b0}}; t_q <= {TW{1'b0}};
+            pra_q <= {RAW{1'b1}}; pcx_q <= {(IXW + 1){1'b1}};
             oy_q <= {GW{1'b0}}; ox_q <= {GW{1'b0}}; gy_q <= {IXW{1'b0}}; gx_q <= {IXW{1'b0}};
             tb_q <= {AW1{1'b0}}; rb_q <= {AW1{1'b0}}; wb_q <= {AW1{1'b0}}; go_q <= G_OFF0;
             gk_q <= 4'd0; gdy_q <= 2'd0; gdx_q <= 2'd0; gv_q <= 1'b0;
@@ -403,6 +414,20 @@ module net_tok #(
                             dx_q <= dx_q + 2'd1;
                         end
                     end
+                    if (last_cyc) begin  // the next position's first tap
+                        pra_q <= {{(RAW - IXW){1'b0}}, py_nx} - R_ONE;
+                        pcx_q <= {1'b0, px_nx} - X_ONE;
+                    end else if (last_tap) begin  // idle cycles up to PP: the position's first tap
+                        pra_q <= {{(RAW - IXW){1'b0}}, py_q} - R_ONE;
+                        pcx_q <= {1'b0, px_q} - X_ONE;
+                    end else if (is_tap) begin
+                        if (dx_q == 2'd2) begin
+                            pcx_q <= pcx_q - X_TWO;
+                            pra_q <= pra_q + ((dy_q == 2'd2) ? R_IMGM2 : R_ONE);
+                        end else begin
+                            pcx_q <= pcx_q + X_ONE;
+                        end
+                    end
                     if (last_cyc) begin
                         pc_q <= {PCW{1'b0}};
                         if (pos_last) begin
@@ -411,7 +436,7 @@ module net_tok #(
                             ph_q <= P_DRAIN;
                         end else if (px_q == R_END) begin
                             px_q <= {IXW{1'b0}}; cph_q <= 2'd1;
-                            py_q <= py_q + ((rph_q == 2'd2) ? P_JUMP : {{(IXW - 1){1'b0}}, 1'b1});
+                            py_q <= py_q + py_step;
                             rph_q <= (rph_q == 2'd2) ? 2'd0 : rph_q + 2'd1;
                             prb_q <= prb_nx;
                             pos_q <= prb_nx;
