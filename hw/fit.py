@@ -204,24 +204,25 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
 # ------------------------------------------------------------------------------------------ logic
 # Measured: Yosys 0.23 `synth_xilinx -family xc7 -abc9` of the whole network (hw/synth.py synth_network,
 # hierarchy kept: per instance, `measured_modules` names them), config 'default' (D=32, N=16, L=1, P=8) for
-# pynq-z2, sources of branch tok-lines (main c96b354 with net_tok position-outer: the conv1 LIF per position,
+# pynq-z2, sources of branch tok-lines commit e10d14f (main c96b354 with net_tok position-outer: the conv1 LIF per position,
 # s1 of every timestep in one sdp_ram; main's tokenizer before it: 2,948 LUT, 880 of them LUT as memory,
 # 1,495 FF), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every LUT-as-memory and BRAM36
 # figure equals the memory model's; the rest is logic.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (1832, 108, 1883, 0.5), "conv2": (1941, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
+        "tok": (1858, 108, 1894, 0.5), "conv2": (2324, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
         "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
-        "b0.sasa": (3455, 992, 1735, 0.0), "b0.dwc": (1863, 0, 2817, 0.0), "b0.mlp.fc1": (2342, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1245, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
+        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1861, 0, 2817, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
         "head": (618, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
-        "ctrl": (214, 0, 1661, 0.0),
+        "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (22104, 3132, 26624, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
+    "total": (22240, 3132, 26635, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
-# tokens): module -> (LUT, LUT as memory, FF, BRAM36).
+# tokens), sources of tok-lines commit bb9d805 (the tokenizer before its pixel-row address register of
+# e10d14f; the default run above is of e10d14f): module -> (LUT, LUT as memory, FF, BRAM36).
 VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
@@ -242,7 +243,7 @@ MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 254
 # count their own) -- the default run exactly (ABC moves the loader's LUTs by about 10 between runs); and the
 # stream register slices: axis_skid (two W-bit registers) LUT W + 6, FF 2W + 2, axis_half (one) LUT 3, FF
 # W + 1 -- every instance of both runs, exactly.
-CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 178, 77, 3, 132
+CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 182, 77, 3, 132
 SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
 
 
