@@ -185,7 +185,8 @@ def network_images(art: Artifact, count: int | None) -> tuple[np.ndarray, np.nda
     return x, y
 
 
-NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2", "tok4", "d128")  # the network regression's configurations
+# the network regression's configurations
+NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2", "tok4", "d128")
 
 
 def net_config(name: str) -> SAFormerConfig:
