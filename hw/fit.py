@@ -206,8 +206,8 @@ def network_memories(cfg: SAFormerConfig) -> list[Memory]:
 # hierarchy kept: per instance, `measured_modules` names them), config 'default' (D=32, N=16, L=1, P=8) for
 # pynq-z2, sources of branch tok-lines commit e10d14f (main c96b354 with net_tok position-outer: the conv1
 # LIF per position, s1 of every timestep in one sdp_ram; main's tokenizer before it: 2,948 LUT, 880 of them
-# LUT as memory, 1,495 FF), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every LUT-as-memory and BRAM36
-# figure equals the memory model's; the rest is logic.
+# LUT as memory, 1,495 FF), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every
+# LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
