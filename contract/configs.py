@@ -29,6 +29,9 @@ NETWORK_NAMED: dict[str, SAFormerConfig] = {
     "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
     # the MLP fold (config hidden_beat): fc1 in 4 passes of 8 hidden currents, the hidden LIF 2 groups a beat
     "fold": DEFAULT.replace(**{**_SMALL, "hidden_beat": 8}),
+    # the tokenizer's other paths (hw/rtl/net_tok.v): patch 4 (positions outside every conv2 window skipped,
+    # as at CIFAR-10's), two image channels, and T LIF steps (2T = 20 cycles) longer than conv1's 18 taps
+    "tok4": DEFAULT.replace(**{**_SMALL, "img": 12, "patch": 4, "in_ch": 2, "T": 10}),
 }
 
 

@@ -147,11 +147,40 @@ def network_modules(cfg: SAFormerConfig) -> list[str]:
     return mods + ["head.lif", "head", "out"]
 
 
+def tok_rows(cfg: SAFormerConfig) -> int:
+    """Rows (and columns) of pixel positions the tokenizer computes: the ones some conv2 window reads
+    (PATCH*o - 1 .. PATCH*o + 1 for o < grid): min(img, 3*grid - 1)."""
+    return min(cfg.img, 3 * (cfg.img // cfg.patch) - 1)
+
+
+def tok_position_cycles(cfg: SAFormerConfig) -> int:
+    """Cycles per pixel position of net_tok: its 9*in_ch conv1 taps, or its T LIF steps of two cycles (they
+    run while the next position's taps accumulate), whichever is longer."""
+    return max(9 * cfg.in_ch, 2 * cfg.T)
+
+
+def tok_drain_cycles(cfg: SAFormerConfig) -> int:
+    """Cycles from the last position's last cycle to its last LIF step (included): 2 + min(9*in_ch, 2*T)."""
+    return 2 + min(9 * cfg.in_ch, 2 * cfg.T)
+
+
+TOK_WINDOW = 10  # net_tok cycles per conv2 window with no stall: 9 s1 reads and the take
+
+
+def tok_cycles(cfg: SAFormerConfig) -> int:
+    """net_tok's active cycles per image: in_ch*img pixel beats + rows^2 positions of `tok_position_cycles`
+    (conv1 and its LIF) + `tok_drain_cycles` + TOK_WINDOW*T*N windows."""
+    return (cfg.in_ch * cfg.img + tok_rows(cfg) ** 2 * tok_position_cycles(cfg) + tok_drain_cycles(cfg)
+            + TOK_WINDOW * cfg.T * cfg.N)
+
+
 def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Exact active cycles per image of every network module, from `golden.reference.forward`'s records of a
     batch: module -> (B,) int64.
 
-    tok: in_ch*img pixel beats + 9*in_ch*img^2 conv1 taps + T*img^2 LIF positions + T*N windows;
+    tok (`tok_cycles`): in_ch*img pixel beats + rows^2 * max(9*in_ch, 2*T) (conv1 taps and the LIF, per
+    position a window reads; rows = min(img, 3*grid - 1)) + 2 + min(9*in_ch, 2*T) (the last LIF) + 10*T*N
+    (windows: 9 reads and the take);
     conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes)), fc1
     times its passes (`cfg.hidden_passes`, the MLP fold: hidden / hidden_beat; 1 without);
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
@@ -167,9 +196,8 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     def nnz(a: np.ndarray) -> np.ndarray:
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
-    img2 = cfg.img * cfg.img
     lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
-    out = {"tok": const(cfg.in_ch * cfg.img + 9 * cfg.in_ch * img2 + cfg.T * img2 + TN),
+    out = {"tok": const(tok_cycles(cfg)),
            "conv2": slin_cycles(conv2_window_counts(cfg, rec["tok.s1"]))}
     for i in range(cfg.L):
         p = f"b{i}."
@@ -199,9 +227,8 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
     def nnz(a: np.ndarray) -> np.ndarray:
         return np.count_nonzero(np.asarray(a).reshape(B, -1), axis=1).astype(np.int64)
 
-    img2 = cfg.img * cfg.img
     lif_d, lif_h = TN * lif_groups(cfg, cfg.D), TN * lif_groups(cfg, cfg.hidden)
-    lb = {"tok": np.full(B, 9 * cfg.in_ch * img2 + cfg.T * img2, dtype=np.int64),
+    lb = {"tok": np.full(B, 9 * cfg.in_ch * tok_rows(cfg) ** 2 + TN, dtype=np.int64),
           "conv2": np.maximum(conv2_window_spikes(cfg, rec["tok.s1"]), TN)}
     for i in range(cfg.L):
         p = f"b{i}."
@@ -396,8 +423,9 @@ class _Source(_Engine):
 
 
 class _Tok(_Engine):
-    """net_tok: LOAD (a pixel row per cycle), conv1 (9*in_ch cycles per position), then per timestep the LIF
-    (a position per cycle) and the gather (a window per cycle the consumer takes)."""
+    """net_tok: LOAD (a pixel row per cycle), conv1 and its LIF (`tok_position_cycles` per computed position,
+    then `tok_drain_cycles`), then the gather: window k's 9 reads start at the gather's first cycle (k = 0) or
+    in the cycle after window k-1 was taken, it is offered 9 cycles later and taken when the skid has room."""
 
     def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link) -> None:
         super().__init__()
@@ -412,21 +440,18 @@ class _Tok(_Engine):
 
     def image(self, i: int) -> None:
         cfg = self.cfg
-        nr, img2, tn = cfg.in_ch * cfg.img, cfg.img * cfg.img, cfg.T * cfg.N
+        nr, tn = cfg.in_ch * cfg.img, cfg.T * cfg.N
         c = self.c
         for k in range(i * nr, (i + 1) * nr):
             c = max(c, self.inp.ov(k))
             self.inp.a[k] = c
             c += 1
-        c += 9 * cfg.in_ch * img2  # conv1; then c is the first LIF cycle
-        k = i * tn
-        for _t in range(cfg.T):
-            c += img2  # the LIF; then c is the gather's first cycle
-            for _n in range(cfg.N):
-                f = max(c, self.out.br(k))
-                self.out.pf[k] = f
-                c = f + 1
-                k += 1
+        # conv1 and its LIF; then c is the gather's first cycle
+        c += tok_rows(cfg) ** 2 * tok_position_cycles(cfg) + tok_drain_cycles(cfg)
+        for k in range(i * tn, (i + 1) * tn):
+            f = max(c + TOK_WINDOW - 1, self.out.br(k))
+            self.out.pf[k] = f
+            c = f + 1
         self.c = c
 
 

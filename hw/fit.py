@@ -206,7 +206,10 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
     w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
     per lane); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
-    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map).
+    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map);
+    net_tok its pixel rows (LUT RAM), its conv1 weights per stem channel and the spikes s1 of every timestep
+    and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
+    registers).
     `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
@@ -223,9 +226,8 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     mems = [
         Memory("tok", "pixel rows", cfg.in_ch * img, img * 8),
         Memory("tok", "conv1 weights per stem channel", 9 * cfg.in_ch, cfg.w_bits, S),
-        Memory("tok", "conv1 currents per position", npos, S * w.C1W, 1, "addr"),
-        Memory("tok", "conv1 LIF membranes per position", npos, S * w.M1W, 1, "addr"),
-        Memory("tok", "s1[t] per position (9 window reads)", npos, S, 1, "async", 9),
+        Memory("tok", "s1[t] per timestep and position (sdp_ram, 9 window reads in turn)", cfg.T * npos, S, 1,
+               "sync"),
         Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, rd("conv2")),
     ]
     for i in range(cfg.L):
@@ -290,35 +292,36 @@ def uram_styles(cfg: SAFormerConfig, b: Board | None) -> dict[str, int]:
 # ------------------------------------------------------------------------------------------ logic
 # Measured: Yosys 0.23 `synth_xilinx -family xc7 -abc9` of the whole network (hw/synth.py synth_network,
 # hierarchy kept: per instance, `measured_modules` names them), config 'default' (D=32, N=16, L=1, P=8) for
-# pynq-z2, sources of commit fadbb9c (P-lane LIF stages, row-memory net_slin, shift-register net_dwc,
-# axis_half on the wide streams) with the SASA engine of commit c37f665 (branch sasa-ff: per-group token
-# counts in LUT RAM, no rest-of-mask registers, 2-cycle LIF lanes), 2026-12-01: module -> (LUT, of them LUT
-# as memory, FF, BRAM36). Every LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
+# pynq-z2, sources of branch tok-lines commit e10d14f (main c96b354 with net_tok position-outer: the conv1
+# LIF per position, s1 of every timestep in one sdp_ram; main's tokenizer before it: 2,948 LUT, 880 of them
+# LUT as memory, 1,495 FF), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every
+# LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (2948, 880, 1495, 0.0), "conv2": (2008, 0, 1620, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
+        "tok": (1858, 108, 1894, 0.5), "conv2": (2324, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
         "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
-        "b0.sasa": (3454, 992, 1735, 0.0), "b0.dwc": (1857, 0, 2817, 0.0), "b0.mlp.fc1": (2509, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1244, 0, 628, 2.0), "b0.mlp.fc2": (1642, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
-        "head": (646, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
-        "ctrl": (229, 0, 1661, 0.0),
+        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1861, 0, 2817, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
+        "head": (618, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
+        "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (23526, 3904, 26300, 4.0),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
+    "total": (22240, 3132, 26635, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
-# tokens): module -> (LUT, LUT as memory, FF, BRAM36).
+# tokens), sources of tok-lines commit bb9d805 (the tokenizer before its pixel-row address register of
+# e10d14f; the default run above is of e10d14f): module -> (LUT, LUT as memory, FF, BRAM36).
 VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
-        "tok": (3613, 916, 1940, 6.5), "conv2": (2392, 0, 1620, 2.0), "b0.sasa.lif": (2048, 644, 1615, 2.0),
-        "b0.dwc.lif": (2048, 644, 1615, 2.0), "b0.mlp.lif": (1723, 324, 1600, 2.0),
-        "b0.sasa": (3153, 640, 1980, 8.5), "b0.dwc": (1922, 0, 2693, 0.0), "b0.mlp.fc1": (2445, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1249, 0, 636, 2.0), "b0.mlp.fc2": (1644, 172, 1596, 0.0), "head.lif": (906, 0, 632, 2.0),
-        "head": (688, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
-        "ctrl": (218, 0, 1661, 0.0),
+        "tok": (1900, 148, 1902, 0.5), "conv2": (2344, 0, 1556, 2.0), "b0.sasa.lif": (2042, 644, 1615, 2.0),
+        "b0.dwc.lif": (2042, 644, 1615, 2.0), "b0.mlp.lif": (1717, 324, 1600, 2.0),
+        "b0.sasa": (3144, 640, 1980, 8.5), "b0.dwc": (1918, 0, 2693, 0.0), "b0.mlp.fc1": (2153, 172, 3035, 0.0),
+        "b0.mlp.hlif": (1243, 0, 636, 2.0), "b0.mlp.fc2": (1604, 172, 1596, 0.0), "head.lif": (900, 0, 632, 2.0),
+        "head": (651, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
+        "ctrl": (211, 0, 1661, 0.0),
     },
-    "total": (24326, 3540, 26622, 27.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
+    "total": (22146, 2772, 26520, 21.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation of the MLP fold (not used by `calibrate`): config 'fold' (contract/configs.py NETWORK_NAMED:
 # D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, branch mlp-fold,
@@ -342,7 +345,7 @@ MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 254
 # count their own) -- the default run exactly (ABC moves the loader's LUTs by about 10 between runs); and the
 # stream register slices: axis_skid (two W-bit registers) LUT W + 6, FF 2W + 2, axis_half (one) LUT 3, FF
 # W + 1 -- every instance of both runs, exactly.
-CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 193, 77, 3, 132
+CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 182, 77, 3, 132
 SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
 
 
@@ -398,17 +401,14 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     accumulator bits) and the spike finder (fan-in), two coefficients; dwc: P lanes x 9 taps x increment bits
     (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs: the
     N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current +
-    membrane + pixel bits) plus the window gather (stem x 9 x position address bits); out: classes x logit
-    bits."""
+    membrane + pixel bits + the 9 window taps: conv1's tap, the LIF's registers, the gather's shift register)
+    plus the pixel-row read (8 x img bits); out: classes x logit bits."""
     w = _w(cfg)
     D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
     HB = cfg.hidden_lanes
 
-    def lg(x: int) -> int:
-        return max(1, math.ceil(math.log2(max(2, x))))
-
     out: dict[str, tuple[str, Any]] = {
-        "tok": ("tok", S * (w.C1W + w.M1W + w.PXB) + S * 9 * lg(cfg.img * cfg.img)),
+        "tok": ("tok", S * (w.C1W + w.M1W + w.PXB + 9) + 8 * cfg.img),
         "conv2": ("slin", (D * w.U0W, 9 * S)),
     }
     for i in range(cfg.L):
@@ -549,7 +549,9 @@ def estimate(cfg: SAFormerConfig, network: bool = True, b: Board | None = None) 
         "design": "network" if network else "SASA engine",
         "lut": int(round(tot["lut"])), "lut_logic": int(round(tot["lut_logic"])),
         "lut_mem": int(round(tot["lut_mem"])), "ff": int(round(tot["ff"])),
-        "bram36": math.ceil(tot["bram18"] / 2), "uram": int(tot["uram"]), "dsp": 0,
+        # a RAMB18 is half a BRAM36 tile (Yosys' figure; the tokenizer's s1 store of the default config is one)
+        "bram36": tot["bram18"] // 2 if tot["bram18"] % 2 == 0 else tot["bram18"] / 2, "uram": int(tot["uram"]),
+        "dsp": 0,
         "per_module": {m: {"lut": int(round(r["lut"])), "lut_mem": int(round(r["lut_mem"])),
                            "ff": int(round(r["ff"])), "bram36": r["bram18"] / 2, "uram": r["uram"]}
                        for m, r in per.items()},
@@ -611,15 +613,17 @@ def fit_message(name: str, est: dict[str, Any], f: dict[str, Any], b: Board, cfg
 
 # ------------------------------------------------------------------------------------------ on-chip state
 def state_budget(cfg: SAFormerConfig) -> list[dict[str, Any]]:
-    """Membrane state per LIF stage in the two orders: timestep-outer (the RTL today: N x C membranes per
-    LIF, kept for the whole image) and token-outer (a token's T timesteps back to back: C membranes), with
-    whether the module may run token-outer (it is token-local) and what it must buffer instead."""
+    """Membrane state per LIF stage in the two orders: timestep-outer (N x C membranes per LIF, kept for the
+    whole image) and token-outer (a token's T timesteps back to back: C membranes), with whether the module
+    may run token-outer (it is token-local), what it must buffer instead, and the order the RTL of today
+    runs (`rtl_order`: the tokenizer's conv1 LIF runs position-outer, every other stage timestep-outer)."""
     w = _w(cfg)
     d = derive(cfg)
     D, N, H, T = cfg.D, cfg.N, cfg.hidden, cfg.T
     rows = [{"module": "tok conv1 LIF", "neurons": cfg.stem_ch, "mem_bits": w.M1W, "positions": cfg.img ** 2,
-             "token_local": True, "note": "per pixel position; token-outer needs conv2's 3x3 window of s1 over "
-                                          "all T (a few image rows of s1 x T)"}]
+             "token_local": True, "rtl_order": "token-outer",
+             "note": "per pixel position; token-outer (net_tok) stores s1 of every t instead for conv2's "
+                     f"windows ({cfg.T * cfg.stem_ch * cfg.img ** 2} bits, an sdp_ram)"}]
     for i in range(cfg.L):
         for m in ("sasa", "dwc", "mlp"):
             rows.append({"module": f"b{i}.{m} shortcut LIF", "neurons": D, "mem_bits": w.UMW, "positions": N,
@@ -633,6 +637,7 @@ def state_budget(cfg: SAFormerConfig) -> list[dict[str, Any]]:
     rows.append({"module": "head LIF", "neurons": D, "mem_bits": w.UMW, "positions": N, "token_local": True,
                  "note": "the counts sum over (t, n) in any order"})
     for r in rows:
+        r.setdefault("rtl_order", "timestep-outer")
         r["timestep_outer_bits"] = r["neurons"] * r["mem_bits"] * r["positions"]
         r["token_outer_bits"] = r["neurons"] * r["mem_bits"]
     return rows

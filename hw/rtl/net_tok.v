@@ -2,16 +2,26 @@
 `default_nettype none
 // net_tok: the tokenizer's first half (docs/integer-semantics.md, "Tokenizer"): the image's integer pixels
 // in (one beat per (channel, row), pixel x in byte x), conv1 (3x3, stride 1, zero padding 1,
-// cross-correlation) computed ONCE per image -- the static image gives the same current at every timestep --
-// with one tap per cycle for all STEM output channels in parallel, each product pixel x weight as a
-// shift-add over the pixel's PXB bits (multiplier-free, no DSP: conv1 is 9*IC*IMG^2 taps per image and not
-// the pipeline's bottleneck, so one tap per cycle is enough). The currents (bias included) are stored; then
-// per timestep t the conv1 LIF runs over the IMG^2 positions (one per cycle, STEM neurons in parallel,
-// membranes stored) into a spike map s1[t], and conv2's input is gathered: for each output token (oy, ox)
-// of the GRID x GRID grid (stride PATCH) the 3x3 window of s1[t] with zero padding, STEM*9 bits, bit
-// i*9 + dy*3 + dx = s1[t, i, PATCH*oy + dy - 1, PATCH*ox + dx - 1], which is the row order of conv2's
-// weights (out, in, kh, kw). conv2 itself is a spike-driven net_slin behind this module.
-// Active cycles per image: IC*IMG (pixel beats) + 9*IC*IMG^2 (conv1) + T*IMG^2 (LIF) + T*N (windows).
+// cross-correlation) with one tap per cycle for all STEM output channels in parallel, each product
+// pixel x weight as a shift-add over the pixel's PXB bits (multiplier-free, no DSP), and its LIF, then
+// conv2's input windows. The conv1 LIF is position-local and the static image gives the same current at
+// every timestep, so it runs position-outer: for each pixel position (raster order) the current (bias
+// included) is accumulated over the 9*IC taps, then that position's T LIF steps run back to back (two
+// cycles a step, STEM membranes in registers) while the next position's taps accumulate; every position
+// costs PP = max(9*IC, 2*T) cycles. Only the spikes are stored: s1[t] of every position in one sdp_ram of
+// T*IMG^2 words of STEM bits (word t*IMG^2 + y*IMG + x; registered read, block RAM when large). Positions
+// no conv2 window reads are skipped (PATCH >= 3: rows and columns beyond PATCH*(GRID-1) + 1; PATCH >= 4:
+// also PATCH*o + 2 .. PATCH*o + PATCH - 2; their s1 words are never written nor read): RU = min(IMG,
+// 3*GRID - 1) rows and columns are computed, RU^2 positions. Then conv2's
+// input is gathered in (t, n) order, timestep outer: for each output token (oy, ox) of the GRID x GRID grid
+// (stride PATCH) the 3x3 window of s1[t] with zero padding, STEM*9 bits, bit i*9 + dy*3 + dx =
+// s1[t, i, PATCH*oy + dy - 1, PATCH*ox + dx - 1] (the row order of conv2's weights (out, in, kh, kw)): nine
+// reads of the sdp_ram (a padding tap reads nothing and gives 0), taps 0..7 shifted into a register, tap 8
+// straight from the RAM's read register; the window is offered in the cycle after its last read and the
+// next window's reads start in the cycle after it was taken. conv2 itself is a spike-driven net_slin
+// behind this module.
+// Active cycles per image (contract/cycles.py network_cycles 'tok'): IC*IMG (pixel beats) + RU^2*PP (conv1
+// and its LIF) + 2 + min(9*IC, 2*T) (the last position's LIF) + 10*T*N (windows: 9 reads and the take).
 module net_tok #(
     parameter integer IMG   = 8,   // image side
     parameter integer IC    = 1,   // image channels
@@ -63,57 +73,76 @@ module net_tok #(
     localparam integer GRID = (IMG - 1) / PATCH + 1;
     localparam integer NPOS = IMG * IMG;
     localparam integer K1   = IC * 9;
+    localparam integer PP   = (K1 > 2 * T) ? K1 : 2 * T;  // cycles per position: the taps, or the LIF's T steps
+    localparam integer NS1  = T * NPOS;                    // words of the s1 store
     localparam integer NR   = IC * IMG;       // pixel rows (beats) per image
     localparam integer PIW  = bw(NPOS - 1);   // position index bits
-    localparam integer PW   = PIW + 1;        // position arithmetic bits (offsets wrap, results checked)
+    localparam integer PW   = PIW + 1;        // position arithmetic bits
+    localparam integer SAW  = bw(NS1 - 1);    // s1 store address bits (sdp_ram's $clog2(NS1), NS1 >= 2)
+    localparam integer AW1  = SAW + 1;        // s1 address arithmetic bits (offsets wrap, padding taps unread)
     localparam integer RIW  = bw(NR - 1);     // pixel-row index bits
     localparam integer XIW  = bw(IMG - 1);    // column index bits
     localparam integer IXW  = bw(IMG);        // image coordinate bits (holds IMG)
     localparam integer RAW  = bw(NR) + 1;     // pixel-row address arithmetic bits
     localparam integer KW   = bw(K1 - 1);
+    localparam integer PCW  = bw(PP - 1);
     localparam integer SW   = bw(STEM - 1);
     localparam integer TW   = bw(T - 1);
     localparam integer GW   = bw(GRID - 1);
-    localparam integer IM1 = IMG - 1, TM1 = T - 1, GM1 = GRID - 1, NRM1 = NR - 1, K1M1 = K1 - 1;
+    // the rows (columns) some window reads: PATCH*o - 1 .. PATCH*o + 1; from a window's last row the next
+    // read row is PATCH - 2 further (1 for PATCH <= 3); the last one is PATCH*(GRID-1) + 1 (IMG - 1 at most)
+    localparam integer JUMP  = (PATCH >= 3) ? PATCH - 2 : 1;
+    localparam integer R_ENDI = (PATCH * (GRID - 1) + 1 < IMG - 1) ? PATCH * (GRID - 1) + 1 : IMG - 1;
+    localparam integer IM1 = IMG - 1, TM1 = T - 1, GM1 = GRID - 1, NRM1 = NR - 1, K1M1 = K1 - 1, PPM1 = PP - 1;
     localparam [IXW-1:0] I_LAST = IM1[IXW-1:0];
+    localparam [IXW-1:0] R_END  = R_ENDI[IXW-1:0];
     localparam [TW-1:0]  T_LAST = TM1[TW-1:0];
     localparam [GW-1:0]  G_LAST = GM1[GW-1:0];
     localparam [RAW-1:0] R_LAST = NRM1[RAW-1:0];
-    localparam [KW-1:0]  K_LAST = K1M1[KW-1:0];
+    localparam [PCW-1:0] K_LAST = K1M1[PCW-1:0];
+    localparam [PCW-1:0] P_LASTC = PPM1[PCW-1:0];
     generate
-        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0) begin : gen_bad_params
+        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0 || NS1 < 2)
+        begin : gen_bad_params
             net_bad_parameter_set_tok u_bad ();
         end
     endgenerate
 
-    localparam [1:0] P_LOAD = 2'd0, P_CONV = 2'd1, P_LIF = 2'd2, P_GATH = 2'd3;
+    localparam [1:0] P_LOAD = 2'd0, P_CONV = 2'd1, P_DRAIN = 2'd2, P_GATH = 2'd3;
     reg [1:0] ph_q;
     reg [RAW-1:0] lr_q;                 // pixel row being loaded
-    reg [IXW-1:0] py_q, px_q;           // conv1 / LIF position
+    reg [IXW-1:0] py_q, px_q;           // conv1 position
+    reg [1:0]     rph_q, cph_q;         // its row / column within a window: 0 top, 1 centre, 2 bottom
     reg [PW-1:0]  pos_q;                // py * IMG + px
-    reg [KW-1:0]  kk_q;                 // conv1 tap i*9 + dy*3 + dx
+    reg [PW-1:0]  prb_q;                // py * IMG
+    reg [PCW-1:0] pc_q;                 // cycle of the position: taps 0 .. 9*IC-1, then idle up to PP-1
     reg [1:0]     dy_q, dx_q;
     reg [RAW-1:0] ib_q;                 // i * IMG
     reg [TW-1:0]  t_q;
     reg [GW-1:0]  oy_q, ox_q;           // output token
     reg [IXW-1:0] gy_q, gx_q;           // PATCH * oy, PATCH * ox
-    reg [PW-1:0]  gb_q;                 // gy * IMG + gx
-    reg [PW-1:0]  rb_q;                 // gy * IMG
+    reg [AW1-1:0] tb_q;                 // t * IMG^2
+    reg [AW1-1:0] rb_q;                 // t * IMG^2 + gy * IMG
+    reg [AW1-1:0] wb_q;                 // t * IMG^2 + gy * IMG + gx: the window's centre word
+    reg [AW1-1:0] go_q;                 // (gdy - 1) * IMG + gdx - 1: the tap's offset
+    reg [3:0]     gk_q;                 // the window's tap being read, gdy * 3 + gdx
+    reg [1:0]     gdy_q, gdx_q;
+    reg           gv_q;                 // the window is complete (offered)
     reg           err_q;
-    reg [IMG*8-1:0] prow [0:NR-1];
-    reg [STEM*C1_W-1:0] c1m [0:NPOS-1]; // conv1 current (bias included) per position
-    reg [STEM*M1_W-1:0] v1m [0:NPOS-1]; // conv1 LIF membranes per position
-    reg [STEM-1:0]      s1m [0:NPOS-1]; // s1[t] per position
+    // LUT RAM (read at the registered tap address pra_q, pcx_q below): in block RAM Yosys would absorb
+    // that register into the read port and lengthen the address path instead
+    (* ram_style = "distributed" *) reg [IMG*8-1:0] prow [0:NR-1];
     reg [TH_W-1:0] th_q;
 
     wire ld_take  = (ph_q == P_LOAD) && s_valid && en;
-    wire g_take   = (ph_q == P_GATH) && m_ready;
-    wire pos_last = (py_q == I_LAST) && (px_q == I_LAST);
+    wire g_take   = (ph_q == P_GATH) && gv_q && m_ready;
+    wire g_issue  = (ph_q == P_GATH) && !gv_q;
+    wire pos_last = (py_q == R_END) && (px_q == R_END);
     wire tok_last = (oy_q == G_LAST) && (ox_q == G_LAST);
     assign s_ready   = (ph_q == P_LOAD) && en;
-    assign m_valid   = (ph_q == P_GATH);
+    assign m_valid   = (ph_q == P_GATH) && gv_q;
     assign m_last    = tok_last && (t_q == T_LAST);
-    assign act       = ld_take || (ph_q == P_CONV) || (ph_q == P_LIF) || g_take;
+    assign act       = ld_take || (ph_q == P_CONV) || (ph_q == P_DRAIN) || g_issue || g_take;
     assign img_start = ld_take && (lr_q == {RAW{1'b0}});
     assign img_end   = g_take && tok_last && (t_q == T_LAST);
     assign err_proto = err_q;
@@ -121,19 +150,25 @@ module net_tok #(
     // ------------------------------------------------------------------ conv1: this cycle's pixel
     wire row_ok = (dy_q == 2'd0) ? (py_q != {IXW{1'b0}}) : (dy_q == 2'd2) ? (py_q != I_LAST) : 1'b1;
     wire col_ok = (dx_q == 2'd0) ? (px_q != {IXW{1'b0}}) : (dx_q == 2'd2) ? (px_q != I_LAST) : 1'b1;
+    // the tap's pixel row i*IMG + py + dy - 1 and column px + dx - 1, kept in registers that follow the
+    // tap counters (so the row read and the byte select start at a register; out of the image they wrap,
+    // and row_ok / col_ok mask the pixel)
     /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [RAW-1:0] pr_addr = ib_q + {{(RAW - IXW){1'b0}}, py_q} + {{(RAW - 2){1'b0}}, dy_q} - 1'b1;
+    reg  [RAW-1:0] pra_q;
+    reg  [IXW:0]   pcx_q;
     /* verilator lint_on UNUSEDSIGNAL */
+    wire [IMG*8-1:0] prow_rd = prow[pra_q[RIW-1:0]];
     /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [IXW:0]   pc = {1'b0, px_q} + {{(IXW - 1){1'b0}}, dx_q} - 1'b1;
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [IMG*8-1:0] prow_rd = prow[pr_addr[RIW-1:0]];
-    /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-    wire [7:0]     pbyte = prow_rd[{pc[XIW-1:0], 3'b000} +: 8];
+    wire [7:0]     pbyte = prow_rd[{pcx_q[XIW-1:0], 3'b000} +: 8];
     /* verilator lint_on UNUSEDSIGNAL */
     wire [PXB-1:0] pix = (row_ok && col_ok) ? pbyte[PXB-1:0] : {PXB{1'b0}};
-    wire first_tap = (kk_q == {KW{1'b0}});
-    wire last_tap  = (kk_q == K_LAST);
+    wire is_tap    = (pc_q <= K_LAST);
+    wire first_tap = (pc_q == {PCW{1'b0}});
+    wire last_tap  = (pc_q == K_LAST);
+    wire last_cyc  = (pc_q == P_LASTC);
+    /* verilator lint_off UNUSEDSIGNAL */  // beyond the taps (PP > 9*IC) the index is not used
+    wire [PCW-1:0] kk = pc_q;
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // weights and biases of conv1
     wire w_we, b_we;
@@ -180,24 +215,26 @@ module net_tok #(
         end
     endfunction
 
-    // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is added in the
-    // next cycle (stage B); the LIF reads a position's current and membrane and computes v - (v >>> K)
-    // and I - theta (stage L0), the next cycle finishes v' and the spike and writes both (stage L1).
-    reg           cv_q, cf_q, cl_q;    // stage B1: a tap / the position's first / last
+    // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is formed in the
+    // next cycle (stage B1) and added in the one after (stage B2), where the position's last tap completes
+    // its current. The LIF latches it (with I - theta) and runs the position's T steps, two cycles each:
+    // L0 computes v - (v >>> K) (v = 0 at t = 0), L1 the spike, the new membrane and the s1 write. The next
+    // position's current comes PP >= 2*T cycles later, in or after the last L1.
+    reg           cv_q, cf_q, cl_q, cp_q;     // stage B1: a tap / the position's first / last / last position
     reg [PIW-1:0] cpos_q;
-    reg           cv2_q, cf2_q, cl2_q; // stage B2
+    reg           cv2_q, cf2_q, cl2_q, cp2_q; // stage B2
     reg [PIW-1:0] cpos2_q;
     reg [PXB-1:0] pix_q;
-    reg           lv1_q;               // stage L1 holds a position
-    reg [PIW-1:0] lpos_q;
-    wire [STEM*C1_W-1:0] c1_row = c1m[pos_q[PIW-1:0]];
-    wire [STEM*M1_W-1:0] v1_row = v1m[pos_q[PIW-1:0]];
-    wire [STEM*M1_W-1:0] v1_new;
-    wire [STEM-1:0]      s1_new;
-    wire [STEM*C1_W-1:0] c1_new;
+    reg           lb_q, lph_q, lp_q;          // LIF busy, in L1, its position is the image's last
+    reg [TW-1:0]  lt_q;                       // LIF timestep
+    reg [SAW-1:0] lwa_q;                      // its s1 word: lt * IMG^2 + position
+    wire          l_go  = cv2_q && cl2_q;     // a position's current is complete
+    wire          l_l1  = lb_q && lph_q;
+    wire          l_fin = l_l1 && (lt_q == T_LAST);
+    wire          l_clr = (lt_q == {TW{1'b0}});
+    wire [STEM-1:0] s1_new;
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
-    wire           l_clr = (t_q == {TW{1'b0}});
     genvar go, gk;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
@@ -214,7 +251,7 @@ module net_tok #(
                 if (b_we) begin
                     if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
                 end
-                wk_q <= w1[kk_q];
+                wk_q <= w1[kk[KW-1:0]];
             end
             sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));
             reg  [C1_W-1:0] pr_q;
@@ -223,79 +260,133 @@ module net_tok #(
                 pr_q <= mulpw(pix_q, wk_q);
                 if (cv2_q) acc_q <= acc_nx;
             end
-            assign c1_new[go * C1_W +: C1_W] = acc_nx;
-            // LIF, stage L0
-            wire signed [M1_W-1:0] vs = l_clr ? {M1_W{1'b0}} : v1_row[go * M1_W +: M1_W];
-            wire signed [M1_W-1:0] lk = vs >>> K;
+            // LIF: the position's current and I - theta, latched
             wire [M1_W-1:0] cx;
             wire [LCW-1:0]  cxx;
-            sign_extend #(.IN_W(C1_W), .OUT_W(M1_W)) u_xc (.din(c1_row[go * C1_W +: C1_W]), .dout(cx));
-            sign_extend #(.IN_W(C1_W), .OUT_W(LCW)) u_xcc (.din(c1_row[go * C1_W +: C1_W]), .dout(cxx));
-            reg [M1_W-1:0] la_q, lc_q;
+            sign_extend #(.IN_W(C1_W), .OUT_W(M1_W)) u_xc (.din(acc_nx), .dout(cx));
+            sign_extend #(.IN_W(C1_W), .OUT_W(LCW)) u_xcc (.din(acc_nx), .dout(cxx));
+            reg [M1_W-1:0] lc_q, v_q, la_q;
             reg [LCW-1:0]  ld_q;
-            always @(posedge clk) begin
-                la_q <= vs - lk;
-                lc_q <= cx;
-                ld_q <= cxx - th_x;
-            end
-            // LIF, stage L1
+            // stage L0
+            wire signed [M1_W-1:0] vs = l_clr ? {M1_W{1'b0}} : v_q;
+            wire signed [M1_W-1:0] lk = vs >>> K;
+            // stage L1
             wire [LCW-1:0] lax;
             sign_extend #(.IN_W(M1_W), .OUT_W(LCW)) u_xa (.din(la_q), .dout(lax));
             wire [M1_W-1:0] lsum = la_q + lc_q;
             wire [LCW-1:0]  ldif = lax + ld_q;
             assign s1_new[go] = !ldif[LCW-1];
-            assign v1_new[go * M1_W +: M1_W] = s1_new[go] ? {M1_W{1'b0}} : lsum;
+            always @(posedge clk) begin
+                if (l_go) begin
+                    lc_q <= cx;
+                    ld_q <= cxx - th_x;
+                end
+                if (lb_q && !lph_q) la_q <= vs - lk;
+                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : lsum;
+            end
         end
     endgenerate
-    // ------------------------------------------------------------------ conv2 input window
+
+    // ------------------------------------------------------------------ the s1 store and the window gather
+    wire [AW1-1:0] g_addr = wb_q + go_q;
+    wire r_ok = (gdy_q == 2'd0) ? (gy_q != {IXW{1'b0}}) : (gdy_q == 2'd2) ? (gy_q != I_LAST) : 1'b1;
+    wire c_ok = (gdx_q == 2'd0) ? (gx_q != {IXW{1'b0}}) : (gdx_q == 2'd2) ? (gx_q != I_LAST) : 1'b1;
+    wire g_rd = g_issue && r_ok && c_ok;
+    wire [STEM-1:0] s1_rd;
+    /* verilator lint_off UNUSEDSIGNAL */  // the wrap bit of the address arithmetic
+    wire [AW1-1:0] g_addr_u = g_addr;
+    /* verilator lint_on UNUSEDSIGNAL */
+    sdp_ram #(.W(STEM), .DEPTH(NS1), .STYLE(0)) u_s1 (
+        .clk(clk), .we(l_l1), .waddr(lwa_q), .wdata(s1_new),
+        .re(g_rd), .raddr(g_addr_u[SAW-1:0]), .rdata(s1_rd));
+    reg            cap_q;                // the previous cycle issued one of taps 0..7
+    reg            cok_q;                // the last issued tap was inside the image (else it reads as 0)
+    reg [8*STEM-1:0] asm_q;              // taps 0..7, tap k at bits k*STEM
+    wire [STEM-1:0] s1_tap = cok_q ? s1_rd : {STEM{1'b0}};
+    always @(posedge clk) begin
+        if (cap_q) asm_q <= {s1_tap, asm_q[8*STEM-1:STEM]};
+        if (g_issue) cok_q <= r_ok && c_ok;
+    end
     generate
         for (gk = 0; gk < 9; gk = gk + 1) begin : gen_win
-            localparam integer DY = gk / 3, DX = gk % 3;
-            localparam integer OFF = (DY - 1) * IMG + (DX - 1);
-            wire r_ok = (DY == 0) ? (gy_q != {IXW{1'b0}}) : (DY == 2) ? (gy_q != I_LAST) : 1'b1;
-            wire c_ok = (DX == 0) ? (gx_q != {IXW{1'b0}}) : (DX == 2) ? (gx_q != I_LAST) : 1'b1;
-            /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
-            wire [PW-1:0] p = gb_q + OFF[PW-1:0];
-            /* verilator lint_on UNUSEDSIGNAL */
-            wire [STEM-1:0] sp = s1m[p[PIW-1:0]];
             for (go = 0; go < STEM; go = go + 1) begin : gen_bit
-                assign m_data[go * 9 + gk] = r_ok && c_ok && sp[go];
+                if (gk < 8) begin : gen_reg
+                    assign m_data[go * 9 + gk] = asm_q[gk * STEM + go];
+                end else begin : gen_ram
+                    assign m_data[go * 9 + gk] = s1_tap[go];
+                end
             end
         end
     endgenerate
 
     // ------------------------------------------------------------------ sequencing
     localparam integer PSTEP = PATCH, RSTEP = PATCH * IMG;
+    localparam integer OFF0 = -(IMG + 1), OFFR = IMG - 2;
+    localparam [AW1-1:0] G_OFF0 = OFF0[AW1-1:0];  // tap (0, 0): one row up, one column left
+    localparam [AW1-1:0] G_OFFR = OFFR[AW1-1:0];  // from a row's tap dx = 2 to the next row's dx = 0
+    localparam [IXW-1:0] P_JUMP = JUMP[IXW-1:0];
+    localparam integer JIMG = JUMP * IMG;
+    localparam [PW-1:0] P_JIMG = JIMG[PW-1:0];
+    localparam [PW-1:0] P_IMG = IMG[PW-1:0];
+    localparam [AW1-1:0] G_NPOS = NPOS[AW1-1:0];
+    wire [IXW-1:0] px_step = (cph_q == 2'd2) ? P_JUMP : {{(IXW - 1){1'b0}}, 1'b1};
+    wire [IXW-1:0] py_step = (rph_q == 2'd2) ? P_JUMP : {{(IXW - 1){1'b0}}, 1'b1};
+    // the next position (used at a position's last cycle)
+    wire [IXW-1:0] py_nx = pos_last ? {IXW{1'b0}} : (px_q == R_END) ? py_q + py_step : py_q;
+    wire [IXW-1:0] px_nx = (pos_last || px_q == R_END) ? {IXW{1'b0}} : px_q + px_step;
+    localparam integer IMGM2 = IMG - 2;
+    localparam [RAW-1:0] R_ONE = 1, R_IMGM2 = IMGM2[RAW-1:0];
+    localparam [IXW:0]   X_ONE = 1, X_TWO = 2;
+    wire [PW-1:0]  prb_nx  = prb_q + ((rph_q == 2'd2) ? P_JIMG : P_IMG);
+    /* verilator lint_off UNUSEDSIGNAL */  // T = 1: the s1 word is the position
+    wire [AW1-1:0] cpos2_x = {{(AW1 - PIW){1'b0}}, cpos2_q};
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        if (cv2_q && cl2_q) c1m[cpos2_q] <= c1_new;
-        if (lv1_q) begin
-            v1m[lpos_q] <= v1_new;
-            s1m[lpos_q] <= s1_new;
-        end
         pix_q  <= pix;
         cf_q   <= first_tap;
         cl_q   <= last_tap;
+        cp_q   <= pos_last;
         cpos_q <= pos_q[PIW-1:0];
         cf2_q  <= cf_q;
         cl2_q  <= cl_q;
+        cp2_q  <= cp_q;
         cpos2_q <= cpos_q;
-        lpos_q <= pos_q[PIW-1:0];
+        cap_q  <= g_issue && (gk_q != 4'd8);
         if (rst) begin
             cv_q <= 1'b0;
             cv2_q <= 1'b0;
-            lv1_q <= 1'b0;
+            lb_q <= 1'b0;
+            lph_q <= 1'b0;
         end else begin
-            cv_q <= (ph_q == P_CONV);
+            cv_q <= (ph_q == P_CONV) && is_tap;
             cv2_q <= cv_q;
-            lv1_q <= (ph_q == P_LIF);
+            if (lb_q) begin
+                lph_q <= !lph_q;
+                if (l_fin) lb_q <= 1'b0;
+            end
+            if (l_go) begin  // in or after the previous position's last L1
+                lb_q <= 1'b1;
+                lph_q <= 1'b0;
+            end
+        end
+        if (l_go) begin
+            lt_q <= {TW{1'b0}};
+            lp_q <= cp2_q;
+            lwa_q <= cpos2_x[SAW-1:0];
+        end else if (l_l1) begin
+            lt_q <= lt_q + 1'b1;
+            lwa_q <= lwa_q + G_NPOS[SAW-1:0];
         end
         if (rst) begin
             ph_q <= P_LOAD; lr_q <= {RAW{1'b0}}; err_q <= 1'b0;
-            py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; pos_q <= {PW{1'b0}};
-            kk_q <= {KW{1'b0}}; dy_q <= 2'd0; dx_q <= 2'd0; ib_q <= {RAW{1'b0}}; t_q <= {TW{1'b0}};
+            py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; rph_q <= 2'd1; cph_q <= 2'd1;
+            pos_q <= {PW{1'b0}}; prb_q <= {PW{1'b0}}; pc_q <= {PCW{1'b0}};
+            dy_q <= 2'd0; dx_q <= 2'd0; ib_q <= {RAW{1'b0}}; t_q <= {TW{1'b0}};
+            pra_q <= {RAW{1'b1}}; pcx_q <= {(IXW + 1){1'b1}};
             oy_q <= {GW{1'b0}}; ox_q <= {GW{1'b0}}; gy_q <= {IXW{1'b0}}; gx_q <= {IXW{1'b0}};
-            gb_q <= {PW{1'b0}}; rb_q <= {PW{1'b0}};
+            tb_q <= {AW1{1'b0}}; rb_q <= {AW1{1'b0}}; wb_q <= {AW1{1'b0}}; go_q <= G_OFF0;
+            gk_q <= 4'd0; gdy_q <= 2'd0; gdx_q <= 2'd0; gv_q <= 1'b0;
         end else begin
             case (ph_q)
                 P_LOAD: if (ld_take) begin
@@ -309,22 +400,8 @@ module net_tok #(
                 end
                 P_CONV: begin
                     if (last_tap) begin
-                        kk_q <= {KW{1'b0}}; dy_q <= 2'd0; dx_q <= 2'd0; ib_q <= {RAW{1'b0}};
-                        if (pos_last) begin
-                            py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; pos_q <= {PW{1'b0}};
-                            t_q <= {TW{1'b0}};
-                            ph_q <= P_LIF;
-                        end else begin
-                            pos_q <= pos_q + 1'b1;
-                            if (px_q == I_LAST) begin
-                                px_q <= {IXW{1'b0}};
-                                py_q <= py_q + 1'b1;
-                            end else begin
-                                px_q <= px_q + 1'b1;
-                            end
-                        end
-                    end else begin
-                        kk_q <= kk_q + 1'b1;
+                        dy_q <= 2'd0; dx_q <= 2'd0; ib_q <= {RAW{1'b0}};
+                    end else if (is_tap) begin
                         if (dx_q == 2'd2) begin
                             dx_q <= 2'd0;
                             if (dy_q == 2'd2) begin
@@ -337,39 +414,82 @@ module net_tok #(
                             dx_q <= dx_q + 2'd1;
                         end
                     end
-                end
-                P_LIF: begin
-                    if (pos_last) begin
-                        py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; pos_q <= {PW{1'b0}};
-                        oy_q <= {GW{1'b0}}; ox_q <= {GW{1'b0}}; gy_q <= {IXW{1'b0}}; gx_q <= {IXW{1'b0}};
-                        gb_q <= {PW{1'b0}}; rb_q <= {PW{1'b0}};
-                        ph_q <= P_GATH;
-                    end else begin
-                        pos_q <= pos_q + 1'b1;
-                        if (px_q == I_LAST) begin
-                            px_q <= {IXW{1'b0}};
-                            py_q <= py_q + 1'b1;
+                    if (last_cyc) begin  // the next position's first tap
+                        pra_q <= {{(RAW - IXW){1'b0}}, py_nx} - R_ONE;
+                        pcx_q <= {1'b0, px_nx} - X_ONE;
+                    end else if (last_tap) begin  // idle cycles up to PP: the position's first tap
+                        pra_q <= {{(RAW - IXW){1'b0}}, py_q} - R_ONE;
+                        pcx_q <= {1'b0, px_q} - X_ONE;
+                    end else if (is_tap) begin
+                        if (dx_q == 2'd2) begin
+                            pcx_q <= pcx_q - X_TWO;
+                            pra_q <= pra_q + ((dy_q == 2'd2) ? R_IMGM2 : R_ONE);
                         end else begin
-                            px_q <= px_q + 1'b1;
+                            pcx_q <= pcx_q + X_ONE;
                         end
                     end
-                end
-                default: if (g_take) begin  // P_GATH
-                    if (tok_last) begin
-                        if (t_q == T_LAST) begin
-                            t_q <= {TW{1'b0}};
-                            ph_q <= P_LOAD;
+                    if (last_cyc) begin
+                        pc_q <= {PCW{1'b0}};
+                        if (pos_last) begin
+                            py_q <= {IXW{1'b0}}; px_q <= {IXW{1'b0}}; rph_q <= 2'd1; cph_q <= 2'd1;
+                            pos_q <= {PW{1'b0}}; prb_q <= {PW{1'b0}};
+                            ph_q <= P_DRAIN;
+                        end else if (px_q == R_END) begin
+                            px_q <= {IXW{1'b0}}; cph_q <= 2'd1;
+                            py_q <= py_q + py_step;
+                            rph_q <= (rph_q == 2'd2) ? 2'd0 : rph_q + 2'd1;
+                            prb_q <= prb_nx;
+                            pos_q <= prb_nx;
                         end else begin
-                            t_q <= t_q + 1'b1;
-                            ph_q <= P_LIF;
+                            px_q <= px_q + px_step;
+                            cph_q <= (cph_q == 2'd2) ? 2'd0 : cph_q + 2'd1;
+                            pos_q <= pos_q + {{(PW - IXW){1'b0}}, px_step};
                         end
-                    end else if (ox_q == G_LAST) begin
-                        ox_q <= {GW{1'b0}}; gx_q <= {IXW{1'b0}};
-                        oy_q <= oy_q + 1'b1; gy_q <= gy_q + PSTEP[IXW-1:0];
-                        rb_q <= rb_q + RSTEP[PW-1:0]; gb_q <= rb_q + RSTEP[PW-1:0];
                     end else begin
-                        ox_q <= ox_q + 1'b1; gx_q <= gx_q + PSTEP[IXW-1:0];
-                        gb_q <= gb_q + PSTEP[PW-1:0];
+                        pc_q <= pc_q + 1'b1;
+                    end
+                end
+                P_DRAIN: if (l_fin && lp_q) begin  // the last position's last LIF step
+                    t_q <= {TW{1'b0}};
+                    oy_q <= {GW{1'b0}}; ox_q <= {GW{1'b0}}; gy_q <= {IXW{1'b0}}; gx_q <= {IXW{1'b0}};
+                    tb_q <= {AW1{1'b0}}; rb_q <= {AW1{1'b0}}; wb_q <= {AW1{1'b0}};
+                    go_q <= G_OFF0; gk_q <= 4'd0; gdy_q <= 2'd0; gdx_q <= 2'd0; gv_q <= 1'b0;
+                    ph_q <= P_GATH;
+                end
+                default: begin  // P_GATH
+                    if (g_issue) begin
+                        if (gk_q == 4'd8) begin
+                            gv_q <= 1'b1;
+                        end
+                        gk_q <= gk_q + 4'd1;
+                        if (gdx_q == 2'd2) begin
+                            gdx_q <= 2'd0; gdy_q <= gdy_q + 2'd1;
+                            go_q <= go_q + G_OFFR;
+                        end else begin
+                            gdx_q <= gdx_q + 2'd1;
+                            go_q <= go_q + 1'b1;
+                        end
+                    end
+                    if (g_take) begin
+                        gv_q <= 1'b0; gk_q <= 4'd0; gdy_q <= 2'd0; gdx_q <= 2'd0; go_q <= G_OFF0;
+                        if (tok_last) begin
+                            if (t_q == T_LAST) begin
+                                t_q <= {TW{1'b0}};
+                                ph_q <= P_LOAD;
+                            end else begin
+                                t_q <= t_q + 1'b1;
+                                oy_q <= {GW{1'b0}}; ox_q <= {GW{1'b0}}; gy_q <= {IXW{1'b0}};
+                                gx_q <= {IXW{1'b0}};
+                                tb_q <= tb_q + G_NPOS; rb_q <= tb_q + G_NPOS; wb_q <= tb_q + G_NPOS;
+                            end
+                        end else if (ox_q == G_LAST) begin
+                            ox_q <= {GW{1'b0}}; gx_q <= {IXW{1'b0}};
+                            oy_q <= oy_q + 1'b1; gy_q <= gy_q + PSTEP[IXW-1:0];
+                            rb_q <= rb_q + RSTEP[AW1-1:0]; wb_q <= rb_q + RSTEP[AW1-1:0];
+                        end else begin
+                            ox_q <= ox_q + 1'b1; gx_q <= gx_q + PSTEP[IXW-1:0];
+                            wb_q <= wb_q + PSTEP[AW1-1:0];
+                        end
                     end
                 end
             endcase
