@@ -324,18 +324,19 @@ VALIDATION_NETWORK = {
     "total": (22146, 2772, 26520, 21.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation of the MLP fold (not used by `calibrate`): config 'fold' (contract/configs.py NETWORK_NAMED:
-# D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, branch mlp-fold,
-# 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module -> (LUT, LUT as memory, FF, BRAM36).
+# D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, re-run on main
+# e839cd8 (the MLP fold with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic
+# levels): module -> (LUT, LUT as memory, FF, BRAM36).
 VALIDATION_FOLD = {
     "config": "fold",
     "modules": {
-        "tok": (1622, 464, 805, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (971, 252, 897, 0.0),
-        "b0.dwc.lif": (971, 252, 897, 0.0), "b0.mlp.lif": (968, 252, 888, 0.0), "b0.sasa": (1695, 400, 1037, 0.0),
-        "b0.dwc": (957, 0, 1423, 0.0), "b0.mlp.fc1": (487, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
-        "b0.mlp.fc2": (762, 44, 821, 0.0), "head.lif": (551, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
-        "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (210, 0, 1659, 0.0),
+        "tok": (1185, 124, 1036, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (967, 252, 897, 0.0),
+        "b0.dwc.lif": (967, 252, 897, 0.0), "b0.mlp.lif": (964, 252, 888, 0.0), "b0.sasa": (1690, 400, 1037, 0.0),
+        "b0.dwc": (950, 0, 1423, 0.0), "b0.mlp.fc1": (486, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
+        "b0.mlp.fc2": (763, 44, 821, 0.0), "head.lif": (547, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
+        "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (212, 0, 1659, 0.0),
     },
-    "total": (11490, 1888, 13497, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+    "total": (11028, 1548, 13728, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
 }
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
