@@ -29,6 +29,9 @@ NETWORK_NAMED: dict[str, SAFormerConfig] = {
     "l2": DEFAULT.replace(**{**_SMALL, "L": 2}),
     # the MLP fold (config hidden_beat): fc1 in 4 passes of 8 hidden currents, the hidden LIF 2 groups a beat
     "fold": DEFAULT.replace(**{**_SMALL, "hidden_beat": 8}),
+    # stream beats (config stream_beat): U and the increments in 2 beats of 8 channels (2 LIF groups a beat),
+    # conv2's U0 through the splitter, fc2 in 2 passes
+    "beats": DEFAULT.replace(**{**_SMALL, "stream_beat": 8}),
 }
 
 
