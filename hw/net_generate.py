@@ -37,7 +37,10 @@ WIDE = "axis_half"
 NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
-             "net_tok", "net_out", "axis_split", "net_gather")
+             "net_tok", "net_out")
+# units only a configuration with stream beats (config stream_beat) instantiates: listed only when the generated
+# top uses them (an unused module would be a second top for the elaborators)
+BEAT_UNITS = ("axis_split", "net_gather")
 
 
 def _bits(x: int) -> int:
@@ -411,8 +414,12 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     return text.replace("    wire all_loaded;\n", decls + "    wire all_loaded;\n", 1)
 
 
-def net_unit_sources() -> list[Path]:
-    return [RTL_DIR / f"{u}.v" for u in NET_UNITS]
+def net_unit_sources(top: Path | None = None) -> list[Path]:
+    """The hand-written units of net_engine; with `top` (a generated net_engine.v), also the BEAT_UNITS it
+    instantiates."""
+    text = Path(top).read_text() if top is not None and Path(top).is_file() else ""
+    return [RTL_DIR / f"{u}.v" for u in NET_UNITS] + [RTL_DIR / f"{u}.v" for u in BEAT_UNITS
+                                                      if f"    {u} #(" in text]
 
 
 def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom",
@@ -429,7 +436,8 @@ def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom"
 
 
 def net_sources(gen_dir: Path) -> list[Path]:
-    return net_unit_sources() + [Path(gen_dir) / f"{NET_TOP}.v"]
+    top = Path(gen_dir) / f"{NET_TOP}.v"
+    return net_unit_sources(top) + [top]
 
 
 def net_sources_hash(files: list[Path], extra: str = "") -> str:
