@@ -341,6 +341,21 @@ VALIDATION_FOLD = {
     },
     "total": (11490, 1888, 13497, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
 }
+# Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
+# D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), branch beats, 2026-12-01 (hw/synth.py
+# synth_network on pynq-z2): module -> (LUT, LUT as memory, FF, BRAM36). The same config without beats
+# (stream_beat 0): 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36.
+VALIDATION_BEATS = {
+    "config": "beats",
+    "modules": {
+        "tok": (1545, 464, 805, 0.0), "conv2": (1005, 0, 805, 1.0), "b0.sasa.lif": (708, 172, 661, 0.0),
+        "b0.dwc.lif": (708, 172, 661, 0.0), "b0.mlp.lif": (704, 172, 652, 0.0), "b0.sasa": (1700, 400, 828, 0.0),
+        "b0.dwc": (954, 0, 1216, 0.0), "b0.mlp.fc1": (1206, 88, 1540, 0.0), "b0.mlp.hlif": (611, 0, 328, 1.0),
+        "b0.mlp.fc2": (573, 108, 488, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
+        "out": (189, 0, 174, 0.0), "skids": (469, 0, 2057, 0.0), "ctrl": (206, 0, 1659, 0.0),
+    },
+    "total": (11307, 1692, 12763, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+}
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
 MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 2547, 1243), (32, 16, 8, 3099, 1248),
@@ -351,13 +366,14 @@ MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 254
 # W + 1 -- every instance of both runs, exactly.
 CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 193, 77, 3, 132
 SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
-# axis_split (conv2 -> U0 with stream beats; not measured yet): the whole token's register (FF: NB x W + 1 + the
-# beat counter) and the NB:1 beat multiplexer (LUT: W x ceil((NB - 1) / 3), a LUT6 per 4:1 per bit) + 6.
+# axis_split (conv2 -> U0 with stream beats): the whole token's register (FF: NB x W + 1 + the beat counter) and
+# the NB:1 beat multiplexer (LUT: W x ceil((NB - 1) / 3), a LUT6 per 4:1 per bit) + 5 -- one measurement (config
+# 'beats', NB = 2, VALIDATION_BEATS: the slices' 469 LUT / 2,057 FF exact), larger NB not measured.
 
 
 def split_cost(w: int, nb: int) -> tuple[int, int]:
-    """(LUT, FF) of an axis_split of nb beats of w bits (model, not calibrated)."""
-    return w * -(-(nb - 1) // 3) + 6, nb * w + 2 + max(1, (nb - 1).bit_length())
+    """(LUT, FF) of an axis_split of nb beats of w bits (structural model, one measured point)."""
+    return w * -(-(nb - 1) // 3) + 5, nb * w + 2 + max(1, (nb - 1).bit_length())
 
 
 def measured_modules(per_module: dict[str, Any], glue: dict[str, Any]) -> dict[str, tuple[int, int, int, float]]:

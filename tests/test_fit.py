@@ -103,6 +103,23 @@ def test_held_out_fold_run() -> None:
     assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
 
 
+def test_beats_validation_run_memories_slices_exact_totals_close() -> None:
+    """Stream beats (config 'beats', held out): Yosys' LUT as memory and block RAM per module, the stream slices
+    (axis_half / axis_skid / axis_split) exactly; totals within 5 % (the shortcut and head LIFs' fixed logic is
+    modelled low at a beat's width)."""
+    from saformer.contract.configs import NETWORK_NAMED
+
+    v = fit.VALIDATION_BEATS
+    e = fit.estimate(NETWORK_NAMED[v["config"]])
+    assert {m: e["per_module"][m]["bram36"] for m in v["modules"]} == {m: r[3] for m, r in v["modules"].items()}
+    assert {m: e["per_module"][m]["lut_mem"] for m in v["modules"]} == {m: r[1] for m, r in v["modules"].items()}
+    sk = v["modules"]["skids"]
+    assert (e["per_module"]["skids"]["lut"], e["per_module"]["skids"]["ff"]) == (sk[0], sk[2])
+    lut, mem, ff, bram = v["total"]
+    assert (e["lut_mem"], e["bram36"]) == (mem, bram)
+    assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
+
+
 def test_default_fits_its_board() -> None:
     rec = fit.precheck(ALL["default"], "default", board("pynq-z2"))
     assert rec["fits"] and rec["over"] == []
