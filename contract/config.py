@@ -17,10 +17,10 @@ from typing import Any
 
 from saformer.contract.errors import SaformerError
 
-# Fields only the network RTL reads (the MLP fold): in the hash only when not 0 (SAFormerConfig.hash, so the
-# configs from before them keep their hash) and no CFG_* register of the SASA engine (`register_fields`, so its
-# register map and kernels stay as they were).
-NETWORK_RTL_FIELDS = ("hidden_beat",)
+# Fields only the network RTL reads (the MLP fold, the stream beats): in the hash only when not 0
+# (SAFormerConfig.hash, so the configs from before them keep their hash) and no CFG_* register of the SASA engine
+# (`register_fields`, so its register map and kernels stay as they were).
+NETWORK_RTL_FIELDS = ("hidden_beat", "stream_beat")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ class SAFormerConfig:
     # makes hidden / hidden_beat passes over a token's spikes, hidden_beat accumulators each. 0 = the whole token
     # (hidden: one pass). Must divide hidden and be a multiple of lanes.
     hidden_beat: int = 0
+    # Stream beats (hardware only, values unchanged): channels per beat of the residual stream U and of the
+    # module increments (conv2 -> U0, sasa/dwc/mlp increments, every shortcut's U in and out, the head LIF's
+    # input): a token travels as D / stream_beat beats. 0 = the whole token per beat. Must divide D and be a
+    # multiple of lanes.
+    stream_beat: int = 0
 
     # ---------------------------------------------------------------- derived sizes
     @property
@@ -78,6 +83,16 @@ class SAFormerConfig:
     def hidden_passes(self) -> int:
         """fc1's passes over a token's spikes: hidden / hidden_lanes (1: no fold)."""
         return self.hidden // self.hidden_lanes
+
+    @property
+    def stream_lanes(self) -> int:
+        """Channels per beat of U and of the increments (`stream_beat`, 0: the whole token, D)."""
+        return self.stream_beat or self.D
+
+    @property
+    def stream_beats(self) -> int:
+        """Beats per token of U and of the increments: D / stream_lanes (1: the whole token)."""
+        return self.D // self.stream_lanes
 
     @property
     def stream_bits(self) -> int:
@@ -145,6 +160,10 @@ class SAFormerConfig:
         need(self.hidden_beat >= 0 and (self.hidden_beat == 0 or (self.hidden % self.hidden_beat == 0
                                                                    and self.hidden_beat % self.lanes == 0)),
              "hidden_beat", f"must be 0 (the whole token) or divide hidden={self.hidden} and be a multiple of "
+             f"lanes={self.lanes}")
+        need(self.stream_beat >= 0 and (self.stream_beat == 0 or (self.D % self.stream_beat == 0
+                                                                   and self.stream_beat % self.lanes == 0)),
+             "stream_beat", f"must be 0 (the whole token) or divide D={self.D} and be a multiple of "
              f"lanes={self.lanes}")
         b = derive(self, check=False)
         need(self.mem_bits == 0 or self.mem_bits >= b.sasa_mem_bits, "mem_bits",

@@ -32,6 +32,9 @@ NETWORK_NAMED: dict[str, SAFormerConfig] = {
     # the tokenizer's other paths (hw/rtl/net_tok.v): patch 4 (positions outside every conv2 window skipped,
     # as at CIFAR-10's), two image channels, and T LIF steps (2T = 20 cycles) longer than conv1's 18 taps
     "tok4": DEFAULT.replace(**{**_SMALL, "img": 12, "patch": 4, "in_ch": 2, "T": 10}),
+    # stream beats (config stream_beat): U and the increments in 2 beats of 8 channels (2 LIF groups a beat),
+    # conv2's U0 through the splitter, fc2 in 2 passes
+    "beats": DEFAULT.replace(**{**_SMALL, "stream_beat": 8}),
 }
 
 
@@ -73,9 +76,12 @@ NETWORK_NAMED["d128"] = SCALE["d128"]
 # 12 passes of 128 (384), the most passes for which fc1 (passes x max(1, nnz) cycles per token) stays below
 # the busiest engine (b*.sasa) on the bench images, so the modelled interval does not change (16 passes:
 # pynq 1,290 images/s instead of 1,904; 384 2.41 ms instead of 2.28).
+# stream_beat: U and the increments in beats (docs/architecture.md, "Stream beats"): the fewest channels per beat
+# (a multiple of P) for which the modelled target still holds: fc2 then makes D / stream_beat passes and becomes
+# the bottleneck (pynq 16: 8 passes, 632 images/s >= 300; 384 32: 12 passes, about 7 ms <= 10).
 CIFAR: dict[str, SAFormerConfig] = {
-    "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=16, hidden_beat=64),
-    "cifar10-384": DEFAULT.replace(**_CIFAR, D=384, L=4, heads=12, lanes=32, hidden_beat=128),
+    "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=16, hidden_beat=64, stream_beat=16),
+    "cifar10-384": DEFAULT.replace(**_CIFAR, D=384, L=4, heads=12, lanes=32, hidden_beat=128, stream_beat=32),
 }
 # The board each CIFAR-10 configuration targets (hw/boards.py names): `make synth CONFIG=<name>` defaults to it.
 TARGET_BOARD: dict[str, str] = {"cifar10-pynq": "pynq-z2", "cifar10-384": "zcu104"}

@@ -182,7 +182,8 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
     position a window reads; rows = min(img, 3*grid - 1)) + 2 + min(9*in_ch, 2*T) (the last LIF) + 10*T*N
     (windows: 9 reads and the take);
     conv2, fc1, fc2, head (spike-driven full rows): sum over tokens of max(1, nnz(token's input spikes)), fc1
-    times its passes (`cfg.hidden_passes`, the MLP fold: hidden / hidden_beat; 1 without);
+    times its passes (`cfg.hidden_passes`, the MLP fold: hidden / hidden_beat; 1 without), fc2 times its
+    passes (`cfg.stream_beats`, stream beats: D / stream_beat; 1 without);
     SASA: `active_formulas` (the SASA engine's CYCLES_ACTIVE: QK + Y issue cycles, stall-invariant; its
     occupancy per image is `network_sasa_latency`); DWC (P channels per cycle): T*N*ceil(D/P); every LIF
     stage (P neurons per cycle): T*N*ceil(fo/P) (`lif_groups`); out: n_classes + 1.
@@ -208,7 +209,7 @@ def network_cycles(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[str,
         out[p + "mlp.lif"] = const(lif_d)
         out[p + "mlp.fc1"] = cfg.hidden_passes * slin_cycles(token_nnz(rec[p + "mlp.s"]))
         out[p + "mlp.hlif"] = const(lif_h)
-        out[p + "mlp.fc2"] = slin_cycles(token_nnz(rec[p + "mlp.h"]))
+        out[p + "mlp.fc2"] = cfg.stream_beats * slin_cycles(token_nnz(rec[p + "mlp.h"]))
     out["head.lif"] = const(lif_d)
     out["head"] = slin_cycles(token_nnz(rec["head.s"]))
     out["out"] = const(cfg.n_classes + 1)
@@ -239,7 +240,7 @@ def network_lower_bounds(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dic
         lb[p + "mlp.lif"] = np.full(B, lif_d, dtype=np.int64)
         lb[p + "mlp.fc1"] = cfg.hidden_passes * np.maximum(nnz(rec[p + "mlp.s"]), TN)  # a pass per beat
         lb[p + "mlp.hlif"] = np.full(B, lif_h, dtype=np.int64)
-        lb[p + "mlp.fc2"] = np.maximum(nnz(rec[p + "mlp.h"]), TN)
+        lb[p + "mlp.fc2"] = cfg.stream_beats * np.maximum(nnz(rec[p + "mlp.h"]), TN)  # a pass per beat
     lb["head.lif"] = np.full(B, lif_d, dtype=np.int64)
     lb["head"] = np.maximum(nnz(rec["head.s"]), TN)
     lb["out"] = np.full(B, cfg.n_classes + 1, dtype=np.int64)
@@ -361,6 +362,23 @@ class _Link:
         if self.skid:
             return self.a[k - 2] + 1 if k >= 2 else NEG
         return self.a[k - 1] + 1 if k else NEG
+
+
+class _Split(_Link):
+    """axis_split (conv2 -> U0 with stream beats): the producer writes whole tokens (pf[k]), the consumer
+    reads nb beats each (a[k * nb + b]); the one entry takes token k from its predecessor's last beat read
+    + 1, and beat b is valid from max(the token's write + 1, beat b - 1's read + 1). nb = 1: axis_half."""
+
+    def __init__(self, n: int, nb: int) -> None:
+        super().__init__(n, False)
+        self.nb = nb
+        self.a = [NEG] * (n * nb)
+
+    def ov(self, kb: int) -> int:
+        return max(self.pf[kb // self.nb] + 1, self.a[kb - 1] + 1) if kb else self.pf[0] + 1
+
+    def br(self, k: int) -> int:
+        return self.a[k * self.nb - 1] + 1 if k else NEG
 
 
 def _out_reg(st: _Stalls, arr: int, prev_fire: int, br: int) -> tuple[int, int]:
@@ -486,8 +504,8 @@ class _Lif(_Stalling):
     """net_lif (S0 issue -> S1 -> S2, output register): token k arrives as `beats` input beats (word
     k * beats + b) of g / beats groups each; a beat's groups issue in the advancing cycles from max(its
     valid, the previous group + 1, lb[k] for the token's first beat), and it is taken at its last group;
-    the token's last group reaches S2 two advancing cycles later and waits there for the register. lb: a
-    shortcut's U FIFO not full (word k - FD read into its head)."""
+    the token's last group reaches S2 two advancing cycles later and waits there for the register. lb(kb): a
+    shortcut's U FIFO not full (beat kb - FD * beats read into its head)."""
 
     def __init__(self, inp: _Link, out: _Link, g: int, tn: int, lb=None, beats: int = 1) -> None:
         super().__init__()
@@ -500,7 +518,7 @@ class _Lif(_Stalling):
         for k in range(i * self.tn, (i + 1) * self.tn):
             for b in range(nb):
                 kb = k * nb + b
-                s = st.nadv(max(inp.ov(kb), e + 1, self.lb(k) if self.lb and b == 0 else NEG))
+                s = st.nadv(max(inp.ov(kb), e + 1, self.lb(kb) if self.lb else NEG))
                 e = st.after(s, gb - 1)
                 inp.a[kb] = e
             out.pf[k], _ = _out_reg(st, st.after(e, 1) + 1, out.pf[k - 1] if k else NEG, out.br(k))
@@ -508,9 +526,10 @@ class _Lif(_Stalling):
 
 
 class _Fifo(_Engine):
-    """net_shortcut's U FIFO (FD words in an sdp_ram whose read register is the head) and adder: word k is
-    read into the head at max(its push + 1, the previous word's pop), popped (its increment taken) when
-    the increment is valid and the U register is free, and U + inc is written on the cycle after."""
+    """net_shortcut's U FIFO (FD tokens = FD * beats words in an sdp_ram whose read register is the head)
+    and adder, per beat (`tn`: beats per image): word k is read into the head at max(its push + 1, the
+    previous word's pop), popped (its increment beat taken) when the increment is valid and the U register
+    is free, and U + inc is written on the cycle after."""
 
     def __init__(self, uin: _Link, inc: _Link, u: _Link, tn: int) -> None:
         super().__init__()
@@ -529,28 +548,33 @@ class _Fifo(_Engine):
 class _Dwc(_Stalling):
     """net_dwc: per timestep N + grid + 1 shift positions; the first grid + 1 take a token in one cycle, the
     others issue G channel groups (taking their token, if p < N, at the last group) and complete the window
-    of token p - grid - 1, whose last group waits in stage A (one stage) for the output register."""
+    of token p - grid - 1 in `beats` output beats of G / beats groups (stream beats); a beat's last group
+    waits in stage A (one stage) for the output register, every stage frozen."""
 
-    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link) -> None:
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link, beats: int = 1) -> None:
         super().__init__()
-        self.cfg, self.inp, self.out = cfg, inp, out
+        self.cfg, self.inp, self.out, self.beats = cfg, inp, out, beats
 
     def image(self, i: int) -> None:
         cfg = self.cfg
-        G, N, gr = itf.groups(cfg), cfg.N, cfg.grid
+        G, N, gr, nb = itf.groups(cfg), cfg.N, cfg.grid, self.beats
+        gb = G // nb
         st, inp, out = self.st, self.inp, self.out
         e = self.e
-        k = j = i * cfg.T * N
+        k = i * cfg.T * N
+        j = k * nb
         for _t in range(cfg.T):
             for p in range(N + gr + 1):
                 s = st.nadv(max(e + 1, inp.ov(k)) if p < N else e + 1)
-                e = s if p <= gr else st.after(s, G - 1)
+                e = s
+                if p > gr:
+                    for b in range(nb):
+                        e = st.after(e, gb - 1 if b == 0 else gb)
+                        out.pf[j], _ = _out_reg(st, e + 1, out.pf[j - 1] if j else NEG, out.br(j))
+                        j += 1
                 if p < N:
                     inp.a[k] = e
                     k += 1
-                if p > gr:
-                    out.pf[j], _ = _out_reg(st, e + 1, out.pf[j - 1] if j else NEG, out.br(j))
-                    j += 1
         self.e = e
 
 
@@ -562,11 +586,13 @@ class _Sasa(_Stalling):
     previous image's last beat has left the engine. Y takes its token at the first advancing cycle >=
     max(the timestep's last QK issue + SASA_Q_Y, the previous Y token's last issue), issues yc[k] cycles,
     and its last beat reaches the engine's output SASA_Y_OUT advancing cycles after its last issue, where
-    it waits for the collector's register (every Y stage frozen)."""
+    it waits for the collector's register (every Y stage frozen). Stream beats: the token's Y issue is
+    `beats` runs of yc[k] / beats cycles, each run's last engine beat waiting for the register in turn."""
 
-    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link, qc: list[int], yc: list[int]) -> None:
+    def __init__(self, cfg: SAFormerConfig, inp: _Link, out: _Link, qc: list[int], yc: list[int],
+                 beats: int = 1) -> None:
         super().__init__()
-        self.cfg, self.inp, self.out, self.qc, self.yc = cfg, inp, out, qc, yc
+        self.cfg, self.inp, self.out, self.qc, self.yc, self.beats = cfg, inp, out, qc, yc, beats
         self.qe = NEG        # last QK issue so far
         self.y2 = (NEG, NEG)  # last Y issue of the last two timesteps (bank release)
         self.img_free = NEG  # the previous image's last beat has left: the next image may start
@@ -590,11 +616,15 @@ class _Sasa(_Stalling):
                     g = max(g, self.img_free) if t == 0 else max(g, qe + SASA_Q_A, y2[0] + SASA_Y_BANK)
                 inp.a[k + n] = g
                 qe = g + self.qc[k + n]
+            nb = self.beats
             for n in range(N):
                 a = st.nadv(max(qe + SASA_Q_Y, ye) if n == 0 else ye)
-                ye = st.after(a, self.yc[k + n])
-                arr = st.after(ye, SASA_Y_OUT - 1) + 1
-                out.pf[k + n], z = _out_reg(st, arr, out.pf[k + n - 1] if k + n else NEG, out.br(k + n))
+                ye = a
+                for b in range(nb):
+                    ye = st.after(ye, self.yc[k + n] // nb)
+                    arr = st.after(ye, SASA_Y_OUT - 1) + 1
+                    j = (k + n) * nb + b
+                    out.pf[j], z = _out_reg(st, arr, out.pf[j - 1] if j else NEG, out.br(j))
             y2 = (y2[1], ye)
             k += N
         self.qe, self.e, self.y2, self.img_free = qe, ye, y2, z + 1
@@ -652,7 +682,9 @@ def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[st
     nr = cfg.in_ch * cfg.img
     ntok = B * TN
     nb = cfg.n_classes + 1
-    links: dict[str, _Link] = {"px": _Link(B * nr, True), "win": _Link(ntok, True), "u0": _Link(ntok, False)}
+    NB = cfg.stream_beats  # U and increments: beats per token (stream beats)
+    links: dict[str, _Link] = {"px": _Link(B * nr, True), "win": _Link(ntok, True),
+                               "u0": _Split(ntok, NB) if NB > 1 else _Link(ntok, False)}
     eng: list[_Engine] = [_Source(links["px"], nr), _Tok(cfg, links["px"], links["win"]),
                           _Slin(links["win"], links["u0"], _flat_cost(conv2_window_counts(cfg, rec["tok.s1"])), TN)]
     prev = links["u0"]
@@ -661,28 +693,29 @@ def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[st
         p = f"b{i}."
         for m in ("sasa", "dwc", "mlp"):
             pm = p + m + "."
-            s, inc, u = _Link(ntok, True), _Link(ntok, False), _Link(ntok, False)
-            fifo = _Fifo(prev, inc, u, TN)
-            fd = max(N if m in ("sasa", "dwc") else 2, 2)
-            eng.append(_Lif(prev, s, G, TN, lb=lambda k, rd=fifo.rd, fd=fd: rd[k - fd] + 1 if k >= fd else NEG))
+            s, inc, u = _Link(ntok, True), _Link(ntok * NB, False), _Link(ntok * NB, False)
+            fifo = _Fifo(prev, inc, u, TN * NB)
+            fw = max(N if m in ("sasa", "dwc") else 2, 2) * NB  # the U FIFO's depth in beats
+            eng.append(_Lif(prev, s, G, TN, lb=lambda k, rd=fifo.rd, fw=fw: rd[k - fw] + 1 if k >= fw else NEG,
+                            beats=NB))
             if m == "sasa":
                 eng.append(_Sasa(cfg, s, inc, [G * c for c in _flat_cost(token_nnz(rec[p + "sasa.s"]))],
-                                 [G * c for c in _flat_cost(token_nnz(rec[p + "sasa.y"]))]))
+                                 [G * c for c in _flat_cost(token_nnz(rec[p + "sasa.y"]))], beats=NB))
             elif m == "dwc":
-                eng.append(_Dwc(cfg, s, inc))
+                eng.append(_Dwc(cfg, s, inc, beats=NB))
             else:
                 hp = cfg.hidden_passes  # fc1's beats per token (the MLP fold)
                 hc, h = _Link(ntok * hp, False), _Link(ntok, True)
                 eng += [_Slin(s, hc, _flat_cost(token_nnz(rec[p + "mlp.s"])), TN, passes=hp),
                         _Lif(hc, h, lif_groups(cfg, cfg.hidden), TN, beats=hp),
-                        _Slin(h, inc, _flat_cost(token_nnz(rec[p + "mlp.h"])), TN)]
+                        _Slin(h, inc, _flat_cost(token_nnz(rec[p + "mlp.h"])), TN, passes=NB)]
                 fires[pm + "h"] = h.pf
             eng.append(fifo)
             fires[pm + "s"], fires[pm + "inc"], fires[pm + "u"] = s.pf, inc.pf, u.pf
             prev = u
     hs, lg = _Link(ntok, True), _Link(B, False)
     beats = [0] * (B * nb)
-    eng += [_Lif(prev, hs, G, TN), _Slin(hs, lg, _flat_cost(token_nnz(rec["head.s"])), TN, img_acc=True),
+    eng += [_Lif(prev, hs, G, TN, beats=NB), _Slin(hs, lg, _flat_cost(token_nnz(rec["head.s"])), TN, img_acc=True),
             _Out(cfg, lg, beats)]
     fires["head.s"], fires["logits"] = hs.pf, lg.pf
     arrays = [x for ln in links.values() for x in (ln.pf, ln.a)]
@@ -700,6 +733,11 @@ def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[st
         changed = [next((j for j in range(len(b)) if b[j] != x[i0 * w + j]), None) // w + i0
                    for b, x, w in zip(before, arrays, per_img) if b != x[i0 * w:i1 * w]]
         i0 = min(changed) if changed else i1
+    if NB > 1:  # a stream in beats: the token's record at its last beat (the monitor's gather)
+        for i in range(cfg.L):
+            for m in ("sasa", "dwc", "mlp"):
+                for x in ("inc", "u"):
+                    fires[f"b{i}.{m}.{x}"] = fires[f"b{i}.{m}.{x}"][NB - 1::NB]
     start = [links["px"].a[b * nr] for b in range(B)]
     end = [beats[b * nb + nb - 1] for b in range(B)]
     return {"fires": fires, "px": links["px"].pf, "tok_take": links["px"].a, "out": beats, "start": start,

@@ -205,7 +205,8 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
     w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
-    per lane); net_shortcut's U FIFO is an sdp_ram; net_dwc keeps its window in a shift register
+    per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
+    tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits); net_dwc keeps its window in a shift register
     (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map);
     net_tok its pixel rows (LUT RAM), its conv1 weights per stem channel and the spikes s1 of every timestep
     and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
@@ -214,6 +215,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
     HB, G = cfg.hidden_lanes, cfg.hidden_passes  # the MLP fold (config hidden_beat)
+    SB, NB = cfg.stream_lanes, cfg.stream_beats  # stream beats (config stream_beat)
     npos = img * img
     styles = styles or {}
 
@@ -235,7 +237,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         for m in ("sasa", "dwc", "mlp"):
             fd = max(N if m in ("sasa", "dwc") else 2, 2)
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
-                     Memory(p + m + ".lif", "shortcut U FIFO", fd, D * w.UW + 1, 1, "sync")]
+                     Memory(p + m + ".lif", "shortcut U FIFO", fd * NB, SB * w.UW + 1, 1, "sync")]
         mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
         mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff")]
         if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
@@ -244,8 +246,13 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
                      Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
         else:
             mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
-        mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW),
-                 Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
+        mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW)]
+        if NB > 1:  # stream beats: fc2 in NB passes of SB channels, as fc1's fold
+            mems += [Memory(p + "mlp.fc2", f"weight words (row, pass of {SB} channels)", H * NB, SB * cfg.w_bits, 1,
+                            rd(p + "mlp.fc2")),
+                     Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync")]
+        else:
+            mems += [Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
              Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, rd("head"))]
     return mems
@@ -338,6 +345,21 @@ VALIDATION_FOLD = {
     },
     "total": (11028, 1548, 13728, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
 }
+# Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
+# D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), re-run on the merge of branch beats into main
+# (with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module -> (LUT, LUT as memory, FF, BRAM36). The same config without beats
+# (stream_beat 0): 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36.
+VALIDATION_BEATS = {
+    "config": "beats",
+    "modules": {
+        "tok": (1118, 124, 1036, 0.0), "conv2": (1012, 0, 805, 1.0), "b0.sasa.lif": (708, 172, 661, 0.0),
+        "b0.dwc.lif": (708, 172, 661, 0.0), "b0.mlp.lif": (704, 172, 652, 0.0), "b0.sasa": (1689, 400, 828, 0.0),
+        "b0.dwc": (957, 0, 1216, 0.0), "b0.mlp.fc1": (1221, 88, 1540, 0.0), "b0.mlp.hlif": (615, 0, 328, 1.0),
+        "b0.mlp.fc2": (573, 108, 488, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
+        "out": (189, 0, 174, 0.0), "skids": (469, 0, 2057, 0.0), "ctrl": (200, 0, 1659, 0.0),
+    },
+    "total": (10892, 1352, 12994, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+}
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
 MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 2547, 1243), (32, 16, 8, 3099, 1248),
@@ -348,6 +370,14 @@ MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 254
 # W + 1 -- every instance of both runs, exactly.
 CTRL_LUT, CTRL_FF, COUNTER_LUT, COUNTER_FF = 182, 77, 3, 132
 SKID_COST = {"axis_skid": (1, 6, 2, 2), "axis_half": (0, 3, 1, 1)}  # unit -> (LUT/bit, LUT, FF/bit, FF)
+# axis_split (conv2 -> U0 with stream beats): the whole token's register (FF: NB x W + 1 + the beat counter) and
+# the NB:1 beat multiplexer (LUT: W x ceil((NB - 1) / 3), a LUT6 per 4:1 per bit) + 5 -- one measurement (config
+# 'beats', NB = 2, VALIDATION_BEATS: the slices' 469 LUT / 2,057 FF exact), larger NB not measured.
+
+
+def split_cost(w: int, nb: int) -> tuple[int, int]:
+    """(LUT, FF) of an axis_split of nb beats of w bits (structural model, one measured point)."""
+    return w * -(-(nb - 1) // 3) + 5, nb * w + 2 + max(1, (nb - 1).bit_length())
 
 
 def measured_modules(per_module: dict[str, Any], glue: dict[str, Any]) -> dict[str, tuple[int, int, int, float]]:
@@ -367,7 +397,7 @@ def instance_module(inst: str) -> str:
     u_b0_mlp_fc1 -> b0.mlp.fc1, u_head_lif -> head.lif, u_conv2 -> conv2, u_skid_* -> skids, u_wload,
     u_cnt_* and the glue -> ctrl."""
     n = inst.removeprefix("u_")
-    if n.startswith("skid_"):
+    if n.startswith(("skid_", "split_")):
         return "skids"
     if n.startswith("cnt_") or n in ("wload", "glue"):
         return "ctrl"
@@ -385,20 +415,22 @@ def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
     from saformer.hw.net_generate import WIDE
 
     w = _w(cfg)
-    D, H = cfg.D, cfg.hidden
+    D, H, SB, NB = cfg.D, cfg.hidden, cfg.stream_lanes, cfg.stream_beats
     out = [("axis_skid", itf.pixel_beat_bits(cfg) + 1), ("axis_skid", 9 * cfg.stem_ch + 1)]
-    for _ in range(cfg.L):
-        for iw in (w.SIW, w.DIW, w.MIW):  # sasa, dwc, mlp: U in, S out, increment in
-            out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, D * iw + 1)]
+    for i in range(cfg.L):
+        for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):  # U in, S out, increment in (beats)
+            uin = ("axis_split", SB * w.UW) if i == 0 and m == "sasa" and NB > 1 else (WIDE, SB * w.UW + 1)
+            out += [uin, ("axis_skid", D + 1), (WIDE, SB * iw + 1)]
         out += [(WIDE, cfg.hidden_lanes * w.HCW + 1), ("axis_skid", H + 1)]
-    out += [(WIDE, D * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
+    out += [(WIDE, SB * w.UW + 1), ("axis_skid", D + 1), (WIDE, cfg.n_classes * w.LGW + 1), ("axis_skid", 33)]
     return out
 
 
 def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     """module -> (kind, size): the bits a module's datapath handles per cycle, the figure its logic scales
     with. lif: P lanes x membrane bits plus the selection of the lanes' inputs out of the whole token
-    (fan-out x input bits); shortcut: the same on U plus the U adder (D x UW); slin: accumulators (outputs x
+    (fan-out x input bits; with stream beats a beat's: stream_beat x input bits); shortcut: the same on U plus
+    the U adder (stream_beat x UW: D without stream beats); slin: accumulators (outputs x
     accumulator bits) and the spike finder (fan-in), two coefficients; dwc: P lanes x 9 taps x increment bits
     (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs: the
     N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current +
@@ -406,7 +438,7 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     plus the pixel-row read (8 x img bits); out: classes x logit bits."""
     w = _w(cfg)
     D, H, S, P = cfg.D, cfg.hidden, cfg.stem_ch, cfg.lanes
-    HB = cfg.hidden_lanes
+    HB, SB = cfg.hidden_lanes, cfg.stream_lanes
 
     out: dict[str, tuple[str, Any]] = {
         "tok": ("tok", S * (w.C1W + w.M1W + w.PXB + 9) + 8 * cfg.img),
@@ -415,13 +447,13 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     for i in range(cfg.L):
         p = f"b{i}."
         for m in ("sasa", "dwc", "mlp"):
-            out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * D * w.UW)
+            out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * SB * w.UW)
         out[p + "sasa"] = ("sasa", 0.0)
         out[p + "dwc"] = ("dwc", P * 9 * w.DIW)
         out[p + "mlp.fc1"] = ("slin", (HB * w.HCW, D))  # HB accumulators (the MLP fold; H without)
         out[p + "mlp.hlif"] = ("lif", P * w.HMW + HB * w.HCW)  # the lanes out of a beat of HB currents
-        out[p + "mlp.fc2"] = ("slin", (D * w.MIW, H))
-    out["head.lif"] = ("lif", P * w.UMW + D * w.UW)
+        out[p + "mlp.fc2"] = ("slin", (SB * w.MIW, H))  # SB accumulators (stream beats; D without)
+    out["head.lif"] = ("lif", P * w.UMW + SB * w.UW)
     out["head"] = ("slin", (cfg.n_classes * w.LGW, D))
     out["out"] = ("out", cfg.n_classes * w.LGW)
     return out
@@ -504,6 +536,7 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
         lut, ff = sasa_logic(cfg)
         return {"engine": {"lut_logic": lut, "ff": ff}}
     cal = calibration()
+    w = _w(cfg)
     out = {}
     for mod, (kind, size) in _sizes(cfg).items():
         if kind == "sasa":
@@ -517,10 +550,15 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
 
     ncnt = len(network_modules(cfg)) - cfg.L
     out["ctrl"] = {"lut_logic": CTRL_LUT + COUNTER_LUT * ncnt, "ff": CTRL_FF + COUNTER_FF * ncnt}
-    sk = [SKID_COST[u] for u, _ in skids(cfg)]
-    ws = [wd for _, wd in skids(cfg)]
-    out["skids"] = {"lut_logic": sum(a * wd + b for (a, b, _, _), wd in zip(sk, ws)),
-                    "ff": sum(c * wd + d for (_, _, c, d), wd in zip(sk, ws))}
+    sl = [(SKID_COST[u], wd) for u, wd in skids(cfg) if u in SKID_COST]
+    sp = [split_cost(wd, cfg.stream_beats) for u, wd in skids(cfg) if u == "axis_split"]
+    out["skids"] = {"lut_logic": sum(a * wd + b for (a, b, _, _), wd in sl) + sum(x for x, _ in sp),
+                    "ff": sum(c * wd + d for (_, _, c, d), wd in sl) + sum(y for _, y in sp)}
+    if cfg.stream_beats > 1:  # the SASA and DWC collectors and output registers hold a beat, not a token
+        for i in range(cfg.L):
+            for m, iw in (("sasa", w.SIW), ("dwc", w.DIW)):
+                d = out[f"b{i}.{m}"]
+                d["ff"] = max(0.0, d["ff"] - 2 * (cfg.D - cfg.stream_lanes) * iw)
     return out
 
 

@@ -94,7 +94,7 @@ def generate_accel(cfg: SAFormerConfig, out_root: str | Path, name: str = "custo
 def sources(gen: Path, top: str = TOP) -> list[Path]:
     """Every Verilog file of the accelerator: net_engine's units, the generated net_engine and register block,
     the accelerator's units, the hand-written top(s). The tops include `headers(gen)`."""
-    units = list(net_unit_sources())
+    units = list(net_unit_sources(Path(gen) / f"{ENGINE}.v"))
     for u in UNITS:
         if RTL_DIR / f"{u}.v" not in units:
             units.append(RTL_DIR / f"{u}.v")

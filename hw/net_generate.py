@@ -38,6 +38,9 @@ NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3"
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
              "net_tok", "net_out")
+# units only a configuration with stream beats (config stream_beat) instantiates: listed only when the generated
+# top uses them (an unused module would be a second top for the elaborators)
+BEAT_UNITS = ("axis_split", "net_gather")
 
 
 def _bits(x: int) -> int:
@@ -52,6 +55,7 @@ class Boundary:
     name: str
     sig: str
     width: int
+    beats: int = 1  # beats per token on the stream (config stream_beat); > 1: gathered for the monitor
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,17 @@ def check_network_config(cfg: SAFormerConfig) -> None:
 
 def boundaries(cfg: SAFormerConfig) -> list[Boundary]:
     w = net_widths(cfg)
-    D, H = cfg.D, cfg.hidden
+    D, H, nb = cfg.D, cfg.hidden, cfg.stream_beats
     out = [Boundary("tok.win", "win", cfg.stem_ch * 9), Boundary("tok.u0", "u0", D * w.UW)]
     for i in range(cfg.L):
         p = f"b{i}_"
-        out += [Boundary(f"b{i}.sasa.s", p + "sasa_s", D), Boundary(f"b{i}.sasa.inc", p + "sasa_inc", D * w.SIW),
-                Boundary(f"b{i}.sasa.u", p + "sasa_u", D * w.UW),
-                Boundary(f"b{i}.dwc.s", p + "dwc_s", D), Boundary(f"b{i}.dwc.inc", p + "dwc_inc", D * w.DIW),
-                Boundary(f"b{i}.dwc.u", p + "dwc_u", D * w.UW),
+        out += [Boundary(f"b{i}.sasa.s", p + "sasa_s", D), Boundary(f"b{i}.sasa.inc", p + "sasa_inc", D * w.SIW, nb),
+                Boundary(f"b{i}.sasa.u", p + "sasa_u", D * w.UW, nb),
+                Boundary(f"b{i}.dwc.s", p + "dwc_s", D), Boundary(f"b{i}.dwc.inc", p + "dwc_inc", D * w.DIW, nb),
+                Boundary(f"b{i}.dwc.u", p + "dwc_u", D * w.UW, nb),
                 Boundary(f"b{i}.mlp.s", p + "mlp_s", D), Boundary(f"b{i}.mlp.h", p + "mlp_h", H),
-                Boundary(f"b{i}.mlp.inc", p + "mlp_inc", D * w.MIW), Boundary(f"b{i}.mlp.u", p + "mlp_u", D * w.UW)]
+                Boundary(f"b{i}.mlp.inc", p + "mlp_inc", D * w.MIW, nb),
+                Boundary(f"b{i}.mlp.u", p + "mlp_u", D * w.UW, nb)]
     out += [Boundary("head.s", "head_s", D), Boundary("logits", "logits", cfg.n_classes * w.LGW)]
     return out
 
@@ -126,6 +131,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     w = net_widths(cfg)
     D, N, T, HID, NC = cfg.D, cfg.N, cfg.T, cfg.hidden, cfg.n_classes
     HB = cfg.hidden_lanes  # fc1 -> hidden LIF: hidden currents per beat (the MLP fold, config hidden_beat)
+    SB, NB = cfg.stream_lanes, cfg.stream_beats  # U and increments: channels per beat, beats per token
     offs = layout.network_offsets(cfg)
     segs = layout.network_segments(cfg)
     nseg = len(segs)
@@ -193,11 +199,11 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     for i in range(cfg.L):
         p = f"b{i}_"
         for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
-            decl += [(p + m + "_uin", D * w.UW), (p + m + "_s", D), (p + m + "_s_c", D), (p + m + "_inc", D * iw),
-                     (p + m + "_inc_c", D * iw), (p + m + "_u", D * w.UW)]
+            decl += [(p + m + "_uin", SB * w.UW), (p + m + "_s", D), (p + m + "_s_c", D),
+                     (p + m + "_inc", SB * iw), (p + m + "_inc_c", SB * iw), (p + m + "_u", SB * w.UW)]
         decl += [(p + "mlp_hc", HB * w.HCW), (p + "mlp_hc_c", HB * w.HCW), (p + "mlp_h", HID),
                  (p + "mlp_h_c", HID)]
-    decl += [("head_uin", D * w.UW), ("head_s", D), ("head_s_c", D), ("logits", NC * w.LGW),
+    decl += [("head_uin", SB * w.UW), ("head_s", D), ("head_s_c", D), ("logits", NC * w.LGW),
              ("logits_c", NC * w.LGW), ("res", 32)]
     for nm, wd in decl:
         a(_stream(nm, wd).rstrip("\n"))
@@ -241,10 +247,16 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
         for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
             pm = p + m
             fd = N if m in ("sasa", "dwc") else 2
-            a(_skid(prev, pm + "_uin", D * w.UW, WIDE).rstrip("\n"))
+            if prev == "u0" and NB > 1:  # conv2's whole token -> NB beats (axis_split replaces axis_half)
+                a(f"    axis_split #(.W({SB * w.UW}), .NB({NB})) u_split_{pm}_uin (.clk(aclk), .rst(rst_q),\n"
+                  f"        .s_data(u0_data), .s_last(u0_last), .s_valid(u0_valid), .s_ready(u0_ready),\n"
+                  f"        .m_data({pm}_uin_data), .m_last({pm}_uin_last), .m_valid({pm}_uin_valid), "
+                  f".m_ready({pm}_uin_ready));")
+            else:
+                a(_skid(prev, pm + "_uin", SB * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
               f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
-              f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_{pm}_sc (\n"
+              f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .SB({SB})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
               f"        .m_s_data({pm}_s_data), .m_s_last({pm}_s_last), .m_s_valid({pm}_s_valid), "
@@ -259,7 +271,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
               f"    wire unused_{pm}_inc_last = {pm}_inc_c_last;\n    /* verilator lint_on UNUSEDSIGNAL */")
             ei += 1
             a(_skid(pm + "_s", pm + "_s_c", D).rstrip("\n"))
-            a(_skid(pm + "_inc", pm + "_inc_c", D * iw, WIDE).rstrip("\n"))
+            a(_skid(pm + "_inc", pm + "_inc_c", SB * iw, WIDE).rstrip("\n"))
             mj = mi[f"b{i}.{m}"] if m != "mlp" else None
             if m == "sasa":
                 a(f"    wire {pm}_done, {pm}_loaded, {pm}_wready, {pm}_ebusy;\n    wire [31:0] {pm}_cyc;")
@@ -268,7 +280,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
                   f".TH_W({thw}), .ACC_W({d.sasa_acc_bits}),\n        .MEM_W({cfg.mem_bits or d.sasa_mem_bits}), "
                   f".K({k_}), .IW({w.SIW}), .HASH(32'h{cfg.hash32:08x}), .COUNT(32'd{sasa_count}), "
                   f"{st(f'b{i}.sasa')}, .SEG_W({seg_w}),\n"
-                  f"        .SEG_FIRST({sid[f'b{i}.sasa.wq']})) u_{pm} (\n"
+                  f"        .SEG_FIRST({sid[f'b{i}.sasa.wq']}), .OB({SB})) u_{pm} (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
                   f"        .m_data({pm}_inc_data), .m_last({pm}_inc_last), .m_valid({pm}_inc_valid), "
@@ -285,7 +297,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
             elif m == "dwc":
                 a(f"    net_dwc #(.D({D}), .GRID({cfg.grid}), .T({T}), .W_W({ww}), .B_W({bw_}), .IW({w.DIW}), "
                   f".P({cfg.lanes}), .SEG_W({seg_w}), .SEG_WT({sid[f'b{i}.dwc.w']}),\n"
-                  f"        .SEG_B({sid[f'b{i}.dwc.b']})) u_{pm} (\n"
+                  f"        .SEG_B({sid[f'b{i}.dwc.b']}), .OB({SB})) u_{pm} (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_s_c_data), .s_last({pm}_s_c_last), "
                   f".s_valid({pm}_s_c_valid), .s_ready({pm}_s_c_ready),\n"
                   f"        .m_data({pm}_inc_data), .m_last({pm}_inc_last), .m_valid({pm}_inc_valid), "
@@ -319,7 +331,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
                 a(f"    net_slin #(.FI({HID}), .FO({D}), .W_W({ww}), .B_W({bw_}), .ACC_W({w.MIW}), .OUT_W({w.MIW}), "
                   f".IMG_ACC(0), {st(f'b{i}.mlp.fc2')}, .SEG_W({seg_w}),\n        .SEG_WT({sid[f'b{i}.mlp.w2']}), "
                   f".SEG_B({sid[f'b{i}.mlp.b2']}), "
-                  f".COL_OUTER(0)) u_{pm}_fc2 (\n"
+                  f".COL_OUTER(0), .OB({SB})) u_{pm}_fc2 (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_h_c_data), .s_last({pm}_h_c_last), "
                   f".s_valid({pm}_h_c_valid), .s_ready({pm}_h_c_ready),\n"
                   f"        .m_data({pm}_inc_data), .m_last({pm}_inc_last), .m_valid({pm}_inc_valid), "
@@ -327,10 +339,10 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
                   f"        .wl_start(wl_start), {wl()}, .act(m_act[{f2}]), .img_end(m_end[{f2}]));")
                 a(f"    assign m_busy[{f2}] = {pm}_h_c_valid || ({pm}_inc_valid && !{pm}_inc_ready);")
             prev = pm + "_u"
-    a(_skid(prev, "head_uin", D * w.UW, WIDE).rstrip("\n"))
+    a(_skid(prev, "head_uin", SB * w.UW, WIDE).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".P({cfg.lanes}), {st('head.lif')}, .SEG_W({seg_w}), .SEG_TH({sid['u.theta']})) u_head_lif (\n"
+      f".P({cfg.lanes}), {st('head.lif')}, .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .IB({SB})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "
@@ -375,9 +387,23 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
         a(f"    net_cnt u_cnt_{j} (.clk(aclk), .rst(rst_q), .act(m_act[{j}]), .busy(m_busy[{j}]), .img_end(m_end[{j}]),"
           f"  // {m}\n        .img_cycles(mon_cyc[{j * 32} +: 32]), .done(mon_done[{j}]), "
           f".total_active(mon_active[{j * 32} +: 32]), .total_stall(mon_stall[{j * 32} +: 32]));")
+    gathered = [(i, b) for i, b in enumerate(bnds) if b.beats > 1]
     for i, b in enumerate(bnds):
+        if b.beats > 1:
+            continue
         a(f"    assign mon_fire[{i}] = {b.sig}_valid && {b.sig}_ready;  // {b.name}")
         a(f"    assign mon_{i}_data = {b.sig}_data;")
+    if gathered:
+        # streams in beats: a token's beats gathered for its monitor (simulation only: Yosys defines SYNTHESIS)
+        a("`ifndef SYNTHESIS")
+        for i, b in gathered:
+            a(f"    net_gather #(.W({b.width // b.beats}), .NB({b.beats})) u_gather_{i} (.clk(aclk), .rst(rst_q), "
+              f".fire({b.sig}_valid && {b.sig}_ready),\n        .data({b.sig}_data), .m_fire(mon_fire[{i}]), "
+              f".m_data(mon_{i}_data));  // {b.name}")
+        a("`else")
+        for i, b in gathered:
+            a(f"    assign mon_fire[{i}] = 1'b0;  // {b.name}\n    assign mon_{i}_data = {b.width}'d0;")
+        a("`endif")
     for i in range(cfg.L):
         a(f"    /* verilator lint_off UNUSEDSIGNAL */\n    wire unused_perr_h{i} = perr_h{i};\n"
           "    /* verilator lint_on UNUSEDSIGNAL */")
@@ -388,8 +414,12 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     return text.replace("    wire all_loaded;\n", decls + "    wire all_loaded;\n", 1)
 
 
-def net_unit_sources() -> list[Path]:
-    return [RTL_DIR / f"{u}.v" for u in NET_UNITS]
+def net_unit_sources(top: Path | None = None) -> list[Path]:
+    """The hand-written units of net_engine; with `top` (a generated net_engine.v), also the BEAT_UNITS it
+    instantiates."""
+    text = Path(top).read_text() if top is not None and Path(top).is_file() else ""
+    return [RTL_DIR / f"{u}.v" for u in NET_UNITS] + [RTL_DIR / f"{u}.v" for u in BEAT_UNITS
+                                                      if f"    {u} #(" in text]
 
 
 def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom",
@@ -406,7 +436,8 @@ def generate_net(cfg: SAFormerConfig, out_root: str | Path, name: str = "custom"
 
 
 def net_sources(gen_dir: Path) -> list[Path]:
-    return net_unit_sources() + [Path(gen_dir) / f"{NET_TOP}.v"]
+    top = Path(gen_dir) / f"{NET_TOP}.v"
+    return net_unit_sources(top) + [top]
 
 
 def net_sources_hash(files: list[Path], extra: str = "") -> str:

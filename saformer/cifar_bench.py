@@ -37,6 +37,17 @@ def _fold_at(cfg, p: int) -> int:
     return hb if cfg.hidden % hb == 0 else 0
 
 
+def _stream_at(cfg, p: int) -> int:
+    """Stream beats (config stream_beat) of the P sweep's point P = p: the config's, raised to the least
+    multiple of p (stream_beat must be a multiple of the lanes); 0 (whole tokens) if that does not divide D."""
+    import math
+
+    if not cfg.stream_beat:
+        return 0
+    sb = cfg.stream_beat * p // math.gcd(cfg.stream_beat, p)
+    return sb if cfg.D % sb == 0 else 0
+
+
 def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]:
     """Modelled figures of one CIFAR-10 configuration on its target board."""
     from saformer.contract import cycles
@@ -100,12 +111,12 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
     if sweep:
         rows = []
         for p in _lanes_sweep(cfg.D):
-            c = cfg.replace(lanes=p, hidden_beat=_fold_at(cfg, p))
+            c = cfg.replace(lanes=p, hidden_beat=_fold_at(cfg, p), stream_beat=_stream_at(cfg, p))
             o = cycles.network_occupancy(c, rec)
             iv = cycles.network_occupancy_interval(c, rec)
             bn = max(o, key=lambda m: float(o[m].mean()))
             sasa = [float(o[f"b{i}.sasa"].mean()) for i in range(cfg.L)]
-            rows.append({"P": p, "hidden_beat": c.hidden_beat, "interval_cycles": iv,
+            rows.append({"P": p, "hidden_beat": c.hidden_beat, "stream_beat": c.stream_beat, "interval_cycles": iv,
                          "images_per_s": round(clk * 1e6 / iv, 1),
                          "ms_per_image": round(iv / (clk * 1e3), 3), "bottleneck": bn,
                          "sasa_occupancy_mean": round(max(sasa), 1), "fit": fit_rec(c),

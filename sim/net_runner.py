@@ -190,7 +190,7 @@ def network_images(art: Artifact, count: int | None) -> tuple[np.ndarray, np.nda
 
 
 # the network regression's configurations
-NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2", "fold", "tok4", "d128")
+NET_CONFIGS = ("default", "t1", "n9", "p1", "p5", "minwidth", "l2", "fold", "tok4", "beats", "d128")
 
 
 def net_config(name: str) -> SAFormerConfig:

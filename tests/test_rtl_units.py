@@ -53,6 +53,16 @@ def test_axis_half(tmp_path: Path) -> None:
     _run(tmp_path, "axis_half", ["axis_half.v"], {"W": 17}, "axis_half_no_loss_no_dup")
 
 
+@pytest.mark.parametrize("nb", [1, 2, 3, 4])  # NB = 1: axis_half's timing; 3: not a power of two
+def test_axis_split(nb: int, tmp_path: Path) -> None:
+    _run(tmp_path, "axis_split", ["axis_split.v"], {"W": 13, "NB": nb}, "axis_split_beats_in_order")
+
+
+@pytest.mark.parametrize("nb", [2, 3, 8])
+def test_net_gather(nb: int, tmp_path: Path) -> None:
+    _run(tmp_path, "net_gather", ["net_gather.v"], {"W": 11, "NB": nb}, "net_gather_tokens")
+
+
 @pytest.mark.parametrize("style", [0, 1, 2, 3])  # tool's choice, block, distributed, ultra: one behaviour
 def test_sdp_ram(style: int, tmp_path: Path) -> None:
     _run(tmp_path, "sdp_ram", ["sdp_ram.v"], {"W": 13, "DEPTH": 37, "STYLE": style}, "sdp_ram_sync_read")

@@ -147,6 +147,9 @@ def test_config_hash_mismatch(art: Path) -> None:
     (dict(hidden_beat=12), "hidden_beat"),  # does not divide hidden = 64
     (dict(hidden_beat=4), "hidden_beat"),  # divides hidden, not a multiple of lanes = 8
     (dict(hidden_beat=-8), "hidden_beat"),
+    (dict(stream_beat=12), "stream_beat"),  # does not divide D = 32
+    (dict(stream_beat=4), "stream_beat"),  # divides D, not a multiple of lanes = 8
+    (dict(stream_beat=-8), "stream_beat"),
 ])
 def test_config_rejects_out_of_range(kw: dict, field: str) -> None:
     with pytest.raises(SaformerError, match=f"'{field}'"):
@@ -163,7 +166,7 @@ def test_hidden_beat_folds_and_keeps_the_old_hash() -> None:
     import hashlib
     import json
 
-    old = {k: v for k, v in DEFAULT.to_dict().items() if k != "hidden_beat"}
+    old = {k: v for k, v in DEFAULT.to_dict().items() if k not in ("hidden_beat", "stream_beat")}
     assert DEFAULT.hash() == hashlib.sha256(json.dumps(old, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     f = DEFAULT.replace(hidden_beat=16)
     assert (f.hidden_lanes, f.hidden_passes) == (16, 4) and (DEFAULT.hidden_lanes, DEFAULT.hidden_passes) == (64, 1)
@@ -173,6 +176,19 @@ def test_hidden_beat_folds_and_keeps_the_old_hash() -> None:
     from saformer.contract.interface import registers
 
     assert [(r.name, r.offset) for r in registers(f)] == [(r.name, r.offset) for r in registers(DEFAULT)]
+
+
+def test_stream_beat_beats_and_keeps_the_old_hash() -> None:
+    """stream_beat 0 (whole tokens) leaves a config's hash as before the field existed; beats change it."""
+    import hashlib
+    import json
+
+    old = {k: v for k, v in DEFAULT.to_dict().items() if k not in ("hidden_beat", "stream_beat")}
+    assert DEFAULT.hash() == hashlib.sha256(json.dumps(old, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    f = DEFAULT.replace(stream_beat=16)
+    assert (f.stream_lanes, f.stream_beats) == (16, 2) and (DEFAULT.stream_lanes, DEFAULT.stream_beats) == (32, 1)
+    assert f.hash() != DEFAULT.hash()
+    assert SAFormerConfig.from_dict(f.to_dict()) == f
 
 
 def test_mem_bits_at_minimum_is_accepted() -> None:

@@ -15,6 +15,9 @@
 // the whole token to the output register after the last group. A full output register with a token's
 // last group in B stalls both. Weights (segment SEG_WT, (channel, kh, kw)) and biases (SEG_B) load from
 // the network stream into registers.
+// Output beats (OB < D, config stream_beat): the collector hands a beat of OB increments (channels
+// b*OB .. b*OB+OB-1) to the output register after every OB / P groups, D / OB beats per token, m_last on
+// the image's last; a full output register with a beat's last group in B stalls both.
 // Active cycles: G per emitted token (T*N*G per image); the GRID+1 shifts of a timestep that complete no
 // window (its first tokens) are waiting for input, not active.
 module net_dwc #(
@@ -27,7 +30,8 @@ module net_dwc #(
     parameter integer P     = 8,   // channels per cycle
     parameter integer SEG_W = 5,   // bits of a weight-stream segment id
     parameter integer SEG_WT = 0,  // segment of the weights
-    parameter integer SEG_B  = 1   // segment of the biases
+    parameter integer SEG_B  = 1,  // segment of the biases
+    parameter integer OB     = D   // increments per output beat (divides D; OB < D: P divides OB)
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -37,7 +41,7 @@ module net_dwc #(
     /* verilator lint_on UNUSEDSIGNAL */
     input  wire              s_valid,
     output wire              s_ready,
-    output wire [D*IW-1:0]   m_data,
+    output wire [OB*IW-1:0]  m_data,
     output wire              m_last,
     output wire              m_valid,
     input  wire              m_ready,
@@ -72,6 +76,11 @@ module net_dwc #(
     localparam integer GGW = dbw(G - 1);
     localparam integer GGM1 = G - 1;
     localparam [GGW-1:0] GG_LAST = GGM1[GGW-1:0];
+    localparam integer BG  = (OB < D) ? OB / P : G;  // groups per output beat
+    localparam integer BGW = dbw(BG - 1);
+    localparam integer BGM1 = BG - 1;
+    localparam [BGW-1:0] BG_LAST = BGM1[BGW-1:0];
+    localparam integer BP  = BG * P;              // collector lanes
     localparam integer GM1 = GRID - 1, TM1 = T - 1, NPM1 = NP - 1, G1 = GRID + 1;
     localparam [PW-1:0]  P_N    = N[PW-1:0];
     localparam [PW-1:0]  P_LAST = NPM1[PW-1:0];
@@ -82,6 +91,9 @@ module net_dwc #(
         if (IW < B_W || IW < W_W + 4 || P < 1) begin : gen_bad_widths
             net_bad_parameter_set_dwc_widths u_bad ();
         end
+        if (OB < 1 || OB > D || (OB < D && (D % OB != 0 || OB % P != 0))) begin : gen_bad_beat
+            net_bad_parameter_set_dwc_beat u_bad ();
+        end
     endgenerate
 
     reg [D-1:0] sr_q [0:SRL-1];    // sr_q[i]: the word shifted in i+1 shifts ago
@@ -89,14 +101,16 @@ module net_dwc #(
     reg [GW-1:0] er_q, ec_q;       // row, column of the next token to emit
     reg [TW-1:0] te_q;             // timestep
     reg av_q, al_q;                // stage A holds a token / the image's last
-    reg [D*IW-1:0] m_q;
+    reg [OB*IW-1:0] m_q;
     reg mv_q, ml_q;
 
     reg [GGW-1:0] g_q;             // channel group of this cycle
-    reg ag_q;                      // stage A holds a token's last group
-    wire stall   = av_q && ag_q && mv_q && !m_ready;
+    reg [BGW-1:0] bg_q;            // its group within its output beat
+    reg ab_q;                      // stage A holds an output beat's last group
+    wire stall   = av_q && ab_q && mv_q && !m_ready;
     wire adv     = !stall;
     wire g_last  = (g_q == GG_LAST);
+    wire bg_last = (bg_q == BG_LAST);
     wire real_p  = (p_q < P_N);                 // this position takes a token
     wire emits   = (p_q >= P_EMIT);             // this position completes a window
     wire ok      = adv && (!real_p || s_valid);
@@ -185,8 +199,8 @@ module net_dwc #(
     endgenerate
 
     /* verilator lint_off UNUSEDSIGNAL */  // padded lanes
-    reg  [GP*IW-1:0] col_q;
-    wire [GP*IW-1:0] col_nx;
+    reg  [BP*IW-1:0] col_q;
+    wire [BP*IW-1:0] col_nx;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [P*IW-1:0]  lanes;
     generate
@@ -224,15 +238,15 @@ module net_dwc #(
             sign_extend #(.IN_W(QW), .OUT_W(IW)) u_q1 (.din(q1_q), .dout(q1x));
             assign lanes[gc * IW +: IW] = (q0x + q1x) + q8_q;
         end
-        if (G > 1) begin : gen_shift
-            assign col_nx = {lanes, col_q[GP*IW-1:P*IW]};
+        if (BG > 1) begin : gen_shift
+            assign col_nx = {lanes, col_q[BP*IW-1:P*IW]};
         end else begin : gen_one
             assign col_nx = lanes;
         end
     endgenerate
     always @(posedge clk) begin
         if (av_q && adv) col_q <= col_nx;
-        if (av_q && ag_q && adv) m_q <= col_nx[D*IW-1:0];
+        if (av_q && ab_q && adv) m_q <= col_nx[OB*IW-1:0];
     end
 
     always @(posedge clk) begin
@@ -240,21 +254,23 @@ module net_dwc #(
             sr_q[0] <= s_data;
         end
         if (adv) begin
-            al_q <= e_last;
-            ag_q <= g_last;
+            al_q <= e_last && g_last;
+            ab_q <= bg_last;
         end
-        if (av_q && ag_q && adv) ml_q <= al_q;
+        if (av_q && ab_q && adv) ml_q <= al_q;
         if (rst) begin
             p_q <= {PW{1'b0}};
             g_q <= {GGW{1'b0}};
+            bg_q <= {BGW{1'b0}};
             er_q <= {GW{1'b0}}; ec_q <= {GW{1'b0}}; te_q <= {TW{1'b0}};
             av_q <= 1'b0;
             mv_q <= 1'b0;
         end else begin
             if (adv) av_q <= emit;
-            if (av_q && ag_q && adv) mv_q <= 1'b1;
+            if (av_q && ab_q && adv) mv_q <= 1'b1;
             else if (m_ready) mv_q <= 1'b0;
             if (emit) g_q <= g_last ? {GGW{1'b0}} : g_q + 1'b1;
+            if (emit) bg_q <= bg_last ? {BGW{1'b0}} : bg_q + 1'b1;
             if (shift) begin
                 if (p_q == P_LAST) begin
                     p_q <= {PW{1'b0}};

@@ -7,6 +7,8 @@
 // network load that ends early (`wl_abort`) closes the engine's load with one dummy word carrying tlast,
 // so it never stays half loaded -- and (b) a collector that turns the engine's G output beats of P
 // 16-bit lanes per token into one token of D increments of IW bits (lane i of beat g = channel g*P + i).
+// Output beats (OB < D, config stream_beat): the collector emits a beat of OB increments (channels
+// b*OB .. b*OB+OB-1) every OB / P engine beats, D / OB beats per token, m_last on the image's last.
 module net_sasa #(
     parameter integer D     = 32,  // channels
     parameter integer N     = 16,  // tokens per timestep
@@ -24,7 +26,8 @@ module net_sasa #(
     parameter [31:0] COUNT  = 32'd0,  // the engine's payload words (its segments' total size)
     parameter integer RAM_STYLE = 0, // the engine's sdp_ram memories: sasa_core RAM_STYLE (0 tool's choice, 3 UltraRAM)
     parameter integer SEG_W = 5,   // bits of a network segment id
-    parameter integer SEG_FIRST = 6 // network segment id of this block's first SASA segment
+    parameter integer SEG_FIRST = 6, // network segment id of this block's first SASA segment
+    parameter integer OB    = D    // increments per output beat (divides D; OB < D: P divides OB)
 ) (
     input  wire            clk,
     input  wire            rst,
@@ -32,7 +35,7 @@ module net_sasa #(
     input  wire            s_last,
     input  wire            s_valid,
     output wire            s_ready,
-    output wire [D*IW-1:0] m_data,
+    output wire [OB*IW-1:0] m_data,
     output wire            m_last,
     output wire            m_valid,
     input  wire            m_ready,
@@ -55,7 +58,8 @@ module net_sasa #(
             for (v = x; v > 1; v = v >> 1) bw = bw + 1;
         end
     endfunction
-    localparam integer G    = (D + P - 1) / P;
+    // Dependent parameters: do not override.
+    localparam integer G    = (OB < D) ? OB / P : (D + P - 1) / P;  // engine beats per output beat
     localparam integer GP   = G * P;
     localparam integer LB   = 16;  // engine output lane width (docs/interface.md)
     localparam integer GW   = bw(G - 1);
@@ -64,6 +68,9 @@ module net_sasa #(
     generate
         if (IW < ACC_W || ACC_W > LB) begin : gen_bad_widths
             net_bad_parameter_set_sasa_widths u_bad ();
+        end
+        if (OB < 1 || OB > D || (OB < D && (D % OB != 0 || OB % P != 0))) begin : gen_bad_beat
+            net_bad_parameter_set_sasa_beat u_bad ();
         end
     endgenerate
 
@@ -155,12 +162,12 @@ module net_sasa #(
         .err_proto(err_proto)
     );
 
-    // ------------------------------------------------------------------ collector: G beats -> one token
+    // ------------------------------------------------------------------ collector: G engine beats -> one output beat
     reg [GW-1:0]    g_q;
     /* verilator lint_off UNUSEDSIGNAL */  // a word's upper bits / padding are not used here
     reg [GP*IW-1:0] col_q;
     /* verilator lint_on UNUSEDSIGNAL */
-    reg [D*IW-1:0]  m_q;
+    reg [OB*IW-1:0] m_q;
     reg             mv_q, ml_q;
     wire [P*IW-1:0] beat;  // this beat's lanes at IW bits
     genvar gl;
@@ -186,7 +193,7 @@ module net_sasa #(
     always @(posedge clk) begin
         if (e_take) col_q <= col_nx;
         if (e_take && last_beat) begin
-            m_q  <= col_nx[D*IW-1:0];
+            m_q  <= col_nx[OB*IW-1:0];
             ml_q <= e_last;
         end
         if (rst) begin
