@@ -347,8 +347,9 @@ VALIDATION_FOLD = {
 }
 # Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
 # D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), re-run on the merge of branch beats into main
-# (with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module -> (LUT, LUT as memory, FF, BRAM36). The same config without beats
-# (stream_beat 0): 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36.
+# (with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module ->
+# (LUT, LUT as memory, FF, BRAM36). The same config without beats (stream_beat 0, branch beats before the merge):
+# 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36.
 VALIDATION_BEATS = {
     "config": "beats",
     "modules": {
