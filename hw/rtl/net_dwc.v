@@ -270,8 +270,9 @@ module net_dwc #(
     reg [GP*IW-1:0] col_q;
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
-        if (av_q && adv) col_q <= col_next(q0_q, q1_q, q8_q, col_q);
+        // m_q before col_q: every read of col_q precedes its write (Verilator needs no shadow copy)
         if (av_q && ag_q && adv) m_q <= col_next(q0_q, q1_q, q8_q, col_q);
+        if (av_q && adv) col_q <= col_next(q0_q, q1_q, q8_q, col_q);
     end
 
     always @(posedge clk) begin

@@ -221,21 +221,23 @@ module net_lif #(
     /* verilator lint_on UNUSEDSIGNAL */
 
     always @(posedge clk) begin
-        if (issue) cur1_q <= cur0;
-        if (adv) begin
-            clr1_q <= (t_q == {TW{1'b0}});
-            a1_q <= a_q;
-            gl1_q <= g_last;
-            ie1_q <= at_end;
-            a2_q <= a1_q;
-            gl2_q <= gl1_q;
-            ie2_q <= ie1_q;
-            if (v2_q) col_q <= col_next(s2_spk(a2_v, d2_q), col_q);
-        end
+        // each stage's registers before the ones it reads: every read precedes the write of the same
+        // register in this block, so Verilator needs no shadow copies
         if (adv && v2_q && gl2_q) begin
             s_q  <= col_tok(s2_spk(a2_v, d2_q), col_q);
             ml_q <= ie2_q;
         end
+        if (adv) begin
+            if (v2_q) col_q <= col_next(s2_spk(a2_v, d2_q), col_q);
+            a2_q <= a1_q;
+            gl2_q <= gl1_q;
+            ie2_q <= ie1_q;
+            clr1_q <= (t_q == {TW{1'b0}});
+            a1_q <= a_q;
+            gl1_q <= g_last;
+            ie1_q <= at_end;
+        end
+        if (issue) cur1_q <= cur0;
         if (rst) begin
             n_q <= {NW{1'b0}};
             t_q <= {TW{1'b0}};
@@ -247,8 +249,8 @@ module net_lif #(
             err_q <= 1'b0;
         end else begin
             if (adv) begin
-                v1_q <= issue;
                 v2_q <= v1_q;
+                v1_q <= issue;
             end
             if (adv && v2_q && gl2_q) mv_q <= 1'b1;
             else if (m_ready) mv_q <= 1'b0;
