@@ -219,19 +219,22 @@ module net_dwc #(
         ext_qi = {{(IW - QW + 1){v[QW-1]}}, v[QW-2:0]};
     endfunction
     // stage A of one lane: {tap 8 + bias, quad 4..7, quad 0..3} of the taps whose spike is set in the grid
+    // (the group's weights and biases are selected as one part-select each, as the wire description
+    // did, and the lane's slice is constant: the same multiplexers for a synthesizer)
     function [2*QW+IW-1:0] stage_a;
-        input [8:0]       on;  // tap k contributes (in the grid, spike set)
-        input [9*W_W-1:0] w;   // the lane's channel's weights, tap k at k*W_W
-        input [B_W-1:0]   b;   // its bias
+        input [8:0]         on;  // tap k contributes (in the grid, spike set)
+        input [9*W_W*P-1:0] wg;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
+        input [B_W*P-1:0]   bg;  // the group's biases, lane l's at l*B_W
+        input [31:0]        l;   // the lane
         reg [9*W_W-1:0] t;  // tap k's weight where it contributes, else 0, at k*W_W
         integer k;
         begin
-            for (k = 0; k < 9; k = k + 1) t[k * W_W +: W_W] = on[k] ? w[k * W_W +: W_W] : {W_W{1'b0}};
+            for (k = 0; k < 9; k = k + 1) t[k * W_W +: W_W] = on[k] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
             stage_a[QW-1:0] = (ext_q(t[0 +: W_W]) + ext_q(t[W_W +: W_W]))
                             + (ext_q(t[2 * W_W +: W_W]) + ext_q(t[3 * W_W +: W_W]));
             stage_a[2*QW-1:QW] = (ext_q(t[4 * W_W +: W_W]) + ext_q(t[5 * W_W +: W_W]))
                                + (ext_q(t[6 * W_W +: W_W]) + ext_q(t[7 * W_W +: W_W]));
-            stage_a[2*QW+IW-1:2*QW] = ext_wi(t[8 * W_W +: W_W]) + ext_bi(b);
+            stage_a[2*QW+IW-1:2*QW] = ext_wi(t[8 * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W]);
         end
     endfunction
     // stage B: the P lanes' increments shifted into the collector from the top (G groups per token)
@@ -259,8 +262,7 @@ module net_dwc #(
                         {nb_ok[8] && nb_g[8][gc], nb_ok[7] && nb_g[7][gc], nb_ok[6] && nb_g[6][gc],
                          nb_ok[5] && nb_g[5][gc], nb_ok[4] && nb_g[4][gc], nb_ok[3] && nb_g[3][gc],
                          nb_ok[2] && nb_g[2][gc], nb_ok[1] && nb_g[1][gc], nb_ok[0] && nb_g[0][gc]},
-                        w_all[g_q * (9 * W_W * P) + gc * 9 * W_W +: 9 * W_W],
-                        b_all[g_q * (B_W * P) + gc * B_W +: B_W]);
+                        w_all[g_q * (9 * W_W * P) +: 9 * W_W * P], b_all[g_q * (B_W * P) +: B_W * P], gc);
                 end
             end
         end

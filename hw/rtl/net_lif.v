@@ -207,9 +207,10 @@ module net_lif #(
             end
             // S2's write-back: wires whose only reader is the memory's write (under its enable in a
             // cycle-based simulator); the spike is recomputed by s2_spk for the collector (the same adder)
+            // (the extension written as ext_ac's, not a sign_extend instance: a hierarchical synthesis then
+            // sees s2_spk's adders and these as the same cells and keeps one copy)
             wire [MEM_W-1:0] a2 = a2_v[gl * MEM_W +: MEM_W];
-            wire [CMP_W-1:0] a2x;
-            sign_extend #(.IN_W(MEM_W), .OUT_W(CMP_W)) u_xa (.din(a2), .dout(a2x));
+            wire [CMP_W-1:0] a2x = {{(CMP_W - MEM_W + 1){a2[MEM_W-1]}}, a2[MEM_W-2:0]};
             wire [MEM_W-1:0] sum = a2 + c2_q[gl * MEM_W +: MEM_W];
             wire [CMP_W-1:0] dif = a2x + d2_q[gl * CMP_W +: CMP_W];
             assign v_wr[gl * MEM_W +: MEM_W] = dif[CMP_W-1] ? sum : {MEM_W{1'b0}};  // 0 where it fired
