@@ -151,19 +151,6 @@ module net_slin #(
     wire [RW-1:0] w_rd;                // the row read (S2, or the load's merge)
     wire [RW-1:0] w_base = (fv_q && frow_q == lrow_q) ? fdat_q : w_rd;
     wire [RW-1:0] w_wr;
-    // the merge is written twice, as wires whose only reader is the memory's write and as a function
-    // for the forwarding register (loaded only with a write): a cycle-based simulator (Verilator) then
-    // merges only in the cycles that write (the same multiplexers; a synthesizer shares them)
-    function [RW-1:0] merge;
-        input [RW-1:0]  base;
-        input [FOW-1:0] col;
-        input [W_W-1:0] dat;
-        integer l;
-        begin
-            for (l = 0; l < FO; l = l + 1)
-                merge[l * W_W +: W_W] = (col == l[FOW-1:0]) ? dat : base[l * W_W +: W_W];
-        end
-    endfunction
     genvar gl;
     generate
         for (gl = 0; gl < FO; gl = gl + 1) begin : gen_merge
@@ -178,7 +165,7 @@ module net_slin #(
         lcol_q <= w_col;
         ldat_q <= wl_data[W_W-1:0];
         frow_q <= lrow_q;
-        if (lv_q) fdat_q <= merge(w_base, lcol_q, ldat_q);  // read only after a write (fv_q)
+        fdat_q <= w_wr;
         if (rst) begin
             lv_q <= 1'b0;
             fv_q <= 1'b0;
