@@ -87,8 +87,13 @@ module net_dwc #(
     localparam [PW-1:0]  P_EMIT = G1[PW-1:0];     // the first shift that completes a window
     localparam [GW-1:0]  G_LAST = GM1[GW-1:0];
     localparam [TW-1:0]  T_LAST = TM1[TW-1:0];
+    localparam integer WPAD = (GP - D) * 9 * W_W;  // weight bits of the padded channels
+    localparam integer BPAD = (GP - D) * B_W;      // bias bits of the padded channels
+    localparam integer CLW  = BP * IW;             // collector bits
+    localparam integer CSH  = P * IW;              // collector shift per group
+    localparam integer CTOP = (BP - P) * IW;       // the newest group's position in the collector
     generate
-        if (IW < B_W || IW < W_W + 4 || P < 1) begin : gen_bad_widths
+        if (IW < B_W || IW < W_W + 4 || P < 1 || W_W < 2 || B_W < 2) begin : gen_bad_widths
             net_bad_parameter_set_dwc_widths u_bad ();
         end
         if (OB < 1 || OB > D || (OB < D && (D % OB != 0 || OB % P != 0))) begin : gen_bad_beat
@@ -155,36 +160,40 @@ module net_dwc #(
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(1), .COLS(D), .COL_OUTER(0), .RW(1), .CLW(CW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
-    // weights and biases of every channel (registers), padded to GP channels
+    // weights and biases of every channel: one flat register each (channel c's tap k at (c*9 + k)*W_W,
+    // its bias at c*B_W), read below by part-selects inside the lanes' enabled clocked blocks, so a
+    // cycle-based simulator (Verilator) builds no 9*W_W*GP-bit bus in the cycles that issue no group
+    reg [D*9*W_W-1:0] w_all_q;
+    reg [D*B_W-1:0]   b_all_q;
+    integer wc, wk;
+    always @(posedge clk) begin
+        // the enable tested alone first: Verilator then tests it once for every channel
+        if (w_we) begin
+            for (wc = 0; wc < D; wc = wc + 1) begin
+                for (wk = 0; wk < 9; wk = wk + 1) begin
+                    if (w_col == wc[CW-1:0] && w_row == wk[3:0])
+                        w_all_q[(wc * 9 + wk) * W_W +: W_W] <= wl_data[W_W-1:0];
+                end
+            end
+        end
+        if (b_we) begin
+            for (wc = 0; wc < D; wc = wc + 1) begin
+                if (b_col == wc[CW-1:0]) b_all_q[wc * B_W +: B_W] <= wl_data[B_W-1:0];
+            end
+        end
+    end
+    // padded to GP channels (zero weights and biases: the padded lanes' sums are never emitted)
     wire [GP*9*W_W-1:0] w_all;
     wire [GP*B_W-1:0]   b_all;
     generate
-        for (gc = 0; gc < GP; gc = gc + 1) begin : gen_chan
-            if (gc < D) begin : gen_real
-                reg [W_W-1:0] w_q [0:8];
-                reg [B_W-1:0] b_q;
-                always @(posedge clk) begin
-                    // the enable tested alone first: Verilator then tests it once for every channel
-                    if (w_we) begin
-                        if (w_col == gc[CW-1:0]) w_q[w_row] <= wl_data[W_W-1:0];
-                    end
-                    if (b_we) begin
-                        if (b_col == gc[CW-1:0]) b_q <= wl_data[B_W-1:0];
-                    end
-                end
-                for (gk = 0; gk < 9; gk = gk + 1) begin : gen_w
-                    assign w_all[(gc * 9 + gk) * W_W +: W_W] = w_q[gk];
-                end
-                assign b_all[gc * B_W +: B_W] = b_q;
-            end else begin : gen_pad
-                assign w_all[gc * 9 * W_W +: 9 * W_W] = {(9 * W_W){1'b0}};
-                assign b_all[gc * B_W +: B_W] = {B_W{1'b0}};
-            end
+        if (GP > D) begin : gen_wpad
+            assign w_all = {{WPAD{1'b0}}, w_all_q};
+            assign b_all = {{BPAD{1'b0}}, b_all_q};
+        end else begin : gen_wnopad
+            assign w_all = w_all_q;
+            assign b_all = b_all_q;
         end
     endgenerate
-    // this cycle's group: spikes of the nine taps, weights, biases
-    wire [9*W_W*P-1:0] w_g = w_all[g_q * (9 * W_W * P) +: 9 * W_W * P];
-    wire [B_W*P-1:0]   b_g = b_all[g_q * (B_W * P) +: B_W * P];
     wire [P-1:0] nb_g [0:8];
     generate
         for (gk = 0; gk < 9; gk = gk + 1) begin : gen_tg
@@ -198,55 +207,92 @@ module net_dwc #(
         end
     endgenerate
 
-    /* verilator lint_off UNUSEDSIGNAL */  // padded lanes
-    reg  [BP*IW-1:0] col_q;
-    wire [BP*IW-1:0] col_nx;
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [P*IW-1:0]  lanes;
+    // Stages A and B are functions called inside the clocked blocks, under their enables (A: a group is
+    // issued; B: A holds one), not wires: a cycle-based simulator (Verilator) then evaluates the P lanes'
+    // adders only in the cycles that use them (as net_slin's lane sum); the logic is the same adders and
+    // sign extensions (Verilog-2001 has no zero-width replication, so each extension keeps one copy of
+    // the sign bit: W_W >= 2, B_W >= 2). A's registers load only when a group is issued; B reads them only
+    // then (av_q), so the cycles and values at every port are those of a wire-and-`adv` description.
+    function [QW-1:0] ext_q;  // a weight, sign-extended to a quad sum's width
+        input [W_W-1:0] v;
+        ext_q = {{(QW - W_W + 1){v[W_W-1]}}, v[W_W-2:0]};
+    endfunction
+    function [IW-1:0] ext_wi;  // a weight, sign-extended to the increment width
+        input [W_W-1:0] v;
+        ext_wi = {{(IW - W_W + 1){v[W_W-1]}}, v[W_W-2:0]};
+    endfunction
+    function [IW-1:0] ext_bi;  // a bias, sign-extended to the increment width
+        input [B_W-1:0] v;
+        ext_bi = {{(IW - B_W + 1){v[B_W-1]}}, v[B_W-2:0]};
+    endfunction
+    function [IW-1:0] ext_qi;  // a quad sum, sign-extended to the increment width
+        input [QW-1:0] v;
+        ext_qi = {{(IW - QW + 1){v[QW-1]}}, v[QW-2:0]};
+    endfunction
+    // stage A of one lane: {tap 8 + bias, quad 4..7, quad 0..3} of the taps whose spike is set in the grid
+    // (the group's weights and biases are selected as one part-select each, as the wire description
+    // did, and the lane's slice is constant: the same multiplexers for a synthesizer)
+    function [2*QW+IW-1:0] stage_a;
+        input [8:0]         on;  // tap k contributes (in the grid, spike set)
+        input [9*W_W*P-1:0] wg;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
+        input [B_W*P-1:0]   bg;  // the group's biases, lane l's at l*B_W
+        input [31:0]        l;   // the lane
+        reg [9*W_W-1:0] t;  // tap k's weight where it contributes, else 0, at k*W_W
+        integer k;
+        begin
+            for (k = 0; k < 9; k = k + 1) t[k * W_W +: W_W] = on[k] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
+            stage_a[QW-1:0] = (ext_q(t[0 +: W_W]) + ext_q(t[W_W +: W_W]))
+                            + (ext_q(t[2 * W_W +: W_W]) + ext_q(t[3 * W_W +: W_W]));
+            stage_a[2*QW-1:QW] = (ext_q(t[4 * W_W +: W_W]) + ext_q(t[5 * W_W +: W_W]))
+                               + (ext_q(t[6 * W_W +: W_W]) + ext_q(t[7 * W_W +: W_W]));
+            stage_a[2*QW+IW-1:2*QW] = ext_wi(t[8 * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W]);
+        end
+    endfunction
+    // stage B: the P lanes' increments shifted into the collector from the top (BG groups per beat)
+    function [BP*IW-1:0] col_next;
+        input [P*QW-1:0] q0, q1;
+        input [P*IW-1:0] q8;
+        input [BP*IW-1:0] col;
+        reg [BP*IW-1:0] lx;
+        integer l;
+        begin
+            lx = {CLW{1'b0}};
+            for (l = 0; l < P; l = l + 1)
+                lx[l * IW +: IW] = (ext_qi(q0[l * QW +: QW]) + ext_qi(q1[l * QW +: QW])) + q8[l * IW +: IW];
+            col_next = (col >> CSH) | (lx << CTOP);
+        end
+    endfunction
+
+    reg [P*QW-1:0] q0_q, q1_q;
+    reg [P*IW-1:0] q8_q;
     generate
         for (gc = 0; gc < P; gc = gc + 1) begin : gen_lane
-            wire [IW-1:0] b_x;
-            wire [W_W-1:0] tx [0:8];
-            sign_extend #(.IN_W(B_W), .OUT_W(IW)) u_xb (.din(b_g[gc * B_W +: B_W]), .dout(b_x));
-            for (gk = 0; gk < 9; gk = gk + 1) begin : gen_t
-                assign tx[gk] = (nb_ok[gk] && nb_g[gk][gc]) ? w_g[(gc * 9 + gk) * W_W +: W_W] : {W_W{1'b0}};
-            end
-            // stage A: pairs and quads at their own widths, tap 8 + bias
-            wire [QW-1:0] x0, x1, x2, x3, x4, x5, x6, x7;
-            wire [IW-1:0] x8;
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x0 (.din(tx[0]), .dout(x0));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x1 (.din(tx[1]), .dout(x1));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x2 (.din(tx[2]), .dout(x2));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x3 (.din(tx[3]), .dout(x3));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x4 (.din(tx[4]), .dout(x4));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x5 (.din(tx[5]), .dout(x5));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x6 (.din(tx[6]), .dout(x6));
-            sign_extend #(.IN_W(W_W), .OUT_W(QW)) u_x7 (.din(tx[7]), .dout(x7));
-            sign_extend #(.IN_W(W_W), .OUT_W(IW)) u_x8 (.din(tx[8]), .dout(x8));
-            reg [QW-1:0] q0_q, q1_q;
-            reg [IW-1:0] q8_q;
             always @(posedge clk) begin
-                if (adv) begin
-                    q0_q <= (x0 + x1) + (x2 + x3);
-                    q1_q <= (x4 + x5) + (x6 + x7);
-                    q8_q <= x8 + b_x;
+                if (emit) begin
+                    {q8_q[gc * IW +: IW], q1_q[gc * QW +: QW], q0_q[gc * QW +: QW]} <= stage_a(
+                        {nb_ok[8] && nb_g[8][gc], nb_ok[7] && nb_g[7][gc], nb_ok[6] && nb_g[6][gc],
+                         nb_ok[5] && nb_g[5][gc], nb_ok[4] && nb_g[4][gc], nb_ok[3] && nb_g[3][gc],
+                         nb_ok[2] && nb_g[2][gc], nb_ok[1] && nb_g[1][gc], nb_ok[0] && nb_g[0][gc]},
+                        w_all[g_q * (9 * W_W * P) +: 9 * W_W * P], b_all[g_q * (B_W * P) +: B_W * P], gc);
                 end
             end
-            // stage B
-            wire [IW-1:0] q0x, q1x;
-            sign_extend #(.IN_W(QW), .OUT_W(IW)) u_q0 (.din(q0_q), .dout(q0x));
-            sign_extend #(.IN_W(QW), .OUT_W(IW)) u_q1 (.din(q1_q), .dout(q1x));
-            assign lanes[gc * IW +: IW] = (q0x + q1x) + q8_q;
-        end
-        if (BG > 1) begin : gen_shift
-            assign col_nx = {lanes, col_q[BP*IW-1:P*IW]};
-        end else begin : gen_one
-            assign col_nx = lanes;
         end
     endgenerate
+    // the beat's lanes of the collector (its padded lanes are never emitted)
+    function [OB*IW-1:0] beat_of;
+        /* verilator lint_off UNUSEDSIGNAL */
+        input [BP*IW-1:0] col;
+        /* verilator lint_on UNUSEDSIGNAL */
+        beat_of = col[OB*IW-1:0];
+    endfunction
+    // the collector, BP lanes (the padded ones are never emitted)
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [BP*IW-1:0] col_q;
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
-        if (av_q && adv) col_q <= col_nx;
-        if (av_q && ab_q && adv) m_q <= col_nx[OB*IW-1:0];
+        // m_q before col_q: every read of col_q precedes its write (Verilator needs no shadow copy)
+        if (av_q && ab_q && adv) m_q <= beat_of(col_next(q0_q, q1_q, q8_q, col_q));
+        if (av_q && adv) col_q <= col_next(q0_q, q1_q, q8_q, col_q);
     end
 
     always @(posedge clk) begin

@@ -76,8 +76,9 @@ module net_lif #(
     localparam [TW-1:0] T_LAST = TM1[TW-1:0];
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     localparam [AW-1:0] A_LAST = DM1[AW-1:0];
+    localparam integer CTOP = GP - P;  // the newest group's position in the spike collector
     generate
-        if (IN_W > MEM_W || P < 1 || N * G < 3) begin : gen_bad_widths
+        if (IN_W > MEM_W || IN_W < 2 || P < 1 || N * G < 3) begin : gen_bad_widths
             net_bad_parameter_set_lif_widths u_bad ();
         end
         if (IB < 1 || IB > FO || (IB < FO && (IB % P != 0 || FO % IB != 0))) begin : gen_bad_beat
@@ -147,74 +148,124 @@ module net_lif #(
         end
     endgenerate
 
+    // ------------------------------------------------------------------ S1 -> S2, S2
+    // The lane arithmetic is functions called inside the clocked blocks under the stage's valid (S1:
+    // v1_q, S2: v2_q), not wires: a cycle-based simulator (Verilator) then evaluates the P lanes only in
+    // the cycles that use them (as net_slin's lane sum); the logic is the same adders and sign extensions
+    // (Verilog-2001 has no zero-width replication, so each extension keeps one copy of the sign bit). A
+    // stage's registers load only when it holds a group, and the next stage reads them only then, so the
+    // cycles and values at every port are those of a wire-and-`adv` description.
+    reg [P*MEM_W-1:0] a2_v;       // a = v - (v >>> K)
+    reg [P*MEM_W-1:0] c2_q;       // I, sign-extended
+    reg [P*CMP_W-1:0] d2_q;       // I - theta
+    wire [CMP_W-1:0] th_x = {{(CMP_W - TH_W){1'b0}}, th_q};
+    function [MEM_W-1:0] s1_a;  // a = v - (v >>> K) of one lane, v read as 0 when `clr`
+        input [MEM_W-1:0] v;
+        input             clr;
+        reg signed [MEM_W-1:0] vs;
+        begin
+            vs = clr ? {MEM_W{1'b0}} : v;
+            s1_a = vs - (vs >>> K);
+        end
+    endfunction
+    function [MEM_W-1:0] ext_m;  // a current, sign-extended to the membrane width
+        input [IN_W-1:0] v;
+        ext_m = {{(MEM_W - IN_W + 1){v[IN_W-1]}}, v[IN_W-2:0]};
+    endfunction
+    function [CMP_W-1:0] ext_c;  // a current, sign-extended to the compare width
+        input [IN_W-1:0] v;
+        ext_c = {{(CMP_W - IN_W + 1){v[IN_W-1]}}, v[IN_W-2:0]};
+    endfunction
+    function [CMP_W-1:0] ext_ac;  // a membrane value, sign-extended to the compare width
+        input [MEM_W-1:0] v;
+        ext_ac = {{(CMP_W - MEM_W + 1){v[MEM_W-1]}}, v[MEM_W-2:0]};
+    endfunction
+    function [P-1:0] s2_spk;  // the P spikes: a + I - theta >= 0
+        input [P*MEM_W-1:0] av;
+        input [P*CMP_W-1:0] dv;
+        reg [CMP_W-1:0] dif;
+        integer l;
+        begin
+            for (l = 0; l < P; l = l + 1) begin
+                dif = ext_ac(av[l * MEM_W +: MEM_W]) + dv[l * CMP_W +: CMP_W];
+                s2_spk[l] = !dif[CMP_W-1];
+            end
+        end
+    endfunction
+    // spike collector: groups arrive in order, shifted in from the top
+    function [GP-1:0] col_next;
+        input [P-1:0]  spk;
+        input [GP-1:0] col;
+        reg [GP-1:0] sx;
+        begin
+            sx = {GP{1'b0}};
+            sx[P-1:0] = spk;
+            col_next = (col >> P) | (sx << CTOP);
+        end
+    endfunction
+    function [FO-1:0] col_tok;  // the token's FO spikes: the collector after its last group
+        input [P-1:0]  spk;
+        input [GP-1:0] col;
+        // the padded lanes are not returned
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg [GP-1:0] c;
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            c = col_next(spk, col);
+            col_tok = c[FO-1:0];
+        end
+    endfunction
+
     // ------------------------------------------------------------------ membrane memory
     wire [P*MEM_W-1:0] v_rd;     // S1: the group's stored membranes
     wire [P*MEM_W-1:0] v_wr;     // S2: the group's new membranes
     sdp_ram #(.W(P * MEM_W), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_vmem (
         .clk(clk), .we(v2_q && adv), .waddr(a2_q), .wdata(v_wr), .re(adv), .raddr(a_q), .rdata(v_rd));
 
-    // ------------------------------------------------------------------ S1 -> S2, S2
-    reg [P*MEM_W-1:0] a2_v;       // a = v - (v >>> K)
-    reg [P*MEM_W-1:0] c2_q;       // I, sign-extended
-    reg [P*CMP_W-1:0] d2_q;       // I - theta
-    wire [P-1:0] spk;
-    wire [CMP_W-1:0] th_x = {{(CMP_W - TH_W){1'b0}}, th_q};
     genvar gl;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
-            wire [MEM_W-1:0] cx;
-            sign_extend #(.IN_W(IN_W), .OUT_W(MEM_W)) u_xc (.din(cur1_q[gl * IN_W +: IN_W]), .dout(cx));
-            wire [CMP_W-1:0] cxx;
-            sign_extend #(.IN_W(IN_W), .OUT_W(CMP_W)) u_xcc (.din(cur1_q[gl * IN_W +: IN_W]), .dout(cxx));
-            wire signed [MEM_W-1:0] vs = clr1_q ? {MEM_W{1'b0}} : v_rd[gl * MEM_W +: MEM_W];
-            wire signed [MEM_W-1:0] lk = vs >>> K;
-            wire [MEM_W-1:0] a1 = vs - lk;
             always @(posedge clk) begin
-                if (adv) begin
-                    a2_v[gl * MEM_W +: MEM_W] <= a1;
-                    c2_q[gl * MEM_W +: MEM_W] <= cx;
-                    d2_q[gl * CMP_W +: CMP_W] <= cxx - th_x;
+                if (adv && v1_q) begin
+                    a2_v[gl * MEM_W +: MEM_W] <= s1_a(v_rd[gl * MEM_W +: MEM_W], clr1_q);
+                    c2_q[gl * MEM_W +: MEM_W] <= ext_m(cur1_q[gl * IN_W +: IN_W]);
+                    d2_q[gl * CMP_W +: CMP_W] <= ext_c(cur1_q[gl * IN_W +: IN_W]) - th_x;
                 end
             end
+            // S2's write-back: wires whose only reader is the memory's write (under its enable in a
+            // cycle-based simulator); the spike is recomputed by s2_spk for the collector (the same adder)
+            // (the extension written as ext_ac's, not a sign_extend instance: a hierarchical synthesis then
+            // sees s2_spk's adders and these as the same cells and keeps one copy)
             wire [MEM_W-1:0] a2 = a2_v[gl * MEM_W +: MEM_W];
-            wire [CMP_W-1:0] a2x;
-            sign_extend #(.IN_W(MEM_W), .OUT_W(CMP_W)) u_xa (.din(a2), .dout(a2x));
+            wire [CMP_W-1:0] a2x = {{(CMP_W - MEM_W + 1){a2[MEM_W-1]}}, a2[MEM_W-2:0]};
             wire [MEM_W-1:0] sum = a2 + c2_q[gl * MEM_W +: MEM_W];
             wire [CMP_W-1:0] dif = a2x + d2_q[gl * CMP_W +: CMP_W];
-            assign spk[gl] = !dif[CMP_W-1];
-            assign v_wr[gl * MEM_W +: MEM_W] = spk[gl] ? {MEM_W{1'b0}} : sum;
+            assign v_wr[gl * MEM_W +: MEM_W] = dif[CMP_W-1] ? sum : {MEM_W{1'b0}};  // 0 where it fired
         end
     endgenerate
 
-    // spike collector: groups arrive in order, shifted in from the top
     /* verilator lint_off UNUSEDSIGNAL */  // padded lanes
     reg  [GP-1:0] col_q;
-    wire [GP-1:0] col_nx;
     /* verilator lint_on UNUSEDSIGNAL */
-    generate
-        if (G > 1) begin : gen_shift
-            assign col_nx = {spk, col_q[GP-1:P]};
-        end else begin : gen_one
-            assign col_nx = spk;
-        end
-    endgenerate
 
     always @(posedge clk) begin
+        // each stage's registers before the ones it reads: every read precedes the write of the same
+        // register in this block, so Verilator needs no shadow copies
+        if (adv && v2_q && gl2_q) begin
+            s_q  <= col_tok(s2_spk(a2_v, d2_q), col_q);
+            ml_q <= ie2_q;
+        end
         if (adv) begin
-            cur1_q <= cur0;
+            if (v2_q) col_q <= col_next(s2_spk(a2_v, d2_q), col_q);
+            a2_q <= a1_q;
+            gl2_q <= gl1_q;
+            ie2_q <= ie1_q;
             clr1_q <= (t_q == {TW{1'b0}});
             a1_q <= a_q;
             gl1_q <= g_last;
             ie1_q <= at_end;
-            a2_q <= a1_q;
-            gl2_q <= gl1_q;
-            ie2_q <= ie1_q;
-            if (v2_q) col_q <= col_nx;
         end
-        if (adv && v2_q && gl2_q) begin
-            s_q  <= col_nx[FO-1:0];
-            ml_q <= ie2_q;
-        end
+        if (issue) cur1_q <= cur0;
         if (rst) begin
             n_q <= {NW{1'b0}};
             t_q <= {TW{1'b0}};
@@ -226,8 +277,8 @@ module net_lif #(
             err_q <= 1'b0;
         end else begin
             if (adv) begin
-                v1_q <= issue;
                 v2_q <= v1_q;
+                v1_q <= issue;
             end
             if (adv && v2_q && gl2_q) mv_q <= 1'b1;
             else if (m_ready) mv_q <= 1'b0;

@@ -284,9 +284,10 @@ module net_slin #(
                 end
             end
             always @(posedge clk) begin
+                // o_q before acc_q: every read of acc_q precedes its write, so Verilator needs no shadow copy
                 if (v2_q && adv) begin
-                    acc_q <= lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q);
                     if (end2_q && emit2) o_q <= lane_out(lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q));
+                    acc_q <= lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q);
                 end
             end
             assign m_data[gl * OUT_W +: OUT_W] = o_q;
