@@ -43,10 +43,15 @@ def trained_artifact(build: Path):
     if not (path / "manifest.json").is_file():
         from saformer.golden.data import load_digits
         from saformer.golden.export import export_model
-        from saformer.golden.train import load_checkpoint
+        from saformer.golden.train import DEFAULT_CKPT, load_checkpoint
 
-        qm, _ = load_checkpoint()
-        export_model(qm, path, load_digits().x_test[:128], meta={"by": "saformer bench"})
+        qm, meta = load_checkpoint()
+        px = load_digits().x_test[:128]
+        keep = {k: meta[k] for k in ("accuracy_quantized", "accuracy_float", "test_images") if k in meta}
+        # the same manifest as `saformer export`'s (its checkpoint named), so later steps and the tests'
+        # `trained` fixture take it for the shipped model's artifact
+        export_model(qm, path, px, meta={"by": "saformer bench", "checkpoint": str(DEFAULT_CKPT),
+                                         "real_images": int(len(px)), **keep})
     return load_artifact(path)
 
 

@@ -180,3 +180,27 @@ def schedule_check(cfg: SAFormerConfig, rec: dict[str, np.ndarray], starts: list
         rec_out["handshakes_compared"] = n_cmp
     rec_out["equal"] = not errs
     return rec_out, errs
+
+
+def reaching_mutation(cfg: SAFormerConfig, params: dict[str, np.ndarray], x: np.ndarray, key: str,
+                      flats: list[int]) -> tuple[int, int, Mismatch]:
+    """For a mutation check: the first element of `flats` (flat indices) of weight segment `key` whose move to
+    an end of its range (the top first) reaches a monitored boundary on images x, as (flat, new value, the
+    predicted first mismatch). Raises AssertionError when none does."""
+    from saformer.contract import layout
+    from saformer.golden import reference as ref
+
+    seg = {s.key: s for s in layout.network_segments(cfg)}[key]
+    rec = ref.forward(x, params, cfg)
+    for flat in flats:
+        for new in (seg.hi, seg.lo):
+            p = {k: v.copy() for k, v in params.items()}
+            a = p[key].reshape(-1).astype(np.int64)
+            if a[flat] == new:
+                continue
+            a[flat] = new
+            p[key] = a.reshape(p[key].shape).astype(params[key].dtype)
+            want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
+            if want is not None:
+                return flat, new, want
+    raise AssertionError(f"no element of {key} among {flats[:4]}... changes a boundary on these images")

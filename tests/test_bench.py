@@ -65,3 +65,15 @@ def test_measured_vs_formula_mismatch_is_an_error() -> None:
         check_measured_vs_formula([dict(m, cycles=[10, 13, 14]), f])
     with pytest.raises(SaformerError, match="has no formula row"):
         check_measured_vs_formula([m, dict(f, P=4)])
+
+
+def test_bench_artifact_is_the_shipped_models(tmp_path: Path) -> None:
+    """The artifact `make bench` exports (when build/artifact is missing) names the shipped checkpoint, as
+    `saformer export`'s does: the steps after it (and the tests' `trained` fixture) accept it as the trained one."""
+    from saformer.golden.train import DEFAULT_CKPT
+
+    from saformer.bench import trained_artifact
+
+    art = trained_artifact(tmp_path)
+    assert art.manifest["checkpoint"] == str(DEFAULT_CKPT)
+    assert art.manifest["real_images"] == 128

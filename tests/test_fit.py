@@ -86,30 +86,16 @@ def test_held_out_run_at_n64() -> None:
     assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
 
 
-def test_held_out_fold_run() -> None:
-    """The MLP fold's run (config 'fold', not used for calibration): block RAM and LUT as memory per module
-    exact (fc1's 64 x 32-bit weight words and eight 4 x 12-bit bias LUT RAMs: 108 LUTs), the stream slices
-    exact (the hidden-current slice at 8 lanes), LUT and FF within 5 %."""
+@pytest.mark.parametrize("table", ["VALIDATION_FOLD", "VALIDATION_BEATS"])
+def test_held_out_folded_runs(table: str) -> None:
+    """The held-out Yosys runs of the folded networks (not used for calibration): config 'fold' (the MLP fold:
+    fc1's 64 x 32-bit weight words and eight 4 x 12-bit bias LUT RAMs, 108 LUTs; the hidden-current slice at 8
+    lanes) and config 'beats' (stream beats: axis_half / axis_skid / axis_split slices). Yosys' LUT as memory
+    and block RAM per module and the stream slices exactly; totals within 5 % (the shortcut and head LIFs'
+    fixed logic is modelled low at a beat's width)."""
     from saformer.contract.configs import NETWORK_NAMED
 
-    v = fit.VALIDATION_FOLD
-    e = fit.estimate(NETWORK_NAMED[v["config"]])
-    assert {m: e["per_module"][m]["bram36"] for m in v["modules"]} == {m: r[3] for m, r in v["modules"].items()}
-    assert {m: e["per_module"][m]["lut_mem"] for m in v["modules"]} == {m: r[1] for m, r in v["modules"].items()}
-    sk = v["modules"]["skids"]
-    assert (e["per_module"]["skids"]["lut"], e["per_module"]["skids"]["ff"]) == (sk[0], sk[2])
-    lut, mem, ff, bram = v["total"]
-    assert (e["lut_mem"], e["bram36"]) == (mem, bram)
-    assert abs(e["lut"] - lut) / lut < 0.05 and abs(e["ff"] - ff) / ff < 0.05
-
-
-def test_beats_validation_run_memories_slices_exact_totals_close() -> None:
-    """Stream beats (config 'beats', held out): Yosys' LUT as memory and block RAM per module, the stream slices
-    (axis_half / axis_skid / axis_split) exactly; totals within 5 % (the shortcut and head LIFs' fixed logic is
-    modelled low at a beat's width)."""
-    from saformer.contract.configs import NETWORK_NAMED
-
-    v = fit.VALIDATION_BEATS
+    v = getattr(fit, table)
     e = fit.estimate(NETWORK_NAMED[v["config"]])
     assert {m: e["per_module"][m]["bram36"] for m in v["modules"]} == {m: r[3] for m, r in v["modules"].items()}
     assert {m: e["per_module"][m]["lut_mem"] for m in v["modules"]} == {m: r[1] for m, r in v["modules"].items()}

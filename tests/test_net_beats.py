@@ -15,7 +15,7 @@ import numpy as np
 from saformer.contract import layout
 from saformer.golden import reference as ref
 from saformer.sim.net_runner import STALLS, ensure_net_built, net_artifact, network_images, run_net_case
-from saformer.sim.net_scoreboard import predict_first_mismatch
+from saformer.sim.net_scoreboard import reaching_mutation
 
 NAME = "beats"
 IMAGES = 6
@@ -47,25 +47,6 @@ def test_beats_network_bit_exact_every_stall(tmp_path: Path) -> None:
     assert sch["latency_measured"] == sch["latency_model"] and sch["interval_measured"] == sch["interval_model"]
 
 
-def _mutate(cfg, params: dict[str, np.ndarray], x: np.ndarray, key: str, flats: list[int]):
-    """The first element of `flats` of segment `key` whose move to an end of its range (the top first)
-    reaches a monitored boundary on images x: (flat, new value, predicted first mismatch)."""
-    seg = {s.key: s for s in layout.network_segments(cfg)}[key]
-    rec = ref.forward(x, params, cfg)
-    for flat in flats:
-        for new in (seg.hi, seg.lo):
-            p = {k: v.copy() for k, v in params.items()}
-            a = p[key].reshape(-1).astype(np.int64)
-            if a[flat] == new:
-                continue
-            a[flat] = new
-            p[key] = a.reshape(p[key].shape).astype(params[key].dtype)
-            want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
-            if want is not None:
-                return flat, new, want
-    raise AssertionError(f"no element of {key} among {flats[:4]}... changes a boundary on these images")
-
-
 def test_beats_upper_beat_bias_fails_at_predicted_coordinates(tmp_path: Path) -> None:
     """A DWC bias of the last beat's channels (D - stream_beat ..): the wrong value travels in the DWC
     increment's last beat and the U beats after it; the gathered token record fails at the predicted
@@ -75,7 +56,7 @@ def test_beats_upper_beat_bias_fails_at_predicted_coordinates(tmp_path: Path) ->
     build = ensure_net_built(NAME, cfg)
     x, y = network_images(art, IMAGES)
     key = "b0.dwc.b"
-    flat, new, want = _mutate(cfg, art.params, x, key, list(range(cfg.D - cfg.stream_lanes, cfg.D)))
+    flat, new, want = reaching_mutation(cfg, art.params, x, key, list(range(cfg.D - cfg.stream_lanes, cfg.D)))
     word = layout.HEADER_WORDS + layout.network_offsets(cfg)[key][1] + flat
     res = run_net_case(build, art, x, y, ("none",), seed=3, workdir=tmp_path / key, patch={word: new},
                        waves_on_fail=False)
@@ -104,7 +85,7 @@ def test_beats_network_bulk_bit_exact_and_an_upper_beat_weight() -> None:
     D, sb = cfg.D, cfg.stream_lanes
     j = int(np.argmax(np.count_nonzero(ref.forward(x, art.params, cfg)["b0.mlp.h"], axis=(0, 1, 2))))
     key = "b0.mlp.w2"
-    flat, new, want = _mutate(cfg, dict(art.params), x, key, [j * D + c for c in range(D - sb, D)])
+    flat, new, want = reaching_mutation(cfg, dict(art.params), x, key, [j * D + c for c in range(D - sb, D)])
     word = layout.HEADER_WORDS + layout.network_offsets(cfg)[key][1] + flat
     r = run_set(build, cfg, WeightSet("edited", dict(art.params), {word: new}), x, labels, "none", 3,
                 "beats-bulk-mutation")

@@ -13,7 +13,7 @@ import numpy as np
 from saformer.contract import layout
 from saformer.golden import reference as ref
 from saformer.sim.net_runner import STALLS, ensure_net_built, net_artifact, network_images, run_net_case
-from saformer.sim.net_scoreboard import predict_first_mismatch
+from saformer.sim.net_scoreboard import reaching_mutation
 
 NAME = "fold"
 IMAGES = 6
@@ -45,25 +45,6 @@ def test_fold_network_bit_exact_every_stall(tmp_path: Path) -> None:
     assert sch["latency_measured"] == sch["latency_model"] and sch["interval_measured"] == sch["interval_model"]
 
 
-def _mutate(cfg, params: dict[str, np.ndarray], x: np.ndarray, key: str, flats: list[int]):
-    """The first element of `flats` of segment `key` whose move to an end of its range (the top first)
-    reaches a monitored boundary on images x: (flat, new value, predicted first mismatch)."""
-    seg = {s.key: s for s in layout.network_segments(cfg)}[key]
-    rec = ref.forward(x, params, cfg)
-    for flat in flats:
-        for new in (seg.hi, seg.lo):
-            p = {k: v.copy() for k, v in params.items()}
-            a = p[key].reshape(-1).astype(np.int64)
-            if a[flat] == new:
-                continue
-            a[flat] = new
-            p[key] = a.reshape(p[key].shape).astype(params[key].dtype)
-            want = predict_first_mismatch(cfg, rec, ref.forward(x, p, cfg), list(range(x.shape[0])))
-            if want is not None:
-                return flat, new, want
-    raise AssertionError(f"no element of {key} among {flats[:4]}... changes a boundary on these images")
-
-
 def test_fold_later_pass_bias_fails_at_predicted_coordinates(tmp_path: Path) -> None:
     """b1 of fc1's third pass (lanes 2*OB ..): the per-lane bias memory's word/lane of the load."""
     art = net_artifact(NAME)
@@ -72,7 +53,7 @@ def test_fold_later_pass_bias_fails_at_predicted_coordinates(tmp_path: Path) -> 
     x, y = network_images(art, IMAGES)
     ob = cfg.hidden_lanes
     key = "b0.mlp.b1"
-    flat, new, want = _mutate(cfg, art.params, x, key, [2 * ob + lane for lane in range(ob)])
+    flat, new, want = reaching_mutation(cfg, art.params, x, key, [2 * ob + lane for lane in range(ob)])
     word = layout.HEADER_WORDS + layout.network_offsets(cfg)[key][1] + flat
     res = run_net_case(build, art, x, y, ("none",), seed=3, workdir=tmp_path / key, patch={word: new},
                        waves_on_fail=False)
@@ -105,7 +86,7 @@ def test_fold_network_bulk_bit_exact_and_a_last_pass_weight() -> None:
     ob, hid, last = cfg.hidden_lanes, cfg.hidden, cfg.hidden_passes - 1
     j = int(np.argmax(np.count_nonzero(ref.forward(x, zb, cfg)["b0.mlp.s"], axis=(0, 1, 2))))
     key = "b0.mlp.w1"
-    flat, new, want = _mutate(cfg, zb, x, key, [j * hid + last * ob + lane for lane in range(ob)])
+    flat, new, want = reaching_mutation(cfg, zb, x, key, [j * hid + last * ob + lane for lane in range(ob)])
     word = layout.HEADER_WORDS + layout.network_offsets(cfg)[key][1] + flat
     r = run_set(build, cfg, WeightSet("edited", zb, {word: new}), x, labels, "none", 3, "fold-bulk-mutation")
     assert r["mismatching_values"] > 0 and r["first_mismatch"].startswith(want), (r["first_mismatch"], want)
