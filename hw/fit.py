@@ -647,11 +647,58 @@ def fit_message(name: str, est: dict[str, Any], f: dict[str, Any], b: Board, cfg
         more += f" (with {est['uram']} of {b.uram} URAM288 in use)"
     alt = smallest_fitting_board(est, exclude=b.name, cfg=cfg, network=network)
     pick = f", or pick {alt}" if alt else "; no board of hw/boards.py fits it"
+    floor = ""
+    if cfg is not None and network:
+        mf = memory_floor(cfg, b)
+        if mf["percent_of_block_memory"] > 100.0 or (o["key"] == "bram36" and mf["over_budget"]):
+            floor = (f"; its memories alone are {mf['total_bits'] / 1e6:.2f} Mb, "
+                     f"{mf['percent_of_block_memory']}% of the board's block memory")
     return (f"config '{name}' needs {o['needs']:,} {o['resource']} of {o['of']:,} on {b.name}{more} "
-            f"(resource model hw/fit.py of the {est['design']}, before synthesis); lower D or L{pick}")
+            f"(resource model hw/fit.py of the {est['design']}, before synthesis{floor}); lower D or L{pick}")
 
 
 # ------------------------------------------------------------------------------------------ on-chip state
+BRAM36_BITS = 36 * 1024  # a RAMB36 holds 36 Kb at its x9/x18/x36/x72 widths (data + parity bits)
+URAM288_BITS = 288 * 1024  # a URAM288: 4K x 72
+
+
+def _memory_kind(m: Memory) -> str:
+    """The state category of memory m (its inventory name): what the bits are for."""
+    n = m.name
+    if "weight" in n or "bias" in n:
+        return "weights"
+    if "membrane" in n:
+        return "membranes"
+    if "U FIFO" in n:
+        return "U FIFOs"
+    if "s1[t]" in n or "Q buffer" in n or "A masks" in n:
+        return "spike stores"
+    return "other"
+
+
+def memory_floor(cfg: SAFormerConfig, b: Board, budget_percent: float = 90.0) -> dict[str, Any]:
+    """A lower bound no memory mapping can beat: the bits of every memory of the network RTL (the
+    `network_memories` inventory, by category) against board b's block memory (BRAM36 x 36 Kb + URAM288 x
+    288 Kb: every bit of a memory in a bit of a block RAM, perfect packing). `over_budget`: the memories alone
+    pass `budget_percent` of it, so no mapping of this RTL meets that block-RAM budget -- the only way out
+    is to move bits to LUT RAM (`lutram_luts_for_excess`: SDP RAM64M, 3 bits x 64 words per 4 LUTs) or to
+    hold less state (a different order, `state_budget`)."""
+    mems = network_memories(cfg)
+    by: dict[str, int] = {}
+    for m in mems:
+        by[_memory_kind(m)] = by.get(_memory_kind(m), 0) + m.bits
+    total = sum(by.values())
+    cap = b.bram36 * BRAM36_BITS + b.uram * URAM288_BITS
+    budget = cap * budget_percent / 100.0
+    excess = max(0, total - int(budget))
+    return {"board": b.name, "bits": by, "total_bits": total, "block_memory_bits": cap,
+            "percent_of_block_memory": round(100.0 * total / cap, 1) if cap else math.inf,
+            "budget_percent": budget_percent, "over_budget": total > budget,
+            "excess_bits": excess, "lutram_luts_for_excess": 4 * math.ceil(excess / (3 * 64)),
+            "rule": "sum of words x width x copies of every memory of hw/fit.py network_memories; block memory "
+                    "= BRAM36 x 36,864 + URAM288 x 294,912 bits of the board"}
+
+
 def state_budget(cfg: SAFormerConfig) -> list[dict[str, Any]]:
     """Membrane state per LIF stage in the two orders: timestep-outer (N x C membranes per LIF, kept for the
     whole image) and token-outer (a token's T timesteps back to back: C membranes), with whether the module

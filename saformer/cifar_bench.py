@@ -107,7 +107,8 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
                 "over": [f"{o['needs']:,} {o['resource']} of {o['of']:,}" for o in f["over"]]}
 
     out["fit"] = {**fit_rec(cfg), "model": "hw/fit.py resource model of the network RTL of today (calibrated on "
-                                            "the measured default network)"}
+                                            "the measured default network)",
+                  "memory_floor": fit.memory_floor(cfg, b)}
     if sweep:
         rows = []
         for p in _lanes_sweep(cfg.D):

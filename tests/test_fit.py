@@ -248,3 +248,22 @@ def test_uram_geometry() -> None:
         assert fit.uram_count(words, width) == math.ceil(width / 72) * math.ceil(words / 4096)
     m = fit.Memory("x", "y", 4096, 144, 3, "ultra")
     assert fit.map_memory(m) == {"mapped_to": "URAM", "bram18": 0, "uram": 6, "lut_mem": 0, "ff": 0}
+
+
+@pytest.mark.parametrize("name", ["cifar10-pynq", "cifar10-384", "default"])
+def test_memory_floor_bounds_every_mapping(name: str) -> None:
+    """The memory floor is the inventory's bits (by category, nothing dropped), and no mapping of the
+    estimate holds them in fewer block-memory bits than that (the estimate's BRAM36 + URAM288 bits are at
+    least the bits the estimate maps to BRAM / URAM); over_budget is the comparison it names."""
+    cfg = ALL[name]
+    b = board(TARGET_BOARD.get(name, "pynq-z2"))
+    mf = fit.memory_floor(cfg, b)
+    mems = fit.network_memories(cfg)
+    assert mf["total_bits"] == sum(m.bits for m in mems) == sum(mf["bits"].values())
+    est = fit.estimate(cfg, True, b)
+    placed = sum(r["bits"] for r in est["memories"] if r["mapped_to"] in ("BRAM", "URAM"))
+    assert est["bram36"] * fit.BRAM36_BITS + est["uram"] * fit.URAM288_BITS >= placed
+    assert mf["over_budget"] == (mf["total_bits"] > mf["block_memory_bits"] * mf["budget_percent"] / 100)
+    if mf["over_budget"] and not fit.fit(est, b)["fits"]:  # the pre-check's one line says so
+        with pytest.raises(SaformerError, match="its memories alone are"):
+            fit.precheck(cfg, name, b)
