@@ -80,7 +80,7 @@ NETWORK_NAMED["d128"] = SCALE["d128"]
 # (a multiple of P) for which the modelled target still holds: fc2 then makes D / stream_beat passes and becomes
 # the bottleneck (pynq 16: 8 passes, 632 images/s >= 300; 384 32: 12 passes, about 7 ms <= 10).
 CIFAR: dict[str, SAFormerConfig] = {
-    "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=16, hidden_beat=64, stream_beat=16),
+    "cifar10-pynq": DEFAULT.replace(**_CIFAR, D=128, L=2, heads=8, lanes=4, hidden_beat=16, stream_beat=16),
     "cifar10-384": DEFAULT.replace(**_CIFAR, D=384, L=4, heads=12, lanes=32, hidden_beat=128, stream_beat=32),
 }
 # The board each CIFAR-10 configuration targets (hw/boards.py names): `make synth CONFIG=<name>` defaults to it.

@@ -444,10 +444,14 @@ def real_vectors(artifact: Path) -> tuple[SAFormerConfig, np.ndarray, np.ndarray
 
 def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndarray, y: np.ndarray,
                  vectors: str, lanes: list[int] | None = None, root: Path = BUILD / "synth", jobs: int = 2,
-                 progress: bool = True, network: dict[str, Any] | None = None) -> dict[str, Any]:
+                 progress: bool = True, network: dict[str, Any] | None = None,
+                 over_budget: str | None = None) -> dict[str, Any]:
     """Synthesize `cfg`, sweep P over `lanes`, write out/synth.json (+ synth_sweep.png, and the whole
     accelerator's `network` section when given: `synth_network`); raise
-    SaformerError "does not fit" (after writing the report) when `cfg` exceeds board `b`."""
+    SaformerError "does not fit" (after writing the report) when `cfg` exceeds board `b`.
+    over_budget: the board-fit pre-check's message when the user ran Yosys although the model says the
+    design does not fit (`saformer synth --over-budget`): the report says `fits: false` with that message
+    (`precheck`) whatever Yosys measured, and no "does not fit" error is raised (the user asked for the run)."""
     t0 = time.perf_counter()
     res = fit_report(synth_config(cfg, name, vectors, root, b.family), b)
     cells = res.pop("cells")
@@ -489,16 +493,40 @@ def synth_report(cfg: SAFormerConfig, name: str, b: Board, out: Path, s: np.ndar
         }
     if network is not None:
         rep["network"] = network
+    rep.update(over_budget_record(over_budget))
     rep["seconds"] = round(time.perf_counter() - t0, 1)
     write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
     if lanes and plot_report(out / "synth.json", out / "synth_sweep.png") is None:
         rep["sweep"]["plot"] = None
         write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
-    if not rep["fits"]:
+    if not rep["fits"] and over_budget is None:
         detail = ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
         raise SaformerError(f"config '{name}' does not fit {b.name} ({b.part}): {detail} of capacity "
                             f"(report {out / 'synth.json'}); lower the lane count P or D")
     return rep
+
+
+def over_budget_record(message: str | None) -> dict[str, Any]:
+    """The synth.json fields of a run the board-fit pre-check refused (`--over-budget`, message: the
+    pre-check's one line) or passed (None): `precheck` always, `fits` forced False when over budget."""
+    if message is None:
+        return {"precheck": {"fits": True, "over_budget": False, "message": None}}
+    return {"fits": False, "precheck": {"fits": False, "over_budget": True, "message": message,
+                                        "rule": "hw/fit.py resource model before synthesis; Yosys run anyway "
+                                                "on the user's request (saformer synth --over-budget)"}}
+
+
+def precheck_or_over_budget(cfg: SAFormerConfig, name: str, b: Board, network: bool,
+                            over_budget: bool) -> str | None:
+    """The board-fit pre-check (hw/fit.py precheck): raises its one-line SaformerError, unless over_budget,
+    then returns that message (None when the design fits) so the run goes on and the report records it."""
+    try:
+        fit.precheck(cfg, name, b, network=network)
+    except SaformerError as e:
+        if not over_budget:
+            raise
+        return str(e)
+    return None
 
 
 def format_table(rep: dict[str, Any]) -> str:
@@ -545,13 +573,17 @@ def cli_synth(argv: list[str]) -> int:
                     help="parallel Yosys runs of the sweep (default $JOBS or 2)")
     ap.add_argument("--no-network", action="store_true",
                     help="skip the whole accelerator (net_engine; by default synthesized too: synth.json network)")
+    ap.add_argument("--over-budget", action="store_true",
+                    help="run Yosys even when the board-fit pre-check (hw/fit.py) says the design does not fit; "
+                         "synth.json then says fits: false with the pre-check's message (`make synth "
+                         "OVER_BUDGET=1`)")
     a = ap.parse_args(argv)
     b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
     art_dir = user_path(a.artifact)
     if a.config:
         cfg, name = ALL[a.config], a.config
         # the board-fit pre-check (hw/fit.py) before any long step: one line naming the resource and amount
-        fit.precheck(cfg, name, b, network=name not in SCALE and not a.no_network)
+        over = precheck_or_over_budget(cfg, name, b, name not in SCALE and not a.no_network, a.over_budget)
         s = y = None
         vname = ""
         if (art_dir / "manifest.json").is_file():
@@ -566,7 +598,9 @@ def cli_synth(argv: list[str]) -> int:
         acfg, s, y, vname = real_vectors(art_dir)
         vname = f"{a.artifact}:{vname}"
         cfg, name = acfg, ("default" if acfg == ALL["default"] else "artifact")
-        fit.precheck(cfg, name, b, network=not a.no_network)
+        over = precheck_or_over_budget(cfg, name, b, not a.no_network, a.over_budget)
+    if over is not None:
+        print(f"--over-budget: running Yosys although {over}", flush=True)
     lanes = ([] if name in SCALE or name in CIFAR else [1, 2, 4, 8, 16, 32]) if a.lanes is None else a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
@@ -577,11 +611,11 @@ def cli_synth(argv: list[str]) -> int:
 
         check_network_config(cfg)
         net = synth_network(cfg, name, b)
-    rep = synth_report(cfg, name, b, Path(a.out), s, y, vname, lanes, jobs=a.jobs, network=net)
+    rep = synth_report(cfg, name, b, Path(a.out), s, y, vname, lanes, jobs=a.jobs, network=net, over_budget=over)
     print(format_table(rep))
     if net is not None:
         print(format_network(net))
-    print(f"wrote {Path(a.out) / 'synth.json'}")
+    print(f"wrote {Path(a.out) / 'synth.json'}" + (" (fits: false, over budget)" if over is not None else ""))
     if a.docs:  # from the JSON on disk, like the plot
         print(f"wrote {update_docs(user_path(a.docs), json.loads((Path(a.out) / 'synth.json').read_text()))}")
     return 0

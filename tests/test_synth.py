@@ -132,6 +132,40 @@ def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "argument --board: invalid choice: 'nope'" in capsys.readouterr().err
 
 
+def test_over_budget_runs_yosys_and_records_the_precheck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys) -> None:
+    """`saformer synth --over-budget`: the pre-check's refusal does not stop the run; Yosys runs (t1: a few
+    seconds), synth.json says fits false with the pre-check's one line, whatever Yosys measured, exit 0."""
+    from saformer.golden.vectors import random_artifact
+    from saformer.hw import fit
+
+    from saformer.cli import main
+
+    art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
+    roomy = replace(board("pynq-z2"), name="roomy", bram36=0)  # the model's BRAM-free t1 engine fits it
+    monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
+    monkeypatch.setitem(BOARDS, "roomy", roomy)
+    monkeypatch.setattr("saformer.hw.synth.BUILD", tmp_path)
+    with pytest.raises(SaformerError) as refused:
+        fit.precheck(CFG, "artifact", BOARDS["tiny"], network=False)
+    argv = ["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--no-network"]
+    assert main(argv + ["--out", str(tmp_path / "r")]) != 0  # without the flag: refused, no report
+    assert not (tmp_path / "r" / "synth.json").exists() and "needs" in capsys.readouterr().err
+    rc = main(argv + ["--out", str(tmp_path / "r"), "--over-budget"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "--over-budget: running Yosys although" in out and "fits: false, over budget" in out
+    rep = json.loads((tmp_path / "r" / "synth.json").read_text())
+    assert rep["fits"] is False and rep["precheck"]["over_budget"] is True
+    assert rep["precheck"]["message"] == str(refused.value)
+    assert rep["lut"] > 50 and "lut" in rep["over"]  # Yosys' figures are reported as measured
+    # a config the pre-check passes: --over-budget changes nothing but the record says so
+    rc = main(["synth", "--board", "roomy", "--artifact", str(art), "--lanes", "", "--no-network",
+               "--out", str(tmp_path / "ok"), "--over-budget"])
+    assert rc == 0, capsys.readouterr().err
+    ok = json.loads((tmp_path / "ok" / "synth.json").read_text())
+    assert ok["fits"] is True and ok["precheck"] == {"fits": True, "over_budget": False, "message": None}
+
+
 def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
     """FF -> LUT -> RAM64M (address) -> CARRY4 -> CARRY4 -> FF is 4 levels; a path into the RAM's write
     data pin ends there."""
