@@ -166,6 +166,24 @@ def test_over_budget_runs_yosys_and_records_the_precheck(tmp_path: Path, monkeyp
     assert ok["fits"] is True and ok["precheck"] == {"fits": True, "over_budget": False, "message": None}
 
 
+def test_network_bounds_of_cifar10_pynq_are_issue_13s() -> None:
+    """cifar10-pynq's network is checked against issue 13's bounds (80 % LUT, 90 % BRAM36, 10 levels, 100 MHz
+    estimated), every other network against the default's (50 %, 50 %, 10 levels); each bound at its edge."""
+    from saformer.hw.synth import NETWORK_BOUNDS, NETWORK_BOUNDS_DEFAULT, meets_bounds
+
+    def res(lut: float, bram: float, levels: int, mhz: float) -> dict:
+        return {"percent": {"lut": lut, "bram36": bram}, "dsp": 0, "logic_levels": levels,
+                "timing": {"fmax_mhz_estimate": mhz}}
+
+    pynq = NETWORK_BOUNDS["cifar10-pynq"]
+    assert meets_bounds(res(80.0, 90.0, 10, 100.0), pynq) == {"lut": True, "bram36": True, "dsp": True,
+                                                                "logic_levels": True, "fmax": True}
+    assert meets_bounds(res(80.1, 90.1, 11, 99.9), pynq) == {"lut": False, "bram36": False, "dsp": True,
+                                                               "logic_levels": False, "fmax": False}
+    assert meets_bounds(res(50.1, 50.0, 10, 1.0), NETWORK_BOUNDS_DEFAULT) == {
+        "lut": False, "bram36": True, "dsp": True, "logic_levels": True}
+
+
 def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
     """FF -> LUT -> RAM64M (address) -> CARRY4 -> CARRY4 -> FF is 4 levels; a path into the RAM's write
     data pin ends there."""
