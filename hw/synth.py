@@ -692,20 +692,43 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     premem = workdir / f"{top}_premem.json"
     reads = "\n".join(f"read_verilog -defer {incs} {f}" for f in files)
     base = f"synth_xilinx -family {family} -abc9 -noiopad -noclkbuf -top {top}"
+    mapped = f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n"
     script = (f"{reads}\nhierarchy -check -top {top}\n"
-              f"{base} -run :map_memory\nwrite_json {premem}\n{base} -run map_memory:\n"
-              f"write_json {hier}\nflatten\nopt_clean\nstat\nwrite_json {flat}\n")
+              f"{base} -run :map_memory\nwrite_json {premem}\n{base} -run map_memory:\n{mapped}")
+    # ABC9 can crash on large designs (std::out_of_range in abc9_ops, seen on cifar10-pynq's network): then the
+    # mapping from map_memory on is run again without -abc9, from the coarse netlist the first run wrote there
+    # (premem: the state before memory mapping, so the front end is not repeated); the result says so
+    fallback_script = (f"read_json {premem}\n{base.replace(' -abc9', '')} -run map_memory:\n{mapped}")
     ys = workdir / "synth.ys"
     done = workdir / "netlists.done"  # both netlists of this script are complete (reanalysed without Yosys)
+    failed = workdir / "abc9.failed"  # the -abc9 run of this script crashed: its reason (go to the fallback)
+    fallback = None
     if not (done.is_file() and ys.is_file() and ys.read_text() == script):
         done.unlink(missing_ok=True)
-        ys.write_text(script)
-        r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(ys)],
-                           check=False, capture_output=True, text=True)
-        if r.returncode != 0 or not flat.is_file():
-            tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
-            raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
+        if not (failed.is_file() and ys.is_file() and ys.read_text() == script and premem.is_file()):
+            failed.unlink(missing_ok=True)
+            ys.write_text(script)
+            r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(ys)],
+                               check=False, capture_output=True, text=True)
+            if r.returncode != 0 or not flat.is_file():
+                tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+                if not (premem.is_file() and ABC9_CRASH.search(r.stderr or r.stdout or "")):
+                    raise SaformerError(f"yosys failed on {top} (log {workdir / 'yosys.log'}): {' | '.join(tail)}")
+                (workdir / "yosys.log").replace(workdir / "yosys_abc9_failed.log")
+                failed.write_text(f"yosys -abc9 failed (exit {r.returncode}: {' | '.join(tail[-2:])[-300:]}); "
+                                  "mapped again from map_memory on without -abc9 (from the premem netlist)\n")
+        if failed.is_file():
+            fys = workdir / "synth_fallback.ys"
+            fys.write_text(fallback_script)
+            r = subprocess.run([yosys_bin(), "-q", "-l", str(workdir / "yosys.log"), "-s", str(fys)],
+                               check=False, capture_output=True, text=True)
+            if r.returncode != 0 or not flat.is_file():
+                tail = (r.stderr or r.stdout).strip().splitlines()[-5:]
+                raise SaformerError(f"yosys failed on {top} without -abc9 too (log {workdir / 'yosys.log'}): "
+                                    f"{' | '.join(tail)}")
         done.write_text("ok\n")
+    if failed.is_file():
+        fallback = failed.read_text().strip()
     fl = json.loads(flat.read_text())
     res = analyse_netlist(fl, top)
     hmods = json.loads(hier.read_text())["modules"]
@@ -726,6 +749,8 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
     res["glue"] = glue
     res["memories"] = network_memories(json.loads(premem.read_text())["modules"],
                                        (workdir / "yosys.log").read_text(), top)
+    res["abc9"] = fallback is None
+    res["abc9_fallback"] = fallback  # None, or why the mapping ran without -abc9
     return res
 
 
@@ -810,6 +835,8 @@ def synth_network(cfg: SAFormerConfig, name: str, b: Board, root: Path | None = 
                               "first; Yosys maps ram_style \"ultra\" to URAM288 without -uram")
     res["rtl"] = [str(f) for f in files]
     res["flow"] = NET_FLOW.format(family=b.family)
+    if res.get("abc9_fallback"):
+        res["flow"] = res["flow"].replace(" -abc9", "") + " (without -abc9 from map_memory on: abc9_fallback)"
     res["logic_levels_rule"] = "as the engine's (logic_levels_rule); per module: that module flattened alone"
     res["timing"] = timing_estimate(res["logic_levels"], b.family)
     bounds = NETWORK_BOUNDS.get(name, NETWORK_BOUNDS_DEFAULT)
