@@ -697,8 +697,12 @@ def synthesize_network(files: list[Path], top: str, workdir: Path, family: str =
               f"{base} -run :map_memory\nwrite_json {premem}\n{base} -run map_memory:\n{mapped}")
     # ABC9 can crash on large designs (std::out_of_range in abc9_ops, seen on cifar10-pynq's network): then the
     # mapping from map_memory on is run again without -abc9, from the coarse netlist the first run wrote there
-    # (premem: the state before memory mapping, so the front end is not repeated); the result says so
-    fallback_script = (f"read_json {premem}\n{base.replace(' -abc9', '')} -run map_memory:\n{mapped}")
+    # (premem: the state before memory mapping, so the front end is not repeated); the result says so. The
+    # JSON keeps the cell library's blackboxes without their parameter defaults (xilinx_srl then stops on
+    # "non existing parameter IS_R_INVERTED"), so synth_xilinx's `begin` library reads are repeated over them
+    libs = ("read_verilog -lib -overwrite -specify +/xilinx/cells_sim.v\n"
+            "read_verilog -lib -overwrite +/xilinx/cells_xtra.v\n")
+    fallback_script = f"read_json {premem}\n{libs}{base.replace(' -abc9', '')} -run map_memory:\n{mapped}"
     ys = workdir / "synth.ys"
     done = workdir / "netlists.done"  # both netlists of this script are complete (reanalysed without Yosys)
     failed = workdir / "abc9.failed"  # the -abc9 run of this script crashed: its reason (go to the fallback)

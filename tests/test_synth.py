@@ -219,6 +219,56 @@ def test_board_table_is_consistent() -> None:
     assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)
 
 
+def test_network_synth_maps_again_without_abc9_when_abc9_crashes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """synthesize_network on a tiny two-module design whose -abc9 run is made to crash (its stderr replaced by
+    ABC9's std::out_of_range after the real run wrote the premem netlist): the mapping runs again from
+    map_memory on without -abc9, the result says so, the memories are mapped as in the first run, and a
+    second call reuses both netlists without Yosys."""
+    import subprocess
+
+    import saformer.hw.synth as hs
+
+    src = tmp_path / "tiny.v"
+    src.write_text("""`default_nettype none
+module tiny_mem (input wire clk, input wire we, input wire [5:0] wa, input wire [5:0] ra, input wire [7:0] wd,
+                 output reg [7:0] rd);
+  reg [7:0] m [0:63];
+  always @(posedge clk) begin if (we) m[wa] <= wd; rd <= m[ra]; end
+endmodule
+module tiny_top (input wire clk, input wire we, input wire [5:0] wa, input wire [5:0] ra, input wire [7:0] wd,
+                 output wire [7:0] rd);
+  tiny_mem u_mem (.clk(clk), .we(we), .wa(wa), .ra(ra), .wd(wd), .rd(rd));
+endmodule
+`default_nettype wire
+""")
+    real = subprocess.run
+    calls: list[str] = []
+
+    def run(cmd, *a, **kw):
+        script = Path(cmd[-1]).name if cmd and str(cmd[0]).endswith("yosys") else ""
+        calls.append(script)
+        r = real(cmd, *a, **kw)
+        if script == "synth.ys":  # the real run happened (premem written); report ABC9's crash instead
+            return subprocess.CompletedProcess(cmd, 134, "", "terminate called after throwing an instance of "
+                                               "'std::out_of_range'")
+        return r
+
+    monkeypatch.setattr(hs.subprocess, "run", run)
+    work = tmp_path / "w"
+    res = hs.synthesize_network([src], "tiny_top", work)
+    assert calls[:2] == ["synth.ys", "synth_fallback.ys"], calls
+    assert res["abc9"] is False and "out_of_range" in res["abc9_fallback"] and "without -abc9" in res["abc9_fallback"]
+    assert (work / "yosys_abc9_failed.log").is_file() and "-abc9" not in (work / "synth_fallback.ys").read_text()
+    first = re.findall(r"^mapping memory .*$", (work / "yosys_abc9_failed.log").read_text(), re.M)
+    assert first and first == re.findall(r"^mapping memory .*$", (work / "yosys.log").read_text(), re.M)
+    assert [m["mapped_to"] for m in res["memories"]] == ["LUT RAM"] and res["per_module"]["u_mem"]["lut_mem"] > 0
+    calls.clear()
+    again = hs.synthesize_network([src], "tiny_top", work)
+    assert [c for c in calls if c.endswith(".ys") and c != "levels.ys"] == [] and again["abc9_fallback"] == \
+        res["abc9_fallback"]
+
+
 @pytest.mark.slow
 def test_network_synth_reports_per_module_and_bounds(tmp_path: Path) -> None:
     """The whole accelerator (net_engine) of a small config: totals, a row per engine instance whose
