@@ -51,12 +51,14 @@ bench: venv
 	$(PY) -m saformer.cli bench
 
 # CONFIG=<name>: the board-fit pre-check (hw/fit.py) runs first, before the export and any Yosys run; BOARD
-# defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2
+# defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2. OVER_BUDGET=1: run
+# Yosys although the pre-check says the design does not fit (synth.json: fits false, the pre-check's message)
 SYNTH_BOARD = $(if $(filter command line environment,$(origin BOARD)),--board $(BOARD),)
+SYNTH_OVER = $(if $(filter 1,$(OVER_BUDGET)),--over-budget,)
 synth: venv
-	$(if $(CONFIG),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
+	$(if $(CONFIG),$(if $(SYNTH_OVER),,$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD)),)
 	@$(MAKE) --no-print-directory $(ART)/manifest.json
-	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),)
+	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(SYNTH_OVER) $(if $(CONFIG),--config $(CONFIG),)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth

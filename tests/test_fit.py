@@ -177,6 +177,28 @@ def test_makefile_runs_the_precheck_first() -> None:
     assert rule.index("saformer.hw.fit") < rule.index("manifest.json") < rule.index("saformer.cli synth")
 
 
+def test_makefile_over_budget_skips_the_precheck_and_passes_the_flag() -> None:
+    """`make synth CONFIG=... OVER_BUDGET=1`: the pre-check line is left out and `saformer synth` gets
+    --over-budget (which runs the pre-check itself and records its message); without it, both unchanged."""
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make not installed")
+
+    def dry(*extra: str) -> list[str]:
+        r = subprocess.run(["make", "-n", "--no-print-directory", "-o", "venv", "-o", "build/artifact/manifest.json",
+                            "synth", "CONFIG=cifar10-pynq", *extra], cwd=REPO, capture_output=True, text=True,
+                           check=True)
+        return [ln for ln in r.stdout.splitlines() if "saformer." in ln]
+
+    over = dry("OVER_BUDGET=1")
+    assert not any("saformer.hw.fit" in ln for ln in over)
+    assert any("saformer.cli synth" in ln and "--over-budget" in ln for ln in over)
+    plain = dry()
+    assert any("saformer.hw.fit --config cifar10-pynq" in ln for ln in plain)
+    assert not any("--over-budget" in ln for ln in plain)
+
+
 def test_state_budget_orders() -> None:
     """Timestep-outer keeps N x C membranes per LIF, token-outer C; SASA's Q/K cannot go token-outer alone."""
     cfg = CIFAR["cifar10-pynq"]

@@ -107,7 +107,7 @@ def test_bad_fold_parameters_stop_elaboration(inst: str, tmp_path: Path) -> None
 
 
 def test_cifar_folds_lint_clean(tmp_path: Path) -> None:
-    """cifar10-384's fold (12 passes: word j*12 + g, not a shift) and cifar10-pynq's (8) lint clean."""
+    """cifar10-384's fold (12 passes: word j*12 + g, not a shift) and cifar10-pynq's (32) lint clean."""
     from saformer.contract.configs import CIFAR
 
     root = verilator_env()

@@ -132,6 +132,58 @@ def test_cli_does_not_fit_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "argument --board: invalid choice: 'nope'" in capsys.readouterr().err
 
 
+def test_over_budget_runs_yosys_and_records_the_precheck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys) -> None:
+    """`saformer synth --over-budget`: the pre-check's refusal does not stop the run; Yosys runs (t1: a few
+    seconds), synth.json says fits false with the pre-check's one line, whatever Yosys measured, exit 0."""
+    from saformer.golden.vectors import random_artifact
+    from saformer.hw import fit
+
+    from saformer.cli import main
+
+    art = random_artifact(CFG, tmp_path / "art", seed=3, n_random=2)
+    roomy = replace(board("pynq-z2"), name="roomy", bram36=0)  # the model's BRAM-free t1 engine fits it
+    monkeypatch.setitem(BOARDS, "tiny", replace(board("pynq-z2"), name="tiny", lut=50))
+    monkeypatch.setitem(BOARDS, "roomy", roomy)
+    monkeypatch.setattr("saformer.hw.synth.BUILD", tmp_path)
+    with pytest.raises(SaformerError) as refused:
+        fit.precheck(CFG, "artifact", BOARDS["tiny"], network=False)
+    argv = ["synth", "--board", "tiny", "--artifact", str(art), "--lanes", "", "--no-network"]
+    assert main(argv + ["--out", str(tmp_path / "r")]) != 0  # without the flag: refused, no report
+    assert not (tmp_path / "r" / "synth.json").exists() and "needs" in capsys.readouterr().err
+    rc = main(argv + ["--out", str(tmp_path / "r"), "--over-budget"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "--over-budget: running Yosys although" in out and "fits: false, over budget" in out
+    rep = json.loads((tmp_path / "r" / "synth.json").read_text())
+    assert rep["fits"] is False and rep["precheck"]["over_budget"] is True
+    assert rep["precheck"]["message"] == str(refused.value)
+    assert rep["lut"] > 50 and "lut" in rep["over"]  # Yosys' figures are reported as measured
+    # a config the pre-check passes: --over-budget changes nothing but the record says so
+    rc = main(["synth", "--board", "roomy", "--artifact", str(art), "--lanes", "", "--no-network",
+               "--out", str(tmp_path / "ok"), "--over-budget"])
+    assert rc == 0, capsys.readouterr().err
+    ok = json.loads((tmp_path / "ok" / "synth.json").read_text())
+    assert ok["fits"] is True and ok["precheck"] == {"fits": True, "over_budget": False, "message": None}
+
+
+def test_network_bounds_of_cifar10_pynq_are_issue_13s() -> None:
+    """cifar10-pynq's network is checked against issue 13's bounds (80 % LUT, 90 % BRAM36, 10 levels, 100 MHz
+    estimated), every other network against the default's (50 %, 50 %, 10 levels); each bound at its edge."""
+    from saformer.hw.synth import NETWORK_BOUNDS, NETWORK_BOUNDS_DEFAULT, meets_bounds
+
+    def res(lut: float, bram: float, levels: int, mhz: float) -> dict:
+        return {"percent": {"lut": lut, "bram36": bram}, "dsp": 0, "logic_levels": levels,
+                "timing": {"fmax_mhz_estimate": mhz}}
+
+    pynq = NETWORK_BOUNDS["cifar10-pynq"]
+    assert meets_bounds(res(80.0, 90.0, 10, 100.0), pynq) == {"lut": True, "bram36": True, "dsp": True,
+                                                                "logic_levels": True, "fmax": True}
+    assert meets_bounds(res(80.1, 90.1, 11, 99.9), pynq) == {"lut": False, "bram36": False, "dsp": True,
+                                                               "logic_levels": False, "fmax": False}
+    assert meets_bounds(res(50.1, 50.0, 10, 1.0), NETWORK_BOUNDS_DEFAULT) == {
+        "lut": False, "bram36": True, "dsp": True, "logic_levels": True}
+
+
 def test_levels_count_lut_ram_reads_and_carry_chains() -> None:
     """FF -> LUT -> RAM64M (address) -> CARRY4 -> CARRY4 -> FF is 4 levels; a path into the RAM's write
     data pin ends there."""
@@ -165,6 +217,56 @@ def test_board_table_is_consistent() -> None:
         assert b.uram == 0 or b.family == "xcup", name
         assert b.pynq_name, name
     assert {"pynq-z2", "zcu104", "kv260", "ultra96v2"} <= set(BOARDS)
+
+
+def test_network_synth_maps_again_without_abc9_when_abc9_crashes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """synthesize_network on a tiny two-module design whose -abc9 run is made to crash (its stderr replaced by
+    ABC9's std::out_of_range after the real run wrote the premem netlist): the mapping runs again from
+    map_memory on without -abc9, the result says so, the memories are mapped as in the first run, and a
+    second call reuses both netlists without Yosys."""
+    import subprocess
+
+    import saformer.hw.synth as hs
+
+    src = tmp_path / "tiny.v"
+    src.write_text("""`default_nettype none
+module tiny_mem (input wire clk, input wire we, input wire [5:0] wa, input wire [5:0] ra, input wire [7:0] wd,
+                 output reg [7:0] rd);
+  reg [7:0] m [0:63];
+  always @(posedge clk) begin if (we) m[wa] <= wd; rd <= m[ra]; end
+endmodule
+module tiny_top (input wire clk, input wire we, input wire [5:0] wa, input wire [5:0] ra, input wire [7:0] wd,
+                 output wire [7:0] rd);
+  tiny_mem u_mem (.clk(clk), .we(we), .wa(wa), .ra(ra), .wd(wd), .rd(rd));
+endmodule
+`default_nettype wire
+""")
+    real = subprocess.run
+    calls: list[str] = []
+
+    def run(cmd, *a, **kw):
+        script = Path(cmd[-1]).name if cmd and str(cmd[0]).endswith("yosys") else ""
+        calls.append(script)
+        r = real(cmd, *a, **kw)
+        if script == "synth.ys":  # the real run happened (premem written); report ABC9's crash instead
+            return subprocess.CompletedProcess(cmd, 134, "", "terminate called after throwing an instance of "
+                                               "'std::out_of_range'")
+        return r
+
+    monkeypatch.setattr(hs.subprocess, "run", run)
+    work = tmp_path / "w"
+    res = hs.synthesize_network([src], "tiny_top", work)
+    assert calls[:2] == ["synth.ys", "synth_fallback.ys"], calls
+    assert res["abc9"] is False and "out_of_range" in res["abc9_fallback"] and "without -abc9" in res["abc9_fallback"]
+    assert (work / "yosys_abc9_failed.log").is_file() and "-abc9" not in (work / "synth_fallback.ys").read_text()
+    first = re.findall(r"^mapping memory .*$", (work / "yosys_abc9_failed.log").read_text(), re.M)
+    assert first and first == re.findall(r"^mapping memory .*$", (work / "yosys.log").read_text(), re.M)
+    assert [m["mapped_to"] for m in res["memories"]] == ["LUT RAM"] and res["per_module"]["u_mem"]["lut_mem"] > 0
+    calls.clear()
+    again = hs.synthesize_network([src], "tiny_top", work)
+    assert [c for c in calls if c.endswith(".ys") and c != "levels.ys"] == [] and again["abc9_fallback"] == \
+        res["abc9_fallback"]
 
 
 @pytest.mark.slow
