@@ -53,10 +53,13 @@ bench: venv
 # CONFIG=<name>: the board-fit pre-check (hw/fit.py) runs first, before the export and any Yosys run; BOARD
 # defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2
 SYNTH_BOARD = $(if $(filter command line environment,$(origin BOARD)),--board $(BOARD),)
+# PER_MODULE=1: hw/synth_modules.py (each distinct module once, JOBS in parallel; for networks too big for a flat
+# run); OVER_BUDGET=1: run even when the pre-check refuses the config (synth.json fits: false, the message)
 synth: venv
-	$(if $(CONFIG),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
-	@$(MAKE) --no-print-directory $(ART)/manifest.json
-	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),)
+	$(if $(and $(CONFIG),$(if $(OVER_BUDGET),,1)),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
+	$(if $(and $(CONFIG),$(PER_MODULE)),,@$(MAKE) --no-print-directory $(ART)/manifest.json)
+	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),) --jobs $(JOBS) $(if $(PER_MODULE),--per-module,) \
+	    $(if $(OVER_BUDGET),--over-budget,)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth

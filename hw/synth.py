@@ -79,13 +79,16 @@ ABC9_CRASH = re.compile(r"out_of_range|Assertion|terminate called|Segmentation f
 
 
 def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, family: str, flags: str,
-                 defines: dict[str, Any] | None = None) -> str:
+                 defines: dict[str, Any] | None = None, prelude: str | None = None) -> str:
     """The Yosys script: synth_xilinx up to memory mapping, a JSON of the coarse netlist there (every $mem_v2
-    cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx."""
+    cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx. `prelude`: Yosys commands
+    that load the design instead of reading `files` (hw/synth_modules.py: one module of an elaborated design)."""
     from saformer.hw.generate import include_flags
 
     defs = " ".join([f"-D{k}={v}" for k, v in (defines or {}).items()] + include_flags(files))
     reads = "\n".join(f"read_verilog -defer {defs} {f}".replace("  ", " ") for f in files)
+    if prelude is not None:
+        reads = prelude.rstrip("\n")
     base = f"synth_xilinx -family {family} -flatten -noiopad -noclkbuf -top {top}{flags}"
     return (f"{reads}\nhierarchy -check -top {top}\n"
             f"{base} -run :map_memory\n"
@@ -95,11 +98,13 @@ def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, famil
 
 
 def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
-               abc9: bool = True, nodsp: bool = False, family: str = "xc7") -> dict[str, Any]:
+               abc9: bool = True, nodsp: bool = False, family: str = "xc7", prelude: str | None = None,
+               nice: bool = False) -> dict[str, Any]:
     """Synthesize `top` for the Yosys `family` (xc7 or xcup) and return the counts described in the module
     docstring, the memory list (`memories`) and how it was run (`abc9`, `abc9_fallback`). Yosys' ABC9 can
     crash on large designs (std::out_of_range seen at N=256, D=64): then the run is repeated without -abc9
-    and the result says so (`abc9` False, `abc9_fallback` with the reason)."""
+    and the result says so (`abc9` False, `abc9_fallback` with the reason). `prelude`: see yosys_script;
+    `nice`: run Yosys under `nice -n 10`."""
     workdir.mkdir(parents=True, exist_ok=True)
     fallback = None
     for use_abc9 in ((True, False) if abc9 else (False,)):
@@ -108,9 +113,11 @@ def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, An
         for f in (netlist, premem):
             f.unlink(missing_ok=True)
         flags = (" -abc9" if use_abc9 else "") + (" -nodsp" if nodsp else "")
-        (workdir / "synth.ys").write_text(yosys_script(files, top, netlist, premem, family, flags, defines))
+        (workdir / "synth.ys").write_text(yosys_script(files, top, netlist, premem, family, flags, defines,
+                                                       prelude))
         log = workdir / "yosys.log"
-        r = subprocess.run([yosys_bin(), "-q", "-l", str(log), "-s", str(workdir / "synth.ys")],
+        r = subprocess.run([*(["nice", "-n", "10"] if nice else []), yosys_bin(), "-q", "-l", str(log), "-s",
+                            str(workdir / "synth.ys")],
                            check=False, capture_output=True, text=True)
         if r.returncode == 0 and netlist.is_file():
             break
@@ -545,13 +552,21 @@ def cli_synth(argv: list[str]) -> int:
                     help="parallel Yosys runs of the sweep (default $JOBS or 2)")
     ap.add_argument("--no-network", action="store_true",
                     help="skip the whole accelerator (net_engine; by default synthesized too: synth.json network)")
+    ap.add_argument("--per-module", action="store_true",
+                    help="synthesize the accelerator module by module (hw/synth_modules.py: each distinct module "
+                         "once, $JOBS in parallel, totals by instance count; no flat run, no SASA-engine sweep)")
+    ap.add_argument("--over-budget", action="store_true",
+                    help="run even when the board-fit pre-check (hw/fit.py) says the config does not fit: "
+                         "synth.json records fits: false and the pre-check's message")
     a = ap.parse_args(argv)
+    if a.per_module:
+        return cli_per_module(a)
     b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
     art_dir = user_path(a.artifact)
     if a.config:
         cfg, name = ALL[a.config], a.config
         # the board-fit pre-check (hw/fit.py) before any long step: one line naming the resource and amount
-        fit.precheck(cfg, name, b, network=name not in SCALE and not a.no_network)
+        _precheck(cfg, name, b, name not in SCALE and not a.no_network, a.over_budget)
         s = y = None
         vname = ""
         if (art_dir / "manifest.json").is_file():
@@ -566,7 +581,7 @@ def cli_synth(argv: list[str]) -> int:
         acfg, s, y, vname = real_vectors(art_dir)
         vname = f"{a.artifact}:{vname}"
         cfg, name = acfg, ("default" if acfg == ALL["default"] else "artifact")
-        fit.precheck(cfg, name, b, network=not a.no_network)
+        _precheck(cfg, name, b, not a.no_network, a.over_budget)
     lanes = ([] if name in SCALE or name in CIFAR else [1, 2, 4, 8, 16, 32]) if a.lanes is None else a.lanes
     bad = [p for p in lanes if not 1 <= p <= cfg.D]
     if bad:
@@ -584,6 +599,58 @@ def cli_synth(argv: list[str]) -> int:
     print(f"wrote {Path(a.out) / 'synth.json'}")
     if a.docs:  # from the JSON on disk, like the plot
         print(f"wrote {update_docs(user_path(a.docs), json.loads((Path(a.out) / 'synth.json').read_text()))}")
+    return 0
+
+
+def _precheck(cfg: SAFormerConfig, name: str, b: Board, network: bool, over_budget: bool) -> dict[str, Any]:
+    """hw/fit.py precheck; with `over_budget` a refusal is returned ({fits: False, message}) instead of raised."""
+    try:
+        rec = fit.precheck(cfg, name, b, network=network)
+    except SaformerError as e:
+        if not over_budget:
+            raise
+        print(f"pre-check: {e} (--over-budget: running anyway)")
+        return {"fits": False, "message": str(e)}
+    return {"fits": True, "message": None, "estimate": rec["estimate"]}
+
+
+def cli_per_module(a: argparse.Namespace) -> int:
+    """`saformer synth --per-module`: hw/synth_modules.py's report as build/report/synth.json."""
+    from saformer.contract.configs import ALL, SCALE, TARGET_BOARD
+    from saformer.hw.net_generate import check_network_config
+    from saformer.hw.synth_modules import format_per_module, synth_per_module
+
+    b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
+    if a.config:
+        cfg, name = ALL[a.config], a.config
+    else:
+        cfg, _, _, _ = real_vectors(user_path(a.artifact))
+        name = "default" if cfg == ALL["default"] else "artifact"
+    if name in SCALE:
+        raise SaformerError(f"config '{name}' is a SASA-engine scale config: --per-module synthesizes the network "
+                            "accelerator (pick a network config)")
+    check_network_config(cfg)
+    pre = _precheck(cfg, name, b, True, a.over_budget)
+    rep = synth_per_module(cfg, name, b, BUILD / "synth", jobs=a.jobs)
+    out = Path(a.out)
+    rep = {"generated_by": "hw/synth_modules.py (saformer synth --per-module); Yosys estimates, not Vivado results",
+           "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()}, **rep,
+           "board": dataclasses.asdict(b), "fits_measured": rep["fits"], "precheck": pre,
+           "fits": bool(rep["fits"] and pre["fits"]),
+           "fits_rule": "false when the measured totals exceed the board (over) or the pre-check (hw/fit.py, the "
+                        "resource model) refused the config (precheck.message; run by --over-budget)"}
+    t = rep["timing"]
+    rep["issue_bounds"] = {"logic_levels_max": 10, "clock_mhz_min": 100.0}
+    rep["meets_bounds"] = {"logic_levels": rep["logic_levels"] <= 10, "clock": t["fmax_mhz_estimate"] >= 100.0}
+    write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
+    print(format_per_module({**rep, "board": b.name}))
+    print(f"wrote {out / 'synth.json'}")
+    if not rep["fits"]:
+        why = pre["message"] or ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
+        msg = f"config '{name}' does not fit {b.name} ({b.part}): {why}"
+        if not a.over_budget:
+            raise SaformerError(f"{msg} (report {out / 'synth.json'})")
+        print(f"{msg} (--over-budget: reported, fits: false)")
     return 0
 
 
