@@ -23,8 +23,10 @@ the report names the path's ends.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import time
 from collections import defaultdict
@@ -117,6 +119,29 @@ def closure(tree: dict[str, list[tuple[str, str]]], mod: str) -> list[str]:
         out.append(m)
         todo += [t for _, t in tree[m]]
     return out
+
+
+# The weight-segment ids a module instance compares the loader's segment number with (net_generate.py's
+# .SEG_WT, .SEG_B, .SEG_TH, .SEG_FIRST, ...: constants of an equality compare); SEG_W is the segment *width*.
+SEG_ID = re.compile(r"^SEG_(?!W$)\w+$")
+
+
+def module_params(block: str) -> dict[str, str]:
+    """The `parameter` lines of one elaborated module's RTLIL text (its derived parameter values)."""
+    out: dict[str, str] = {}
+    for line in block.splitlines():
+        tok = line.split(None, 2)
+        if tok[:1] == ["wire"] or tok[:1] == ["cell"]:
+            break
+        if tok[:1] == ["parameter"] and len(tok) == 3:
+            out[tok[1].lstrip("\\")] = tok[2]
+    return out
+
+
+def share_key(t: str, block: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Two units with the same key differ only in weight-segment ids (SEG_ID): one synthesis stands for
+    both (`share_segments`)."""
+    return base_name(t), tuple(sorted((k, v) for k, v in module_params(block).items() if not SEG_ID.match(k)))
 
 
 def _norm(name: str) -> str:
@@ -364,9 +389,11 @@ def synth_unit(il: Path, mtype: str, workdir: Path, family: str, boxes: list[str
 
 
 def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: int = 2,
-                     progress: bool = True) -> dict[str, Any]:
+                     progress: bool = True, share_segments: bool = True) -> dict[str, Any]:
     """Generate the accelerator of `cfg` for board `b` (RAM styles: hw/fit.py uram_styles), elaborate it,
-    synthesize every unit (parallel, `jobs` Yosys processes) and return the per-module report section."""
+    synthesize every unit (parallel, `jobs` Yosys processes) and return the per-module report section.
+    `share_segments`: units that differ only in their weight-segment ids (the blocks' copies of one engine)
+    are synthesized once (`share_key`; the report's `shared_with` names the unit that stood for one)."""
     from saformer.hw import net_accel
     from saformer.hw.generate import sources_hash
     from saformer.hw.synth import fit_report, yosys_version
@@ -389,15 +416,23 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
     del text
     # the biggest first (RTLIL size of the module and what is below it: a rough proxy of its synthesis time)
     size = {t: sum(len(blocks[m]) for m in closure(tree_children, t)) for t in [*leafs, *conts]}
-    jobs_list: list[tuple[str, bool]] = sorted(((t, False) for t in leafs), key=lambda x: -size[x[0]])
+    rep_of: dict[str, str] = {}  # unit -> the unit synthesized for it (itself unless shared)
+    first: dict[Any, str] = {}
+    for t in sorted(leafs, key=lambda t: leafs[t][0]):
+        k = share_key(t, blocks[t]) if share_segments else t
+        rep_of[t] = first.setdefault(k, t)
+    jobs_list: list[tuple[str, bool]] = sorted(((t, False) for t in leafs if rep_of[t] == t),
+                                               key=lambda x: -size[x[0]])
     jobs_list += [(c, True) for c in conts]
-    wdir = {t: work / "units" / f"{i:03d}_{base_name(t)}" for i, (t, _) in enumerate(jobs_list)}
+    wdir = {t: work / "units" / f"{base_name(t)}-{hashlib.sha256(t.encode()).hexdigest()[:10]}"
+            for t, _ in jobs_list}
     unit_il = {}
     for t, _ in jobs_list:  # each unit's own RTLIL (it and its submodules): a small read per Yosys run
         f = wdir[t] / "unit.il"
         if not f.is_file():
             write_atomic(f, head + "".join(blocks[m] for m in closure(tree_children, t)))
         unit_il[t] = f
+    params = {t: module_params(blocks[t]) for t in [*leafs, *conts]}
     del blocks
     bar = None
     if progress:
@@ -418,10 +453,13 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
         results = dict(zip([t for t, _ in jobs_list], ex.map(one, jobs_list)))
+    for t, r in rep_of.items():
+        if r != t:
+            results[t] = {**results[r], "shared_with": _norm(r)}
     if bar is not None:
         bar.close()
     # ---- compose the logic levels: engine glue with its children's arcs, then the accelerator's
-    summ: dict[str, dict[str, Any]] = {_norm(t): results[t]["paths"] for t in leafs}
+    summ: dict[str, dict[str, Any]] = {_norm(t): results[t]["paths"] for t in leafs}  # by type: glue cells' types
     comp: dict[str, Any] = {}
     for c in sorted(conts, key=lambda c: 0 if base_name(c) == ENGINE else 1):
         nl = json.loads(Path(results[c]["glue_netlist"]).read_text())
@@ -431,10 +469,10 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
     modules = []
     for t, paths in sorted(leafs.items(), key=lambda x: x[1][0]):
         r = results[t]
-        modules.append(_row(t, paths, r, "module"))
+        modules.append(_row(t, paths, r, "module", params[t]))
     for c, paths in conts.items():
         r = results[c]
-        modules.append(_row(c, paths, r, "glue"))
+        modules.append(_row(c, paths, r, "glue", params[c]))
     tot = {k: 0.0 for k in RES_KEYS}
     for m in modules:
         for k in RES_KEYS:
@@ -491,6 +529,11 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
                                   "measured": {kk: round(v, 1) for kk, v in by_model[k].items()}}
                               for k in sorted(set(model["per_module"]) | set(by_model))},
         "ram_styles": styles,
+        "share_segments": share_segments,
+        "share_rule": ("units whose elaborated parameters differ only in weight-segment ids (SEG_* but SEG_W: the "
+                       "constant a loader segment number is compared with) are synthesized once; `shared_with` "
+                       "names the unit whose figures a row repeats") if share_segments else None,
+        "units_synthesized": len(jobs_list),
         "workdir": str(work),
         "seconds": {"elaborate": round(t_elab, 1), "wall": round(time.perf_counter() - t0, 1),
                     "yosys_sum": round(sum(r.get("seconds", 0) for r in results.values()), 1)},
@@ -498,11 +541,13 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
     return rep
 
 
-def _row(t: str, paths: list[str], r: dict[str, Any], kind: str) -> dict[str, Any]:
+def _row(t: str, paths: list[str], r: dict[str, Any], kind: str, params: dict[str, str]) -> dict[str, Any]:
     return {"module": base_name(t), "type": _norm(t), "kind": kind, "count": len(paths),
             "count_in_engine": sum(1 for p in paths if p == "u_engine" or p.startswith("u_engine.")),
             "instances": paths, **{k: r.get(k, 0) for k in RES_KEYS}, "logic_levels": r["logic_levels"],
-            "abc9": r.get("abc9"), "abc9_fallback": r.get("abc9_fallback"), "seconds": r.get("seconds"),
+            "abc9": r.get("abc9"), "abc9_fallback": r.get("abc9_fallback"),
+            "seconds": None if r.get("shared_with") else r.get("seconds"), "shared_with": r.get("shared_with"),
+            "params": params,
             "memories": [{k: mm[k] for k in ("name", "words", "width", "bits", "mapped_to")} for mm in r["memories"]]}
 
 

@@ -168,3 +168,28 @@ def test_per_module_refuses_before_any_yosys_run(tmp_path: Path, monkeypatch: py
     with pytest.raises(SaformerError, match="scale config"):
         cli_synth(["--config", "d128", "--per-module", "--out", str(tmp_path)])
     assert not (tmp_path / "synth.json").exists()
+
+
+@needs_yosys
+def test_shared_units_are_one_role_in_different_blocks(tmp_path: Path) -> None:
+    """share_key groups only the blocks' copies of one engine (they differ in weight-segment ids alone): in
+    config l2 (two blocks) every group of two is u_b0_<role> and u_b1_<role>, and every block engine is in one."""
+    cfg = NETWORK_NAMED["l2"]
+    gen = net_accel.generate_accel(cfg, tmp_path / "rtl", "l2")
+    il = sm.elaborate(net_accel.sources(gen), net_accel.headers(gen), tmp_path / "work")
+    text = il.read_text()
+    u = sm.units(sm.rtlil_tree(text))
+    _, blocks = sm.split_rtlil(text)
+    groups: dict[Any, list[str]] = {}
+    for t, ps in u["leafs"].items():
+        groups.setdefault(sm.share_key(t, blocks[t]), []).extend(ps)
+    block_engines = {p for ps in u["leafs"].values() for p in ps
+                     if re.match(r"u_engine\.u_b\d_(sasa|dwc|mlp_fc1|mlp_fc2|mlp_hlif)$", p)}
+    shared = [sorted(ps) for ps in groups.values() if len(ps) > 1 and any(p in block_engines for p in ps)]
+    assert {p for ps in shared for p in ps} == block_engines
+    for ps in shared:
+        roles = {re.sub(r"u_b\d_", "u_b*_", p) for p in ps}
+        assert len(roles) == 1 and len(ps) == cfg.L, ps
+        params = [sm.module_params(blocks[t]) for t, tp in u["leafs"].items() if set(tp) & set(ps)]
+        diff = {k for p in params for k in p if p[k] != params[0].get(k)}
+        assert diff and all(sm.SEG_ID.match(k) for k in diff), diff
