@@ -99,12 +99,12 @@ def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, famil
 
 def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
                abc9: bool = True, nodsp: bool = False, family: str = "xc7", prelude: str | None = None,
-               nice: bool = False) -> dict[str, Any]:
+               nice: bool = False, boxes: set[str] | None = None) -> dict[str, Any]:
     """Synthesize `top` for the Yosys `family` (xc7 or xcup) and return the counts described in the module
     docstring, the memory list (`memories`) and how it was run (`abc9`, `abc9_fallback`). Yosys' ABC9 can
     crash on large designs (std::out_of_range seen at N=256, D=64): then the run is repeated without -abc9
     and the result says so (`abc9` False, `abc9_fallback` with the reason). `prelude`: see yosys_script;
-    `nice`: run Yosys under `nice -n 10`."""
+    `nice`: run Yosys under `nice -n 10`; `boxes`: cell types (black-box children) that end paths."""
     workdir.mkdir(parents=True, exist_ok=True)
     fallback = None
     for use_abc9 in ((True, False) if abc9 else (False,)):
@@ -130,7 +130,7 @@ def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, An
                         "results from synth_xilinx without -abc9")
             continue
         raise SaformerError(f"yosys failed on {top} (log {log}): {' | '.join(tail)}")
-    res = analyse_netlist(json.loads(netlist.read_text()), top)
+    res = analyse_netlist(json.loads(netlist.read_text()), top, boxes)
     res["memories"] = memory_report(json.loads(premem.read_text()), (workdir / "yosys.log").read_text(), top)
     res["abc9"] = bool(abc9 and fallback is None)
     res["abc9_fallback"] = fallback
@@ -197,7 +197,7 @@ def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
     return {"by_kind": kinds, "weight_memories_mapped_to": weights}
 
 
-def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
+def analyse_netlist(nl: dict[str, Any], top: str, boxes: set[str] | None = None) -> dict[str, Any]:
     mod = nl["modules"][top]
     cells = mod["cells"]
     counts: dict[str, int] = defaultdict(int)
@@ -222,7 +222,7 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
         "dsp": counts.get("DSP48E1", 0) + counts.get("DSP48E2", 0),
         "cells": dict(sorted(counts.items())),
     }
-    out["logic_levels"] = longest_path(mod)
+    out["logic_levels"] = longest_path(mod, boxes)
     return out
 
 
@@ -235,8 +235,9 @@ def _comb_input(ctype: str, port: str) -> bool:
     return True
 
 
-def longest_path(mod: dict[str, Any]) -> int:
-    """Longest combinational path in cells (LEVELS_RULE) between sequential cells/ports."""
+def longest_path(mod: dict[str, Any], boxes: set[str] | None = None) -> int:
+    """Longest combinational path in cells (LEVELS_RULE) between sequential cells/ports (and cells of the
+    types in `boxes`: black-box submodules, hw/synth_modules.py's container glue)."""
     drivers: dict[int, str] = {}
     loads: dict[int, list[tuple[str, str]]] = defaultdict(list)
     cells = mod["cells"]
@@ -250,7 +251,7 @@ def longest_path(mod: dict[str, Any]) -> int:
                     drivers[b] = name
                 else:
                     loads[b].append((name, port))
-    comb = {n for n, c in cells.items() if not SEQ.match(c["type"])}
+    comb = {n for n, c in cells.items() if not SEQ.match(c["type"]) and c["type"] not in (boxes or ())}
     fanout: dict[str, set[str]] = defaultdict(set)
     indeg: dict[str, int] = defaultdict(int)
     for b, d in drivers.items():

@@ -370,7 +370,8 @@ def synth_unit(il: Path, mtype: str, workdir: Path, family: str, boxes: list[str
     if boxes:
         prelude += "".join(f"blackbox {b}\n" for b in boxes)
     prelude += "rename -top unit\n"
-    res = synthesize([], "unit", workdir, family=family, prelude=prelude, nice=True)
+    res = synthesize([], "unit", workdir, family=family, prelude=prelude, nice=True,
+                     boxes={_norm(x) for x in boxes or ()})
     nl = json.loads((workdir / f"unit_{family}.json").read_text())
     mod = nl["modules"]["unit"]
     if boxes:  # keep the glue netlist for the composition (its children's summaries come later)
