@@ -193,3 +193,26 @@ def test_shared_units_are_one_role_in_different_blocks(tmp_path: Path) -> None:
         params = [sm.module_params(blocks[t]) for t, tp in u["leafs"].items() if set(tp) & set(ps)]
         diff = {k for p in params for k in p if p[k] != params[0].get(k)}
         assert diff and all(sm.SEG_ID.match(k) for k in diff), diff
+
+
+@needs_yosys
+@pytest.mark.slow
+def test_per_module_small_config_end_to_end(tmp_path: Path) -> None:
+    """Config t1 through the whole per-module path (every unit synthesized): the rows cover every instance of
+    the elaborated design once, the totals are the count-weighted sums, the memory list has one row per
+    instance and memory, and the timing estimate is the composed levels'."""
+    cfg = ALL["t1"]
+    rep = sm.synth_per_module(cfg, "t1", board("pynq-z2"), tmp_path, jobs=2, progress=False)
+    il = Path(rep["workdir"]) / "elab.il"
+    u = sm.units(sm.rtlil_tree(il.read_text()))
+    rows = {m["type"]: m for m in rep["modules"]}
+    assert {sm._norm(t) for t in [*u["leafs"], *u["containers"]]} == set(rows)
+    for t, ps in u["leafs"].items():
+        assert rows[sm._norm(t)]["instances"] == ps
+    for k in sm.RES_KEYS:
+        want = sum(m["count"] * m[k] for m in rep["modules"])
+        assert rep[k] == (round(want, 1) if k == "bram36" else want), k
+    assert len(rep["memories"]) == sum(m["count"] * len(m["memories"]) for m in rep["modules"])
+    assert rep["logic_levels_max_module"] == max(m["logic_levels"] for m in rep["modules"])
+    assert rep["timing"]["logic_levels"] == rep["logic_levels"]
+    assert rep["dsp"] == 0 and rep["fits"] is True
