@@ -11,7 +11,8 @@
 `synth_report(...)` synthesizes one configuration for a board of hw/boards.py, sweeps the lane count P
 (LUT, FF and cycles per image from `sim.scoreboard.cycle_formula` on the artifact's real vectors), writes
 build/report/synth.json and a PNG of the sweep, and raises a "does not fit" SaformerError when the
-configuration exceeds the board. `cli_synth` is `saformer synth` / `make synth BOARD=...`.
+configuration exceeds the board. `cli_synth` is `saformer synth` / `make synth BOARD=...` (through
+hw/synth_modules.py, which adds the per-module mode).
 
 These are Yosys estimates, not Vivado's: Vivado's own mapping (and its retiming, LUT combining and
 LUTRAM packing) usually lands within a few tens of percent of them; the levels are cells, not ns.
@@ -530,7 +531,9 @@ def format_table(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cli_synth(argv: list[str]) -> int:
+def cli_synth(argv: list[str], per_module: Any = None) -> int:
+    """`saformer synth` (saformer/cli.py calls it through hw/synth_modules.py cli_synth, which passes
+    `per_module`: the --per-module runner, kept there so this module does not import it)."""
     from saformer.contract.argtypes import count, int_list
     from saformer.contract.configs import ALL, CIFAR, SCALE, TARGET_BOARD
     from saformer.hw.boards import BOARDS
@@ -561,7 +564,9 @@ def cli_synth(argv: list[str]) -> int:
                          "synth.json records fits: false and the pre-check's message")
     a = ap.parse_args(argv)
     if a.per_module:
-        return cli_per_module(a)
+        if per_module is None:
+            raise SaformerError("--per-module: run `saformer synth --per-module` (hw/synth_modules.py cli_synth)")
+        return per_module(a)
     b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
     art_dir = user_path(a.artifact)
     if a.config:
@@ -613,46 +618,6 @@ def _precheck(cfg: SAFormerConfig, name: str, b: Board, network: bool, over_budg
         print(f"pre-check: {e} (--over-budget: running anyway)")
         return {"fits": False, "message": str(e)}
     return {"fits": True, "message": None, "estimate": rec["estimate"]}
-
-
-def cli_per_module(a: argparse.Namespace) -> int:
-    """`saformer synth --per-module`: hw/synth_modules.py's report as build/report/synth.json."""
-    from saformer.contract.configs import ALL, SCALE, TARGET_BOARD
-    from saformer.hw.net_generate import check_network_config
-    from saformer.hw.synth_modules import format_per_module, synth_per_module
-
-    b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
-    if a.config:
-        cfg, name = ALL[a.config], a.config
-    else:
-        cfg, _, _, _ = real_vectors(user_path(a.artifact))
-        name = "default" if cfg == ALL["default"] else "artifact"
-    if name in SCALE:
-        raise SaformerError(f"config '{name}' is a SASA-engine scale config: --per-module synthesizes the network "
-                            "accelerator (pick a network config)")
-    check_network_config(cfg)
-    pre = _precheck(cfg, name, b, True, a.over_budget)
-    rep = synth_per_module(cfg, name, b, BUILD / "synth", jobs=a.jobs)
-    out = Path(a.out)
-    rep = {"generated_by": "hw/synth_modules.py (saformer synth --per-module); Yosys estimates, not Vivado results",
-           "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()}, **rep,
-           "board": dataclasses.asdict(b), "fits_measured": rep["fits"], "precheck": pre,
-           "fits": bool(rep["fits"] and pre["fits"]),
-           "fits_rule": "false when the measured totals exceed the board (over) or the pre-check (hw/fit.py, the "
-                        "resource model) refused the config (precheck.message; run by --over-budget)"}
-    t = rep["timing"]
-    rep["issue_bounds"] = {"logic_levels_max": 10, "clock_mhz_min": 100.0}
-    rep["meets_bounds"] = {"logic_levels": rep["logic_levels"] <= 10, "clock": t["fmax_mhz_estimate"] >= 100.0}
-    write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
-    print(format_per_module({**rep, "board": b.name}))
-    print(f"wrote {out / 'synth.json'}")
-    if not rep["fits"]:
-        why = pre["message"] or ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
-        msg = f"config '{name}' does not fit {b.name} ({b.part}): {why}"
-        if not a.over_budget:
-            raise SaformerError(f"{msg} (report {out / 'synth.json'})")
-        print(f"{msg} (--over-budget: reported, fits: false)")
-    return 0
 
 
 # ------------------------------------------------------------------------------ the whole network

@@ -23,6 +23,8 @@ the report names the path's ends.
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -37,6 +39,7 @@ from typing import Any
 from saformer.contract.config import SAFormerConfig
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_atomic
+from saformer.contract.paths import user_path
 from saformer.hw import fit
 
 CONTAINERS = ("net_accel", "net_engine")  # generated or hand-written tops whose children are the units
@@ -585,3 +588,51 @@ def format_per_module(rep: dict[str, Any]) -> str:
     for f in rep["abc9_fallbacks"]:
         lines.append(f"  NOTE abc9 fallback in {f['module']}: {f['reason'][:160]}")
     return "\n".join(lines)
+
+
+def cli_synth(argv: list[str]) -> int:
+    """`saformer synth`: hw/synth.py cli_synth with the per-module mode (`--per-module`) of this module."""
+    from saformer.hw.synth import cli_synth as synth_cli
+
+    return synth_cli(argv, per_module=cli_per_module)
+
+
+def cli_per_module(a: argparse.Namespace) -> int:
+    """`saformer synth --per-module`: hw/synth_modules.py's report as build/report/synth.json."""
+    from saformer.contract.configs import ALL, SCALE, TARGET_BOARD
+    from saformer.hw.boards import board
+    from saformer.hw.net_generate import check_network_config
+    from saformer.hw.synth import BUILD, _precheck, real_vectors
+
+    b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
+    if a.config:
+        cfg, name = ALL[a.config], a.config
+    else:
+        cfg, _, _, _ = real_vectors(user_path(a.artifact))
+        name = "default" if cfg == ALL["default"] else "artifact"
+    if name in SCALE:
+        raise SaformerError(f"config '{name}' is a SASA-engine scale config: --per-module synthesizes the network "
+                            "accelerator (pick a network config)")
+    check_network_config(cfg)
+    pre = _precheck(cfg, name, b, True, a.over_budget)
+    rep = synth_per_module(cfg, name, b, BUILD / "synth", jobs=a.jobs)
+    out = Path(a.out)
+    rep = {"generated_by": "hw/synth_modules.py (saformer synth --per-module); Yosys estimates, not Vivado results",
+           "config": {"name": name, "hash": cfg.hash(), "fields": cfg.to_dict()}, **rep,
+           "board": dataclasses.asdict(b), "fits_measured": rep["fits"], "precheck": pre,
+           "fits": bool(rep["fits"] and pre["fits"]),
+           "fits_rule": "false when the measured totals exceed the board (over) or the pre-check (hw/fit.py, the "
+                        "resource model) refused the config (precheck.message; run by --over-budget)"}
+    t = rep["timing"]
+    rep["issue_bounds"] = {"logic_levels_max": 10, "clock_mhz_min": 100.0}
+    rep["meets_bounds"] = {"logic_levels": rep["logic_levels"] <= 10, "clock": t["fmax_mhz_estimate"] >= 100.0}
+    write_atomic(out / "synth.json", json.dumps(rep, indent=1) + "\n")
+    print(format_per_module({**rep, "board": b.name}))
+    print(f"wrote {out / 'synth.json'}")
+    if not rep["fits"]:
+        why = pre["message"] or ", ".join(f"{k} {rep['percent'][k]:.1f}%" for k in rep["over"])
+        msg = f"config '{name}' does not fit {b.name} ({b.part}): {why}"
+        if not a.over_budget:
+            raise SaformerError(f"{msg} (report {out / 'synth.json'})")
+        print(f"{msg} (--over-budget: reported, fits: false)")
+    return 0

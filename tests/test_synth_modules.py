@@ -17,7 +17,8 @@ from saformer.hw import fit, net_accel
 from saformer.hw import synth_modules as sm
 from saformer.hw.boards import board
 from saformer.hw.generate import RTL_DIR
-from saformer.hw.synth import _precheck, cli_synth, longest_path
+from saformer.hw.synth import _precheck, longest_path
+from saformer.hw.synth_modules import cli_synth
 
 needs_yosys = pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
 
