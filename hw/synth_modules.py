@@ -487,21 +487,20 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
         for k in RES_KEYS:
             eng[k] += m["count_in_engine"] * m[k]
     eng = {k: (round(v, 1) if k == "bram36" else int(v)) for k, v in eng.items()}
-    mems = [dict(mm, instance=f"{p}.{mm['name']}" if mm.get("name") else p, module=fit.instance_module(
-        p.split(".")[-1] if p.startswith("u_engine.") else p.split(".")[0]), unit=m["module"])
-        for m in modules for p in m["instances"] for mm in results[m["type"]]["memories"]]
+    by_norm = {_norm(t): r for t, r in results.items()}
+    mems = [{**mm, "instance": ".".join(x for x in (p, mm["name"]) if x), "module": _model_module(p),
+             "unit": m["type"]} for m in modules for p in m["instances"] for mm in by_norm[m["type"]]["memories"]]
     max_mod = max(m["logic_levels"] for m in modules)
     top_c = comp[TOP]
-    fallbacks = [{"module": m["module"], "type": m["type"], "reason": m["abc9_fallback"]} for m in modules
-                 if m.get("abc9_fallback")]
+    fallbacks = [{"module": m["module"], "type": m["type"], "instances": m["instances"], "reason": m["abc9_fallback"]}
+                 for m in modules if m.get("abc9_fallback") and not m.get("shared_with")]
     res = fit_report({**tot, "logic_levels": top_c["levels"]}, b)
     model = fit.estimate(cfg, True, b)
     by_model: dict[str, dict[str, float]] = defaultdict(lambda: {k: 0.0 for k in ("lut", "lut_mem", "ff",
                                                                                 "bram36", "uram")})
     for m in modules:
         for p in m["instances"]:
-            inst = p.split(".")[-1] if p.startswith("u_engine.") else ("glue" if p == "u_engine" else p)
-            mm = fit.instance_module(inst) if p.startswith("u_engine") else "accel"
+            mm = _model_module(p)
             for k in ("lut", "ff", "bram36", "uram"):
                 by_model[mm][k] += m[k]
             by_model[mm]["lut_mem"] += m["lut_mem"] + m["lut_srl"]
@@ -545,6 +544,16 @@ def synth_per_module(cfg: SAFormerConfig, name: str, b: Any, root: Path, jobs: i
     return rep
 
 
+def _model_module(path: str) -> str:
+    """The resource model's module (hw/fit.py instance_module) of a unit instance path; the accelerator's own
+    units (AXI-Lite, control, registers, its glue) are `accel`, net_engine's glue is `ctrl`."""
+    if path == "u_engine":
+        return fit.instance_module("glue")
+    if path.startswith("u_engine."):
+        return fit.instance_module(path.split(".", 1)[1])
+    return "accel"
+
+
 def _row(t: str, paths: list[str], r: dict[str, Any], kind: str, params: dict[str, str]) -> dict[str, Any]:
     return {"module": base_name(t), "type": _norm(t), "kind": kind, "count": len(paths),
             "count_in_engine": sum(1 for p in paths if p == "u_engine" or p.startswith("u_engine.")),
@@ -582,11 +591,12 @@ def format_per_module(rep: dict[str, Any]) -> str:
     for m in rep["modules"]:
         lines.append(f"  {m['module'][:14]:14s} {m['count']:>3} {m['lut']:>7} {m['lut_mem'] + m['lut_srl']:>6} "
                      f"{m['ff']:>7} {m['bram36']:>6} {m['uram']:>4} {m['dsp']:>3} {m['logic_levels']:>3} "
-                     f"{m['seconds'] or 0:>6}  {m['instances'][0]}{' ...' if m['count'] > 1 else ''}")
+                     f"{m['seconds'] or 0:>6}  {m['instances'][0] or '(top)'}{' ...' if m['count'] > 1 else ''}"
+                     f"{' = ' + m['shared_with'].rsplit(chr(92), 1)[-1] + ' (shared)' if m.get('shared_with') else ''}")
     for k, v in sorted(rep["memory_summary"].items()):
         lines.append(f"  memories as {k}: {v['memories']} ({v['bits']} bits)")
     for f in rep["abc9_fallbacks"]:
-        lines.append(f"  NOTE abc9 fallback in {f['module']}: {f['reason'][:160]}")
+        lines.append(f"  NOTE abc9 fallback in {f['module']} ({', '.join(f['instances'])}): {f['reason'][:150]}")
     return "\n".join(lines)
 
 
