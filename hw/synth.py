@@ -617,7 +617,7 @@ def _precheck(cfg: SAFormerConfig, name: str, b: Board, network: bool, over_budg
             raise
         print(f"pre-check: {e} (--over-budget: running anyway)")
         return {"fits": False, "message": str(e)}
-    return {"fits": True, "message": None, "estimate": rec["estimate"]}
+    return {"fits": True, "message": None, "estimate": rec.get("estimate")}
 
 
 # ------------------------------------------------------------------------------ the whole network
