@@ -54,11 +54,13 @@ bench: venv
 # defaults to the config's target board (contract/configs.py TARGET_BOARD), else pynq-z2. OVER_BUDGET=1: run
 # Yosys although the pre-check says the design does not fit (synth.json: fits false, the pre-check's message)
 SYNTH_BOARD = $(if $(filter command line environment,$(origin BOARD)),--board $(BOARD),)
-SYNTH_OVER = $(if $(filter 1,$(OVER_BUDGET)),--over-budget,)
+# PER_MODULE=1: hw/synth_modules.py (each distinct module once, JOBS in parallel; for networks too big for a flat
+# run)
+SYNTH_MODE = $(if $(PER_MODULE),--per-module,) $(if $(OVER_BUDGET),--over-budget,)
 synth: venv
-	$(if $(CONFIG),$(if $(SYNTH_OVER),,$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD)),)
-	@$(MAKE) --no-print-directory $(ART)/manifest.json
-	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(SYNTH_OVER) $(if $(CONFIG),--config $(CONFIG),)
+	$(if $(and $(CONFIG),$(if $(OVER_BUDGET),,1)),$(PY) -m saformer.hw.fit --config $(CONFIG) $(SYNTH_BOARD),)
+	$(if $(and $(CONFIG),$(PER_MODULE)),,@$(MAKE) --no-print-directory $(ART)/manifest.json)
+	$(PY) -m saformer.cli synth $(SYNTH_BOARD) $(if $(CONFIG),--config $(CONFIG),) --jobs $(JOBS) $(SYNTH_MODE)
 
 # the network kernel (hls/net_synth.py: csim, csynth, cosim, IP export, csynth reports -> hls_synth.json);
 # the SASA kernel alone: $(PY) -m saformer.cli hls-synth

@@ -11,7 +11,8 @@
 `synth_report(...)` synthesizes one configuration for a board of hw/boards.py, sweeps the lane count P
 (LUT, FF and cycles per image from `sim.scoreboard.cycle_formula` on the artifact's real vectors), writes
 build/report/synth.json and a PNG of the sweep, and raises a "does not fit" SaformerError when the
-configuration exceeds the board. `cli_synth` is `saformer synth` / `make synth BOARD=...`.
+configuration exceeds the board. `cli_synth` is `saformer synth` / `make synth BOARD=...` (through
+hw/synth_modules.py, which adds the per-module mode).
 
 These are Yosys estimates, not Vivado's: Vivado's own mapping (and its retiming, LUT combining and
 LUTRAM packing) usually lands within a few tens of percent of them; the levels are cells, not ns.
@@ -79,13 +80,16 @@ ABC9_CRASH = re.compile(r"out_of_range|Assertion|terminate called|Segmentation f
 
 
 def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, family: str, flags: str,
-                 defines: dict[str, Any] | None = None) -> str:
+                 defines: dict[str, Any] | None = None, prelude: str | None = None) -> str:
     """The Yosys script: synth_xilinx up to memory mapping, a JSON of the coarse netlist there (every $mem_v2
-    cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx."""
+    cell with its WIDTH and SIZE: the memory list), then the rest of synth_xilinx. `prelude`: Yosys commands
+    that load the design instead of reading `files` (hw/synth_modules.py: one module of an elaborated design)."""
     from saformer.hw.generate import include_flags
 
     defs = " ".join([f"-D{k}={v}" for k, v in (defines or {}).items()] + include_flags(files))
     reads = "\n".join(f"read_verilog -defer {defs} {f}".replace("  ", " ") for f in files)
+    if prelude is not None:
+        reads = prelude.rstrip("\n")
     base = f"synth_xilinx -family {family} -flatten -noiopad -noclkbuf -top {top}{flags}"
     return (f"{reads}\nhierarchy -check -top {top}\n"
             f"{base} -run :map_memory\n"
@@ -95,11 +99,13 @@ def yosys_script(files: list[Path], top: str, netlist: Path, premem: Path, famil
 
 
 def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, Any] | None = None,
-               abc9: bool = True, nodsp: bool = False, family: str = "xc7") -> dict[str, Any]:
+               abc9: bool = True, nodsp: bool = False, family: str = "xc7", prelude: str | None = None,
+               nice: bool = False, boxes: set[str] | None = None) -> dict[str, Any]:
     """Synthesize `top` for the Yosys `family` (xc7 or xcup) and return the counts described in the module
     docstring, the memory list (`memories`) and how it was run (`abc9`, `abc9_fallback`). Yosys' ABC9 can
     crash on large designs (std::out_of_range seen at N=256, D=64): then the run is repeated without -abc9
-    and the result says so (`abc9` False, `abc9_fallback` with the reason)."""
+    and the result says so (`abc9` False, `abc9_fallback` with the reason). `prelude`: see yosys_script;
+    `nice`: run Yosys under `nice -n 10`; `boxes`: cell types (black-box children) that end paths."""
     workdir.mkdir(parents=True, exist_ok=True)
     fallback = None
     for use_abc9 in ((True, False) if abc9 else (False,)):
@@ -108,9 +114,11 @@ def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, An
         for f in (netlist, premem):
             f.unlink(missing_ok=True)
         flags = (" -abc9" if use_abc9 else "") + (" -nodsp" if nodsp else "")
-        (workdir / "synth.ys").write_text(yosys_script(files, top, netlist, premem, family, flags, defines))
+        (workdir / "synth.ys").write_text(yosys_script(files, top, netlist, premem, family, flags, defines,
+                                                       prelude))
         log = workdir / "yosys.log"
-        r = subprocess.run([yosys_bin(), "-q", "-l", str(log), "-s", str(workdir / "synth.ys")],
+        r = subprocess.run([*(["nice", "-n", "10"] if nice else []), yosys_bin(), "-q", "-l", str(log), "-s",
+                            str(workdir / "synth.ys")],
                            check=False, capture_output=True, text=True)
         if r.returncode == 0 and netlist.is_file():
             break
@@ -123,7 +131,7 @@ def synthesize(files: list[Path], top: str, workdir: Path, defines: dict[str, An
                         "results from synth_xilinx without -abc9")
             continue
         raise SaformerError(f"yosys failed on {top} (log {log}): {' | '.join(tail)}")
-    res = analyse_netlist(json.loads(netlist.read_text()), top)
+    res = analyse_netlist(json.loads(netlist.read_text()), top, boxes)
     res["memories"] = memory_report(json.loads(premem.read_text()), (workdir / "yosys.log").read_text(), top)
     res["abc9"] = bool(abc9 and fallback is None)
     res["abc9_fallback"] = fallback
@@ -190,7 +198,7 @@ def memory_summary(mems: list[dict[str, Any]]) -> dict[str, Any]:
     return {"by_kind": kinds, "weight_memories_mapped_to": weights}
 
 
-def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
+def analyse_netlist(nl: dict[str, Any], top: str, boxes: set[str] | None = None) -> dict[str, Any]:
     mod = nl["modules"][top]
     cells = mod["cells"]
     counts: dict[str, int] = defaultdict(int)
@@ -215,7 +223,7 @@ def analyse_netlist(nl: dict[str, Any], top: str) -> dict[str, Any]:
         "dsp": counts.get("DSP48E1", 0) + counts.get("DSP48E2", 0),
         "cells": dict(sorted(counts.items())),
     }
-    out["logic_levels"] = longest_path(mod)
+    out["logic_levels"] = longest_path(mod, boxes)
     return out
 
 
@@ -228,8 +236,9 @@ def _comb_input(ctype: str, port: str) -> bool:
     return True
 
 
-def longest_path(mod: dict[str, Any]) -> int:
-    """Longest combinational path in cells (LEVELS_RULE) between sequential cells/ports."""
+def longest_path(mod: dict[str, Any], boxes: set[str] | None = None) -> int:
+    """Longest combinational path in cells (LEVELS_RULE) between sequential cells/ports (and cells of the
+    types in `boxes`: black-box submodules, hw/synth_modules.py's container glue)."""
     drivers: dict[int, str] = {}
     loads: dict[int, list[tuple[str, str]]] = defaultdict(list)
     cells = mod["cells"]
@@ -243,7 +252,7 @@ def longest_path(mod: dict[str, Any]) -> int:
                     drivers[b] = name
                 else:
                     loads[b].append((name, port))
-    comb = {n for n, c in cells.items() if not SEQ.match(c["type"])}
+    comb = {n for n, c in cells.items() if not SEQ.match(c["type"]) and c["type"] not in (boxes or ())}
     fanout: dict[str, set[str]] = defaultdict(set)
     indeg: dict[str, int] = defaultdict(int)
     for b, d in drivers.items():
@@ -550,7 +559,9 @@ def format_table(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cli_synth(argv: list[str]) -> int:
+def cli_synth(argv: list[str], per_module: Any = None) -> int:
+    """`saformer synth` (saformer/cli.py calls it through hw/synth_modules.py cli_synth, which passes
+    `per_module`: the --per-module runner, kept there so this module does not import it)."""
     from saformer.contract.argtypes import count, int_list
     from saformer.contract.configs import ALL, CIFAR, SCALE, TARGET_BOARD
     from saformer.hw.boards import BOARDS
@@ -573,11 +584,18 @@ def cli_synth(argv: list[str]) -> int:
                     help="parallel Yosys runs of the sweep (default $JOBS or 2)")
     ap.add_argument("--no-network", action="store_true",
                     help="skip the whole accelerator (net_engine; by default synthesized too: synth.json network)")
+    ap.add_argument("--per-module", action="store_true",
+                    help="synthesize the accelerator module by module (hw/synth_modules.py: each distinct module "
+                         "once, $JOBS in parallel, totals by instance count; no flat run, no SASA-engine sweep)")
     ap.add_argument("--over-budget", action="store_true",
                     help="run Yosys even when the board-fit pre-check (hw/fit.py) says the design does not fit; "
                          "synth.json then says fits: false with the pre-check's message (`make synth "
                          "OVER_BUDGET=1`)")
     a = ap.parse_args(argv)
+    if a.per_module:
+        if per_module is None:
+            raise SaformerError("--per-module: run `saformer synth --per-module` (hw/synth_modules.py cli_synth)")
+        return per_module(a)
     b = board(a.board or TARGET_BOARD.get(a.config or "", "pynq-z2"))
     art_dir = user_path(a.artifact)
     if a.config:

@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("saformer.sim.verify:cli_verify", "RTL (and HLS) regression over the named configs -> verify.json"),
     "demo": ("saformer.demo:cli_demo", "the main job: evaluate, export, generate, simulate, report"),
     "bench": ("saformer.bench:cli_bench", "measure side by side -> bench.json"),
-    "synth": ("saformer.hw.synth:cli_synth", "Yosys estimates for a PYNQ board -> synth.json"),
+    "synth": ("saformer.hw.synth_modules:cli_synth", "Yosys estimates for a PYNQ board -> synth.json"),
     "hls-synth": ("saformer.hls.generate:cli_hls_synth", "run Vitis HLS on the generated kernel (needs vitis_hls)"),
     "bitstream": ("saformer.hw.vivado:cli_bitstream", "run Vivado on the generated Tcl (needs vivado)"),
     "package": ("saformer.hw.vivado:cli_package", "write a PYNQ deployment folder"),
