@@ -40,6 +40,9 @@ BULK_NET_CONFIGS = ("cifar10-pynq", "cifar10-384")
 # cifar10-384`, or this module's --config): its Verilator build took 2,945 s wall / 2.6 GB here and its 8-image
 # run (6.6 M-word weight load included) had not finished after 47 min, so it has never passed on this machine
 VERIFY_BULK_CONFIGS = ("cifar10-pynq",)
+# bulk runs at a time per config (one process each: the calibration run and one per worst-case weight set);
+# cifar10-384's six runs are each a 6.6 M-cycle weight load, single-threaded simulators
+BULK_JOBS = {"cifar10-384": 2}
 
 
 def calibration_images(art) -> np.ndarray:
@@ -149,9 +152,16 @@ def _ok(r: dict[str, Any]) -> bool:
             and not r["faults"] and not r["bulk_failed"])
 
 
-def network_bulk_config(name: str, stall: str = "both", seed: int = 11, worst: bool = True) -> dict[str, Any]:
+def _run_job(job: tuple) -> dict[str, Any]:
+    """One `run_set` call (a process-pool job of network_bulk_config)."""
+    return run_set(*job)
+
+
+def network_bulk_config(name: str, stall: str = "both", seed: int = 11, worst: bool = True,
+                        jobs: int | None = None) -> dict[str, Any]:
     """The `network` record of one large configuration: its calibration images (entry `<stall>`) and its
-    worst-case sets (entry `worst`), in the shape sim/net_verify.py's section_ok reads."""
+    worst-case sets (entry `worst`), in the shape sim/net_verify.py's section_ok reads. The bulk runs (one per
+    weight set, independent case folders) run `jobs` at a time (default BULK_JOBS of the config, else 1)."""
     from saformer.sim.net_bulk import ensure_bulk_built
     from saformer.sim.net_runner import net_artifact
     from saformer.sim.net_worst import worst_artifacts
@@ -163,19 +173,33 @@ def network_bulk_config(name: str, stall: str = "both", seed: int = 11, worst: b
     build = ensure_bulk_built(name, cfg)
     build_s = round(time.perf_counter() - tb, 1)
     x = calibration_images(art)
-    main = run_set(build, cfg, WeightSet("artifact", dict(art.params)), x,
-                   [f"calibration {i}" for i in range(x.shape[0])], stall, seed, f"verify-{name}")
+    todo = [(build, cfg, WeightSet("artifact", dict(art.params)), x, [f"calibration {i}" for i in range(x.shape[0])],
+             stall, seed, f"verify-{name}")]
+    sets = []
+    tw = time.perf_counter()
+    if worst:
+        sets = worst_artifacts(name, cfg)
+        todo += [(build, cfg, WeightSet(sname, dict(wart.params)), px, [f"{sname} {i}" for i in range(px.shape[0])],
+                  stall, seed + 2, f"worst-{name}-{sname}") for sname, wart, px in sets]
+    search_s = round(time.perf_counter() - tw, 1)
+    n_jobs = max(1, min(len(todo), jobs or BULK_JOBS.get(name, 1)))
+    if n_jobs == 1:
+        done = [run_set(*j) for j in todo]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = list(pool.map(_run_job, todo))
+    main = done[0]
     out: dict[str, Any] = {"path": "bulk (sim/net_bulk_verify.py, FULL mode)", "artifact": str(art.path),
                            "trained": bool(art.manifest.get("checkpoint")), "stalls": [stall],
-                           "build_dir": str(build.build_dir), "build_or_reuse_s": build_s, stall: main}
+                           "build_dir": str(build.build_dir), "build_or_reuse_s": build_s, "jobs": n_jobs,
+                           stall: main}
     if worst:
-        tw = time.perf_counter()
-        sets = worst_artifacts(name, cfg)
-        w: dict[str, Any] = {"sets": {}, "stalls": [stall], "search_or_reuse_s": round(time.perf_counter() - tw, 1)}
-        for sname, wart, px in sets:
-            w["sets"][sname] = {stall: run_set(build, cfg, WeightSet(sname, dict(wart.params)), px,
-                                               [f"{sname} {i}" for i in range(px.shape[0])], stall, seed + 2,
-                                               f"worst-{name}-{sname}"), "artifact": str(wart.path)}
+        w: dict[str, Any] = {"sets": {}, "stalls": [stall], "search_or_reuse_s": search_s}
+        for (sname, wart, _px), r in zip(sets, done[1:], strict=True):
+            w["sets"][sname] = {stall: r, "artifact": str(wart.path)}
         runs = [e[stall] for e in w["sets"].values()]
         w.update(images=sum(r["images"] for r in runs),
                  mismatching_images=sum(r["mismatching_images"] for r in runs),
@@ -211,9 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stall", default="both", choices=("none", "in_idle", "out_bp", "both"))
     ap.add_argument("--no-worst", action="store_true", help="only the calibration images")
     ap.add_argument("--json", default=None, help="also write the record to this file")
+    ap.add_argument("--jobs", type=int, default=None, help="bulk runs at a time (default: BULK_JOBS, else 1)")
     a = ap.parse_args(argv)
     try:
-        r = network_bulk_config(a.config, a.stall, worst=not a.no_worst)
+        r = network_bulk_config(a.config, a.stall, worst=not a.no_worst, jobs=a.jobs)
     except SaformerError as e:
         print(f"saformer.sim.net_bulk_verify: error: {e}", file=sys.stderr)
         return 2
