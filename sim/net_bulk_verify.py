@@ -136,6 +136,9 @@ def run_set(build, cfg: SAFormerConfig, ws: WeightSet, pixels: np.ndarray, label
               s["boundary_mismatches"], "bulk_cycle_errors": s["cycle_errors"], "sim_cycles": s.get("sim_cycles"),
               "sim_wall_s": s.get("sim_wall_s"), "sim_cycles_per_s": s.get("sim_cycles_per_s"),
               "wall_s": round(wall, 1), "case": str(res.case_dir)})
+    from saformer.contract.fsutil import write_json_atomic
+
+    write_json_atomic(res.case_dir / "compare.json", r, indent=1)  # each run's record survives a stopped whole
     return r
 
 
@@ -173,24 +176,30 @@ def network_bulk_config(name: str, stall: str = "both", seed: int = 11, worst: b
     build = ensure_bulk_built(name, cfg)
     build_s = round(time.perf_counter() - tb, 1)
     x = calibration_images(art)
-    todo = [(build, cfg, WeightSet("artifact", dict(art.params)), x, [f"calibration {i}" for i in range(x.shape[0])],
-             stall, seed, f"verify-{name}")]
-    sets = []
-    tw = time.perf_counter()
-    if worst:
-        sets = worst_artifacts(name, cfg)
-        todo += [(build, cfg, WeightSet(sname, dict(wart.params)), px, [f"{sname} {i}" for i in range(px.shape[0])],
-                  stall, seed + 2, f"worst-{name}-{sname}") for sname, wart, px in sets]
-    search_s = round(time.perf_counter() - tw, 1)
-    n_jobs = max(1, min(len(todo), jobs or BULK_JOBS.get(name, 1)))
+    first = (build, cfg, WeightSet("artifact", dict(art.params)), x, [f"calibration {i}" for i in range(x.shape[0])],
+             stall, seed, f"verify-{name}")
+
+    def worst_jobs() -> tuple[list, list, float]:
+        tw = time.perf_counter()
+        sets = worst_artifacts(name, cfg) if worst else []
+        js = [(build, cfg, WeightSet(sname, dict(wart.params)), px, [f"{sname} {i}" for i in range(px.shape[0])],
+               stall, seed + 2, f"worst-{name}-{sname}") for sname, wart, px in sets]
+        return sets, js, round(time.perf_counter() - tw, 1)
+
+    n_jobs = max(1, jobs or BULK_JOBS.get(name, 1))
     if n_jobs == 1:
-        done = [run_set(*j) for j in todo]
-    else:
+        done = [run_set(*first)]
+        sets, js, search_s = worst_jobs()
+        done += [run_set(*j) for j in js]
+    else:  # the calibration run starts first; the worst-case sets are searched (or loaded) meanwhile
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            done = list(pool.map(_run_job, todo))
+            futs = [pool.submit(_run_job, first)]
+            sets, js, search_s = worst_jobs()
+            futs += [pool.submit(_run_job, j) for j in js]
+            done = [f.result() for f in futs]
     main = done[0]
     out: dict[str, Any] = {"path": "bulk (sim/net_bulk_verify.py, FULL mode)", "artifact": str(art.path),
                            "trained": bool(art.manifest.get("checkpoint")), "stalls": [stall],
