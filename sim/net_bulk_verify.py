@@ -36,9 +36,9 @@ from saformer.sim.net_scoreboard import BoundaryCheck, boundary_values
 
 # network configurations that run on this path (python -m saformer.sim.net_bulk_verify --config <name>)
 BULK_NET_CONFIGS = ("cifar10-pynq", "cifar10-384")
-# those `make verify` runs (case ids network:<name>): cifar10-384 only on request (`saformer verify --config
-# cifar10-384`, or this module's --config): its Verilator build took 2,945 s wall / 2.6 GB here and its 8-image
-# run (6.6 M-word weight load included) had not finished after 47 min, so it has never passed on this machine
+# those `make verify` runs (case ids network:<name>): cifar10-384 only on request (`make verify-network
+# CONFIG=cifar10-384`, `saformer verify --config cifar10-384`, or this module's --config): its build is 17 min
+# and its six runs (each a 6.6 M-cycle weight load first) take hours on 2 shared cores (docs/architecture.md)
 VERIFY_BULK_CONFIGS = ("cifar10-pynq",)
 # bulk runs at a time per config (one process each: the calibration run and one per worst-case weight set);
 # cifar10-384's six runs are each a 6.6 M-cycle weight load, single-threaded simulators
