@@ -8,7 +8,7 @@ ART := $(BUILD)/artifact
 JOBS ?= 2
 BOARD ?= pynq-z2
 
-.PHONY: venv test formal demo golden train export interface verify verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean clean-cache
+.PHONY: venv test formal demo golden train export interface verify verify-network verify-merge bench synth hls-synth hls-rtl-sim bitstream package clean clean-cache
 
 venv:
 	@bash scripts/bootstrap.sh
@@ -43,6 +43,12 @@ interface: venv
 # build/report/verify-shard-i-of-N.json; `make verify-merge` merges every shard file into verify.json
 verify: venv
 	$(PY) -m saformer.cli verify $(if $(SHARD),--shard $(SHARD),)
+
+# CONFIG=<name>: only that network configuration's case, merged into verify.json's network section (e.g.
+# `make verify-network CONFIG=cifar10-384`, the big CIFAR-10 config on the bulk harness); without CONFIG the
+# whole network section
+verify-network: venv
+	$(PY) -m saformer.cli verify --network-only $(if $(CONFIG),--config $(CONFIG),)
 
 verify-merge: venv
 	$(PY) -m saformer.cli verify --merge $(sort $(wildcard $(BUILD)/report/verify-shard-*-of-*.json))

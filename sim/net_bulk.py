@@ -69,6 +69,37 @@ OPT = "-O2"
 PGO_GEN = "-fprofile-generate -fprofile-update=single"
 PGO_USE = "-fprofile-use -fprofile-partial-training"  # (gcc warns of objects without a profile)
 BULK_PGO = True
+
+
+@dataclass(frozen=True)
+class BulkFlags:
+    """How one configuration's bulk simulator is built (never what it simulates: the Verilog, the Verilator
+    model options in BULK_ARGS and the harness are the same for every entry). Part of the build-folder hash."""
+
+    opt_fast: str = OPT  # C++ optimisation of the per-cycle model code (verilated.mk OPT_FAST)
+    opt_global: str = OPT  # ... of the Verilator runtime and the C++ main (OPT_GLOBAL)
+    pgo: bool = BULK_PGO  # profile-guided: instrumented build, training run, rebuild
+    verilate_jobs: int = 0  # Verilator's own threads for the verilation stage (0: Verilator's default)
+
+    def key(self) -> str:
+        """The hash text; the default entry keeps the text of the builds made before this table."""
+        if self == BulkFlags():
+            return f"{OPT} pgo={BULK_PGO} {PGO_GEN} {PGO_USE}"
+        return (f"fast={self.opt_fast} global={self.opt_global} pgo={self.pgo} {PGO_GEN} {PGO_USE} "
+                f"vjobs={self.verilate_jobs}")
+
+
+# Per-configuration build flags (the one table; a name not in it gets BulkFlags()). cifar10-384's model is
+# 160 MB of C++ in 105 files: with PGO its build compiled that twice around a training run that loads its
+# 6.6 M-word weight stream twice on the instrumented binary (2,945 s wall, 2.6 GB peak); without PGO, at -O1,
+# with two verilation threads it builds in a fraction of that (docs/architecture.md, "In Verilator, bit-exact").
+BULK_BUILD_FLAGS: dict[str, BulkFlags] = {
+    "cifar10-384": BulkFlags(opt_fast="-O1", opt_global="-O2", pgo=False, verilate_jobs=2),
+}
+
+
+def bulk_flags(name: str) -> BulkFlags:
+    return BULK_BUILD_FLAGS.get(name, BulkFlags())
 PX_DEPTH, W_DEPTH, P_DEPTH = 1 << 20, 1 << 18, 1 << 16
 W_ADDR_BITS = 24  # a WEIGHTS op's offset and length fields (prog word bits 47:24 and 23:0)
 OPS = {"end": 0, "weights": 1, "images": 2, "waitpx": 3, "drain": 4, "delay": 5, "reset": 6}
@@ -186,12 +217,13 @@ def ensure_bulk_built(name: str, cfg: SAFormerConfig, build_root: Path | None = 
             write_atomic(f, text)
     srcs = net_sources(gen) + [HDL_DIR / s for s in HARNESS_SOURCES] + [top / f"{BULK_TOP}.v"]
     main_cpp = HDL_DIR / MAIN_CPP
-    flags = " ".join(BULK_ARGS) + f" {BULK_TOP} {BULK_EXE} {OPT} pgo={BULK_PGO} {PGO_GEN} {PGO_USE}"
+    bf = bulk_flags(name)
+    flags = " ".join(BULK_ARGS) + f" {BULK_TOP} {BULK_EXE} {bf.key()}"
     key = sources_hash(srcs + [main_cpp], flags)
     bdir = build_root / "sim" / f"net-bulk-{key}"
     with FileLock(str(bdir) + ".lock"):
         if not ((bdir / ".built").is_file() and (bdir / BULK_EXE).is_file()):
-            _build(cfg, srcs, main_cpp, bdir)
+            _build(cfg, srcs, main_cpp, bdir, bf)
             (bdir / ".built").write_text(f"{name} {cfg.hash()}\n")
             after_build(bdir)
         else:
@@ -208,24 +240,26 @@ def _run_logged(cmd: list[str], log: Path, what: str, cwd: Path | None = None) -
         raise SaformerError(f"bulk build: {what} failed (exit {r.returncode}); see {log}")
 
 
-def _build(cfg: SAFormerConfig, srcs: list[Path], main_cpp: Path, bdir: Path) -> None:
+def _build(cfg: SAFormerConfig, srcs: list[Path], main_cpp: Path, bdir: Path, bf: BulkFlags) -> None:
     root = verilator_env()
     if bdir.exists():
         shutil.rmtree(bdir)
     bdir.mkdir(parents=True)
     log = bdir / "build.log"
     _run_logged([str(root / "bin" / "verilator"), "--cc", "--exe", "-Mdir", str(bdir), "--top-module", BULK_TOP,
-                 "--prefix", "Vtop", "-o", BULK_EXE, *BULK_ARGS, str(main_cpp), *map(str, srcs)], log, "verilator")
+                 "--prefix", "Vtop", "-o", BULK_EXE, *BULK_ARGS,
+                 *(["--verilate-jobs", str(bf.verilate_jobs)] if bf.verilate_jobs else []),
+                 str(main_cpp), *map(str, srcs)], log, "verilator")
     jobs = str(max(1, min(2, os.cpu_count() or 1)))
 
-    def make(opt: str, ld: str = "") -> None:
-        _run_logged(["make", "-j", jobs, "-C", str(bdir), "-f", "Vtop.mk", f"OPT_FAST={opt}", f"OPT_GLOBAL={OPT}",
+    def make(opt: str, ld: str = "", glob: str = bf.opt_global) -> None:
+        _run_logged(["make", "-j", jobs, "-C", str(bdir), "-f", "Vtop.mk", f"OPT_FAST={opt}", f"OPT_GLOBAL={glob}",
                      f"USER_LDFLAGS={ld}"], log, "make")
 
-    if not BULK_PGO:
-        make(OPT)
+    if not bf.pgo:
+        make(bf.opt_fast)
         return
-    make(f"{OPT} {PGO_GEN}", PGO_GEN)
+    make(f"{bf.opt_fast} {PGO_GEN}", PGO_GEN)
     train = bdir / "pgo-train"
     train.mkdir()
     _training_plan(cfg).write(train)
@@ -236,7 +270,7 @@ def _build(cfg: SAFormerConfig, srcs: list[Path], main_cpp: Path, bdir: Path) ->
     for pat in ("*.o", "*.a", "*.gch", BULK_EXE):
         for f in bdir.glob(pat):
             f.unlink()
-    make(f"{OPT} {PGO_USE}")
+    make(f"{bf.opt_fast} {PGO_USE}")
     shutil.rmtree(train)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from saformer.contract.errors import SaformerError
 
 
 def network_config(name: str, images: int | None, stalls: tuple[str, ...]) -> dict[str, Any]:
@@ -101,16 +102,42 @@ def network_worst(sec: dict[str, Any], names: tuple[str, ...] = ("minwidth",), s
     return ok
 
 
-def cli_network_verify(out) -> int:
-    """Run the network section alone and merge it into the verify report at `out`."""
+def merge_network_configs(rep: dict[str, Any], recs: dict[str, Any]) -> dict[str, Any]:
+    """Put the records `recs` (config name -> network record) into `rep`'s network section beside the entries
+    it has, and recompute the section's verdict; the report's total can only lose its ok (the other cases'
+    verdicts are not recomputed here)."""
+    sec = {k: v for k, v in rep.get("network", {}).items() if k != "ok"}
+    sec.update(recs)
+    sec["ok"] = section_ok(sec)
+    rep["network"] = sec
+    if isinstance(rep.get("total"), dict):
+        rep["total"]["network_ok"] = sec["ok"]
+        rep["total"]["ok"] = bool(rep["total"].get("ok", True) and sec["ok"])
+    return rep
+
+
+def cli_network_verify(out, configs: list[str] | None = None) -> int:
+    """Run the network section alone and merge it into the verify report at `out`; with `configs`, only those
+    network configurations (e.g. cifar10-384, which `make verify` leaves out), merged beside the section's
+    other entries."""
     import json
     from pathlib import Path
 
     from saformer.contract.fsutil import write_json_atomic
+    from saformer.sim.net_bulk_verify import BULK_NET_CONFIGS
+    from saformer.sim.net_runner import NET_CONFIGS
 
     out = Path(out)
     rep = json.loads(out.read_text()) if out.is_file() else {}
-    rep["network"] = network_section()
+    if configs:
+        bad = [n for n in configs if n not in NET_CONFIGS + BULK_NET_CONFIGS]
+        if bad:
+            raise SaformerError(f"verify --network-only: {bad} not network configurations "
+                                f"({', '.join(NET_CONFIGS + BULK_NET_CONFIGS)})")
+        rec = network_section(configs=tuple(configs), long_run=None)
+        merge_network_configs(rep, {n: rec[n] for n in configs})
+    else:
+        rep["network"] = network_section()
     write_json_atomic(out, rep, indent=1, sort_keys=True)
     for n, c in rep["network"].items():
         if n == "long_run":
@@ -129,6 +156,11 @@ def cli_network_verify(out) -> int:
                           f"images, {sc['handshakes_compared']} handshakes; latency image 0 measured "
                           f"{sc['latency_measured'][:1]} model {sc['latency_model'][:1]})"
                           + (f": {sc['first_mismatch']}" if sc["first_mismatch"] else ""))
+                if n in BULK_NET_CONFIGS:
+                    for im in r["per_image"]:
+                        print(f"  {im['label']}: cycles measured {sum(v or 0 for v in im['cycles_measured'].values())}"
+                              f" formula {sum(im['cycles_formula'].values())} (summed over modules), equal "
+                              f"{im['cycles_equal']}")
             if "worst" in c:
                 w = c["worst"]
                 print(f"network {n:9s} worst-case sets: {w['images']} images, {w['mismatching_images']} "

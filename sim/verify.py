@@ -415,7 +415,8 @@ def cli_verify(argv: list[str]) -> int:
     ap.add_argument("--long-run", type=count(0), default=10_000, help="images of the long run (0: skip)")
     ap.add_argument("--no-hls", action="store_true", help="skip the HLS C-simulation")
     ap.add_argument("--out", default=str(REPORT), help="report JSON (default %(default)s)")
-    ap.add_argument("--network-only", action="store_true", help="only the whole-network section (merged in)")
+    ap.add_argument("--network-only", action="store_true",
+                    help="only the whole-network section (merged in); with --config only those network configs")
     ap.add_argument("--no-network", action="store_true", help="skip the whole-network section")
     ap.add_argument("--shard", default=None, metavar="i/N",
                     help="run shard i of N (cases balanced by sim/verify_durations.json) and write a shard file "
@@ -429,7 +430,7 @@ def cli_verify(argv: list[str]) -> int:
     if a.network_only:
         from saformer.sim.net_verify import cli_network_verify
 
-        return cli_network_verify(a.out)
+        return cli_network_verify(a.out, a.config)
     if a.merge is not None:
         rep = merge_shards([Path(f) for f in a.merge], Path(a.out))
         print(f"merged {len(a.merge)} shard file(s) into {a.out}: ok={rep['total']['ok']}")

@@ -132,3 +132,31 @@ def test_worst_set_cache_returns_the_sets_it_stored(tmp_path: Path) -> None:
     for (n, art, px), s in zip(again, sets, strict=True):
         assert px.dtype == np.int64 and np.array_equal(px, s.pixels), n
         assert set(art.params) == set(s.params) and all(np.array_equal(art.params[k], s.params[k]) for k in s.params)
+
+
+def test_build_flags_table_changes_only_the_named_builds() -> None:
+    """sim/net_bulk.py BULK_BUILD_FLAGS: a config not in the table keeps the hash text of the builds made before
+    the table (so their build folders are reused); cifar10-384's entry is a different build folder."""
+    from saformer.sim import net_bulk as nb
+
+    assert nb.bulk_flags("cifar10-pynq") == nb.bulk_flags("default") == nb.BulkFlags()
+    assert nb.BulkFlags().key() == f"{nb.OPT} pgo={nb.BULK_PGO} {nb.PGO_GEN} {nb.PGO_USE}"
+    big = nb.bulk_flags("cifar10-384")
+    assert big == nb.BULK_BUILD_FLAGS["cifar10-384"] and not big.pgo and big.key() != nb.BulkFlags().key()
+
+
+def test_merge_network_configs_keeps_the_other_entries_and_recomputes_the_verdict() -> None:
+    from saformer.sim.net_verify import merge_network_configs
+
+    def rec(values: int) -> dict:
+        run = {"images": 8, "mismatching_images": int(values > 0), "mismatching_values": values,
+               "cycles_match_formula": True}
+        return {"stalls": ["both"], "both": run, "ok": values == 0}
+
+    rep = {"network": {"default": rec(0), "ok": True}, "total": {"ok": True, "network_ok": True}}
+    merge_network_configs(rep, {"cifar10-384": rec(0)})
+    assert set(rep["network"]) == {"default", "cifar10-384", "ok"} and rep["network"]["ok"] and rep["total"]["ok"]
+    merge_network_configs(rep, {"cifar10-384": rec(3)})
+    assert rep["network"]["ok"] is False and rep["total"] == {"ok": False, "network_ok": False}
+    merge_network_configs(rep, {"cifar10-384": rec(0)})  # the section passes again; the total stays failed
+    assert rep["network"]["ok"] and rep["total"]["ok"] is False
