@@ -26,26 +26,16 @@ def _lanes_sweep(D: int) -> list[int]:
     return [p for p in (4, 8, 16, 32, 64, 128) if p <= D]
 
 
-def _fold_at(cfg, p: int) -> int:
-    """The MLP fold (config hidden_beat) of the P sweep's point P = p: the config's, raised to the least
-    multiple of p (hidden_beat must be a multiple of the lanes); 0 (no fold) if that does not divide hidden."""
+def _beat_at(beat: int, total: int, p: int) -> int:
+    """A beat width (config hidden_beat, the MLP fold, of `total` = hidden; or stream_beat of `total` = D) at
+    the P sweep's point P = p: the config's, raised to the least multiple of p (a beat must be a multiple of
+    the lanes); 0 (no fold / whole tokens) if the config has none or the raised beat does not divide total."""
     import math
 
-    if not cfg.hidden_beat:
+    if not beat:
         return 0
-    hb = cfg.hidden_beat * p // math.gcd(cfg.hidden_beat, p)
-    return hb if cfg.hidden % hb == 0 else 0
-
-
-def _stream_at(cfg, p: int) -> int:
-    """Stream beats (config stream_beat) of the P sweep's point P = p: the config's, raised to the least
-    multiple of p (stream_beat must be a multiple of the lanes); 0 (whole tokens) if that does not divide D."""
-    import math
-
-    if not cfg.stream_beat:
-        return 0
-    sb = cfg.stream_beat * p // math.gcd(cfg.stream_beat, p)
-    return sb if cfg.D % sb == 0 else 0
+    b = beat * p // math.gcd(beat, p)
+    return b if total % b == 0 else 0
 
 
 def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]:
@@ -112,7 +102,8 @@ def config_figures(name: str, images: int, sweep: bool = True) -> dict[str, Any]
     if sweep:
         rows = []
         for p in _lanes_sweep(cfg.D):
-            c = cfg.replace(lanes=p, hidden_beat=_fold_at(cfg, p), stream_beat=_stream_at(cfg, p))
+            c = cfg.replace(lanes=p, hidden_beat=_beat_at(cfg.hidden_beat, cfg.hidden, p),
+                            stream_beat=_beat_at(cfg.stream_beat, cfg.D, p))
             o = cycles.network_occupancy(c, rec)
             iv = cycles.network_occupancy_interval(c, rec)
             bn = max(o, key=lambda m: float(o[m].mean()))
