@@ -235,7 +235,7 @@ module net_tok #(
     wire [STEM-1:0] s1_new;
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
-    genvar go, gk;
+    genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
             reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go, tap k at address k
