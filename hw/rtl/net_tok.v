@@ -235,7 +235,7 @@ module net_tok #(
     wire [STEM-1:0] s1_new;
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
-    genvar go, gk;
+    genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
             reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go, tap k at address k
@@ -301,21 +301,19 @@ module net_tok #(
         .re(g_rd), .raddr(g_addr_u[SAW-1:0]), .rdata(s1_rd));
     reg            cap_q;                // the previous cycle issued one of taps 0..7
     reg            cok_q;                // the last issued tap was inside the image (else it reads as 0)
-    reg [8*STEM-1:0] asm_q;              // taps 0..7, tap k at bits k*STEM
     wire [STEM-1:0] s1_tap = cok_q ? s1_rd : {STEM{1'b0}};
     always @(posedge clk) begin
-        if (cap_q) asm_q <= {s1_tap, asm_q[8*STEM-1:STEM]};
         if (g_issue) cok_q <= r_ok && c_ok;
     end
+    // the window's taps 0..7 of channel go in a shift register of its own (tap k at bit k; channel-major,
+    // the order of m_data): m_data is then STEM slices of 9 bits, not 144 single-bit moves in Verilator
     generate
-        for (gk = 0; gk < 9; gk = gk + 1) begin : gen_win
-            for (go = 0; go < STEM; go = go + 1) begin : gen_bit
-                if (gk < 8) begin : gen_reg
-                    assign m_data[go * 9 + gk] = asm_q[gk * STEM + go];
-                end else begin : gen_ram
-                    assign m_data[go * 9 + gk] = s1_tap[go];
-                end
+        for (go = 0; go < STEM; go = go + 1) begin : gen_win
+            reg [7:0] asm_q;
+            always @(posedge clk) begin
+                if (cap_q) asm_q <= {s1_tap[go], asm_q[7:1]};
             end
+            assign m_data[go * 9 +: 9] = {s1_tap[go], asm_q};
         end
     endgenerate
 

@@ -7,7 +7,8 @@
 // the mask, zero-padded to NP = 2^LEVELS bits, is the leaf row of a binary tree; each node keeps "some
 // bit below me is set" and the index of its lowest set bit, preferring its lower child, so `idx` is
 // LEVELS 2:1 multiplexers deep instead of a W-long priority chain. `rest` clears the bit that `idx`
-// decodes to (an L-bit compare per bit, not the W-bit borrow chain of mask & (mask - 1)).
+// decodes to (a one-hot decode of idx: an L-bit compare per bit, not the W-bit borrow chain of
+// mask & (mask - 1)).
 // Port contract (unchanged from the linear version, proven equal to a plain priority encoder in
 // hw/formal/spike_finder.sby at every width the configs use):
 //   any  = |mask
@@ -83,11 +84,12 @@ module spike_finder #(
         end else begin : gen_idx_same
             assign idx = low[IW-1:0];
         end
-        // rest: clear the bit whose index is `low` (mask is 0 where nothing is set, so rest is 0 too)
-        for (k = 0; k < W; k = k + 1) begin : gen_rest
-            localparam [L-1:0] KL = k;
-            assign rest[k] = mask[k] & (low != KL);
-        end
     endgenerate
+    // rest: clear the bit whose index is `low` (mask is 0 where nothing is set, so rest is 0 too). The
+    // one-hot of `low` as one shift: the same decoder (an L-bit compare per bit) to a synthesis tool, and
+    // a few word operations instead of W single-bit ones to a cycle-based simulator (Verilator)
+    localparam [W-1:0] ONE = 1;
+    wire [W-1:0] hot = ONE << low;
+    assign rest = mask & ~hot;
 endmodule
 `default_nettype wire

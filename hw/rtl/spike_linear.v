@@ -120,23 +120,13 @@ module spike_linear #(
     reg              s_first_q;              // this issue is the group's first
     reg [GW-1:0]     g_q;
     reg [WA-1:0]     gb_q;                   // g * FAN_IN
-    // the spikes after the one issued now: the token's spikes above s_idx (no rest-of-mask register)
-    wire [FAN_IN-1:0] s_rest;
+    // the spikes after the one issued now: the token's spikes above s_idx (no rest-of-mask register), as
+    // one thermometer mask (bits s_idx+1 and up): the same per-bit compare to a synthesis tool, a few word
+    // operations instead of FAN_IN single-bit ones to a cycle-based simulator (Verilator)
+    localparam [FAN_IN-1:0] ALL1 = {FAN_IN{1'b1}};
+    wire [FAN_IN-1:0] above = (ALL1 << s_idx_q) << 1;
+    wire [FAN_IN-1:0] s_rest = t_tok_q & above;
     genvar gk;
-    generate
-        for (gk = 0; gk < FAN_IN; gk = gk + 1) begin : gen_rest
-            if (gk == 0) begin : gen_first
-                assign s_rest[gk] = 1'b0;  // no spike comes before spike 0
-            end else begin : gen_above
-                localparam [CW-1:0] KC = gk;
-                assign s_rest[gk] = t_tok_q[gk] && (KC > s_idx_q);
-            end
-        end
-    endgenerate
-    // spike 0 is never after the issued one: its bit of the kept token is not read
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_tok0 = t_tok_q[0];
-    /* verilator lint_on UNUSEDSIGNAL */
     wire [CW-1:0]    fs_idx;
     // the finder's rest-of-mask is not needed (the next one is derived from s_idx again), nor its `any`:
     // whether a spike is left is t_hi_q > s_idx_q (a short compare, not the finder's depth)
