@@ -695,7 +695,7 @@ def network_schedule(cfg: SAFormerConfig, rec: dict[str, np.ndarray]) -> dict[st
             pm = p + m + "."
             s, inc, u = _Link(ntok, True), _Link(ntok * NB, False), _Link(ntok * NB, False)
             fifo = _Fifo(prev, inc, u, TN * NB)
-            fw = max(N if m in ("sasa", "dwc") else 2, 2) * NB  # the U FIFO's depth in beats
+            fw = itf.shortcut_fifo_tokens(cfg, m) * NB  # the U FIFO's depth in beats
             eng.append(_Lif(prev, s, G, TN, lb=lambda k, rd=fifo.rd, fw=fw: rd[k - fw] + 1 if k >= fw else NEG,
                             beats=NB))
             if m == "sasa":

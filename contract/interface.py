@@ -60,6 +60,26 @@ def groups(cfg: SAFormerConfig) -> int:
     return -(-cfg.D // cfg.lanes)
 
 
+DWC_FIFO_SLACK = 4  # tokens beyond the DWC window that the DWC shortcut's U FIFO holds (the skids in between)
+
+
+def shortcut_fifo_tokens(cfg: SAFormerConfig, module: str) -> int:
+    """Depth in tokens of a block module's shortcut U FIFO (net_shortcut FD; the generator, the cycle model
+    and the resource model all read it here). SASA: N (A[t] needs every token of timestep t before its first
+    increment). DWC: its increment of token e needs the tokens up to e + grid + 1 (the next grid row and
+    one), so the FIFO holds e .. e + grid + 1 = grid + 2 tokens, plus DWC_FIFO_SLACK so the shortcut can run
+    ahead over the skids between it and the DWC; at most N. MLP: per token, 2 (the minimum)."""
+    if module == "sasa":
+        fd = cfg.N
+    elif module == "dwc":
+        fd = min(cfg.N, cfg.grid + 2 + DWC_FIFO_SLACK)
+    elif module == "mlp":
+        fd = 2
+    else:
+        raise ValueError(f"shortcut_fifo_tokens: unknown block module {module!r}")
+    return max(fd, 2)
+
+
 def out_word_bits(cfg: SAFormerConfig) -> int:
     return cfg.lanes * LANE_BITS
 

@@ -51,6 +51,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from saformer.contract import interface as itf
 from saformer.contract.config import SAFormerConfig, derive
 from saformer.contract.errors import SaformerError
 from saformer.hw.boards import BOARDS, Board, board
@@ -235,7 +236,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     for i in range(cfg.L):
         p = f"b{i}."
         for m in ("sasa", "dwc", "mlp"):
-            fd = max(N if m in ("sasa", "dwc") else 2, 2)
+            fd = itf.shortcut_fifo_tokens(cfg, m)
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
                      Memory(p + m + ".lif", "shortcut U FIFO", fd * NB, SB * w.UW + 1, 1, "sync")]
         mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
@@ -412,7 +413,6 @@ def instance_module(inst: str) -> str:
 
 def skids(cfg: SAFormerConfig) -> list[tuple[str, int]]:
     """(unit, W) of every stream register slice of hw/net_generate.py (W: data + last bit)."""
-    from saformer.contract import interface as itf
     from saformer.hw.net_generate import WIDE
 
     w = _w(cfg)

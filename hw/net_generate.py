@@ -246,7 +246,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
         p = f"b{i}_"
         for m, iw in (("sasa", w.SIW), ("dwc", w.DIW), ("mlp", w.MIW)):
             pm = p + m
-            fd = N if m in ("sasa", "dwc") else 2
+            fd = itf.shortcut_fifo_tokens(cfg, m)
             if prev == "u0" and NB > 1:  # conv2's whole token -> NB beats (axis_split replaces axis_half)
                 a(f"    axis_split #(.W({SB * w.UW}), .NB({NB})) u_split_{pm}_uin (.clk(aclk), .rst(rst_q),\n"
                   f"        .s_data(u0_data), .s_last(u0_last), .s_valid(u0_valid), .s_ready(u0_ready),\n"
@@ -255,7 +255,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
             else:
                 a(_skid(prev, pm + "_uin", SB * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({max(fd, 2)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
+              f".T({T}), .FD({fd}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
               f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .SB({SB})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
