@@ -4,8 +4,9 @@
 // token is (a) turned into the module's input spikes S = LIF(U) by a net_lif stage (m_s) and (b) kept in
 // a FIFO of FD tokens until the module's increment for the same token arrives (s_inc, in token order);
 // then U + inc leaves on m_u (same beat format as the U input). FD is derived from the module's
-// schedule: a module whose first increment of timestep t needs all N tokens of t (SASA: A[t]; DWC: its
-// window) needs FD >= N, a per-token module (MLP) FD >= 1 (docs/architecture.md, "FIFO depths").
+// schedule: SASA's first increment of timestep t needs all N tokens of t (A[t]): FD >= N; the DWC's
+// increment of token e needs tokens up to e + GRID + 1: FD >= GRID + 2; a per-token module (MLP) FD >= 1
+// (contract/interface.py shortcut_fifo_tokens; docs/architecture.md, "U buffered per timestep").
 // The FIFO is an sdp_ram (registered read: block RAM when large) whose read register is the FIFO's head:
 // a word is read when the head is empty or leaving, so FD words wait in the memory and one in the head.
 // Stream beats (SB < D, config stream_beat): U, the increments and U + inc travel as D / SB beats of SB
