@@ -207,12 +207,15 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
     w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
     per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
-    tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits); net_dwc keeps its window in a shift register
+    tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits; LUT RAM when short: net_generate
+    fifo_style); net_dwc keeps its window in a shift register
     (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map);
     net_tok its pixel rows (LUT RAM), its conv1 weights per stem channel and the spikes s1 of every timestep
     and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
     registers).
     `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
+    from saformer.hw.net_generate import fifo_style  # the generator's U FIFO rule (LUT RAM when short)
+
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
     HB, G = cfg.hidden_lanes, cfg.hidden_passes  # the MLP fold (config hidden_beat)
@@ -238,7 +241,8 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         for m in ("sasa", "dwc", "mlp"):
             fd = itf.shortcut_fifo_tokens(cfg, m)
             mems += [lif(p + m + ".lif", "shortcut", D, w.UMW),
-                     Memory(p + m + ".lif", "shortcut U FIFO", fd * NB, SB * w.UW + 1, 1, "sync")]
+                     Memory(p + m + ".lif", "shortcut U FIFO", fd * NB, SB * w.UW + 1, 1,
+                            "async" if fifo_style(fd * NB) == 2 else "sync")]
         mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
         mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff")]
         if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane

@@ -34,6 +34,15 @@ NET_TOP = "net_engine"
 # The wide token streams (U, increments, hidden currents, logits) get the one-entry register slice: their
 # consumers take a token at most every ceil(D/P) cycles (net_lif) or are far from the bottleneck.
 WIDE = "axis_half"
+# A shortcut U FIFO of at most this many words (beats) is asked to be LUT RAM (net_shortcut FIFO_STYLE 2): it is
+# a few tokens of a wide word (the DWC's grid + 6 tokens), which block RAM holds at its width's cost (cifar10-pynq:
+# 112 x 257 bits in 8 RAMB18, 20 % used; 688 LUTs as two RAM64M slices); a deeper FIFO keeps the tool's choice.
+FIFO_LUTRAM_WORDS = 128
+
+
+def fifo_style(words: int) -> int:
+    """net_shortcut FIFO_STYLE of a U FIFO of `words` beats (hw/fit.py network_memories reads the same rule)."""
+    return 2 if words <= FIFO_LUTRAM_WORDS else 0
 NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
@@ -255,7 +264,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
             else:
                 a(_skid(prev, pm + "_uin", SB * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({fd}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
+              f".T({T}), .FD({fd}), .FIFO_STYLE({fifo_style(fd * NB)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
               f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .SB({SB})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"

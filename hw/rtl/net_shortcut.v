@@ -24,7 +24,8 @@ module net_shortcut #(
     parameter integer T      = 4,   // timesteps
     parameter integer FD     = 16,  // U FIFO depth in tokens
     parameter integer P      = 8,   // LIF neurons per cycle (net_lif lanes)
-    parameter integer RAM_STYLE = 0, // the LIF's membrane memory: net_lif RAM_STYLE (the U FIFO: tool's choice)
+    parameter integer RAM_STYLE = 0, // the LIF's membrane memory: net_lif RAM_STYLE
+    parameter integer FIFO_STYLE = 0, // the U FIFO's sdp_ram STYLE (0: tool's choice, 2: LUT RAM; the generator's rule)
     parameter integer SEG_W  = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0,   // segment of the threshold (u.theta)
     parameter integer SB     = D    // channels per beat of U and inc (divides D; SB < D: P divides SB)
@@ -91,7 +92,7 @@ module net_shortcut #(
     assign m_u_data    = mu_q;
     assign m_u_last    = mul_q;
     assign m_u_valid   = muv_q;
-    sdp_ram #(.W(SB * UW + 1), .DEPTH(FW)) u_fifo (
+    sdp_ram #(.W(SB * UW + 1), .DEPTH(FW), .STYLE(FIFO_STYLE)) u_fifo (
         .clk(clk), .we(push), .waddr(wp_q), .wdata({s_u_last, s_u_data}), .re(rd), .raddr(rp_q), .rdata(head));
 
     net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P), .RAM_STYLE(RAM_STYLE),
