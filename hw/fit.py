@@ -327,7 +327,7 @@ VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
         "tok": (1900, 148, 1902, 0.5), "conv2": (2344, 0, 1556, 2.0), "b0.sasa.lif": (2042, 644, 1615, 2.0),
-        "b0.dwc.lif": (2042, 644, 1615, 2.0), "b0.mlp.lif": (1717, 324, 1600, 2.0),
+        "b0.dwc.lif": (1762, 324, 1600, 2.0), "b0.mlp.lif": (1717, 324, 1600, 2.0),
         "b0.sasa": (3144, 640, 1980, 8.5), "b0.dwc": (1918, 0, 2693, 0.0), "b0.mlp.fc1": (2153, 172, 3035, 0.0),
         "b0.mlp.hlif": (1243, 0, 636, 2.0), "b0.mlp.fc2": (1604, 172, 1596, 0.0), "head.lif": (900, 0, 632, 2.0),
         "head": (651, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
@@ -335,6 +335,10 @@ VALIDATION_NETWORK = {
     },
     "total": (22146, 2772, 26520, 21.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
 }
+# b0.dwc.lif above: re-measured after the DWC shortcut FIFO went from N = 64 to grid + 6 = 14 tokens (branch
+# dwc-fifo, contract/interface.py shortcut_fifo_tokens), out of context (hw/synth_modules.py synth_unit of that
+# net_shortcut, FD 14, FIFO 14 x 481 in LUT RAM, 12.8 s); it was (2042, 644, 1615, 2.0) at FD 64. The totals are
+# the flattened run's at FD 64 (320 LUT as memory more than this RTL's).
 # Held-out validation of the MLP fold (not used by `calibrate`): config 'fold' (contract/configs.py NETWORK_NAMED:
 # D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, re-run on main
 # e839cd8 (the MLP fold with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic
