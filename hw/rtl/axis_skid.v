@@ -4,8 +4,9 @@
 // s_ready comes from a flop (the skid entry is empty) and m_valid/m_data come from flops, so it breaks
 // every combinational path between producer and consumer at full throughput. Used on the spike input and
 // the increment output of the SASA engine, and meant for every stream boundary of the whole network.
-// Only the valid flags are reset; the data registers need none. While `rst` is high, s_ready and m_valid
-// are held low combinationally (AXI A3.1.2, issue 14), not only from the clock edge after reset.
+// Only the valid flags are reset; the data registers need none and load only a beat (s_valid: no W-bit
+// copy of an idle input in a cycle-based simulator). While `rst` is high, s_ready and m_valid are held low
+// combinationally (AXI A3.1.2, issue 14), not only from the clock edge after reset.
 // Proven (hw/formal/axis_skid.sby): no beat lost, duplicated or reordered; m_valid held and m_data stable
 // until m_ready; s_ready and m_valid low during reset.
 module axis_skid #(
@@ -41,7 +42,7 @@ module axis_skid #(
                 outv_d  = 1'b1;
                 skidv_d = 1'b0;
             end else begin
-                out_d  = s_data;
+                if (s_valid) out_d = s_data;  // (a beat only: no W-bit copy of an idle input)
                 outv_d = s_valid;
             end
         end else if (s_valid && !skidv_q) begin
