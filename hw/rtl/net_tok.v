@@ -163,6 +163,7 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [PXB-1:0] pix = (row_ok && col_ok) ? pbyte[PXB-1:0] : {PXB{1'b0}};
     wire is_tap    = (pc_q <= K_LAST);
+    wire a_tap     = (ph_q == P_CONV) && is_tap;  // stage A holds a tap (cv_q next cycle)
     wire first_tap = (pc_q == {PCW{1'b0}});
     wire last_tap  = (pc_q == K_LAST);
     wire last_cyc  = (pc_q == P_LASTC);
@@ -235,6 +236,39 @@ module net_tok #(
     wire [STEM-1:0] s1_new;
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
+    // The per-channel arithmetic after the product is functions called in the clocked blocks under their
+    // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
+    // the cycles that use it; the logic is the same adders, shift and sign extensions (Verilog-2001 has no
+    // zero-width replication, so an extension keeps one copy of the sign bit: B_W, C1_W, M1_W >= 2).
+    function [C1_W-1:0] acc_nx;  // the current after this tap: bias (first tap) or sum so far, + product
+        input             fresh;
+        input [B_W-1:0]   b;
+        input [C1_W-1:0]  acc, pr;
+        begin
+            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc) + pr;
+        end
+    endfunction
+    function [M1_W-1:0] sx_m1;
+        input [C1_W-1:0] x;
+        begin
+            sx_m1 = {{(M1_W - C1_W + 1){x[C1_W-1]}}, x[C1_W-2:0]};
+        end
+    endfunction
+    function [LCW-1:0] sx_lc;
+        input [M1_W-1:0] x;
+        begin
+            sx_lc = {{(LCW - M1_W + 1){x[M1_W-1]}}, x[M1_W-2:0]};
+        end
+    endfunction
+    function [M1_W-1:0] leak;  // v - (v >>> K), v = 0 at t = 0
+        input [M1_W-1:0] v;
+        input            clr;
+        reg signed [M1_W-1:0] vs;
+        begin
+            vs = clr ? {M1_W{1'b0}} : v;
+            leak = vs - (vs >>> K);
+        end
+    endfunction
     genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
@@ -242,7 +276,6 @@ module net_tok #(
             reg [B_W-1:0] b_q;
             reg [C1_W-1:0] acc_q;
             reg [W_W-1:0] wk_q;
-            wire [C1_W-1:0] b_x;
             always @(posedge clk) begin
                 // the enable tested alone first: Verilator then tests it once for every channel
                 if (w_we) begin
@@ -251,38 +284,28 @@ module net_tok #(
                 if (b_we) begin
                     if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
                 end
-                wk_q <= w1[kk[KW-1:0]];
+                // stages A and B1 load only a tap (their registers are read only under cv_q / cv2_q): a
+                // cycle-based simulator then forms the product only in the cycles that use it
+                if (a_tap) wk_q <= w1[kk[KW-1:0]];
             end
-            sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));
             reg  [C1_W-1:0] pr_q;
-            wire [C1_W-1:0] acc_nx = (cf2_q ? b_x : acc_q) + pr_q;
             always @(posedge clk) begin
-                pr_q <= mulpw(pix_q, wk_q);
-                if (cv2_q) acc_q <= acc_nx;
+                if (cv_q) pr_q <= mulpw(pix_q, wk_q);
+                if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
             // LIF: the position's current and I - theta, latched
-            wire [M1_W-1:0] cx;
-            wire [LCW-1:0]  cxx;
-            sign_extend #(.IN_W(C1_W), .OUT_W(M1_W)) u_xc (.din(acc_nx), .dout(cx));
-            sign_extend #(.IN_W(C1_W), .OUT_W(LCW)) u_xcc (.din(acc_nx), .dout(cxx));
             reg [M1_W-1:0] lc_q, v_q, la_q;
             reg [LCW-1:0]  ld_q;
-            // stage L0
-            wire signed [M1_W-1:0] vs = l_clr ? {M1_W{1'b0}} : v_q;
-            wire signed [M1_W-1:0] lk = vs >>> K;
             // stage L1
-            wire [LCW-1:0] lax;
-            sign_extend #(.IN_W(M1_W), .OUT_W(LCW)) u_xa (.din(la_q), .dout(lax));
-            wire [M1_W-1:0] lsum = la_q + lc_q;
-            wire [LCW-1:0]  ldif = lax + ld_q;
+            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
             assign s1_new[go] = !ldif[LCW-1];
             always @(posedge clk) begin
                 if (l_go) begin
-                    lc_q <= cx;
-                    ld_q <= cxx - th_x;
+                    lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
+                    ld_q <= sx_lc(sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q))) - th_x;
                 end
-                if (lb_q && !lph_q) la_q <= vs - lk;
-                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : lsum;
+                if (lb_q && !lph_q) la_q <= leak(v_q, l_clr);  // stage L0
+                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : la_q + lc_q;
             end
         end
     endgenerate
@@ -341,7 +364,7 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        pix_q  <= pix;
+        if (a_tap) pix_q <= pix;
         cf_q   <= first_tap;
         cl_q   <= last_tap;
         cp_q   <= pos_last;
@@ -357,7 +380,7 @@ module net_tok #(
             lb_q <= 1'b0;
             lph_q <= 1'b0;
         end else begin
-            cv_q <= (ph_q == P_CONV) && is_tap;
+            cv_q <= a_tap;
             cv2_q <= cv_q;
             if (lb_q) begin
                 lph_q <= !lph_q;
