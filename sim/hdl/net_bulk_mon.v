@@ -75,9 +75,9 @@ module net_bulk_mon #(
             sig_q <= h;
             cnt_q <= c;
         end
-        if (fin != fin_q) begin
-            fin_q <= fin;
-            if (fin) $fflush(fd);
+        if (fin && !fin_q) begin  // (fin stays high once the program has ended)
+            fin_q <= 1'b1;
+            $fflush(fd);
         end
     end
 endmodule
