@@ -68,7 +68,7 @@ module net_shortcut #(
     localparam [FAW-1:0] F_LAST = FDM1[FAW-1:0];
     localparam [FCW-1:0] F_FULL = FW[FCW-1:0];
     generate
-        if (IW > UW || IW < 2 || FD < 2 || SB < 1 || SB > D || D % SB != 0) begin : gen_bad_params
+        if (IW > UW || FD < 2 || SB < 1 || SB > D || D % SB != 0) begin : gen_bad_params
             net_bad_parameter_set_shortcut u_bad ();
         end
     endgenerate
@@ -100,23 +100,19 @@ module net_shortcut #(
         .wl_take(wl_take), .wl_seg(wl_seg), .wl_data(wl_data), .act(act), .img_end(img_end),
         .err_proto(err_proto));
 
-    // U + increment per channel: a function called inside the clocked block (under `pop`), not a wire, so a
-    // cycle-based simulator (Verilator) evaluates the SB adders only in the cycles that pop; the logic is the
-    // same adders and sign extensions (Verilog-2001 has no zero-width replication, so the extension keeps
-    // one copy of the sign bit: IW >= 2).
-    function [SB*UW-1:0] add_inc;
-        input [SB*UW-1:0] u;
-        input [SB*IW-1:0] x;
-        integer c;
-        begin
-            for (c = 0; c < SB; c = c + 1)
-                add_inc[c * UW +: UW] = u[c * UW +: UW] + {{(UW - IW + 1){x[c * IW + IW - 1]}}, x[c * IW +: IW - 1]};
+    wire [SB*UW-1:0] sum;
+    genvar gc;
+    generate
+        for (gc = 0; gc < SB; gc = gc + 1) begin : gen_add
+            wire [UW-1:0] inc_x;
+            sign_extend #(.IN_W(IW), .OUT_W(UW)) u_x (.din(s_inc_data[gc * IW +: IW]), .dout(inc_x));
+            assign sum[gc * UW +: UW] = head[gc * UW +: UW] + inc_x;
         end
-    endfunction
+    endgenerate
 
     always @(posedge clk) begin
         if (pop) begin
-            mu_q  <= add_inc(head[SB*UW-1:0], s_inc_data);
+            mu_q  <= sum;
             mul_q <= head[SB*UW];
         end
         if (rst) begin

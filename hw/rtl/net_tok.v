@@ -163,7 +163,6 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [PXB-1:0] pix = (row_ok && col_ok) ? pbyte[PXB-1:0] : {PXB{1'b0}};
     wire is_tap    = (pc_q <= K_LAST);
-    wire a_tap     = (ph_q == P_CONV) && is_tap;  // stage A holds a tap (cv_q next cycle)
     wire first_tap = (pc_q == {PCW{1'b0}});
     wire last_tap  = (pc_q == K_LAST);
     wire last_cyc  = (pc_q == P_LASTC);
@@ -284,13 +283,11 @@ module net_tok #(
                 if (b_we) begin
                     if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
                 end
-                // stages A and B1 load only a tap (their registers are read only under cv_q / cv2_q): a
-                // cycle-based simulator then forms the product only in the cycles that use it
-                if (a_tap) wk_q <= w1[kk[KW-1:0]];
+                wk_q <= w1[kk[KW-1:0]];
             end
             reg  [C1_W-1:0] pr_q;
             always @(posedge clk) begin
-                if (cv_q) pr_q <= mulpw(pix_q, wk_q);
+                pr_q <= mulpw(pix_q, wk_q);
                 if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
             // LIF: the position's current and I - theta, latched
@@ -364,7 +361,7 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        if (a_tap) pix_q <= pix;
+        pix_q  <= pix;
         cf_q   <= first_tap;
         cl_q   <= last_tap;
         cp_q   <= pos_last;
@@ -380,7 +377,7 @@ module net_tok #(
             lb_q <= 1'b0;
             lph_q <= 1'b0;
         end else begin
-            cv_q <= a_tap;
+            cv_q <= (ph_q == P_CONV) && is_tap;
             cv2_q <= cv_q;
             if (lb_q) begin
                 lph_q <= !lph_q;
