@@ -102,7 +102,8 @@ module net_tok #(
     localparam [PCW-1:0] K_LAST = K1M1[PCW-1:0];
     localparam [PCW-1:0] P_LASTC = PPM1[PCW-1:0];
     generate
-        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0 || NS1 < 2)
+        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || B_W < 2 || B_W > C1_W ||
+            (IMG % PATCH) != 0 || NS1 < 2)
         begin : gen_bad_params
             net_bad_parameter_set_tok u_bad ();
         end
