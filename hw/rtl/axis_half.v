@@ -6,7 +6,9 @@
 // W flops and no multiplexer (axis_skid: 2W flops and W multiplexers), so the whole network uses it on
 // its wide token streams (U, increments, hidden currents), whose consumers take at most one token per
 // ceil(D/P) >= 2 cycles (net_lif works P lanes per cycle) or are not the pipeline's bottleneck.
-// Only the valid flag is reset. While `rst` is high, s_ready and m_valid are held low.
+// Only the valid flag is reset; the data register loads only a beat (s_valid), so an idle input costs no
+// W-bit copy in a cycle-based simulator (the bulk runs). While `rst` is high, s_ready and m_valid are held
+// low.
 module axis_half #(
     parameter integer W = 32  // payload width (bits): tdata plus any sideband (tlast) packed by the user
 ) (
@@ -25,7 +27,7 @@ module axis_half #(
     assign m_data  = d_q;
     assign m_valid = v_q && !rst;
     always @(posedge clk) begin
-        if (!v_q) d_q <= s_data;
+        if (!v_q && s_valid) d_q <= s_data;  // (loaded on a beat only: a cycle simulator copies W bits less)
         if (rst) v_q <= 1'b0;
         else if (!v_q) v_q <= s_valid;
         else if (m_ready) v_q <= 1'b0;

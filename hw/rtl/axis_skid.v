@@ -4,8 +4,9 @@
 // s_ready comes from a flop (the skid entry is empty) and m_valid/m_data come from flops, so it breaks
 // every combinational path between producer and consumer at full throughput. Used on the spike input and
 // the increment output of the SASA engine, and meant for every stream boundary of the whole network.
-// Only the valid flags are reset; the data registers need none. While `rst` is high, s_ready and m_valid
-// are held low combinationally (AXI A3.1.2, issue 14), not only from the clock edge after reset.
+// Only the valid flags are reset; the data registers need none and load only a beat (s_valid: no W-bit
+// copy of an idle input in a cycle-based simulator). While `rst` is high, s_ready and m_valid are held low
+// combinationally (AXI A3.1.2, issue 14), not only from the clock edge after reset.
 // Proven (hw/formal/axis_skid.sby): no beat lost, duplicated or reordered; m_valid held and m_data stable
 // until m_ready; s_ready and m_valid low during reset.
 module axis_skid #(
@@ -20,46 +21,35 @@ module axis_skid #(
     output wire         m_valid,
     input  wire         m_ready
 );
-    reg [W-1:0] out_q, out_d;    // output register
-    reg         outv_q, outv_d;
-    reg [W-1:0] skid_q, skid_d;  // overflow entry, filled when the consumer stalls
-    reg         skidv_q, skidv_d;
+    reg [W-1:0] out_q;    // output register
+    reg         outv_q;
+    reg [W-1:0] skid_q;   // overflow entry, filled when the consumer stalls
+    reg         skidv_q;
 
     assign s_ready = !skidv_q && !rst;
     assign m_data  = out_q;
     assign m_valid = outv_q && !rst;
 
-    always @* begin
-        out_d   = out_q;
-        outv_d  = outv_q;
-        skid_d  = skid_q;
-        skidv_d = skidv_q;
-        if (!outv_q || m_ready) begin
-            // output register free (or being emptied): take the skid entry first, else the input
-            if (skidv_q) begin
-                out_d   = skid_q;
-                outv_d  = 1'b1;
-                skidv_d = 1'b0;
-            end else begin
-                out_d  = s_data;
-                outv_d = s_valid;
-            end
+    // The data registers are written only when they take a word (no next-state copies of W bits each
+    // cycle in a cycle-based simulator); the valid flags as before.
+    wire out_free = !outv_q || m_ready;  // output register free (or being emptied)
+    always @(posedge clk) begin
+        if (out_free) begin
+            // take the skid entry first, else the input
+            if (skidv_q) out_q <= skid_q;
+            else if (s_valid) out_q <= s_data;
         end else if (s_valid && !skidv_q) begin
             // output held by a stalled consumer: park the accepted word in the skid entry
-            skid_d  = s_data;
-            skidv_d = 1'b1;
+            skid_q <= s_data;
         end
-    end
-
-    always @(posedge clk) begin
-        out_q  <= out_d;
-        skid_q <= skid_d;
         if (rst) begin
             outv_q  <= 1'b0;
             skidv_q <= 1'b0;
-        end else begin
-            outv_q  <= outv_d;
-            skidv_q <= skidv_d;
+        end else if (out_free) begin
+            outv_q  <= skidv_q || s_valid;
+            skidv_q <= 1'b0;
+        end else if (s_valid && !skidv_q) begin
+            skidv_q <= 1'b1;
         end
     end
 endmodule

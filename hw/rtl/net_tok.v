@@ -102,7 +102,8 @@ module net_tok #(
     localparam [PCW-1:0] K_LAST = K1M1[PCW-1:0];
     localparam [PCW-1:0] P_LASTC = PPM1[PCW-1:0];
     generate
-        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || (IMG % PATCH) != 0 || NS1 < 2)
+        if (PXB > 8 || W_W > 8 || C1_W > M1_W || C1_W < W_W + PXB || B_W < 2 || B_W > C1_W ||
+            (IMG % PATCH) != 0 || NS1 < 2)
         begin : gen_bad_params
             net_bad_parameter_set_tok u_bad ();
         end
@@ -235,6 +236,39 @@ module net_tok #(
     wire [STEM-1:0] s1_new;
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
+    // The per-channel arithmetic after the product is functions called in the clocked blocks under their
+    // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
+    // the cycles that use it; the logic is the same adders, shift and sign extensions (Verilog-2001 has no
+    // zero-width replication, so an extension keeps one copy of the sign bit: B_W, C1_W, M1_W >= 2).
+    function [C1_W-1:0] acc_nx;  // the current after this tap: bias (first tap) or sum so far, + product
+        input             fresh;
+        input [B_W-1:0]   b;
+        input [C1_W-1:0]  acc, pr;
+        begin
+            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc) + pr;
+        end
+    endfunction
+    function [M1_W-1:0] sx_m1;
+        input [C1_W-1:0] x;
+        begin
+            sx_m1 = {{(M1_W - C1_W + 1){x[C1_W-1]}}, x[C1_W-2:0]};
+        end
+    endfunction
+    function [LCW-1:0] sx_lc;
+        input [M1_W-1:0] x;
+        begin
+            sx_lc = {{(LCW - M1_W + 1){x[M1_W-1]}}, x[M1_W-2:0]};
+        end
+    endfunction
+    function [M1_W-1:0] leak;  // v - (v >>> K), v = 0 at t = 0
+        input [M1_W-1:0] v;
+        input            clr;
+        reg signed [M1_W-1:0] vs;
+        begin
+            vs = clr ? {M1_W{1'b0}} : v;
+            leak = vs - (vs >>> K);
+        end
+    endfunction
     genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
@@ -242,7 +276,6 @@ module net_tok #(
             reg [B_W-1:0] b_q;
             reg [C1_W-1:0] acc_q;
             reg [W_W-1:0] wk_q;
-            wire [C1_W-1:0] b_x;
             always @(posedge clk) begin
                 // the enable tested alone first: Verilator then tests it once for every channel
                 if (w_we) begin
@@ -253,36 +286,24 @@ module net_tok #(
                 end
                 wk_q <= w1[kk[KW-1:0]];
             end
-            sign_extend #(.IN_W(B_W), .OUT_W(C1_W)) u_xb (.din(b_q), .dout(b_x));
             reg  [C1_W-1:0] pr_q;
-            wire [C1_W-1:0] acc_nx = (cf2_q ? b_x : acc_q) + pr_q;
             always @(posedge clk) begin
                 pr_q <= mulpw(pix_q, wk_q);
-                if (cv2_q) acc_q <= acc_nx;
+                if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
             // LIF: the position's current and I - theta, latched
-            wire [M1_W-1:0] cx;
-            wire [LCW-1:0]  cxx;
-            sign_extend #(.IN_W(C1_W), .OUT_W(M1_W)) u_xc (.din(acc_nx), .dout(cx));
-            sign_extend #(.IN_W(C1_W), .OUT_W(LCW)) u_xcc (.din(acc_nx), .dout(cxx));
             reg [M1_W-1:0] lc_q, v_q, la_q;
             reg [LCW-1:0]  ld_q;
-            // stage L0
-            wire signed [M1_W-1:0] vs = l_clr ? {M1_W{1'b0}} : v_q;
-            wire signed [M1_W-1:0] lk = vs >>> K;
             // stage L1
-            wire [LCW-1:0] lax;
-            sign_extend #(.IN_W(M1_W), .OUT_W(LCW)) u_xa (.din(la_q), .dout(lax));
-            wire [M1_W-1:0] lsum = la_q + lc_q;
-            wire [LCW-1:0]  ldif = lax + ld_q;
+            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
             assign s1_new[go] = !ldif[LCW-1];
             always @(posedge clk) begin
                 if (l_go) begin
-                    lc_q <= cx;
-                    ld_q <= cxx - th_x;
+                    lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
+                    ld_q <= sx_lc(sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q))) - th_x;
                 end
-                if (lb_q && !lph_q) la_q <= vs - lk;
-                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : lsum;
+                if (lb_q && !lph_q) la_q <= leak(v_q, l_clr);  // stage L0
+                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : la_q + lc_q;
             end
         end
     endgenerate

@@ -205,8 +205,10 @@ module net_bulk_harness #(
             if (px_idle != 0) begin
                 px_idle <= px_idle - 32'd1;
             end else if (px_ptr != px_end && run && state != S_RESET) begin
-                r = xs32(px_rng);
-                px_rng <= r;
+                if (in_p != 0) begin  // (no draw at P = 0: the stream never idles, the state is unused)
+                    r = xs32(px_rng);
+                    px_rng <= r;
+                end else r = 32'hffffffff;  // r[15:0] < 0 never holds
                 if ({16'd0, r[15:0]} < in_p) begin
                     px_idle <= {16'd0, r[31:16]} % in_burst;
                 end else begin
@@ -222,8 +224,10 @@ module net_bulk_harness #(
             if (w_idle != 0) begin
                 w_idle <= w_idle - 32'd1;
             end else if (w_ptr != w_end && run && state != S_RESET) begin
-                r = xs32(w_rng);
-                w_rng <= r;
+                if (w_p != 0) begin  // (no draw at P = 0: the stream never idles, the state is unused)
+                    r = xs32(w_rng);
+                    w_rng <= r;
+                end else r = 32'hffffffff;  // r[15:0] < 0 never holds
                 if ({16'd0, r[15:0]} < w_p) begin
                     w_idle <= {16'd0, r[31:16]} % w_burst;
                 end else begin
@@ -238,8 +242,10 @@ module net_bulk_harness #(
             o_idle <= o_idle - 32'd1;
             o_rdy <= 1'b0;
         end else begin
-            r = xs32(o_rng);
-            o_rng <= r;
+            if (out_p != 0) begin  // (no draw at P = 0: the stream never idles, the state is unused)
+                r = xs32(o_rng);
+                o_rng <= r;
+            end else r = 32'hffffffff;  // r[15:0] < 0 never holds
             if ({16'd0, r[15:0]} < out_p) begin
                 o_idle <= {16'd0, r[31:16]} % out_burst;
                 o_rdy <= 1'b0;
