@@ -57,7 +57,19 @@ module net_wload #(
     reg             loaded_q, loaded_d, eh_q, eh_d, el_err_q, el_err_d, busy_q, busy_d;
     reg             start_d, abort_d;
 
-    wire [EL_W-1:0] seg_last = SEG_LAST[seg_q * EL_W +: EL_W];
+    // the current segment's size - 1: a constant table indexed by seg_q (one compare per segment, each
+    // selecting a constant slice: no index multiply, which Yosys may map to a DSP)
+    function [EL_W-1:0] seg_last_of;
+        input [SEG_W-1:0] sg;
+        integer k;
+        begin
+            seg_last_of = {EL_W{1'b0}};
+            for (k = 0; k < NSEG; k = k + 1) begin
+                if (sg == k[SEG_W-1:0]) seg_last_of = SEG_LAST[k * EL_W +: EL_W];
+            end
+        end
+    endfunction
+    wire [EL_W-1:0] seg_last = seg_last_of(seg_q);
     wire hdr_take = (state_q == S_HDR) && s_valid && en;
     wire pay_take = (state_q == S_PAY) && s_valid && p_ready;
     reg  [WW-1:0] hexp;
