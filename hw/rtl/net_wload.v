@@ -42,6 +42,19 @@ module net_wload #(
     localparam [1:0] S_HDR = 2'd0, S_PAY = 2'd1, S_DROP = 2'd2;
     localparam integer NSM1 = NSEG - 1;
     localparam [SEG_W-1:0] SEG_END = NSM1[SEG_W-1:0];
+    // the payload word counter holds 0 .. COUNT - 1: as wide as COUNT - 1 needs (its increment's carry
+    // chain is this loader's longest path), not 32 bits
+    function integer cbw;
+        input [WW-1:0] x;
+        reg   [WW-1:0] v;
+        begin
+            cbw = 1;
+            for (v = x; v > 1; v = v >> 1) cbw = cbw + 1;
+        end
+    endfunction
+    localparam integer CNT_W = cbw(COUNT - 1);
+    localparam [WW-1:0] CM1 = COUNT - 1;
+    localparam [CNT_W-1:0] CNT_LAST = CM1[CNT_W-1:0];
     generate
         if (NSEG < 1 || (1 << SEG_W) <= NSEG) begin : gen_bad_seg_w
             net_bad_parameter_set_seg_w u_bad ();
@@ -53,7 +66,7 @@ module net_wload #(
     reg             hbad_q, hbad_d;  // a header word differed
     reg [SEG_W-1:0] seg_q, seg_d;
     reg [EL_W-1:0]  el_q, el_d;
-    reg [31:0]      cnt_q, cnt_d;    // payload words taken
+    reg [CNT_W-1:0] cnt_q, cnt_d;    // payload words taken
     reg             loaded_q, loaded_d, eh_q, eh_d, el_err_q, el_err_d, busy_q, busy_d;
     reg             start_d, abort_d;
 
@@ -113,19 +126,19 @@ module net_wload #(
                     if (hbad_d) begin
                         eh_d = 1'b1; state_d = S_DROP;
                     end else begin
-                        state_d = S_PAY; seg_d = {SEG_W{1'b0}}; el_d = {EL_W{1'b0}}; cnt_d = 32'd0;
+                        state_d = S_PAY; seg_d = {SEG_W{1'b0}}; el_d = {EL_W{1'b0}}; cnt_d = {CNT_W{1'b0}};
                     end
                 end
             end
             S_PAY: if (pay_take) begin
-                cnt_d = cnt_q + 32'd1;
+                cnt_d = cnt_q + 1'b1;
                 if (el_q == seg_last) begin
                     el_d = {EL_W{1'b0}};
                     seg_d = seg_q + 1'b1;
                 end else begin
                     el_d = el_q + 1'b1;
                 end
-                if (cnt_q == COUNT - 1) begin
+                if (cnt_q == CNT_LAST) begin
                     if (s_last) begin
                         loaded_d = 1'b1; busy_d = 1'b0; state_d = S_HDR;
                     end else begin
@@ -145,7 +158,7 @@ module net_wload #(
     always @(posedge clk) begin
         if (rst) begin
             state_q <= S_HDR; h_q <= 2'd0; hbad_q <= 1'b0; seg_q <= {SEG_W{1'b0}}; el_q <= {EL_W{1'b0}};
-            cnt_q <= 32'd0; loaded_q <= 1'b0; eh_q <= 1'b0; el_err_q <= 1'b0; busy_q <= 1'b0;
+            cnt_q <= {CNT_W{1'b0}}; loaded_q <= 1'b0; eh_q <= 1'b0; el_err_q <= 1'b0; busy_q <= 1'b0;
         end else begin
             state_q <= state_d; h_q <= h_d; hbad_q <= hbad_d; seg_q <= seg_d; el_q <= el_d;
             cnt_q <= cnt_d; loaded_q <= loaded_d; eh_q <= eh_d; el_err_q <= el_err_d; busy_q <= busy_d;
