@@ -53,7 +53,7 @@ def test_axis_half(tmp_path: Path) -> None:
     _run(tmp_path, "axis_half", ["axis_half.v"], {"W": 17}, "axis_half_no_loss_no_dup")
 
 
-@pytest.mark.parametrize("nb", [1, 2, 3, 4])  # NB = 1: axis_half's timing; 3: not a power of two
+@pytest.mark.parametrize("nb", [1, 2, 3, 4, 12])  # NB = 1: axis_half's timing; 3: not a power of two; 12: the shift
 def test_axis_split(nb: int, tmp_path: Path) -> None:
     _run(tmp_path, "axis_split", ["axis_split.v"], {"W": 13, "NB": nb}, "axis_split_beats_in_order")
 

@@ -6,7 +6,9 @@
 // column-outer, so it emits whole tokens, and this slice (which replaces the one-entry axis_half there)
 // serialises them. Like axis_half, s_ready = the entry is empty: a token is taken only after its
 // predecessor's last beat left, so with NB = 1 it is cycle-for-cycle axis_half. Only the valid flag and
-// the beat counter are reset; while `rst` is high, s_ready and m_valid are held low.
+// the beat counter are reset; while `rst` is high, s_ready and m_valid are held low. With NB > 8 the entry
+// shifts down a beat as each beat leaves (m_data is its low W bits): m_data is the same on every beat
+// handshake; in the one cycle after a token's last beat, with m_valid low, it shows the shifted entry.
 module axis_split #(
     parameter integer W  = 32,  // beat payload width (bits)
     parameter integer NB = 2    // beats per token (>= 1)
@@ -44,13 +46,25 @@ module axis_split #(
     reg [BW-1:0]   b_q;
     wire b_last = (b_q == B_LAST);
     assign s_ready = !v_q && !rst;
-    assign m_data  = d_q[b_q * W +: W];
+    // NB > SHIFT_MIN: the entry shifts down by one beat as each beat leaves, so the beat out is always its
+    // low W bits (no NB:1 multiplexer at b_q, whose depth grows with NB: a 2:1 choice per bit, load or
+    // shift; the same beat b as d_q[b * W +: W] of the token taken); else the multiplexer (fewer LUTs)
+    localparam integer SHIFT_MIN = 8;
+    generate
+        if (NB > SHIFT_MIN) begin : gen_mdata_shift
+            assign m_data = d_q[W-1:0];
+        end else begin : gen_mdata_mux
+            assign m_data = d_q[b_q * W +: W];
+        end
+    endgenerate
     assign m_last  = l_q && b_last;
     assign m_valid = v_q && !rst;
     always @(posedge clk) begin
         if (!v_q) begin
             d_q <= s_data;
             l_q <= s_last;
+        end else if (NB > SHIFT_MIN && m_ready && !rst) begin
+            d_q <= d_q >> W;
         end
         if (rst) begin
             v_q <= 1'b0;

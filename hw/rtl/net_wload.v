@@ -42,6 +42,19 @@ module net_wload #(
     localparam [1:0] S_HDR = 2'd0, S_PAY = 2'd1, S_DROP = 2'd2;
     localparam integer NSM1 = NSEG - 1;
     localparam [SEG_W-1:0] SEG_END = NSM1[SEG_W-1:0];
+    // the payload word counter holds 0 .. COUNT - 1: as wide as COUNT - 1 needs (its increment's carry
+    // chain is this loader's longest path), not 32 bits
+    function integer cbw;
+        input [WW-1:0] x;
+        reg   [WW-1:0] v;
+        begin
+            cbw = 1;
+            for (v = x; v > 1; v = v >> 1) cbw = cbw + 1;
+        end
+    endfunction
+    localparam integer CNT_W = cbw(COUNT - 1);
+    localparam [WW-1:0] CM1 = COUNT - 1;
+    localparam [CNT_W-1:0] CNT_LAST = CM1[CNT_W-1:0];
     generate
         if (NSEG < 1 || (1 << SEG_W) <= NSEG) begin : gen_bad_seg_w
             net_bad_parameter_set_seg_w u_bad ();
@@ -53,11 +66,27 @@ module net_wload #(
     reg             hbad_q, hbad_d;  // a header word differed
     reg [SEG_W-1:0] seg_q, seg_d;
     reg [EL_W-1:0]  el_q, el_d;
-    reg [31:0]      cnt_q, cnt_d;    // payload words taken
+    reg [CNT_W-1:0] cnt_q, cnt_d;    // payload words taken
     reg             loaded_q, loaded_d, eh_q, eh_d, el_err_q, el_err_d, busy_q, busy_d;
     reg             start_d, abort_d;
 
-    wire [EL_W-1:0] seg_last = SEG_LAST[seg_q * EL_W +: EL_W];
+    // the current segment's size - 1 is a register (last_q), loaded with the next segment's when the segment
+    // advances: a constant table indexed by seg_q (an AND-OR of one compare per segment, each selecting a
+    // constant slice: no index multiply, which Yosys may map to a DSP, and no priority chain) is then a
+    // register-to-register path, and the element compare el_q == last_q starts at flip-flops
+    function [EL_W-1:0] next_last_of;  // the size - 1 of segment sg + 1 (0 past the last segment)
+        input [SEG_W-1:0] sg;
+        integer k;
+        begin
+            next_last_of = {EL_W{1'b0}};
+            for (k = 0; k + 1 < NSEG; k = k + 1) begin
+                next_last_of = next_last_of | ({EL_W{sg == k[SEG_W-1:0]}} & SEG_LAST[(k + 1) * EL_W +: EL_W]);
+            end
+        end
+    endfunction
+    localparam [EL_W-1:0] LAST0 = SEG_LAST[EL_W-1:0];
+    reg  [EL_W-1:0] last_q, last_d;
+    wire [EL_W-1:0] seg_last = last_q;
     wire hdr_take = (state_q == S_HDR) && s_valid && en;
     wire pay_take = (state_q == S_PAY) && s_valid && p_ready;
     reg  [WW-1:0] hexp;
@@ -83,7 +112,7 @@ module net_wload #(
     assign err_len = el_err_q;
 
     always @* begin
-        state_d = state_q; h_d = h_q; hbad_d = hbad_q; seg_d = seg_q; el_d = el_q; cnt_d = cnt_q;
+        state_d = state_q; h_d = h_q; hbad_d = hbad_q; seg_d = seg_q; el_d = el_q; cnt_d = cnt_q; last_d = last_q;
         loaded_d = loaded_q; eh_d = eh_q; el_err_d = el_err_q; busy_d = busy_q;
         start_d = 1'b0; abort_d = 1'b0;
         case (state_q)
@@ -101,19 +130,21 @@ module net_wload #(
                     if (hbad_d) begin
                         eh_d = 1'b1; state_d = S_DROP;
                     end else begin
-                        state_d = S_PAY; seg_d = {SEG_W{1'b0}}; el_d = {EL_W{1'b0}}; cnt_d = 32'd0;
+                        state_d = S_PAY; seg_d = {SEG_W{1'b0}}; el_d = {EL_W{1'b0}}; cnt_d = {CNT_W{1'b0}};
+                        last_d = LAST0;
                     end
                 end
             end
             S_PAY: if (pay_take) begin
-                cnt_d = cnt_q + 32'd1;
+                cnt_d = cnt_q + 1'b1;
                 if (el_q == seg_last) begin
                     el_d = {EL_W{1'b0}};
                     seg_d = seg_q + 1'b1;
+                    last_d = next_last_of(seg_q);
                 end else begin
                     el_d = el_q + 1'b1;
                 end
-                if (cnt_q == COUNT - 1) begin
+                if (cnt_q == CNT_LAST) begin
                     if (s_last) begin
                         loaded_d = 1'b1; busy_d = 1'b0; state_d = S_HDR;
                     end else begin
@@ -133,9 +164,10 @@ module net_wload #(
     always @(posedge clk) begin
         if (rst) begin
             state_q <= S_HDR; h_q <= 2'd0; hbad_q <= 1'b0; seg_q <= {SEG_W{1'b0}}; el_q <= {EL_W{1'b0}};
-            cnt_q <= 32'd0; loaded_q <= 1'b0; eh_q <= 1'b0; el_err_q <= 1'b0; busy_q <= 1'b0;
+            last_q <= LAST0;
+            cnt_q <= {CNT_W{1'b0}}; loaded_q <= 1'b0; eh_q <= 1'b0; el_err_q <= 1'b0; busy_q <= 1'b0;
         end else begin
-            state_q <= state_d; h_q <= h_d; hbad_q <= hbad_d; seg_q <= seg_d; el_q <= el_d;
+            state_q <= state_d; h_q <= h_d; hbad_q <= hbad_d; seg_q <= seg_d; el_q <= el_d; last_q <= last_d;
             cnt_q <= cnt_d; loaded_q <= loaded_d; eh_q <= eh_d; el_err_q <= el_err_d; busy_q <= busy_d;
         end
     end

@@ -19,8 +19,8 @@
 // Counters a[c] (ceil(log2(N+1)) bits) are P lane memories of G words (LUT RAM, read-modify-write at qk_g:
 // the group's P counters are incremented together, no adder tree over N); at qk_last each group's P mask
 // bits a >= theta_a are written into that group's slice of the bank's A mask (2 words of P bits per group,
-// LUT RAM, bank = address). The Q buffer is G lane-group memories written per group and read together, a
-// LUT RAM read asynchronously at the registered address of the token on y_tok when small (RAM_STYLE = 2, or
+// LUT RAM, bank = address; read into a register with each token, beside the Q word). The Q buffer is G
+// lane-group memories written per group and read together, a LUT RAM read asynchronously at the registered address of the token on y_tok when small (RAM_STYLE = 2, or
 // tool's choice and 2N <= QB_ASYNC_MAX words); otherwise the groups are gathered into a D-bit word (shift
 // register) written at the token's last group into an sdp_ram (synchronous read into its output
 // register). Either way y_tok holds while y_valid && !y_ready (a bank is rewritten only after its release).
@@ -97,6 +97,7 @@ module sasa_attn #(
     reg           ov_q;       // the RAM output register holds a token
     reg           olast_q;    // ... the last of its bank
     reg           obank_q;    // ... of this bank
+    wire          rd_go = rdy_q[rb_q] && (!ov_q || y_ready);  // the next token is read
 
     // qk_last's last group -> (A_DELAY cycles) -> pend_q = a_latch: the caller's schedule sets A_DELAY
     wire pend_any;  // pend_q or its earlier stage
@@ -164,13 +165,20 @@ module sasa_attn #(
             always @(posedge clk) begin
                 if (qk_valid && qk_last && qk_g == gg[GW-1:0]) amask_mem[wb_q] <= a_grp;
             end
-            assign amask[gg * P +: P] = amask_mem[obank_q];
+            // read into a register with the token (rd_go, its bank rb_q), beside the Q buffer's output
+            // register: the bank's mask is complete before the bank is readable and is not rewritten before
+            // its release, so this equals the mask read at obank_q whenever y_valid is high, and y_tok
+            // leaves flip-flops (no LUT-RAM read in front of the Y engine's spike finder)
+            reg [P-1:0] am_q;
+            always @(posedge clk) begin
+                if (rd_go) am_q <= amask_mem[rb_q];
+            end
+            assign amask[gg * P +: P] = am_q;
         end
     endgenerate
 
     // ------------------------------------------------------------------ Q buffer (2 banks x N words)
     wire [D-1:0]  q_rd;
-    wire          rd_go = rdy_q[rb_q] && (!ov_q || y_ready);
 
     generate
         if (QB_ASYNC != 0) begin : gen_qb_async
@@ -225,6 +233,7 @@ module sasa_attn #(
     endgenerate
 
     assign y_tok   = q_rd & amask[D-1:0];
+    integer bk;
     assign y_last  = olast_q;
     assign y_valid = ov_q;
 
@@ -244,20 +253,22 @@ module sasa_attn #(
             ov_q   <= 1'b0;
         end else begin
             pend_q <= pend_d;
-            if (pend_q) begin
-                full_q[wb_q] <= 1'b1;
-                rdy_q[wb_q]  <= 1'b1;
-                wb_q         <= !wb_q;
+            // the bank flags per bank (a constant index: no dynamic bit-select on the left, which Yosys
+            // builds with 32-bit index arithmetic); a clear after a set of the same bank wins, as before
+            for (bk = 0; bk < 2; bk = bk + 1) begin
+                if (pend_q && wb_q == bk[0]) begin
+                    full_q[bk] <= 1'b1;
+                    rdy_q[bk]  <= 1'b1;
+                end
+                if (y_release && lb_q == bk[0]) full_q[bk] <= 1'b0;
+                if (rd_go && rn_q == N_LAST && rb_q == bk[0]) rdy_q[bk] <= 1'b0;
             end
-            if (y_release) begin
-                full_q[lb_q] <= 1'b0;
-                lb_q         <= !lb_q;
-            end
+            if (pend_q) wb_q <= !wb_q;
+            if (y_release) lb_q <= !lb_q;
             if (rd_go) begin
                 ov_q <= 1'b1;
                 if (rn_q == N_LAST) begin
                     rn_q        <= {NW{1'b0}};
-                    rdy_q[rb_q] <= 1'b0;
                     rb_q        <= !rb_q;
                 end else begin
                     rn_q <= rn_q + 1'b1;
