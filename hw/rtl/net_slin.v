@@ -67,12 +67,12 @@ module net_slin #(
             for (v = x; v > 1; v = v >> 1) sbw = sbw + 1;
         end
     endfunction
-    function integer ksel;  // chunk index bits of the spike finder: the least k >= 1 with 4^k >= x
+    function integer ksel;  // chunk index bits of the spike finder: the least k >= 1 with 2 * 4^k >= x
         input integer x;
         integer v;
         begin
             ksel = 1;
-            for (v = 4; v < x; v = v * 4) ksel = ksel + 1;
+            for (v = 8; v < x; v = v * 4) ksel = ksel + 1;
         end
     endfunction
     // Dependent parameters: do not override.
@@ -96,7 +96,7 @@ module net_slin #(
 
     // ------------------------------------------------------------------ S1: the spike finder
     // A two-level find-first-set (no FI-wide priority chain on the mask's loop): the mask is cut into C
-    // chunks of K bits (K = 2^KW, the smallest power of two >= 2 with K*K >= FI; the last chunk zero-padded)
+    // chunks of K bits (K = 2^KW, the smallest power of two >= 2 with 2*K*K >= FI; the last chunk zero-padded)
     // and per chunk two flags are registered beside it, nz_q (the chunk holds a spike) and g2_q (it holds
     // two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone (one-hot sel), every
     // chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the selected chunk
@@ -127,7 +127,8 @@ module net_slin #(
     reg [FI-1:0] mask_q;
     reg [C-1:0]  nz_q, g2_q;    // per chunk of mask_q: some spike / at least two
     reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / pass's last / image's last beat
-    reg [JW-1:0] ridx_q;
+    reg [C-1:0]  rsel_q;    // R: the spike's chunk (one-hot) and every chunk's lowest bit: the row index
+    reg [C*KW-1:0] rloc_q;  // is encoded in R, off the mask's loop
     reg          v2_q, add2_q, end2_q, tl2_q;  // S2
     reg          mv_q, ml_q, fresh_q;
     wire         emit2  = (IMG_ACC == 0) || tl2_q;
@@ -180,17 +181,17 @@ module net_slin #(
             pop_sat3 #(.W(K)) u_ps (.mask(sp[gc * K +: K]), .ge1(in_nz[gc]), .ge2(in_g2[gc]), .ge3(s3));
         end
     endgenerate
-    wire [CW+KW-1:0] sp_full;  // {chunk, bit}: the lowest spike's index (0 when none)
+    wire [CW+KW-1:0] sp_full;  // {chunk, bit}: the R stage's spike index (0 when none)
     generate
         for (gb = 0; gb < CW; gb = gb + 1) begin : gen_cidx
-            assign sp_full[KW + gb] = |(sel & cbits(gb));
+            assign sp_full[KW + gb] = |(rsel_q & cbits(gb));
         end
         for (gb = 0; gb < KW; gb = gb + 1) begin : gen_lidx
             wire [C-1:0] lb;  // bit gb of every chunk's lowest spike
             for (gc = 0; gc < C; gc = gc + 1) begin : gen_lb
-                assign lb[gc] = locs[gc * KW + gb];
+                assign lb[gc] = rloc_q[gc * KW + gb];
             end
-            assign sp_full[gb] = |(sel & lb);
+            assign sp_full[gb] = |(rsel_q & lb);
         end
     endgenerate
     wire          sp_any = |nz_q;
@@ -200,6 +201,7 @@ module net_slin #(
     wire          nz_ge1, nz_ge3;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] sp_rest = rest_u[FI-1:0];
+    wire [JW-1:0] ridx = idx_u[JW-1:0];  // R: the row of the spike
     wire          nz_ge2;
     pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
     wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
@@ -264,7 +266,8 @@ module net_slin #(
             radd_q <= issue && sp_any;
             rend_q <= one;
             rtl_q  <= tl_q && g_last;
-            ridx_q <= idx_u[JW-1:0];
+            rsel_q <= sel;
+            rloc_q <= locs;
             add2_q <= radd_q;
             end2_q <= rend_q;
             tl2_q  <= rtl_q;
@@ -325,15 +328,15 @@ module net_slin #(
     generate
         if (G > 1 && (G & (G - 1)) == 0) begin : gen_word_cat
             /* verilator lint_off UNUSEDSIGNAL */  // FI = 1: the row bit is zero
-            wire [JW+GW-1:0] cat = {ridx_q, rg};
+            wire [JW+GW-1:0] cat = {ridx, rg};
             /* verilator lint_on UNUSEDSIGNAL */
             assign r_word = cat[AW-1:0];
         end else if (G > 1) begin : gen_word
-            wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx_q};
+            wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx};
             wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
             assign r_word = mul_g(rj) + rp;
         end else begin : gen_row
-            assign r_word = ridx_q;
+            assign r_word = ridx;
         end
     endgenerate
     wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : r_word;
