@@ -14,10 +14,12 @@
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
 // counts . W, so the counts need no multiplier); only with OB = FO.
-// Pipeline: S1 finds the spike (its index registered), R reads word j*G + g (row j's lanes of pass g)
-// from the weight memory (one sdp_ram of FI*G words x OB*W_W bits, registered read: block RAM when
-// large), S2 accumulates. A full output register with an emitting row in S2 stalls every stage (the
-// memory's read data holds).
+// Pipeline: S1 finds the spike (a two-level finder over chunks of the mask, below; the spike's chunk,
+// one-hot, and every chunk's lowest bit registered), R encodes the row j and reads word j*G + g (row j's
+// lanes of pass g; no multiplier: {j, g} when G is a power of two, else shifts and adds) from the weight
+// memory (one sdp_ram of FI*G words x OB*W_W bits, registered read: block RAM when large), S2
+// accumulates. A full output register with an emitting row in S2 stalls every stage (the memory's read
+// data holds).
 // Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
 // element per word, by read-modify-write of the element's word (a word read while the previous word's
 // write to the same word is in flight takes that write's data): element (j, c) of a linear weight is
