@@ -97,16 +97,16 @@ module net_slin #(
     endgenerate
 
     // ------------------------------------------------------------------ S1: the spike finder
-    // A two-level find-first-set (no FI-wide priority chain on the mask's loop): the mask is cut into C
-    // chunks of K bits (K = 2^KW, the smallest power of two >= 2 with 2*K*K >= FI; the last chunk zero-padded)
-    // and per chunk two flags are registered beside it, nz_q (the chunk holds a spike) and g2_q (it holds
-    // two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone (one-hot sel), every
-    // chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the selected chunk
-    // takes its cleared bits: its nz becomes its g2, its g2 becomes "three or more" (pop_sat3 of the chunk).
-    // The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one) is a
-    // function of the flags: at most one chunk non-empty and none with two. Same values as spike_finder and
-    // pop_sat3 over the whole mask (the port contract of tests/test_rtl_units.py and the cycle model).
-    localparam integer KW  = ksel(FI);      // chunk index bits
+    // A two-level find-first-set (no FI-wide priority chain on the mask's loop): the mask is cut into C chunks of K
+    // bits (K = 2^KW, the smallest power of two >= 2 with 2*K*K >= FI, but 16 at FI = 128: fewer LUTs than 8 there by
+    // Yosys' classic ABC; the last chunk zero-padded) and per chunk two flags are registered beside it, nz_q (the chunk
+    // holds a spike) and g2_q (it holds two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone
+    // (one-hot sel), every chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the
+    // selected chunk takes its cleared bits: its nz becomes its g2, its g2 becomes "three or more" (pop_sat3 of the
+    // chunk). The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one) is a
+    // function of the flags: at most one chunk non-empty and none with two. Same values as spike_finder and pop_sat3
+    // over the whole mask (the port contract of tests/test_rtl_units.py and the cycle model).
+    localparam integer KW  = (FI >= 128 && ksel(FI) < 4) ? 4 : ksel(FI);  // chunk index bits
     localparam integer K   = 1 << KW;       // chunk bits
     localparam integer C   = (FI + K - 1) / K;  // chunks
     localparam integer CW  = sbw(C - 1);    // chunk number bits
