@@ -103,8 +103,8 @@ module net_slin #(
     // holds a spike) and g2_q (it holds two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone
     // (one-hot sel), every chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the
     // selected chunk takes its cleared bits: its nz becomes its g2, its g2 becomes "three or more" (pop_sat3 of the
-    // chunk). The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one_q,
-    // registered) follows from the flags (below). Same values as spike_finder and pop_sat3
+    // chunk). The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one) is a
+    // function of the flags: at most one chunk non-empty and none with two. Same values as spike_finder and pop_sat3
     // over the whole mask (the port contract of tests/test_rtl_units.py and the cycle model).
     localparam integer KW  = (FI >= 128 && ksel(FI) < 4) ? 4 : ksel(FI);  // chunk index bits
     localparam integer K   = 1 << KW;       // chunk bits
@@ -125,7 +125,7 @@ module net_slin #(
             for (i = 0; i < C; i = i + 1) cbits[i] = ((i >> b) & 1) != 0;
         end
     endfunction
-    reg          busy_q, tl_q, one_q;  // a token is held / it ends the image / <= 1 spike left (this pass)
+    reg          busy_q, tl_q;  // a token is held / it ends the image
     reg [FI-1:0] mask_q;
     reg [C-1:0]  nz_q, g2_q;    // per chunk of mask_q: some spike / at least two
     reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / pass's last / image's last beat
@@ -200,18 +200,13 @@ module net_slin #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [FIP-1:0] rest_u = rest_p;      // the padding stays zero
     wire [CW+KW-1:0] idx_u = sp_full;    // bits above the row index are zero
-    wire          nz_ge1, in_ge1, in_ge3;
+    wire          nz_ge1, nz_ge3;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] sp_rest = rest_u[FI-1:0];
     wire [JW-1:0] ridx = idx_u[JW-1:0];  // R: the row of the spike
-    wire          nz_ge2, nz_ge3, in_ge2c;
+    wire          nz_ge2;
     pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
-    pop_sat3 #(.W(C)) u_pin (.mask(in_nz), .ge1(in_ge1), .ge2(in_ge2c), .ge3(in_ge3));
-    // one_q (registered, as the mask): s_data holds <= 1 spike: at most one chunk non-empty and none with two;
-    // the mask holds <= 2 (so <= 1 is left after this spike): at most two chunks non-empty and none with two,
-    // or at most one and none with three
-    wire          in_ge2 = in_ge2c || (|in_g2);
-    wire          mk_le2 = (!nz_ge3 && !(|g2_q)) || (!nz_ge2 && !(|g3));
+    wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
 
     // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's
     // last; a token's last spike of a pass other than its last reloads the token (tok_q, its chunk flags)
@@ -221,29 +216,25 @@ module net_slin #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] tok;
     wire [C-1:0]  tnz, tg2;
-    wire          tone;
     generate
         if (G > 1) begin : gen_pass
             reg [GW-1:0] g_q, rg_q;
             reg [FI-1:0] tok_q;
             reg [C-1:0]  tnz_q, tg2_q;
-            reg          tone_q;
             assign g_last = (g_q == G_LAST);
             assign rg     = rg_q;
             assign tok    = tok_q;
             assign tnz    = tnz_q;
             assign tg2    = tg2_q;
-            assign tone   = tone_q;
             always @(posedge clk) begin
                 if (take) begin
                     tok_q <= s_data;
                     tnz_q <= in_nz;
                     tg2_q <= in_g2;
-                    tone_q <= !in_ge2;
                 end
                 if (adv) rg_q <= g_q;
                 if (rst) g_q <= {GW{1'b0}};
-                else if (issue && one_q) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+                else if (issue && one) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
             end
         end else begin : gen_one_pass
             assign g_last = 1'b1;
@@ -251,35 +242,31 @@ module net_slin #(
             assign tok    = {FI{1'b0}};
             assign tnz    = {C{1'b0}};
             assign tg2    = {C{1'b0}};
-            assign tone   = 1'b0;
         end
     endgenerate
 
-    assign s_ready = adv && (!busy_q || (one_q && g_last));
+    assign s_ready = adv && (!busy_q || (one && g_last));
     assign act     = issue;
-    assign img_end = issue && one_q && tl_q && g_last;
+    assign img_end = issue && one && tl_q && g_last;
 
     always @(posedge clk) begin
         if (take) begin
             mask_q <= s_data;
             nz_q   <= in_nz;
             g2_q   <= in_g2;
-            one_q  <= !in_ge2;
             tl_q   <= s_last;
-        end else if (issue && one_q && !g_last) begin
+        end else if (issue && one && !g_last) begin
             mask_q <= tok;
             nz_q   <= tnz;
             g2_q   <= tg2;
-            one_q  <= tone;
         end else if (issue) begin
             mask_q <= sp_rest;
             nz_q   <= nz_rest;
             g2_q   <= g2_rest;
-            one_q  <= mk_le2;
         end
         if (adv) begin
             radd_q <= issue && sp_any;
-            rend_q <= one_q;
+            rend_q <= one;
             rtl_q  <= tl_q && g_last;
             rsel_q <= sel;
             rloc_q <= locs;
@@ -293,7 +280,7 @@ module net_slin #(
             v2_q   <= 1'b0;
         end else begin
             if (take) busy_q <= 1'b1;
-            else if (issue && one_q && g_last) busy_q <= 1'b0;
+            else if (issue && one && g_last) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
