@@ -137,6 +137,7 @@ module net_slin #(
     wire         stall  = v2_q && end2_q && emit2 && mv_q && !m_ready;
     wire         adv    = !stall;
     wire         issue  = busy_q && adv;
+    wire         take   = s_valid && s_ready;
 
     wire [FIP-1:0] mp, sp;              // mask_q and s_data padded to FIP bits
     wire [FIP-1:0] rest_p;              // mask_q without its lowest spike
@@ -215,9 +216,6 @@ module net_slin #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] tok;
     wire [C-1:0]  tnz, tg2;
-    // ld: the loads of a token test this, not take (whose s_ready waits for `one`): take when idle, else the
-    // cycle of the token's last spike, token or not (without one busy_q falls and the load is never read)
-    wire         ld     = busy_q ? (issue && one && g_last) : (s_valid && adv);
     generate
         if (G > 1) begin : gen_pass
             reg [GW-1:0] g_q, rg_q;
@@ -229,7 +227,7 @@ module net_slin #(
             assign tnz    = tnz_q;
             assign tg2    = tg2_q;
             always @(posedge clk) begin
-                if (ld) begin
+                if (take) begin
                     tok_q <= s_data;
                     tnz_q <= in_nz;
                     tg2_q <= in_g2;
@@ -252,20 +250,20 @@ module net_slin #(
     assign img_end = issue && one && tl_q && g_last;
 
     always @(posedge clk) begin
-        // a token's last spike of a pass (one) leaves nothing behind, so the next pass's token or the next
-        // token is ORed in, and the mask's loop has no take multiplexer
-        if (!busy_q) begin
-            if (s_valid && adv) begin
-                mask_q <= s_data;
-                nz_q   <= in_nz;
-                g2_q   <= in_g2;
-            end
+        if (take) begin
+            mask_q <= s_data;
+            nz_q   <= in_nz;
+            g2_q   <= in_g2;
+            tl_q   <= s_last;
+        end else if (issue && one && !g_last) begin
+            mask_q <= tok;
+            nz_q   <= tnz;
+            g2_q   <= tg2;
         end else if (issue) begin
-            mask_q <= sp_rest | ({FI{one}} & (g_last ? s_data : tok));
-            nz_q   <= nz_rest | ({C{one}} & (g_last ? in_nz : tnz));
-            g2_q   <= g2_rest | ({C{one}} & (g_last ? in_g2 : tg2));
+            mask_q <= sp_rest;
+            nz_q   <= nz_rest;
+            g2_q   <= g2_rest;
         end
-        if (ld) tl_q <= s_last;
         if (adv) begin
             radd_q <= issue && sp_any;
             rend_q <= one;
@@ -281,8 +279,8 @@ module net_slin #(
             rv_q   <= 1'b0;
             v2_q   <= 1'b0;
         end else begin
-            if (!busy_q) busy_q <= s_valid && adv;
-            else if (issue && one && g_last) busy_q <= s_valid;
+            if (take) busy_q <= 1'b1;
+            else if (issue && one && g_last) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
