@@ -14,10 +14,12 @@
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
 // counts . W, so the counts need no multiplier); only with OB = FO.
-// Pipeline: S1 finds the spike (its index registered), R reads word j*G + g (row j's lanes of pass g)
-// from the weight memory (one sdp_ram of FI*G words x OB*W_W bits, registered read: block RAM when
-// large), S2 accumulates. A full output register with an emitting row in S2 stalls every stage (the
-// memory's read data holds).
+// Pipeline: S1 finds the spike (a two-level finder over chunks of the mask, below; the spike's chunk,
+// one-hot, and every chunk's lowest bit registered), R encodes the row j and reads word j*G + g (row j's
+// lanes of pass g; no multiplier: {j, g} when G is a power of two, else shifts and adds) from the weight
+// memory (one sdp_ram of FI*G words x OB*W_W bits, registered read: block RAM when large), S2
+// accumulates. A full output register with an emitting row in S2 stalls every stage (the memory's read
+// data holds).
 // Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
 // element per word, by read-modify-write of the element's word (a word read while the previous word's
 // write to the same word is in flight takes that write's data): element (j, c) of a linear weight is
@@ -67,9 +69,16 @@ module net_slin #(
             for (v = x; v > 1; v = v >> 1) sbw = sbw + 1;
         end
     endfunction
+    function integer ksel;  // chunk index bits of the spike finder: the least k >= 1 with 2 * 4^k >= x
+        input integer x;
+        integer v;
+        begin
+            ksel = 1;
+            for (v = 8; v < x; v = v * 4) ksel = ksel + 1;
+        end
+    endfunction
     // Dependent parameters: do not override.
     localparam integer G   = FO / OB;      // passes per token
-    localparam integer FIW = sbw(FI - 1);  // spike index bits
     localparam integer JW  = (FI > 1) ? $clog2(FI) : 1;  // row index bits
     localparam integer WRW = sbw(FI * G - 1);  // weight word index bits (net_wdec rows)
     localparam integer OBW = sbw(OB - 1);  // lane bits
@@ -88,10 +97,40 @@ module net_slin #(
     endgenerate
 
     // ------------------------------------------------------------------ S1: the spike finder
-    reg          busy_q, tl_q, one_q;  // a token is held / it ends the image / <= 1 spike left (this pass)
+    // A two-level find-first-set (no FI-wide priority chain on the mask's loop): the mask is cut into C chunks of K
+    // bits (K = 2^KW, the smallest power of two >= 2 with 2*K*K >= FI, but 16 at FI = 128: fewer LUTs than 8 there by
+    // Yosys' classic ABC; the last chunk zero-padded) and per chunk two flags are registered beside it, nz_q (the chunk
+    // holds a spike) and g2_q (it holds two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone
+    // (one-hot sel), every chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the
+    // selected chunk takes its cleared bits: its nz becomes its g2, its g2 becomes "three or more" (pop_sat3 of the
+    // chunk). The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one) is a
+    // function of the flags: at most one chunk non-empty and none with two. Same values as spike_finder and pop_sat3
+    // over the whole mask (the port contract of tests/test_rtl_units.py and the cycle model).
+    localparam integer KW  = (FI >= 128 && ksel(FI) < 4) ? 4 : ksel(FI);  // chunk index bits
+    localparam integer K   = 1 << KW;       // chunk bits
+    localparam integer C   = (FI + K - 1) / K;  // chunks
+    localparam integer CW  = sbw(C - 1);    // chunk number bits
+    localparam integer FIP = C * K;         // the mask padded to whole chunks
+    function [K-1:0] kbits;  // the bits of a chunk whose index has bit b set
+        input integer b;
+        integer i;
+        begin
+            for (i = 0; i < K; i = i + 1) kbits[i] = ((i >> b) & 1) != 0;
+        end
+    endfunction
+    function [C-1:0] cbits;  // the chunks whose number has bit b set
+        input integer b;
+        integer i;
+        begin
+            for (i = 0; i < C; i = i + 1) cbits[i] = ((i >> b) & 1) != 0;
+        end
+    endfunction
+    reg          busy_q, tl_q;  // a token is held / it ends the image
     reg [FI-1:0] mask_q;
+    reg [C-1:0]  nz_q, g2_q;    // per chunk of mask_q: some spike / at least two
     reg          rv_q, radd_q, rend_q, rtl_q;  // R: an item / adds a row / pass's last / image's last beat
-    reg [JW-1:0] ridx_q;
+    reg [C-1:0]  rsel_q;    // R: the spike's chunk (one-hot) and every chunk's lowest bit: the row index
+    reg [C*KW-1:0] rloc_q;  // is encoded in R, off the mask's loop
     reg          v2_q, add2_q, end2_q, tl2_q;  // S2
     reg          mv_q, ml_q, fresh_q;
     wire         emit2  = (IMG_ACC == 0) || tl2_q;
@@ -100,75 +139,137 @@ module net_slin #(
     wire         issue  = busy_q && adv;
     wire         take   = s_valid && s_ready;
 
-    wire           sp_any;
-    wire [FIW-1:0] sp_idx;
-    wire [FI-1:0]  sp_rest;
-    spike_finder #(.W(FI), .IW(FIW)) u_find (.mask(mask_q), .any(sp_any), .idx(sp_idx), .rest(sp_rest));
-    wire in_ge1, in_ge2, mk_ge1, mk_ge2, mk_ge3;
+    wire [FIP-1:0] mp, sp;              // mask_q and s_data padded to FIP bits
+    wire [FIP-1:0] rest_p;              // mask_q without its lowest spike
+    wire [C-1:0]   sel;                 // the lowest non-empty chunk, one-hot
+    wire [C-1:0]   g3, in_nz, in_g2;    // per chunk: mask_q's >= 3 spikes; s_data's >= 1, >= 2
+    wire [C-1:0]   nz_rest, g2_rest;    // the flags of rest_p
+    wire [C*KW-1:0] locs;               // per chunk: its lowest spike's bit
+    genvar gc, gi, gb;
+    generate
+        for (gi = 0; gi < FIP; gi = gi + 1) begin : gen_pad
+            if (gi < FI) begin : gen_bit
+                assign mp[gi] = mask_q[gi];
+                assign sp[gi] = s_data[gi];
+            end else begin : gen_zero
+                assign mp[gi] = 1'b0;
+                assign sp[gi] = 1'b0;
+            end
+        end
+        for (gc = 0; gc < C; gc = gc + 1) begin : gen_chunk
+            wire [K-1:0] m = mp[gc * K +: K];
+            wire [K-1:0] below;  // below[i]: a lower bit of the chunk is set
+            wire [K-1:0] lo  = m & ~below;  // the lowest spike, one-hot
+            wire [K-1:0] clr = m & below;   // the chunk without it
+            assign below[0] = 1'b0;
+            for (gi = 1; gi < K; gi = gi + 1) begin : gen_below
+                assign below[gi] = |m[gi-1:0];
+            end
+            for (gb = 0; gb < KW; gb = gb + 1) begin : gen_loc
+                assign locs[gc * KW + gb] = |(lo & kbits(gb));
+            end
+            if (gc == 0) begin : gen_first
+                assign sel[gc] = nz_q[gc];
+            end else begin : gen_next
+                assign sel[gc] = nz_q[gc] && !(|nz_q[gc-1:0]);
+            end
+            assign rest_p[gc * K +: K] = sel[gc] ? clr : m;
+            assign nz_rest[gc] = sel[gc] ? g2_q[gc] : nz_q[gc];
+            assign g2_rest[gc] = sel[gc] ? g3[gc] : g2_q[gc];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire m1, m2, s3;
+            /* verilator lint_on UNUSEDSIGNAL */
+            pop_sat3 #(.W(K)) u_pm (.mask(m), .ge1(m1), .ge2(m2), .ge3(g3[gc]));
+            pop_sat3 #(.W(K)) u_ps (.mask(sp[gc * K +: K]), .ge1(in_nz[gc]), .ge2(in_g2[gc]), .ge3(s3));
+        end
+    endgenerate
+    wire [CW+KW-1:0] sp_full;  // {chunk, bit}: the R stage's spike index (0 when none)
+    generate
+        for (gb = 0; gb < CW; gb = gb + 1) begin : gen_cidx
+            assign sp_full[KW + gb] = |(rsel_q & cbits(gb));
+        end
+        for (gb = 0; gb < KW; gb = gb + 1) begin : gen_lidx
+            wire [C-1:0] lb;  // bit gb of every chunk's lowest spike
+            for (gc = 0; gc < C; gc = gc + 1) begin : gen_lb
+                assign lb[gc] = rloc_q[gc * KW + gb];
+            end
+            assign sp_full[gb] = |(rsel_q & lb);
+        end
+    endgenerate
+    wire          sp_any = |nz_q;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire in_ge3;
+    wire [FIP-1:0] rest_u = rest_p;      // the padding stays zero
+    wire [CW+KW-1:0] idx_u = sp_full;    // bits above the row index are zero
+    wire          nz_ge1, nz_ge3;
     /* verilator lint_on UNUSEDSIGNAL */
-    pop_sat3 #(.W(FI)) u_pin (.mask(s_data), .ge1(in_ge1), .ge2(in_ge2), .ge3(in_ge3));
-    pop_sat3 #(.W(FI)) u_pmk (.mask(mask_q), .ge1(mk_ge1), .ge2(mk_ge2), .ge3(mk_ge3));
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_pop = in_ge1 ^ mk_ge1 ^ mk_ge2;
-    /* verilator lint_on UNUSEDSIGNAL */
+    wire [FI-1:0] sp_rest = rest_u[FI-1:0];
+    wire [JW-1:0] ridx = idx_u[JW-1:0];  // R: the row of the spike
+    wire          nz_ge2;
+    pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
+    wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
 
     // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's
-    // last; a token's last spike of a pass other than its last reloads the token (tok_q) into the mask
+    // last; a token's last spike of a pass other than its last reloads the token (tok_q, its chunk flags)
     wire          g_last;
     /* verilator lint_off UNUSEDSIGNAL */  // G = 1: no pass to address
     wire [GW-1:0] rg;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] tok;
-    wire          tone;
+    wire [C-1:0]  tnz, tg2;
     generate
         if (G > 1) begin : gen_pass
             reg [GW-1:0] g_q, rg_q;
             reg [FI-1:0] tok_q;
-            reg          tone_q;
+            reg [C-1:0]  tnz_q, tg2_q;
             assign g_last = (g_q == G_LAST);
             assign rg     = rg_q;
             assign tok    = tok_q;
-            assign tone   = tone_q;
+            assign tnz    = tnz_q;
+            assign tg2    = tg2_q;
             always @(posedge clk) begin
                 if (take) begin
-                    tok_q  <= s_data;
-                    tone_q <= !in_ge2;
+                    tok_q <= s_data;
+                    tnz_q <= in_nz;
+                    tg2_q <= in_g2;
                 end
                 if (adv) rg_q <= g_q;
                 if (rst) g_q <= {GW{1'b0}};
-                else if (issue && one_q) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+                else if (issue && one) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
             end
         end else begin : gen_one_pass
             assign g_last = 1'b1;
             assign rg     = {GW{1'b0}};
             assign tok    = {FI{1'b0}};
-            assign tone   = 1'b0;
+            assign tnz    = {C{1'b0}};
+            assign tg2    = {C{1'b0}};
         end
     endgenerate
 
-    assign s_ready = adv && (!busy_q || (one_q && g_last));
+    assign s_ready = adv && (!busy_q || (one && g_last));
     assign act     = issue;
-    assign img_end = issue && one_q && tl_q && g_last;
+    assign img_end = issue && one && tl_q && g_last;
 
     always @(posedge clk) begin
         if (take) begin
             mask_q <= s_data;
-            one_q  <= !in_ge2;
+            nz_q   <= in_nz;
+            g2_q   <= in_g2;
             tl_q   <= s_last;
-        end else if (issue && one_q && !g_last) begin
+        end else if (issue && one && !g_last) begin
             mask_q <= tok;
-            one_q  <= tone;
+            nz_q   <= tnz;
+            g2_q   <= tg2;
         end else if (issue) begin
             mask_q <= sp_rest;
-            one_q  <= !mk_ge3;
+            nz_q   <= nz_rest;
+            g2_q   <= g2_rest;
         end
         if (adv) begin
             radd_q <= issue && sp_any;
-            rend_q <= one_q;
+            rend_q <= one;
             rtl_q  <= tl_q && g_last;
-            ridx_q <= sp_idx[JW-1:0];
+            rsel_q <= sel;
+            rloc_q <= locs;
             add2_q <= radd_q;
             end2_q <= rend_q;
             tl2_q  <= rtl_q;
@@ -179,7 +280,7 @@ module net_slin #(
             v2_q   <= 1'b0;
         end else begin
             if (take) busy_q <= 1'b1;
-            else if (issue && one_q && g_last) busy_q <= 1'b0;
+            else if (issue && one && g_last) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
@@ -213,16 +314,31 @@ module net_slin #(
             assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
         end
     endgenerate
-    // the word of row j, pass g: j*G + g (G = 1: j)
+    // the word of row j, pass g: j*G + g (G = 1: j). No multiplier (a DSP on UltraScale+): G a power of
+    // two is the concatenation {j, g}; otherwise j*G is the sum of j shifted by G's set bits (adders)
+    function [AW-1:0] mul_g;
+        input [AW-1:0] j;
+        integer b;
+        begin
+            mul_g = {AW{1'b0}};
+            for (b = 0; b < 32; b = b + 1) begin
+                if (((G >> b) & 1) != 0) mul_g = mul_g + (j << b);
+            end
+        end
+    endfunction
     wire [AW-1:0] r_word;
     generate
-        if (G > 1) begin : gen_word
-            localparam [AW-1:0] G_A = G[AW-1:0];
-            wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx_q};
+        if (G > 1 && (G & (G - 1)) == 0) begin : gen_word_cat
+            /* verilator lint_off UNUSEDSIGNAL */  // FI = 1: the row bit is zero
+            wire [JW+GW-1:0] cat = {ridx, rg};
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign r_word = cat[AW-1:0];
+        end else if (G > 1) begin : gen_word
+            wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx};
             wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
-            assign r_word = rj * G_A + rp;
+            assign r_word = mul_g(rj) + rp;
         end else begin : gen_row
-            assign r_word = ridx_q;
+            assign r_word = ridx;
         end
     endgenerate
     wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : r_word;
