@@ -96,7 +96,10 @@ module sasa_attn #(
     reg  [NW-1:0] rn_q;       // next token to read
     reg           ov_q;       // the RAM output register holds a token
     reg           olast_q;    // ... the last of its bank
+    // obank_q is read by the asynchronous Q buffer only (QB_ASYNC)
+    /* verilator lint_off UNUSEDSIGNAL */
     reg           obank_q;    // ... of this bank
+    /* verilator lint_on UNUSEDSIGNAL */
     wire          rd_go = rdy_q[rb_q] && (!ov_q || y_ready);  // the next token is read
 
     // qk_last's last group -> (A_DELAY cycles) -> pend_q = a_latch: the caller's schedule sets A_DELAY
