@@ -107,6 +107,10 @@ module net_dwc #(
     reg [D-1:0] sr_q [0:SRL-1];    // sr_q[i]: the word shifted in i+1 shifts ago
     reg [PW-1:0] p_q;              // position of the next shift in this timestep
     reg [GW-1:0] er_q, ec_q;       // row, column of the next token to emit
+    reg r0_q, rl_q, c0_q, cl_q;    // er_q / ec_q is 0 / GRID-1 (registered: the taps' grid masks)
+    wire c_wrap = (ec_q == G_LAST);
+    wire [GW-1:0] ec_n = c_wrap ? {GW{1'b0}} : ec_q + 1'b1;  // after this token
+    wire [GW-1:0] er_n = !c_wrap ? er_q : (er_q == G_LAST) ? {GW{1'b0}} : er_q + 1'b1;
     reg [TW-1:0] te_q;             // timestep
     reg av_q, al_q;                // stage A holds a token / the image's last
     reg [OB*IW-1:0] m_q;
@@ -149,8 +153,8 @@ module net_dwc #(
         for (gk = 0; gk < 9; gk = gk + 1) begin : gen_tap
             localparam integer DY = gk / 3, DX = gk % 3;
             localparam integer AGE = GRID + 1 - ((DY - 1) * GRID + (DX - 1));  // 0: the incoming word
-            wire row_ok = (DY == 0) ? (er_q != {GW{1'b0}}) : (DY == 2) ? (er_q != G_LAST) : 1'b1;
-            wire col_ok = (DX == 0) ? (ec_q != {GW{1'b0}}) : (DX == 2) ? (ec_q != G_LAST) : 1'b1;
+            wire row_ok = (DY == 0) ? !r0_q : (DY == 2) ? !rl_q : 1'b1;
+            wire col_ok = (DX == 0) ? !c0_q : (DX == 2) ? !cl_q : 1'b1;
             assign nb_ok[gk] = row_ok && col_ok;
             if (AGE == 0) begin : gen_new
                 assign nb_s[gk] = s_data;
@@ -254,20 +258,23 @@ module net_dwc #(
     // of the G P-bit slices of its word under the one-hot group (no multiplied offset, no shifter).
     function [P*(2*QW+IW)-1:0] stage_a;
         input [9*GP-1:0]    sp;  // tap k's spike word (padded) at k*GP
-        input [8:0]         ok;  // tap k is in the grid
+        input [8:0]         ing; // tap k is in the grid
         input [G-1:0]       gh;  // the group, one-hot
         input [9*W_W*P-1:0] wg;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
         input [B_W*P-1:0]   bg;  // the group's biases, lane l's at l*B_W
         reg [9*P-1:0]   s;   // the group's spikes of tap k, lane l at k*P + l (0 outside the grid)
+        reg [G*P-1:0]   v;   // tap k's slices under the one-hot group, OR-ed pairwise (a balanced tree)
         reg [9*W_W-1:0] t;   // tap k's weight where it contributes, else 0, at k*W_W
         reg [P*QW-1:0]  r0, r1;
         reg [P*IW-1:0]  r8;
-        integer k, g, l;
+        integer k, g, l, st;
         begin
-            s = {(9 * P){1'b0}};
-            for (k = 0; k < 9; k = k + 1)
-                for (g = 0; g < G; g = g + 1)
-                    s[k * P +: P] = s[k * P +: P] | (sp[k * GP + g * P +: P] & {P{gh[g] && ok[k]}});
+            for (k = 0; k < 9; k = k + 1) begin
+                for (g = 0; g < G; g = g + 1) v[g * P +: P] = sp[k * GP + g * P +: P] & {P{gh[g]}};
+                for (st = 1; st < G; st = 2 * st)
+                    for (g = 0; g + st < G; g = g + 2 * st) v[g * P +: P] = v[g * P +: P] | v[(g + st) * P +: P];
+                s[k * P +: P] = v[0 +: P] & {P{ing[k]}};
+            end
             for (l = 0; l < P; l = l + 1) begin
                 for (k = 0; k < 9; k = k + 1)
                     t[k * W_W +: W_W] = s[k * P + l] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
@@ -332,6 +339,7 @@ module net_dwc #(
             gh_q <= gh_next({G{1'b0}}, 1'b1);
             bg_q <= {BGW{1'b0}};
             er_q <= {GW{1'b0}}; ec_q <= {GW{1'b0}}; te_q <= {TW{1'b0}};
+            r0_q <= 1'b1; c0_q <= 1'b1; rl_q <= (G_LAST == {GW{1'b0}}); cl_q <= (G_LAST == {GW{1'b0}});
             av_q <= 1'b0;
             mv_q <= 1'b0;
         end else begin
@@ -350,12 +358,12 @@ module net_dwc #(
                 end
             end
             if (emit && g_last) begin
-                if (ec_q == G_LAST) begin
-                    ec_q <= {GW{1'b0}};
-                    er_q <= (er_q == G_LAST) ? {GW{1'b0}} : er_q + 1'b1;
-                end else begin
-                    ec_q <= ec_q + 1'b1;
-                end
+                ec_q <= ec_n;
+                er_q <= er_n;
+                r0_q <= (er_n == {GW{1'b0}});
+                rl_q <= (er_n == G_LAST);
+                c0_q <= (ec_n == {GW{1'b0}});
+                cl_q <= (ec_n == G_LAST);
             end
         end
     end
