@@ -219,18 +219,6 @@ module net_dwc #(
             assign b_g[gc * B_W +: B_W] = bm_q[g_q];
         end
     endgenerate
-    // the nine tap words padded to GP channels (the padded lanes' spikes are 0)
-    wire [9*GP-1:0] sp_all;
-    generate
-        for (gk = 0; gk < 9; gk = gk + 1) begin : gen_tg
-            if (GP > D) begin : gen_spad
-                assign sp_all[gk * GP +: GP] = {{(GP - D){1'b0}}, nb_s[gk]};
-            end else begin : gen_snopad
-                assign sp_all[gk * GP +: GP] = nb_s[gk];
-            end
-        end
-    endgenerate
-
     // Stages A and B are functions called inside the clocked blocks, under their enables (A: a group is
     // issued; B: A holds one), not wires: a cycle-based simulator (Verilator) then evaluates the P lanes'
     // adders only in the cycles that use them (as net_slin's lane sum); the logic is the same adders and
@@ -253,36 +241,81 @@ module net_dwc #(
         input [QW-1:0] v;
         ext_qi = {{(IW - QW + 1){v[QW-1]}}, v[QW-2:0]};
     endfunction
+    // A word's spikes of one channel group (channels past D: 0): an AND-OR of its G P-bit slices under the
+    // one-hot group, OR-ed pairwise (a balanced tree; no multiplied offset, no shifter)
+    function [P-1:0] grp;
+        input [D-1:0] w;
+        input [G-1:0] gh;
+        reg [GP-1:0]  x;
+        reg [G*P-1:0] v;
+        integer g, st;
+        begin
+            x = {GP{1'b0}};
+            x[D-1:0] = w;
+            for (g = 0; g < G; g = g + 1) v[g * P +: P] = x[g * P +: P] & {P{gh[g]}};
+            for (st = 1; st < G; st = 2 * st)
+                for (g = 0; g + st < G; g = g + 2 * st) v[g * P +: P] = v[g * P +: P] | v[(g + st) * P +: P];
+            grp = v[0 +: P];
+        end
+    endfunction
+    function [P-1:0] grp0;  // a word's spikes of group 0
+        input [D-1:0] w;
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg [GP-1:0] x;  // the other groups' bits are not used
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            x = {GP{1'b0}};
+            x[D-1:0] = w;
+            grp0 = x[P-1:0];
+        end
+    endfunction
+    // Taps 0..7 are words of the shift register: their group's spikes wait in registers, loaded a cycle
+    // early: a shift (a token's last group, or a position that emits nothing) makes the shifted words' group
+    // 0 current, any other emitted group the next group of the same words; so sg_q[k] = grp(nb_s[k], g_q)
+    // whenever a group is issued. Tap 8 is the incoming word (s_data): selected in the cycle.
+    wire [8*P-1:0] sg;  // tap k's spikes of group g_q, lane l at k*P + l
+    generate
+        for (gk = 0; gk < 8; gk = gk + 1) begin : gen_sg
+            localparam integer DY = gk / 3, DX = gk % 3;
+            localparam integer AGE = GRID + 1 - ((DY - 1) * GRID + (DX - 1));  // >= 1 for taps 0..7
+            wire [D-1:0] nxt;  // the word after a shift
+            if (AGE == 1) begin : gen_in
+                assign nxt = s_data;
+            end else begin : gen_sr
+                assign nxt = sr_q[AGE - 2];
+            end
+            reg [P-1:0] sg_q;
+            always @(posedge clk) begin
+                if (shift) sg_q <= grp0(nxt);
+                else if (emit) sg_q <= grp(nb_s[gk], gh_q << 1);
+            end
+            assign sg[gk * P +: P] = sg_q;
+        end
+    endgenerate
     // stage A of the P lanes: lane l's {tap 8 + bias, quad 4..7, quad 0..3} of the taps whose spike is set
-    // in the grid, as {q8 (P x IW), q1 (P x QW), q0 (P x QW)}. The group's spikes of tap k are an AND-OR
-    // of the G P-bit slices of its word under the one-hot group (no multiplied offset, no shifter).
+    // in the grid, as {q8 (P x IW), q1 (P x QW), q0 (P x QW)}
     function [P*(2*QW+IW)-1:0] stage_a;
-        input [9*GP-1:0]    sp;  // tap k's spike word (padded) at k*GP
+        input [9*P-1:0]     sp;  // the group's spikes of tap k, lane l at k*P + l
         input [8:0]         ing; // tap k is in the grid
-        input [G-1:0]       gh;  // the group, one-hot
         input [9*W_W*P-1:0] wg;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
         input [B_W*P-1:0]   bg;  // the group's biases, lane l's at l*B_W
-        reg [9*P-1:0]   s;   // the group's spikes of tap k, lane l at k*P + l (0 outside the grid)
-        reg [G*P-1:0]   v;   // tap k's slices under the one-hot group, OR-ed pairwise (a balanced tree)
-        reg [9*W_W-1:0] t;   // tap k's weight where it contributes, else 0, at k*W_W
+        reg [9*P-1:0]   s;   // the same, 0 outside the grid
+        reg [8*W_W-1:0] t;   // tap k's (k < 8) weight where it contributes, else 0, at k*W_W
         reg [P*QW-1:0]  r0, r1;
         reg [P*IW-1:0]  r8;
-        integer k, g, l, st;
+        integer k, l;
         begin
-            for (k = 0; k < 9; k = k + 1) begin
-                for (g = 0; g < G; g = g + 1) v[g * P +: P] = sp[k * GP + g * P +: P] & {P{gh[g]}};
-                for (st = 1; st < G; st = 2 * st)
-                    for (g = 0; g + st < G; g = g + 2 * st) v[g * P +: P] = v[g * P +: P] | v[(g + st) * P +: P];
-                s[k * P +: P] = v[0 +: P] & {P{ing[k]}};
-            end
+            for (k = 0; k < 9; k = k + 1) s[k * P +: P] = sp[k * P +: P] & {P{ing[k]}};
             for (l = 0; l < P; l = l + 1) begin
-                for (k = 0; k < 9; k = k + 1)
+                for (k = 0; k < 8; k = k + 1)
                     t[k * W_W +: W_W] = s[k * P + l] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
                 r0[l * QW +: QW] = (ext_q(t[0 +: W_W]) + ext_q(t[W_W +: W_W]))
                                  + (ext_q(t[2 * W_W +: W_W]) + ext_q(t[3 * W_W +: W_W]));
                 r1[l * QW +: QW] = (ext_q(t[4 * W_W +: W_W]) + ext_q(t[5 * W_W +: W_W]))
                                  + (ext_q(t[6 * W_W +: W_W]) + ext_q(t[7 * W_W +: W_W]));
-                r8[l * IW +: IW] = ext_wi(t[8 * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W]);
+                // tap 8 + bias: the sum of the memories' words, or the bias alone (no carry after the spikes)
+                r8[l * IW +: IW] = s[8 * P + l] ? ext_wi(wg[(l * 9 + 8) * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W])
+                                                : ext_bi(bg[l * B_W +: B_W]);
             end
             stage_a = {r8, r1, r0};
         end
@@ -305,7 +338,7 @@ module net_dwc #(
     reg [P*QW-1:0] q0_q, q1_q;
     reg [P*IW-1:0] q8_q;
     always @(posedge clk) begin
-        if (emit) {q8_q, q1_q, q0_q} <= stage_a(sp_all, nb_ok, gh_q, w_g, b_g);
+        if (emit) {q8_q, q1_q, q0_q} <= stage_a({grp(s_data, gh_q), sg}, nb_ok, w_g, b_g);
     end
     // the beat's lanes of the collector (its padded lanes are never emitted)
     function [OB*IW-1:0] beat_of;
