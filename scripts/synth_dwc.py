@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """Per-module Yosys figures of net_dwc alone (the hw/synth_modules.py flow: generate the accelerator of a
 config for its board, elaborate it once, synthesize the net_dwc unit out of context with its elaborated
-parameters). Usage: python scripts/synth_dwc.py CONFIG [BOARD] [TAG] -> one JSON line per distinct net_dwc."""
+parameters). Usage: python scripts/synth_dwc.py CONFIG[:key=value,...] [BOARD] [TAG] -> one JSON line per
+distinct net_dwc."""
 
 from __future__ import annotations
 
 import json
 import sys
 
-from saformer.contract.configs import ALL, TARGET_BOARD
+from saformer.contract.configs import ALL, NETWORK_NAMED, TARGET_BOARD
 from saformer.contract.paths import build_dir
 from saformer.hw import fit, net_accel
 from saformer.hw import synth_modules as sm
@@ -16,10 +17,11 @@ from saformer.hw.boards import board
 
 
 def main(argv: list[str]) -> int:
-    name = argv[0]
+    name, _, over = argv[0].partition(":")  # CONFIG or CONFIG:key=value,... (e.g. default:img=16)
     b = board(argv[1] if len(argv) > 1 else TARGET_BOARD.get(name, "pynq-z2"))
     tag = argv[2] if len(argv) > 2 else "cur"
-    cfg = ALL[name]
+    cfg = {**NETWORK_NAMED, **ALL}[name].replace(**{k: int(v) for k, v in (x.split("=") for x in over.split(",") if x)})
+    name = name + "".join("-" + x.replace("=", "") for x in over.split(",") if x)
     root = build_dir() / "synth_dwc" / f"{name}-{b.name}-{tag}"
     gen = net_accel.generate_accel(cfg, root / "rtl", name, fit.uram_styles(cfg, b))
     files, hdrs = net_accel.sources(gen), net_accel.headers(gen)
