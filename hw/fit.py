@@ -6,8 +6,8 @@ CONFIG=<name> BOARD=<board>` stops before any long step with one line naming the
 The model has three parts, each written down so that a change of the RTL changes it in one place:
 - the memory inventory (`network_memories`, `sasa_memories`): every memory of the RTL as it is today
   (hw/rtl/net_*.v: P-lane LIF stages with their membranes in sdp_ram, net_slin's weight rows in sdp_ram,
-  net_shortcut's U FIFO in sdp_ram, net_dwc's shift-register window; the SASA engine), with its words,
-  width, copies (lanes), read kind (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered
+  net_shortcut's U FIFO in sdp_ram, net_dwc's per-lane tap-weight and bias LUT RAMs; the SASA engine), with
+  its words, width, copies (lanes), read kind (`sync`: sdp_ram's registered read; `addr`: asynchronous from a registered
   address; `async`: from logic or ram_style "distributed"; `ff`: kept in flip-flops; `block`: ram_style
   "block"; `ultra`: ram_style "ultra") and read ports;
 - the mapping rules (`map_memory`), the ones Yosys' memory_libmap applied in the calibration runs: LUT RAM
@@ -73,9 +73,10 @@ class Memory:
     copies: int = 1
     read: str = "async"  # "sync": registered read data (sdp_ram); "addr": asynchronous read from a registered
     # address (Yosys' memory_dff absorbs the address register, so block RAM is possible); "async": from logic;
-    # or a LUT RAM by ram_style "distributed"; "ff": a small array Yosys keeps in flip-flops (net_dwc's tap
-    # weights); "block": an sdp_ram with ram_style "block" (the SASA engine's RAM_STYLE = 1); "ultra": an
-    # sdp_ram with ram_style "ultra" (RAM_STYLE = 3, `uram_styles`)
+    # or a LUT RAM by ram_style "distributed"; "ff": a small array Yosys keeps in flip-flops (none in the
+    # RTL of today; net_dwc's tap weights were until branch dwc-mem); "block": an sdp_ram with ram_style
+    # "block" (the SASA engine's RAM_STYLE = 1); "ultra": an sdp_ram with ram_style "ultra" (RAM_STYLE = 3,
+    # `uram_styles`)
     ports: int = 1  # read ports (an asynchronous LUT RAM is copied per read port); 0: single port (the read
     # at the write address)
 
@@ -209,7 +210,8 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
     tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits; LUT RAM when short: net_generate
     fifo_style); net_dwc keeps its window in a shift register
-    (flip-flops, no memory) and its 9 tap weights per channel in flip-flops (`ff`: Yosys' memory_map);
+    (flip-flops and SRLs, no memory) and its tap weights and biases in per-lane LUT RAMs of G = ceil(D/P) words (a
+    channel's 9 taps to a word; read at the registered group);
     net_tok its pixel rows (LUT RAM), its conv1 weights per stem channel and the spikes s1 of every timestep
     and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
     registers).
@@ -244,7 +246,10 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
                      Memory(p + m + ".lif", "shortcut U FIFO", fd * NB, SB * w.UW + 1, 1,
                             "async" if fifo_style(fd * NB) == 2 else "sync")]
         mems += sasa_memories(cfg, p + "sasa", style=styles.get(p + "sasa", 0))
-        mems += [Memory(p + "dwc", "tap weights per channel", 9, cfg.w_bits, D, "ff")]
+        gd = -(-D // P)  # net_dwc's channel groups: word g of lane l holds channel g*P + l
+        mems += [Memory(p + "dwc", "tap weights per lane (9 taps of a channel per word)", gd, 9 * cfg.w_bits, P,
+                        "addr"),
+                 Memory(p + "dwc", "biases per lane (a word per channel group)", gd, cfg.bias_bits, P, "addr")]
         if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
             mems += [Memory(p + "mlp.fc1", f"weight words (row, pass of {HB} channels)", D * G, HB * cfg.w_bits, 1,
                             rd(p + "mlp.fc1")),
@@ -308,68 +313,83 @@ def uram_styles(cfg: SAFormerConfig, b: Board | None) -> dict[str, int]:
 # LIF per position, s1 of every timestep in one sdp_ram; main's tokenizer before it: 2,948 LUT, 880 of them
 # LUT as memory, 1,495 FF), 2026-12-01: module -> (LUT, of them LUT as memory, FF, BRAM36). Every
 # LUT-as-memory and BRAM36 figure equals the memory model's; the rest is logic.
+# b0.dwc and the total: re-measured by the same run (synth_network, pynq-z2) on branch dwc-mem (main e568b87
+# with net_dwc's per-lane LUT-RAM weights), 2026-12-02: 10 logic levels; b0.dwc was (1861, 0, 2817, 0.0) and
+# the total (22240, 3132, 26635, 4.5) with the flip-flop weights. The other modules of that run differ from the
+# rows below by main's changes since e10d14f (tok 1922 / 108 / 1894, conv2 2320, b0.sasa 3381, b0.mlp.fc1
+# 2411 / 172 / 3035, the shortcut LIFs 1899 / 1899 / 1896, head.lif 1079, ctrl 212 LUT), not pasted here.
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
         "tok": (1858, 108, 1894, 0.5), "conv2": (2324, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
         "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
-        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1861, 0, 2817, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
+        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1296, 256, 1391, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
         "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
         "head": (618, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
         "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (22240, 3132, 26635, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
+    "total": (22022, 3388, 25159, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
 # tokens), sources of tok-lines commit bb9d805 (the tokenizer before its pixel-row address register of
 # e10d14f; the default run above is of e10d14f): module -> (LUT, LUT as memory, FF, BRAM36).
+# b0.dwc: net_dwc of branch dwc-mem measured alone (scripts/synth_dwc.py default:img=16, the per-module flow,
+# 2026-12-02; 7 levels; the network run had (1918, 0, 2693, 0.0) with the flip-flop weights); the total is that
+# flattened run's with b0.dwc's difference (-548 LUT, +256 LUT as memory, -1,437 FF), not a new flat run.
 VALIDATION_NETWORK = {
     "config": {"img": 16},
     "modules": {
         "tok": (1900, 148, 1902, 0.5), "conv2": (2344, 0, 1556, 2.0), "b0.sasa.lif": (2042, 644, 1615, 2.0),
         "b0.dwc.lif": (1762, 324, 1600, 2.0), "b0.mlp.lif": (1717, 324, 1600, 2.0),
-        "b0.sasa": (3144, 640, 1980, 8.5), "b0.dwc": (1918, 0, 2693, 0.0), "b0.mlp.fc1": (2153, 172, 3035, 0.0),
+        "b0.sasa": (3144, 640, 1980, 8.5), "b0.dwc": (1370, 256, 1256, 0.0), "b0.mlp.fc1": (2153, 172, 3035, 0.0),
         "b0.mlp.hlif": (1243, 0, 636, 2.0), "b0.mlp.fc2": (1604, 172, 1596, 0.0), "head.lif": (900, 0, 632, 2.0),
         "head": (651, 28, 645, 0.0), "out": (218, 0, 207, 0.0), "skids": (579, 0, 5222, 0.0),
         "ctrl": (211, 0, 1661, 0.0),
     },
-    "total": (22146, 2772, 26520, 21.0),  # flattened: LUT (81 of them SRL), LUT as memory, FF, BRAM36
+    "total": (21598, 3028, 25083, 21.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # b0.dwc.lif above: re-measured after the DWC shortcut FIFO went from N = 64 to grid + 6 = 14 tokens (branch
 # dwc-fifo, contract/interface.py shortcut_fifo_tokens), out of context (hw/synth_modules.py synth_unit of that
-# net_shortcut, FD 14, FIFO 14 x 481 in LUT RAM, 12.8 s); it was (2042, 644, 1615, 2.0) at FD 64. The totals are
-# the flattened run's at FD 64 (320 LUT as memory more than this RTL's).
+# net_shortcut, FD 14, FIFO 14 x 481 in LUT RAM, 12.8 s); it was (2042, 644, 1615, 2.0) at FD 64. The total does not
+# include this row's difference (-280 LUT, -320 LUT as memory, -15 FF).
 # Held-out validation of the MLP fold (not used by `calibrate`): config 'fold' (contract/configs.py NETWORK_NAMED:
 # D = 16, hidden 32, hidden_beat 8: fc1 in 4 passes, a per-lane bias LUT RAM), the same flow, re-run on main
 # e839cd8 (the MLP fold with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic
-# levels): module -> (LUT, LUT as memory, FF, BRAM36).
+# levels): module -> (LUT, LUT as memory, FF, BRAM36). b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
+# fold, per-module flow, 2026-12-02; was (950, 0, 1423, 0.0)); the total is the flat run's with that difference.
 VALIDATION_FOLD = {
     "config": "fold",
     "modules": {
         "tok": (1185, 124, 1036, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (967, 252, 897, 0.0),
         "b0.dwc.lif": (967, 252, 897, 0.0), "b0.mlp.lif": (964, 252, 888, 0.0), "b0.sasa": (1690, 400, 1037, 0.0),
-        "b0.dwc": (950, 0, 1423, 0.0), "b0.mlp.fc1": (486, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
+        "b0.dwc": (676, 128, 726, 0.0), "b0.mlp.fc1": (486, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
         "b0.mlp.fc2": (763, 44, 821, 0.0), "head.lif": (547, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (212, 0, 1659, 0.0),
     },
-    "total": (11028, 1548, 13728, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+    "total": (10754, 1676, 13031, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
 # D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), re-run on the merge of branch beats into main
 # (with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic levels): module ->
 # (LUT, LUT as memory, FF, BRAM36). The same config without beats (stream_beat 0, branch beats before the merge):
-# 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36.
+# 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36. b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
+# beats, per-module flow, 2026-12-02; was (957, 0, 1216, 0.0)); the total is the flat run's with that difference.
 VALIDATION_BEATS = {
     "config": "beats",
     "modules": {
         "tok": (1118, 124, 1036, 0.0), "conv2": (1012, 0, 805, 1.0), "b0.sasa.lif": (708, 172, 661, 0.0),
         "b0.dwc.lif": (708, 172, 661, 0.0), "b0.mlp.lif": (704, 172, 652, 0.0), "b0.sasa": (1689, 400, 828, 0.0),
-        "b0.dwc": (957, 0, 1216, 0.0), "b0.mlp.fc1": (1221, 88, 1540, 0.0), "b0.mlp.hlif": (615, 0, 328, 1.0),
+        "b0.dwc": (674, 128, 517, 0.0), "b0.mlp.fc1": (1221, 88, 1540, 0.0), "b0.mlp.hlif": (615, 0, 328, 1.0),
         "b0.mlp.fc2": (573, 108, 488, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (469, 0, 2057, 0.0), "ctrl": (200, 0, 1659, 0.0),
     },
-    "total": (10892, 1352, 12994, 2.0),  # flattened: LUT, LUT as memory, FF, BRAM36
+    "total": (10609, 1480, 12295, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
+# net_dwc alone (branch dwc-mem: per-lane LUT-RAM weights and biases, registered group spikes), measured by
+# scripts/synth_dwc.py CONFIG (the hw/synth_modules.py per-module flow: the accelerator of CONFIG for its target
+# board elaborated once, the net_dwc unit synthesized alone, `synth_xilinx -family <family> -abc9 -flatten`),
+# Yosys 0.23, 2026-12-02: config -> (LUT (SRLs included), LUT as memory, FF).
+MEASURED_DWC = {"default": (1302, 256, 1380), "cifar10-pynq": (1527, 128, 1378), "cifar10-384": (6875, 512, 3841)}
 # The SASA engine alone (hw/synth.py synth_config, AXI-Lite control included; docs/pynq.md P sweep and
 # docs/architecture.md "Figures", RTL of commit c37f665 on branch sasa-ff): (D, N, P, LUT, FF).
 MEASURED_SASA = ((32, 16, 1, 1155, 853), (32, 16, 2, 1845, 929), (32, 16, 4, 2547, 1243), (32, 16, 8, 3099, 1248),
@@ -440,9 +460,10 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     with. lif: P lanes x membrane bits plus the selection of the lanes' inputs out of the whole token
     (fan-out x input bits; with stream beats a beat's: stream_beat x input bits); shortcut: the same on U plus
     the U adder (stream_beat x UW: D without stream beats); slin: accumulators (outputs x
-    accumulator bits) and the spike finder (fan-in), two coefficients; dwc: P lanes x 9 taps x increment bits
-    (its window shift register is D x (2 GRID + 2) bits, but Yosys puts its untapped stretch in SRL LUTs: the
-    N = 64 run grows by 55 LUT and shrinks by 124 FF, so the window is left out); tok: stem x (current +
+    accumulator bits) and the spike finder (fan-in), two coefficients; dwc: the P lanes' adders (P x 9 taps x
+    increment bits) and the spike words (9 x D: the window's tapped words, the AND-OR of a word's G P-bit
+    group slices, the collector and output register of a token), two coefficients fitted on MEASURED_DWC
+    (the window's untapped stretch goes to SRL LUTs, counted as logic LUTs); tok: stem x (current +
     membrane + pixel bits + the 9 window taps: conv1's tap, the LIF's registers, the gather's shift register)
     plus the pixel-row read (8 x img bits); out: classes x logit bits."""
     w = _w(cfg)
@@ -458,7 +479,7 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
         for m in ("sasa", "dwc", "mlp"):
             out[p + m + ".lif"] = ("shortcut", P * w.UMW + 2 * SB * w.UW)
         out[p + "sasa"] = ("sasa", 0.0)
-        out[p + "dwc"] = ("dwc", P * 9 * w.DIW)
+        out[p + "dwc"] = ("dwc", (P * 9 * w.DIW, 9 * D))
         out[p + "mlp.fc1"] = ("slin", (HB * w.HCW, D))  # HB accumulators (the MLP fold; H without)
         out[p + "mlp.hlif"] = ("lif", P * w.HMW + HB * w.HCW)  # the lanes out of a beat of HB currents
         out[p + "mlp.fc2"] = ("slin", (SB * w.MIW, H))  # SB accumulators (stream beats; D without)
@@ -466,6 +487,32 @@ def _sizes(cfg: SAFormerConfig) -> dict[str, tuple[str, Any]]:
     out["head"] = ("slin", (cfg.n_classes * w.LGW, D))
     out["out"] = ("out", cfg.n_classes * w.LGW)
     return out
+
+
+def dwc_window_ff_words(grid: int) -> int:
+    """Words of net_dwc's 2*GRID+2-word window that stay flip-flops: Yosys (shregmap, chains of 3 or more) puts
+    each run of untapped words together with the tapped word that ends it into SRL LUTs (default GRID = 4: runs
+    of 1, no SRL; GRID = 8: 2 x 5 + 2 words in SRLs; GRID = 16: 2 x 13 + 2)."""
+    srl = 2 * grid + 2
+    taps = {grid + 1 - ((dy - 1) * grid + (dx - 1)) - 1 for dy in range(3) for dx in range(3)} - {-1}
+    ff, run = srl, 0
+    for i in range(srl):
+        if i in taps:
+            ff -= run + 1 if run >= 2 else 0
+            run = 0
+        else:
+            run += 1
+    return ff
+
+
+def dwc_ff_features(cfg: SAFormerConfig) -> list[float]:
+    """net_dwc's FF features: the window's flip-flop words (D x `dwc_window_ff_words`) and the registers of
+    the lanes and the beat (collector and output register: 2 x stream_beat x increment bits; per lane the
+    stage-A sums, 2 quads and tap 8 + bias, and the 8 registered tap spikes)."""
+    w = _w(cfg)
+    qw = cfg.w_bits + 2
+    return [float(cfg.D * dwc_window_ff_words(cfg.grid)),
+            float(2 * cfg.stream_lanes * w.DIW + cfg.lanes * (2 * qw + w.DIW + 8))]
 
 
 def _memory_cost(cfg: SAFormerConfig, mems: list[Memory]) -> dict[str, tuple[int, int]]:
@@ -494,7 +541,7 @@ def calibrate() -> dict[str, Any]:
     memc = _memory_cost(cfg, network_memories(cfg))
     rows: dict[str, list[tuple[list[float], float, float]]] = {}
     for mod, (lut, _mem, ff, _bram) in MEASURED_NETWORK["modules"].items():
-        if mod in ("skids", "ctrl") or sizes[mod][0] == "sasa":  # structural (SKID_COST, CTRL_*); MEASURED_SASA
+        if mod in ("skids", "ctrl") or sizes[mod][0] in ("sasa", "dwc"):  # structural; MEASURED_SASA, MEASURED_DWC
             continue
         kind, size = sizes[mod]
         ml, mf = memc.get(mod, (0, 0))
@@ -504,6 +551,14 @@ def calibrate() -> dict[str, Any]:
         X = np.array([r[0] for r in rs])
         lut_k[kind] = np.linalg.lstsq(X, np.array([r[1] for r in rs]), rcond=None)[0].tolist()
         ff_k[kind] = np.linalg.lstsq(X, np.array([r[2] for r in rs]), rcond=None)[0].tolist()
+    # net_dwc alone at three sizes (per-module flow): LUT logic = LUT - the measured LUT as memory (the xcup run
+    # maps the LUT RAMs more densely than the xc7 geometry of `lutram_luts`); FF on its own features
+    X = np.array([_features(_sizes(ALL[n])["b0.dwc"][1]) for n in MEASURED_DWC])
+    lut_k["dwc"] = np.linalg.lstsq(X, np.array([v[0] - v[1] for v in MEASURED_DWC.values()], dtype=float),
+                                   rcond=None)[0].tolist()
+    XF = np.array([dwc_ff_features(ALL[n]) for n in MEASURED_DWC])
+    ff_k["dwc"] = np.linalg.lstsq(XF, np.array([v[2] for v in MEASURED_DWC.values()], dtype=float),
+                                  rcond=None)[0].tolist()
     srows, lut_y, ff_y = [], [], []
     for D, N, P, lut, ff in MEASURED_SASA:
         c = DEFAULT.replace(D=D, img=2 * int(math.isqrt(N)), lanes=P)
@@ -553,7 +608,8 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
         else:
             f = _features(size)
             lut = max(0.0, sum(c * x for c, x in zip(cal["lut_per_size"][kind], f)))
-            ff = max(0.0, sum(c * x for c, x in zip(cal["ff_per_size"][kind], f)))
+            ff = max(0.0, sum(c * x for c, x in zip(cal["ff_per_size"][kind],
+                                                    dwc_ff_features(cfg) if kind == "dwc" else f)))
         out[mod] = {"lut_logic": lut, "ff": ff}
     from saformer.contract.cycles import network_modules
 
@@ -563,9 +619,9 @@ def logic_estimate(cfg: SAFormerConfig, network: bool = True) -> dict[str, dict[
     sp = [split_cost(wd, cfg.stream_beats) for u, wd in skids(cfg) if u == "axis_split"]
     out["skids"] = {"lut_logic": sum(a * wd + b for (a, b, _, _), wd in sl) + sum(x for x, _ in sp),
                     "ff": sum(c * wd + d for (_, _, c, d), wd in sl) + sum(y for _, y in sp)}
-    if cfg.stream_beats > 1:  # the SASA and DWC collectors and output registers hold a beat, not a token
-        for i in range(cfg.L):
-            for m, iw in (("sasa", w.SIW), ("dwc", w.DIW)):
+    if cfg.stream_beats > 1:  # the SASA collector and output register hold a beat, not a token (the DWC's
+        for i in range(cfg.L):  # FF features count its beat: dwc_ff_features)
+            for m, iw in (("sasa", w.SIW),):
                 d = out[f"b{i}.{m}"]
                 d["ff"] = max(0.0, d["ff"] - 2 * (cfg.D - cfg.stream_lanes) * iw)
     return out

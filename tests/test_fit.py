@@ -289,3 +289,20 @@ def test_memory_floor_bounds_every_mapping(name: str) -> None:
     if mf["over_budget"] and not fit.fit(est, b)["fits"]:  # the pre-check's one line says so
         with pytest.raises(SaformerError, match="its memories alone are"):
             fit.precheck(cfg, name, b)
+
+
+@pytest.mark.parametrize("name", sorted(fit.MEASURED_DWC))
+def test_dwc_model_against_net_dwc_alone(name: str) -> None:
+    """net_dwc (per-lane LUT-RAM weights and biases) against Yosys on the module alone (MEASURED_DWC, the
+    per-module flow at default, cifar10-pynq on xc7 and cifar10-384 on xcup): LUT as memory exact on xc7 (P
+    lanes x RAM32M for the 9 taps' word and the bias; xcup packs them into half of that), LUT and FF within
+    15 %."""
+    cfg = ALL[name]
+    e = fit.estimate(cfg)["per_module"]["b0.dwc"]
+    lut, mem, ff = fit.MEASURED_DWC[name]
+    if board(TARGET_BOARD.get(name, "pynq-z2")).family == "xc7":
+        assert e["lut_mem"] == mem
+    else:
+        assert e["lut_mem"] == 2 * mem
+    assert abs(e["lut"] - lut) / lut < 0.15, (e["lut"], lut)
+    assert abs(e["ff"] - ff) / ff < 0.15, (e["ff"], ff)

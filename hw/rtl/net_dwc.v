@@ -14,7 +14,9 @@
 // tap 8 + bias; B adds those into the IW-bit increments and shifts them into a collector, which hands
 // the whole token to the output register after the last group. A full output register with a token's
 // last group in B stalls both. Weights (segment SEG_WT, (channel, kh, kw)) and biases (SEG_B) load from
-// the network stream into registers.
+// the network stream into per-lane memories of G words (word g: channel g*P + lane; LUT RAM), read
+// asynchronously at the group; the group's spikes of each tap are an AND-OR of the word's G P-bit slices
+// under a one-hot group register (no multiplied offset: no shifter over the weights or the spikes).
 // Output beats (OB < D, config stream_beat): the collector hands a beat of OB increments (channels
 // b*OB .. b*OB+OB-1) to the output register after every OB / P groups, D / OB beats per token, m_last on
 // the image's last; a full output register with a beat's last group in B stalls both.
@@ -87,8 +89,9 @@ module net_dwc #(
     localparam [PW-1:0]  P_EMIT = G1[PW-1:0];     // the first shift that completes a window
     localparam [GW-1:0]  G_LAST = GM1[GW-1:0];
     localparam [TW-1:0]  T_LAST = TM1[TW-1:0];
-    localparam integer WPAD = (GP - D) * 9 * W_W;  // weight bits of the padded channels
-    localparam integer BPAD = (GP - D) * B_W;      // bias bits of the padded channels
+    localparam integer LW   = dbw(P - 1);
+    localparam integer PM1  = P - 1;
+    localparam [LW-1:0] L_LAST = PM1[LW-1:0];
     localparam integer CLW  = BP * IW;             // collector bits
     localparam integer CSH  = P * IW;              // collector shift per group
     localparam integer CTOP = (BP - P) * IW;       // the newest group's position in the collector
@@ -104,14 +107,27 @@ module net_dwc #(
     reg [D-1:0] sr_q [0:SRL-1];    // sr_q[i]: the word shifted in i+1 shifts ago
     reg [PW-1:0] p_q;              // position of the next shift in this timestep
     reg [GW-1:0] er_q, ec_q;       // row, column of the next token to emit
+    reg r0_q, rl_q, c0_q, cl_q;    // er_q / ec_q is 0 / GRID-1 (registered: the taps' grid masks)
+    wire c_wrap = (ec_q == G_LAST);
+    wire [GW-1:0] ec_n = c_wrap ? {GW{1'b0}} : ec_q + 1'b1;  // after this token
+    wire [GW-1:0] er_n = !c_wrap ? er_q : (er_q == G_LAST) ? {GW{1'b0}} : er_q + 1'b1;
     reg [TW-1:0] te_q;             // timestep
     reg av_q, al_q;                // stage A holds a token / the image's last
     reg [OB*IW-1:0] m_q;
     reg mv_q, ml_q;
 
     reg [GGW-1:0] g_q;             // channel group of this cycle
+    reg [G-1:0]   gh_q;            // the same, one-hot (the spike select)
     reg [BGW-1:0] bg_q;            // its group within its output beat
     reg ab_q;                      // stage A holds an output beat's last group
+    function [G-1:0] gh_next;  // the one-hot group after gh (after the last: the first)
+        input [G-1:0] gh;
+        input         last;
+        begin
+            gh_next = last ? {G{1'b0}} : (gh << 1);
+            gh_next[0] = last;
+        end
+    endfunction
     wire stall   = av_q && ab_q && mv_q && !m_ready;
     wire adv     = !stall;
     wire g_last  = (g_q == GG_LAST);
@@ -137,8 +153,8 @@ module net_dwc #(
         for (gk = 0; gk < 9; gk = gk + 1) begin : gen_tap
             localparam integer DY = gk / 3, DX = gk % 3;
             localparam integer AGE = GRID + 1 - ((DY - 1) * GRID + (DX - 1));  // 0: the incoming word
-            wire row_ok = (DY == 0) ? (er_q != {GW{1'b0}}) : (DY == 2) ? (er_q != G_LAST) : 1'b1;
-            wire col_ok = (DX == 0) ? (ec_q != {GW{1'b0}}) : (DX == 2) ? (ec_q != G_LAST) : 1'b1;
+            wire row_ok = (DY == 0) ? !r0_q : (DY == 2) ? !rl_q : 1'b1;
+            wire col_ok = (DX == 0) ? !c0_q : (DX == 2) ? !cl_q : 1'b1;
             assign nb_ok[gk] = row_ok && col_ok;
             if (AGE == 0) begin : gen_new
                 assign nb_s[gk] = s_data;
@@ -148,11 +164,12 @@ module net_dwc #(
         end
     endgenerate
 
-    // weights and biases
+    // weights and biases: net_wdec counts the stream's (channel, tap) / channel; a counter pair next to it
+    // counts the channel as (lane, group) = (c % P, c / P) without a division, for any P
     wire w_we, b_we;
     wire [3:0] w_row;
-    wire [CW-1:0] w_col, b_col;
     /* verilator lint_off UNUSEDSIGNAL */
+    wire [CW-1:0] w_col, b_col;  // the channel: counted as (lane, group) below
     wire b_row;
     /* verilator lint_on UNUSEDSIGNAL */
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(9), .COLS(D), .COL_OUTER(1), .RW(4), .CLW(CW))
@@ -160,53 +177,48 @@ module net_dwc #(
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(1), .COLS(D), .COL_OUTER(0), .RW(1), .CLW(CW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
-    // weights and biases of every channel: one flat register each (channel c's tap k at (c*9 + k)*W_W,
-    // its bias at c*B_W), read below by part-selects inside the lanes' enabled clocked blocks, so a
-    // cycle-based simulator (Verilator) builds no 9*W_W*GP-bit bus in the cycles that issue no group
-    reg [D*9*W_W-1:0] w_all_q;
-    reg [D*B_W-1:0]   b_all_q;
-    integer wc, wk;
+    // Weights and biases live in per-lane memories of G words (word g: channel g*P + lane), read
+    // asynchronously at the group g_q: LUT RAM (or, for a small G, registers behind a G:1 multiplexer of
+    // the lane's bits). A channel's nine taps come in a row (tap 0 first): taps 0..7 wait in a shift
+    // register, the ninth writes the lane's 9*W_W-bit word, so each memory has one write port.
+    wire w_put = w_we && (w_row == 4'd8);  // a channel's last tap
+    reg [8*W_W-1:0] wst_q;                 // its taps 0..7, tap k at k*W_W
+    reg [LW-1:0]  wln_q, bln_q;            // lane of the channel being loaded (weights, biases)
+    reg [GGW-1:0] wgr_q, bgr_q;            // its group
     always @(posedge clk) begin
-        // the enable tested alone first: Verilator then tests it once for every channel
-        if (w_we) begin
-            for (wc = 0; wc < D; wc = wc + 1) begin
-                for (wk = 0; wk < 9; wk = wk + 1) begin
-                    if (w_col == wc[CW-1:0] && w_row == wk[3:0])
-                        w_all_q[(wc * 9 + wk) * W_W +: W_W] <= wl_data[W_W-1:0];
-                end
+        if (w_we) wst_q <= {wl_data[W_W-1:0], wst_q[8*W_W-1:W_W]};
+        if (wl_start) begin
+            wln_q <= {LW{1'b0}};
+            wgr_q <= {GGW{1'b0}};
+            bln_q <= {LW{1'b0}};
+            bgr_q <= {GGW{1'b0}};
+        end else begin
+            if (w_put) begin
+                wln_q <= (wln_q == L_LAST) ? {LW{1'b0}} : wln_q + 1'b1;
+                if (wln_q == L_LAST) wgr_q <= wgr_q + 1'b1;
             end
-        end
-        if (b_we) begin
-            for (wc = 0; wc < D; wc = wc + 1) begin
-                if (b_col == wc[CW-1:0]) b_all_q[wc * B_W +: B_W] <= wl_data[B_W-1:0];
+            if (b_we) begin
+                bln_q <= (bln_q == L_LAST) ? {LW{1'b0}} : bln_q + 1'b1;
+                if (bln_q == L_LAST) bgr_q <= bgr_q + 1'b1;
             end
         end
     end
-    // padded to GP channels (zero weights and biases: the padded lanes' sums are never emitted)
-    wire [GP*9*W_W-1:0] w_all;
-    wire [GP*B_W-1:0]   b_all;
+    wire [9*W_W*P-1:0] w_g;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
+    wire [B_W*P-1:0]   b_g;  // the group's biases, lane l's at l*B_W (padded lanes: never written)
     generate
-        if (GP > D) begin : gen_wpad
-            assign w_all = {{WPAD{1'b0}}, w_all_q};
-            assign b_all = {{BPAD{1'b0}}, b_all_q};
-        end else begin : gen_wnopad
-            assign w_all = w_all_q;
-            assign b_all = b_all_q;
-        end
-    endgenerate
-    wire [P-1:0] nb_g [0:8];
-    generate
-        for (gk = 0; gk < 9; gk = gk + 1) begin : gen_tg
-            wire [GP-1:0] sp;
-            if (GP > D) begin : gen_spad
-                assign sp = {{(GP - D){1'b0}}, nb_s[gk]};
-            end else begin : gen_snopad
-                assign sp = nb_s[gk];
+        for (gc = 0; gc < P; gc = gc + 1) begin : gen_wmem
+            localparam integer LNI = gc;
+            localparam [LW-1:0] LN = LNI[LW-1:0];
+            reg [9*W_W-1:0] wm_q [0:G-1];
+            reg [B_W-1:0]   bm_q [0:G-1];
+            always @(posedge clk) begin
+                if (w_put && wln_q == LN) wm_q[wgr_q] <= {wl_data[W_W-1:0], wst_q};
+                if (b_we && bln_q == LN) bm_q[bgr_q] <= wl_data[B_W-1:0];
             end
-            assign nb_g[gk] = sp[g_q * P +: P];
+            assign w_g[gc * 9 * W_W +: 9 * W_W] = wm_q[g_q];
+            assign b_g[gc * B_W +: B_W] = bm_q[g_q];
         end
     endgenerate
-
     // Stages A and B are functions called inside the clocked blocks, under their enables (A: a group is
     // issued; B: A holds one), not wires: a cycle-based simulator (Verilator) then evaluates the P lanes'
     // adders only in the cycles that use them (as net_slin's lane sum); the logic is the same adders and
@@ -229,23 +241,83 @@ module net_dwc #(
         input [QW-1:0] v;
         ext_qi = {{(IW - QW + 1){v[QW-1]}}, v[QW-2:0]};
     endfunction
-    // stage A of one lane: {tap 8 + bias, quad 4..7, quad 0..3} of the taps whose spike is set in the grid
-    // (the group's weights and biases are selected as one part-select each, as the wire description
-    // did, and the lane's slice is constant: the same multiplexers for a synthesizer)
-    function [2*QW+IW-1:0] stage_a;
-        input [8:0]         on;  // tap k contributes (in the grid, spike set)
+    // A word's spikes of one channel group (channels past D: 0): an AND-OR of its G P-bit slices under the
+    // one-hot group, OR-ed pairwise (a balanced tree; no multiplied offset, no shifter)
+    function [P-1:0] grp;
+        input [D-1:0] w;
+        input [G-1:0] gh;
+        reg [GP-1:0]  x;
+        reg [G*P-1:0] v;
+        integer g, st;
+        begin
+            x = {GP{1'b0}};
+            x[D-1:0] = w;
+            for (g = 0; g < G; g = g + 1) v[g * P +: P] = x[g * P +: P] & {P{gh[g]}};
+            for (st = 1; st < G; st = 2 * st)
+                for (g = 0; g + st < G; g = g + 2 * st) v[g * P +: P] = v[g * P +: P] | v[(g + st) * P +: P];
+            grp = v[0 +: P];
+        end
+    endfunction
+    function [P-1:0] grp0;  // a word's spikes of group 0
+        input [D-1:0] w;
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg [GP-1:0] x;  // the other groups' bits are not used
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            x = {GP{1'b0}};
+            x[D-1:0] = w;
+            grp0 = x[P-1:0];
+        end
+    endfunction
+    // Taps 0..7 are words of the shift register: their group's spikes wait in registers, loaded a cycle
+    // early: a shift (a token's last group, or a position that emits nothing) makes the shifted words' group
+    // 0 current, any other emitted group the next group of the same words; so sg_q[k] = grp(nb_s[k], g_q)
+    // whenever a group is issued. Tap 8 is the incoming word (s_data): selected in the cycle.
+    wire [8*P-1:0] sg;  // tap k's spikes of group g_q, lane l at k*P + l
+    generate
+        for (gk = 0; gk < 8; gk = gk + 1) begin : gen_sg
+            localparam integer DY = gk / 3, DX = gk % 3;
+            localparam integer AGE = GRID + 1 - ((DY - 1) * GRID + (DX - 1));  // >= 1 for taps 0..7
+            wire [D-1:0] nxt;  // the word after a shift
+            if (AGE == 1) begin : gen_in
+                assign nxt = s_data;
+            end else begin : gen_sr
+                assign nxt = sr_q[AGE - 2];
+            end
+            reg [P-1:0] sg_q;
+            always @(posedge clk) begin
+                if (shift) sg_q <= grp0(nxt);
+                else if (emit) sg_q <= grp(nb_s[gk], gh_q << 1);
+            end
+            assign sg[gk * P +: P] = sg_q;
+        end
+    endgenerate
+    // stage A of the P lanes: lane l's {tap 8 + bias, quad 4..7, quad 0..3} of the taps whose spike is set
+    // in the grid, as {q8 (P x IW), q1 (P x QW), q0 (P x QW)}
+    function [P*(2*QW+IW)-1:0] stage_a;
+        input [9*P-1:0]     sp;  // the group's spikes of tap k, lane l at k*P + l
+        input [8:0]         ing; // tap k is in the grid
         input [9*W_W*P-1:0] wg;  // the group's weights, lane l's tap k at (l*9 + k)*W_W
         input [B_W*P-1:0]   bg;  // the group's biases, lane l's at l*B_W
-        input [31:0]        l;   // the lane
-        reg [9*W_W-1:0] t;  // tap k's weight where it contributes, else 0, at k*W_W
-        integer k;
+        reg [9*P-1:0]   s;   // the same, 0 outside the grid
+        reg [8*W_W-1:0] t;   // tap k's (k < 8) weight where it contributes, else 0, at k*W_W
+        reg [P*QW-1:0]  r0, r1;
+        reg [P*IW-1:0]  r8;
+        integer k, l;
         begin
-            for (k = 0; k < 9; k = k + 1) t[k * W_W +: W_W] = on[k] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
-            stage_a[QW-1:0] = (ext_q(t[0 +: W_W]) + ext_q(t[W_W +: W_W]))
-                            + (ext_q(t[2 * W_W +: W_W]) + ext_q(t[3 * W_W +: W_W]));
-            stage_a[2*QW-1:QW] = (ext_q(t[4 * W_W +: W_W]) + ext_q(t[5 * W_W +: W_W]))
-                               + (ext_q(t[6 * W_W +: W_W]) + ext_q(t[7 * W_W +: W_W]));
-            stage_a[2*QW+IW-1:2*QW] = ext_wi(t[8 * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W]);
+            for (k = 0; k < 9; k = k + 1) s[k * P +: P] = sp[k * P +: P] & {P{ing[k]}};
+            for (l = 0; l < P; l = l + 1) begin
+                for (k = 0; k < 8; k = k + 1)
+                    t[k * W_W +: W_W] = s[k * P + l] ? wg[(l * 9 + k) * W_W +: W_W] : {W_W{1'b0}};
+                r0[l * QW +: QW] = (ext_q(t[0 +: W_W]) + ext_q(t[W_W +: W_W]))
+                                 + (ext_q(t[2 * W_W +: W_W]) + ext_q(t[3 * W_W +: W_W]));
+                r1[l * QW +: QW] = (ext_q(t[4 * W_W +: W_W]) + ext_q(t[5 * W_W +: W_W]))
+                                 + (ext_q(t[6 * W_W +: W_W]) + ext_q(t[7 * W_W +: W_W]));
+                // tap 8 + bias: the sum of the memories' words, or the bias alone (no carry after the spikes)
+                r8[l * IW +: IW] = s[8 * P + l] ? ext_wi(wg[(l * 9 + 8) * W_W +: W_W]) + ext_bi(bg[l * B_W +: B_W])
+                                                : ext_bi(bg[l * B_W +: B_W]);
+            end
+            stage_a = {r8, r1, r0};
         end
     endfunction
     // stage B: the P lanes' increments shifted into the collector from the top (BG groups per beat)
@@ -265,19 +337,9 @@ module net_dwc #(
 
     reg [P*QW-1:0] q0_q, q1_q;
     reg [P*IW-1:0] q8_q;
-    generate
-        for (gc = 0; gc < P; gc = gc + 1) begin : gen_lane
-            always @(posedge clk) begin
-                if (emit) begin
-                    {q8_q[gc * IW +: IW], q1_q[gc * QW +: QW], q0_q[gc * QW +: QW]} <= stage_a(
-                        {nb_ok[8] && nb_g[8][gc], nb_ok[7] && nb_g[7][gc], nb_ok[6] && nb_g[6][gc],
-                         nb_ok[5] && nb_g[5][gc], nb_ok[4] && nb_g[4][gc], nb_ok[3] && nb_g[3][gc],
-                         nb_ok[2] && nb_g[2][gc], nb_ok[1] && nb_g[1][gc], nb_ok[0] && nb_g[0][gc]},
-                        w_all[g_q * (9 * W_W * P) +: 9 * W_W * P], b_all[g_q * (B_W * P) +: B_W * P], gc);
-                end
-            end
-        end
-    endgenerate
+    always @(posedge clk) begin
+        if (emit) {q8_q, q1_q, q0_q} <= stage_a({grp(s_data, gh_q), sg}, nb_ok, w_g, b_g);
+    end
     // the beat's lanes of the collector (its padded lanes are never emitted)
     function [OB*IW-1:0] beat_of;
         /* verilator lint_off UNUSEDSIGNAL */
@@ -307,8 +369,10 @@ module net_dwc #(
         if (rst) begin
             p_q <= {PW{1'b0}};
             g_q <= {GGW{1'b0}};
+            gh_q <= gh_next({G{1'b0}}, 1'b1);
             bg_q <= {BGW{1'b0}};
             er_q <= {GW{1'b0}}; ec_q <= {GW{1'b0}}; te_q <= {TW{1'b0}};
+            r0_q <= 1'b1; c0_q <= 1'b1; rl_q <= (G_LAST == {GW{1'b0}}); cl_q <= (G_LAST == {GW{1'b0}});
             av_q <= 1'b0;
             mv_q <= 1'b0;
         end else begin
@@ -316,6 +380,7 @@ module net_dwc #(
             if (av_q && ab_q && adv) mv_q <= 1'b1;
             else if (m_ready) mv_q <= 1'b0;
             if (emit) g_q <= g_last ? {GGW{1'b0}} : g_q + 1'b1;
+            if (emit) gh_q <= gh_next(gh_q, g_last);
             if (emit) bg_q <= bg_last ? {BGW{1'b0}} : bg_q + 1'b1;
             if (shift) begin
                 if (p_q == P_LAST) begin
@@ -326,12 +391,12 @@ module net_dwc #(
                 end
             end
             if (emit && g_last) begin
-                if (ec_q == G_LAST) begin
-                    ec_q <= {GW{1'b0}};
-                    er_q <= (er_q == G_LAST) ? {GW{1'b0}} : er_q + 1'b1;
-                end else begin
-                    ec_q <= ec_q + 1'b1;
-                end
+                ec_q <= ec_n;
+                er_q <= er_n;
+                r0_q <= (er_n == {GW{1'b0}});
+                rl_q <= (er_n == G_LAST);
+                c0_q <= (ec_n == {GW{1'b0}});
+                cl_q <= (ec_n == G_LAST);
             end
         end
     end
