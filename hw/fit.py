@@ -216,17 +216,18 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
     registers).
     `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
-    from saformer.hw.net_generate import fifo_style  # the generator's U FIFO rule (LUT RAM when short)
+    from saformer.hw.net_generate import fifo_style, ram_styles  # the generator's rules (U FIFO, fixed styles)
 
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
     HB, G = cfg.hidden_lanes, cfg.hidden_passes  # the MLP fold (config hidden_beat)
     SB, NB = cfg.stream_lanes, cfg.stream_beats  # stream beats (config stream_beat)
     npos = img * img
-    styles = styles or {}
+    styles = ram_styles(styles)
 
-    def rd(module: str) -> str:  # the read kind of a styled unit's sdp_ram
-        return "ultra" if styles.get(module, 0) == STYLE_ULTRA else "sync"
+    def rd(module: str) -> str:  # the read kind of a styled unit's sdp_ram (STYLE 2: LUT RAM)
+        st = styles.get(module, 0)
+        return "ultra" if st == STYLE_ULTRA else "async" if st == 2 else "sync"
 
     def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
         return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, rd(module))

@@ -40,6 +40,17 @@ WIDE = "axis_half"
 FIFO_LUTRAM_WORDS = 128
 
 
+# RAM_STYLE of module instances the generator always sets (overridden by the board's `styles`, hw/fit.py
+# uram_styles): the head's weight rows (D words of n_classes x w_bits) are LUT RAM -- Yosys chose that itself on
+# cifar10-pynq (128 x 40 bits, 112 LUTs, where the resource model counted a BRAM36); asked for, both agree.
+FIXED_STYLES = {"head": 2}
+
+
+def ram_styles(styles: dict[str, int] | None) -> dict[str, int]:
+    """module -> RAM_STYLE of the generated net_engine: FIXED_STYLES, then the board's `styles` on top."""
+    return {**FIXED_STYLES, **(styles or {})}
+
+
 def fifo_style(words: int) -> int:
     """net_shortcut FIFO_STYLE of a U FIFO of `words` beats (hw/fit.py network_memories reads the same rule)."""
     return 2 if words <= FIFO_LUTRAM_WORDS else 0
@@ -132,7 +143,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     """net_engine.v of `cfg` (one linear wiring list); `styles`: module -> RAM_STYLE (hw/fit.py uram_styles,
     the rule the resource model counts with; absent modules and None: 0)."""
     check_network_config(cfg)
-    rs = styles or {}
+    rs = ram_styles(styles)
 
     def st(module: str) -> str:  # the RAM_STYLE parameter of a module instance (fit.styled_units)
         return f".RAM_STYLE({rs.get(module, 0)})"

@@ -144,7 +144,8 @@ def test_precheck_suggests_a_board_that_fits() -> None:
 
 
 def test_make_synth_stops_before_any_long_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    """saformer synth --config cifar10-pynq: the pre-check fails before an artifact, an export or Yosys."""
+    """saformer synth --config cifar10-384 (on pynq-z2, and on its own zcu104): the pre-check fails before an
+    artifact, an export or Yosys."""
     import saformer.golden.named_artifacts as na
     import saformer.hw.synth as hs
 
@@ -154,15 +155,15 @@ def test_make_synth_stops_before_any_long_step(monkeypatch: pytest.MonkeyPatch) 
     for mod, attr in ((hs, "synth_config"), (hs, "synthesize"), (hs, "synthesize_network"), (hs, "synth_network"),
                       (hs, "yosys_bin"), (na, "artifact_for"), (na, "density_artifact")):
         monkeypatch.setattr(mod, attr, forbidden)
-    with pytest.raises(SaformerError, match=r"^config 'cifar10-pynq' needs [\d,.]+ .+ of [\d,]+ on pynq-z2"):
-        hs.cli_synth(["--config", "cifar10-pynq"])  # board: its target board
-    assert TARGET_BOARD["cifar10-pynq"] == "pynq-z2"
+    with pytest.raises(SaformerError, match=r"^config 'cifar10-384' needs [\d,.]+ .+ of [\d,]+ on pynq-z2"):
+        hs.cli_synth(["--config", "cifar10-384", "--board", "pynq-z2"])
+    assert TARGET_BOARD["cifar10-384"] == "zcu104"
     with pytest.raises(SaformerError, match=r"on zcu104"):
-        hs.cli_synth(["--config", "cifar10-384"])
+        hs.cli_synth(["--config", "cifar10-384"])  # board: its target board
 
 
 def test_fit_cli_exit_codes() -> None:
-    bad = subprocess.run([sys.executable, "-m", "saformer.hw.fit", "--config", "cifar10-pynq", "--board", "pynq-z2"],
+    bad = subprocess.run([sys.executable, "-m", "saformer.hw.fit", "--config", "cifar10-384", "--board", "pynq-z2"],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and not bad.stdout
     assert re.search(r"needs [\d,.]+ .+ of [\d,]+ on pynq-z2", bad.stderr)

@@ -54,17 +54,19 @@ def _ram_styles_in(text: str) -> dict[str, int | None]:
 @pytest.mark.parametrize("bname", [None, "zcu104", "kv260", "ultra96v2", "pynq-z2"])
 def test_generated_ram_styles_follow_the_uram_rule(bname: str | None) -> None:
     """cifar10-384's net_engine passes every styled instance the RAM_STYLE of hw/fit.py uram_styles (3 =
-    UltraRAM on ZCU104 / KV260, 0 elsewhere and without a board): the generator and the model share the rule."""
+    UltraRAM on ZCU104 / KV260, 0 elsewhere and without a board) over the generator's FIXED_STYLES (the head's
+    LUT RAM): the generator and the model share the rule."""
     from saformer.contract.configs import CIFAR
     from saformer.hw import fit
     from saformer.hw.boards import board
-    from saformer.hw.net_generate import render_net_top
+    from saformer.hw.net_generate import ram_styles, render_net_top
 
     cfg = CIFAR["cifar10-384"]
     st = fit.uram_styles(cfg, board(bname)) if bname else {}
     assert bool(st) == (bname in ("zcu104", "kv260"))
     text = render_net_top(cfg, "cifar10-384", st)
-    assert _ram_styles_in(text) == {u: st.get(u, 0) for u in fit.styled_units(cfg)}
+    want = ram_styles(st)
+    assert _ram_styles_in(text) == {u: want.get(u, 0) for u in fit.styled_units(cfg)}
 
 
 def test_net_lint_clean_with_uram_styles(tmp_path: Path) -> None:
