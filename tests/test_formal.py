@@ -17,6 +17,9 @@ def _check(rep: dict, quick: bool) -> None:
     assert rep["ok"], [r for r in rep["results"] if not r["ok"]]
     want = {(u.name, t) for u in formal.UNITS for t in (u.quick if quick else u.quick + u.slow)}
     want |= {(u.name, f"mutant:{u.mutant.task}") for u in formal.UNITS}
+    if not quick:  # the widest spike finders: Yosys SAT equivalence, and its mutant (hw/formal.py run_equiv)
+        want |= {("spike_finder", f"equiv_w{w}") for w in formal.EQUIV_WIDTHS}
+        want |= {("spike_finder", f"mutant:equiv_w{formal.EQUIV_WIDTHS[0]}")}
     got = {(r["unit"], r["task"]) for r in rep["results"]}
     assert got == want
     for r in rep["results"]:
