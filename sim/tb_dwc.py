@@ -8,8 +8,7 @@ from __future__ import annotations
 import random
 
 import cocotb
-from cocotb.triggers import ReadOnly, RisingEdge
-from saformer.sim.tb_units import _clock_reset, _net_weights, _signed
+from saformer.sim.tb_units import _check_beats, _clock_reset, _net_weights, _stream_beats
 
 
 @cocotb.test()
@@ -50,28 +49,7 @@ async def net_dwc_matches_reference(dut) -> None:
                     inc.append(v)
                 for b in range(nb):
                     want.append((int(t == t_n - 1 and n == n_tok - 1 and b == nb - 1), inc[b * ob:(b + 1) * ob]))
-    got, act, ends, i = [], 0, 0, 0
-    for _cycle in range(6 * g_n * len(toks) + 50 * len(imgs) + 200):
-        v = i < len(toks) and rng.random() < 0.7
-        rd = rng.random() < 0.6
-        dut.s_valid.value, dut.m_ready.value = int(v), int(rd)
-        dut.s_data.value, dut.s_last.value = toks[i] if i < len(toks) else (0, 0)
-        await ReadOnly()
-        if v and int(dut.s_ready.value):
-            i += 1
-        if rd and int(dut.m_valid.value):
-            data = int(dut.m_data.value)
-            got.append((int(dut.m_last.value), [_signed(data >> (k * iw), iw) for k in range(ob)]))
-        act += int(dut.act.value)
-        ends += int(dut.img_end.value)
-        await RisingEdge(dut.clk)
-        if len(got) == len(want):
-            break
-    assert len(got) == len(want), (len(got), len(want))
-    for k, (a, b) in enumerate(zip(got, want)):
-        tok, bt = divmod(k, nb)
-        assert a[0] == b[0], f"beat {k} (token {tok}, beat {bt}): m_last {a[0]} != {b[0]}"
-        for lane, (x, y) in enumerate(zip(a[1], b[1])):
-            assert x == y, f"beat {k} (token {tok}, beat {bt}), lane {lane} (channel {bt * ob + lane}): {x} != {y}"
+    got, act, ends = await _stream_beats(dut, toks, len(want), ob, iw, rng, 6 * g_n * len(toks) + 50 * len(imgs) + 200)
+    _check_beats(got, want, nb, ob, "beat")
     assert act == len(imgs) * t_n * n_tok * g_n, act
     assert ends == len(imgs), ends

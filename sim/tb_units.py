@@ -16,6 +16,43 @@ def _signed(x: int, w: int) -> int:
     return x - (1 << w) if x >> (w - 1) else x
 
 
+async def _stream_beats(dut, toks: list[tuple[int, int]], n_want: int, ob: int, w: int, rng: random.Random,
+                        max_cycles: int) -> tuple[list[tuple[int, list[int]]], int, int]:
+    """Drive `toks` ((data, last) per token) into s_* under random input gaps (valid 70 %) and take m_* beats under
+    random backpressure (ready 60 %) until `n_want` beats arrived or `max_cycles` passed: returns the beats
+    (m_last, OB signed lanes of `w` bits), the act cycles and the img_end pulses seen."""
+    got: list[tuple[int, list[int]]] = []
+    act, ends, i = 0, 0, 0
+    for _cycle in range(max_cycles):
+        v = i < len(toks) and rng.random() < 0.7
+        rd = rng.random() < 0.6
+        dut.s_valid.value, dut.m_ready.value = int(v), int(rd)
+        dut.s_data.value, dut.s_last.value = (toks[i][0], int(toks[i][1])) if i < len(toks) else (0, 0)
+        await ReadOnly()
+        if v and int(dut.s_ready.value):
+            i += 1
+        if rd and int(dut.m_valid.value):
+            data = int(dut.m_data.value)
+            got.append((int(dut.m_last.value), [_signed(data >> (k * w), w) for k in range(ob)]))
+        act += int(dut.act.value)
+        ends += int(dut.img_end.value)
+        await RisingEdge(dut.clk)
+        if len(got) == n_want:
+            break
+    return got, act, ends
+
+
+def _check_beats(got: list[tuple[int, list[int]]], want: list[tuple[int, list[int]]], per_token: int, ob: int,
+                 what: str) -> None:
+    """Beats equal, the first difference by (beat, token, `what` within the token, lane, channel)."""
+    assert len(got) == len(want), (len(got), len(want))
+    for k, (a, b) in enumerate(zip(got, want)):
+        tok, g = divmod(k, per_token)
+        assert a[0] == b[0], f"beat {k} (token {tok}, {what} {g}): m_last {a[0]} != {b[0]}"
+        for lane, (x, y) in enumerate(zip(a[1], b[1])):
+            assert x == y, f"beat {k} (token {tok}, {what} {g}), lane {lane} (channel {g * ob + lane}): {x} != {y}"
+
+
 @cocotb.test()
 async def lif_unit_matches_semantics(dut) -> None:
     """v' = v - (v >>> k) + I; s = v' >= theta; stored = s ? 0 : v' -- v and I over their full ranges
@@ -441,29 +478,9 @@ async def net_slin_matches_reference(dut) -> None:
         for g in range(g_n):
             vals = [B[c] + sum(W[j][c] for j in range(fi) if x >> j & 1) for c in range(g * ob, g * ob + ob)]
             want.append((int(last and g == g_n - 1), vals))
-    got, act, ends, i = [], 0, 0, 0
-    for _cycle in range(8 * g_n * (fi + 2) * len(toks) + 200):
-        v = i < len(toks) and rng.random() < 0.7
-        rd = rng.random() < 0.6
-        dut.s_valid.value, dut.m_ready.value = int(v), int(rd)
-        dut.s_data.value, dut.s_last.value = (toks[i][0], int(toks[i][1])) if i < len(toks) else (0, 0)
-        await ReadOnly()
-        if v and int(dut.s_ready.value):
-            i += 1
-        if rd and int(dut.m_valid.value):
-            data = int(dut.m_data.value)
-            got.append((int(dut.m_last.value), [_signed(data >> (k * ow), ow) for k in range(ob)]))
-        act += int(dut.act.value)
-        ends += int(dut.img_end.value)
-        await RisingEdge(dut.clk)
-        if len(got) == len(want):
-            break
-    assert len(got) == len(want), (len(got), len(want))
-    for k, (a, b) in enumerate(zip(got, want)):
-        tok, g = divmod(k, g_n)
-        assert a[0] == b[0], f"beat {k} (token {tok}, pass {g}): m_last {a[0]} != {b[0]}"
-        for lane, (x, y) in enumerate(zip(a[1], b[1])):
-            assert x == y, f"beat {k} (token {tok}, pass {g}), lane {lane} (channel {g * ob + lane}): {x} != {y}"
+    got, act, ends = await _stream_beats(dut, [(x, int(last)) for x, last in toks], len(want), ob, ow, rng,
+                                         8 * g_n * (fi + 2) * len(toks) + 200)
+    _check_beats(got, want, g_n, ob, "pass")
     assert act == sum(g_n * max(1, bin(x).count("1")) for x, _ in toks), act
     assert ends == len(imgs), ends
 
