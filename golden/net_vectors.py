@@ -32,23 +32,36 @@ def _g(v, k: int):
 @lru_cache(maxsize=64)
 def constant_current_membrane_hi(i_lo: int, i_hi: int, theta_max: int, k: int, T: int) -> tuple[int, int, int]:
     """Highest pre-reset membrane of a LIF whose current is the same at every timestep (conv1: direct coding)
-    over every current in [i_lo, i_hi] and every theta in 1..theta_max: (value, current, theta). Exact: every
-    (current, theta) pair is simulated."""
+    over every current in [i_lo, i_hi] and every theta in 1..theta_max: (value, current, theta) -- the least
+    theta that reaches the value, and the least current at that theta (the pair an enumeration of theta, then
+    current, in ascending order meets first; (0, 0, 1) when no current reaches above 0).
+
+    Exact without enumerating theta: for a current c >= 0 the reset-free orbit v_1 = c, v_{m+1} = g(v_m) + c is
+    non-decreasing (g is), and after a reset the neuron restarts the same orbit, so over T steps the highest
+    pre-reset value under theta is v_min(j, T), j the first step with v_j >= theta. That is non-decreasing in
+    theta, so a current's best is its value under theta_max, and the least theta giving it is v_(m-1) + 1, m the
+    first step of the orbit at that value (v_0 = 0). A negative current never lifts the membrane above 0.
+    `tests/test_net_worst.py` checks value, current and theta against the enumeration of every pair."""
     cur = np.arange(max(i_lo, 0), i_hi + 1, dtype=I64)
-    best = (0, 0, 1)
     if cur.size == 0:
-        return best
-    for th in range(1, theta_max + 1):
-        v = np.zeros_like(cur)
-        top = np.zeros_like(cur)
-        for _ in range(T):
-            v = _g(v, k) + cur
-            top = np.maximum(top, v)
-            v = np.where(v >= th, 0, v)
-        i = int(np.argmax(top))
-        if int(top[i]) > best[0]:
-            best = (int(top[i]), int(cur[i]), th)
-    return best
+        return 0, 0, 1
+    orbit = np.empty((T, cur.size), dtype=I64)  # the reset-free orbit v_1 .. v_T of every current
+    v = np.zeros_like(cur)
+    for m in range(T):
+        v = _g(v, k) + cur
+        orbit[m] = v
+    fired = np.cumsum(orbit >= theta_max, axis=0) > 0  # under theta_max: fired at or before step m
+    first = np.where(fired.any(axis=0), fired.argmax(axis=0), T - 1)  # the step whose value is the best
+    best = orbit[first, np.arange(cur.size)]
+    top = int(best.max())
+    if top <= 0:
+        return 0, 0, 1
+    hit = np.flatnonzero(best == top)
+    m = (orbit[:, hit] == top).argmax(axis=0)  # first step of each such orbit at the value
+    prev = np.where(m > 0, orbit[np.maximum(m - 1, 0), hit], 0)
+    th = prev + 1
+    i = int(np.argmin(th))  # the least theta; argmin takes the least current among equal ones
+    return top, int(cur[hit[i]]), int(th[i])
 
 
 def shared_bias_membrane_hi(b_lo: int, b_hi: int, f_lo: int, f_hi: int, theta_max: int, k: int, T: int) -> int:
@@ -237,10 +250,14 @@ def _max_set(cfg: SAFormerConfig) -> dict[str, np.ndarray]:
 def _membrane_max_set(cfg: SAFormerConfig) -> dict[str, np.ndarray]:
     """All spikes into the SASA and MLP on, their currents at the maximum: the Q, K and H membranes climb the
     constant-current orbit. Their thresholds are the orbit's value at step T-1 (theta_max if that is larger),
-    so they fire exactly at the maximum: a register too narrow for it would wrap and not fire (observable)."""
-    _, whi = wrange(cfg.w_bits)
-    _, bhi = wrange(cfg.bias_bits)
+    so they fire exactly at the maximum: a register too narrow for it would wrap and not fire (observable).
+    Every U is positive here, so the head LIF fires at every (t, n) of every channel: the last class, at its
+    minimum weights and bias, takes the logit's proven minimum (net_max's U goes negative in the channels it
+    keeps at the minimum once D x w_lo outweighs U0, e.g. cifar10-384, and misses it by a channel's count)."""
+    wlo, whi = wrange(cfg.w_bits)
+    blo, bhi = wrange(cfg.bias_bits)
     p = _fill(cfg, whi, bhi, 1)
+    p["head.w"][:, -1], p["head.b"][-1] = wlo, blo
     tm = derive(cfg).theta_max
     orbit = _orbit(cfg.D * whi + bhi, cfg.leak_shift, cfg.T)
     th = orbit[-1] if orbit[-1] <= tm and all(v < orbit[-1] for v in orbit[:-1]) else tm
@@ -313,6 +330,31 @@ def _head_membrane_set(cfg: SAFormerConfig, target: int) -> dict[str, np.ndarray
         _blocks(cfg, p, key, v)
     x = _images(cfg, 0)
     n, c = cfg.grid + 1 if cfg.grid >= 3 else 0, 0  # an interior token
+    # The hidden LIFs fire only at step T-1 for every (theta_h, b_z) pair below (b_z's first firing step is
+    # T-1 under theta_h, and W1 = 0), so U before step T-1 -- all the search reads -- is the same for every
+    # pair: one reference run gives it. Which (spike train, count) pairs store exactly theta_max - 1 at step
+    # T-2 without firing is then a function of U alone, found for every count at once; the loop below meets
+    # the candidates in the order of an exhaustive search and still checks each with a reference run.
+    first_th = next((t for b in range(bhi, 0, -1) if (t := _last_step_theta(b, k, T, tm))), None)
+    if first_th is None:
+        return None
+    _blocks(cfg, p, "mlp.theta_h", first_th)
+    _blocks(cfg, p, "mlp.b1", next(b for b in range(1, bhi + 1) if _last_step_theta(b, k, T, tm) == first_th))
+    u_early = _u_out(cfg, p, x)[0, :-1, n, c]
+    counts = np.arange(cfg.hidden + 1, dtype=I64)
+    solutions: dict[tuple[int, ...], np.ndarray] = {}
+
+    def stores_tm_1(tr: tuple[int, ...]) -> np.ndarray:  # the counts n_x for which train tr works
+        if tr not in solutions:
+            u = u_early[:, None] + cfg.L * whi * counts[None, :] * np.array(tr, dtype=I64)[:, None]
+            v = np.zeros_like(counts)
+            ok = np.ones(counts.shape, dtype=bool)
+            for t in range(T - 1):
+                v = _g(v, k) + u[t]
+                ok &= v < tm
+            solutions[tr] = counts[ok & (v == tm - 1)]
+        return solutions[tr]
+
     for th_h in sorted({t for b in range(1, bhi + 1) if (t := _last_step_theta(b, k, T, tm))}, reverse=True):
         b_z = next(b for b in range(1, bhi + 1) if _last_step_theta(b, k, T, tm) == th_h)
         trains = {}
@@ -326,22 +368,11 @@ def _head_membrane_set(cfg: SAFormerConfig, target: int) -> dict[str, np.ndarray
                 trains.setdefault(tuple(tr[:-1]), b)
         _blocks(cfg, p, "mlp.theta_h", th_h)
         _blocks(cfg, p, "mlp.b1", b_z)
-        u_base = _u_out(cfg, p, x)[0, :, n, c]
         for tr, b_x in trains.items():
-            for n_x in range(cfg.hidden + 1):
-                u = u_base.copy()
-                u[:-1] += cfg.L * whi * n_x * np.array(tr, dtype=I64)
-                v, ok = 0, True
-                for t in range(T - 1):
-                    v = int(_g(v, k)) + int(u[t])
-                    if v >= tm:
-                        ok = False
-                        break
-                if not ok or v != tm - 1:
-                    continue
+            for n_x in stores_tm_1(tr):
                 q = {kk: vv.copy() for kk, vv in p.items()}
                 for i in range(cfg.L):
-                    q[f"b{i}.mlp.b1"][:n_x] = b_x
+                    q[f"b{i}.mlp.b1"][:int(n_x)] = b_x
                 rr: dict[str, ref.Observed] = {}
                 ref.forward(x, q, cfg, rr)
                 if rr["head.shortcut_membrane"].hi == target:

@@ -124,9 +124,17 @@ def test_shared_bias_bound_holds_by_enumeration() -> None:
 
 
 def test_constant_current_maximum_by_enumeration() -> None:
-    for T, k, tm in ((1, 1, 7), (3, 1, 7), (4, 2, 9)):
-        best = max(max(_lif_pre([i] * T, th, k)) for i in range(-5, 12) for th in range(1, tm + 1))
-        assert nv.constant_current_membrane_hi(-5, 11, tm, k, T)[0] == best
+    """The closed form (value, least theta, least current at it) against the enumeration of every (theta,
+    current) pair, theta outer, ascending, the first strict improvement kept."""
+    for T, k, tm in ((1, 1, 7), (3, 1, 7), (4, 2, 9), (4, 1, 40), (5, 3, 100), (2, 1, 1)):
+        for lo, hi in ((-5, 11), (-4, -1), (0, 0), (3, 60)):
+            best = (0, 0, 1)
+            for th in range(1, tm + 1):
+                for i in range(max(lo, 0), hi + 1):
+                    top = max(_lif_pre([i] * T, th, k))
+                    if top > best[0]:
+                        best = (top, i, th)
+            assert nv.constant_current_membrane_hi(lo, hi, tm, k, T) == best, (T, k, tm, lo, hi)
 
 
 def test_u_after_every_module_and_every_shortcut_low_end_reached(case) -> None:
