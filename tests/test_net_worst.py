@@ -146,3 +146,21 @@ def test_u_after_every_module_and_every_shortcut_low_end_reached(case) -> None:
     missed += [f"{k} low end: reached {inst[k].lo}, proven {lo}"
                for k, lo in nv.shortcut_membrane_lows(cfg).items() if inst[k].lo != lo]
     assert not missed, f"config {name}: " + "; ".join(missed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["cifar10-pynq", "cifar10-384"])
+def test_cifar_sets_reach_every_end_but_the_unreachable_membrane_top(name: str) -> None:
+    """At 16-bit thresholds the sets reach every end of reachable_bounds except u.membrane's high end, an upper
+    bound the shared theta_u keeps out of reach (docs/integer-semantics.md, "The CIFAR-10 configurations"):
+    there the sets reach U's maximum (the head LIF firing at every step)."""
+    from saformer.contract.configs import ALL
+
+    cfg = ALL[name]
+    _inst, per_key = nv.reached(cfg)
+    want = nv.reachable_bounds(cfg)
+    missed = [f"{k}: reached {per_key.get(k)}, bound {v}" for k, v in want.items()
+              if k != "u.membrane" and per_key.get(k) != v]
+    assert not missed, f"config {name}: " + "; ".join(missed)
+    assert per_key["u.membrane"] == (want["u.membrane"][0], derive(cfg).ranges["u"][1])
+    assert want["u.membrane"][1] > derive(cfg).ranges["u"][1]
