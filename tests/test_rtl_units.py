@@ -75,7 +75,7 @@ def test_spike_linear(fi: int, fo: int, p: int, m: int, style: int, tmp_path: Pa
     0 (these small weight memories: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
     params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3,
               "RAM_STYLE": style}
-    _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "spike_finder.v", "spike_linear.v"], params,
+    _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "pop_sat3.v", "spike_chunks.v", "spike_linear.v"], params,
          "spike_linear_matches_reference")
 
 
