@@ -45,6 +45,12 @@ def test_spike_finder(w: int, tmp_path: Path) -> None:
          "spike_finder_lowest_bit")
 
 
+@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4)])  # exhaustive at 8; a padded last chunk
+def test_spike_chunks(w: int, kw: int, tmp_path: Path) -> None:
+    _run(tmp_path, "spike_chunks", ["pop_sat3.v", "spike_chunks.v"], {"W": w, "KW": kw, "IW": max(1, (w - 1).bit_length())},
+         "spike_chunks_port_contract")
+
+
 def test_axis_skid(tmp_path: Path) -> None:
     _run(tmp_path, "axis_skid", ["axis_skid.v"], {"W": 17}, "axis_skid_no_loss_no_dup")
 
