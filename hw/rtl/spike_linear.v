@@ -14,11 +14,11 @@
 //      mask of the group's remaining spikes and its per-chunk flags are registered, the spike's chunk is a
 //      one-hot select of the flags alone, "last of the group" a function of the flags); its chunk and every
 //      chunk's lowest bit are registered for R
-//   R  read:  the index j is encoded (one-hot selects) and the weight address g * FAN_IN + j formed (the group
-//             base is a counter; only the bits above FAN_IN's low zero bits are added, none for a power of
-//             two); a synchronous
-//             read (sdp_ram) is issued, or, for a small weight memory (LUT RAM: RAM_STYLE = 2, or tool's
-//             choice and G * FAN_IN <= ASYNC_MAX words), the address is registered for A instead
+//   R  read:  the index j is encoded (one-hot selects) and the weight address g * FAN_IN + j formed (the
+//             group base is a counter; only the bits above FAN_IN's low zero bits are added, none for a power
+//             of two); a synchronous read (sdp_ram) is issued, or, for a small weight memory (LUT RAM:
+//             RAM_STYLE = 2, or tool's choice and G * FAN_IN <= ASYNC_MAX words), the address is registered
+//             for A instead. (Encoding j in I and registering it instead: -66 FF, +78 LUT at cifar10-pynq.)
 //   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: the read data (or the
 //             asynchronous LUT-RAM read at the registered address); bias[g]: the small bias table
 //             (G words, LUT RAM) read asynchronously here
