@@ -34,7 +34,7 @@ VITIS_TOP = "sasa_top"  # the thin wrapper with Vitis HLS port names (the HLS ke
 # hand-written units, in dependency order
 # hand-written units below the top, in dependency order (the tops sasa_engine / sasa_top are hand-written too,
 # in hw/rtl/, but listed by `sources` after the generated register block they instantiate)
-UNITS = ("sign_extend", "sdp_ram", "spike_finder", "spike_deser", "spike_linear", "lif_lanes",
+UNITS = ("sign_extend", "sdp_ram", "pop_sat3", "spike_chunks", "spike_deser", "spike_linear", "lif_lanes",
          "sasa_attn", "sasa_wload", "sasa_core", "axil_slave", "sasa_ctrl")
 
 

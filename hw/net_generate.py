@@ -54,7 +54,7 @@ def ram_styles(styles: dict[str, int] | None) -> dict[str, int]:
 def fifo_style(words: int) -> int:
     """net_shortcut FIFO_STYLE of a U FIFO of `words` beats (hw/fit.py network_memories reads the same rule)."""
     return 2 if words <= FIFO_LUTRAM_WORDS else 0
-NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "spike_finder", "pop_sat3", "sdp_ram", "spike_linear",
+NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "pop_sat3", "spike_chunks", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
              "net_tok", "net_out")

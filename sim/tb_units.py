@@ -108,6 +108,46 @@ async def spike_finder_lowest_bit(dut) -> None:
             assert int(dut.rest.value) == m & (m - 1)
 
 
+@cocotb.test()
+async def spike_chunks_port_contract(dut) -> None:
+    """spike_chunks against its port contract (the values of spike_finder and pop_sat3 over the whole mask), with
+    nz / g2 the mask's chunk flags and r_sel / r_loc its own sel / locs fed back."""
+    w, kw, iw = int(dut.W.value), int(dut.KW.value), int(dut.IW.value)
+    k = 1 << kw
+    c = (w + k - 1) // k
+    rng = random.Random(13)
+
+    def flags(m: int) -> tuple[int, int]:
+        nz = g2 = 0
+        for i in range(c):
+            n = bin((m >> (i * k)) & ((1 << k) - 1)).count("1")
+            nz |= int(n >= 1) << i
+            g2 |= int(n >= 2) << i
+        return nz, g2
+
+    # sparse and dense draws, every single bit, the empty and the full mask
+    masks = (range(1 << w) if w <= 10 else
+             [rng.getrandbits(w) & rng.getrandbits(w) & rng.getrandbits(w) for _ in range(800)]
+             + [rng.getrandbits(w) for _ in range(800)] + [1 << i for i in range(w)] + [0, (1 << w) - 1])
+    for m in masks:
+        nz, g2 = flags(m)
+        other = rng.getrandbits(w)
+        dut.mask.value, dut.nz.value, dut.g2.value = m, nz, g2
+        dut._id("in", extended=False).value = other  # `in` is a Python keyword
+        await Timer(1, unit="ns")
+        dut.r_sel.value = int(dut.sel.value)
+        dut.r_loc.value = int(dut.locs.value)
+        await Timer(1, unit="ns")
+        rest = m & (m - 1)
+        assert int(dut.any.value) == int(m != 0), m
+        assert int(dut.one.value) == int(bin(m).count("1") <= 1), m
+        assert int(dut.rest.value) == rest, (m, int(dut.rest.value))
+        assert (int(dut.nz_rest.value), int(dut.g2_rest.value)) == flags(rest), m
+        assert (int(dut.in_nz.value), int(dut.in_g2.value)) == flags(other), other
+        low = (m & -m).bit_length() - 1 if m else 0
+        assert int(dut.r_idx.value) == low & ((1 << iw) - 1), (m, int(dut.r_idx.value))
+
+
 async def _no_loss_no_dup(dut, seed: int, cycles_per_word: int) -> None:
     """Random valid and ready on a one-input one-output stream buffer: every word out once, in order; at most
     `cycles_per_word` cycles a word (+2) when never stalled."""

@@ -67,7 +67,7 @@ def test_fusesoc_lint_fails_on_a_lint_warning(core: Path, tmp_path: Path) -> Non
 
     bad = tmp_path / "core"
     shutil.copytree(core.parent, bad, ignore=shutil.ignore_patterns("gen"))
-    unit = bad / "rtl" / "spike_finder.v"
+    unit = bad / "rtl" / "spike_chunks.v"
     text = unit.read_text()
     i = text.rindex("endmodule")
     unit.write_text(text[:i] + "    wire [1:0] lint_bait = 4'hf;\n" + text[i:])

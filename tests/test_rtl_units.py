@@ -45,6 +45,12 @@ def test_spike_finder(w: int, tmp_path: Path) -> None:
          "spike_finder_lowest_bit")
 
 
+@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4)])  # exhaustive at 8; a padded last chunk
+def test_spike_chunks(w: int, kw: int, tmp_path: Path) -> None:
+    _run(tmp_path, "spike_chunks", ["pop_sat3.v", "spike_chunks.v"],
+         {"W": w, "KW": kw, "IW": max(1, (w - 1).bit_length())}, "spike_chunks_port_contract")
+
+
 def test_axis_skid(tmp_path: Path) -> None:
     _run(tmp_path, "axis_skid", ["axis_skid.v"], {"W": 17}, "axis_skid_no_loss_no_dup")
 
@@ -75,8 +81,8 @@ def test_spike_linear(fi: int, fo: int, p: int, m: int, style: int, tmp_path: Pa
     0 (these small weight memories: asynchronous LUT-RAM read) and 1 (synchronous block-RAM read)."""
     params = {"FAN_IN": fi, "FAN_OUT": fo, "P": p, "M": m, "W_W": 4, "B_W": 6, "ACC_W": 12, "TAG_W": 3,
               "RAM_STYLE": style}
-    _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "spike_finder.v", "spike_linear.v"], params,
-         "spike_linear_matches_reference")
+    _run(tmp_path, "spike_linear", ["sign_extend.v", "sdp_ram.v", "pop_sat3.v", "spike_chunks.v", "spike_linear.v"],
+         params, "spike_linear_matches_reference")
 
 
 @pytest.mark.parametrize("name,style,lat", [("default", 0, 3), ("minwidth", 0, 3), ("default", 0, 2),

@@ -6,17 +6,19 @@
 // spikes, e.g. Wq and Wk). Only active spikes cost cycles: a group with k active spikes takes max(1, k)
 // issue cycles, so a token takes G * max(1, nnz) cycles; the next token is taken in the last issue
 // cycle of the previous one, so consecutive tokens do not lose a cycle. There is no prefetch slot: the
-// producer holds its token (AXI-Stream style) until it is taken, and the finder of the token's first spike
-// looks at tok_data directly.
+// producer holds its token (AXI-Stream style) until it is taken; it is registered as it stands (no finder
+// looks at tok_data, only a per-chunk spike count saturated at two).
 //
 // Pipeline (every stage advances only while `en` = 1; en = 0 freezes all of them, RAM reads included):
-//   I  issue: the next spike j of the group (its index is found one cycle ahead: spike_finder on the
-//      registered token's spikes above the registered index j, so no finder feeds a carry chain in the
-//      same cycle)
-//   R  read:  weight address = g * FAN_IN + j (a group base that steps by FAN_IN, plus j; added in I and
-//             registered, so R has no adder); a synchronous
-//             read (sdp_ram) is issued, or, for a small weight memory (LUT RAM: RAM_STYLE = 2, or tool's
-//             choice and G * FAN_IN <= ASYNC_MAX words), the address is registered for A instead
+//   I  issue: the group's lowest spike not yet issued (spike_chunks, the two-level finder net_slin uses: the
+//      mask of the group's remaining spikes and its per-chunk flags are registered, the spike's chunk is a
+//      one-hot select of the flags alone, "last of the group" a function of the flags); its chunk and every
+//      chunk's lowest bit are registered for R
+//   R  read:  the index j is encoded (one-hot selects) and the weight address g * FAN_IN + j formed (the
+//             group base is a counter; only the bits above FAN_IN's low zero bits are added, none for a power
+//             of two); a synchronous read (sdp_ram) is issued, or, for a small weight memory (LUT RAM:
+//             RAM_STYLE = 2, or tool's choice and G * FAN_IN <= ASYNC_MAX words), the address is registered
+//             for A instead. (Encoding j in I and registering it instead: -66 FF, +78 LUT at cifar10-pynq.)
 //   A  add:   acc = (first of group ? bias[g] : acc) + (bubble ? 0 : w)  -- w: the read data (or the
 //             asynchronous LUT-RAM read at the registered address); bias[g]: the small bias table
 //             (G words, LUT RAM) read asynchronously here
@@ -75,6 +77,22 @@ module spike_linear #(
     output wire                     tok_done,
     output wire [TAG_W-1:0]         tok_done_tag
 );
+    function integer ksel;  // spike_chunks' chunk index bits: the least k >= 1 with 2 * 4^k >= x
+        input integer x;
+        integer v;
+        begin
+            ksel = 1;
+            for (v = 8; v < x; v = v * 4) ksel = ksel + 1;
+        end
+    endfunction
+    function integer tz;  // trailing zero bits of x (>= 1)
+        input integer x;
+        integer v;
+        begin
+            tz = 0;
+            for (v = x; v % 2 == 0; v = v / 2) tz = tz + 1;
+        end
+    endfunction
     // ------------------------------------------------------------------ derived figures
     localparam integer G    = (FAN_OUT + P - 1) / P;                      // output groups
     localparam integer GW   = (G > 1) ? $clog2(G) : 1;                    // group index bits
@@ -83,7 +101,10 @@ module spike_linear #(
     localparam integer WA   = (WD > 1) ? $clog2(WD) : 1;                  // weight address bits
     localparam integer GM1  = G - 1;
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
-    localparam [WA-1:0] STEP   = FAN_IN[WA-1:0];                         // group base step
+    localparam integer FZ   = tz(FAN_IN);                                 // FAN_IN's low zero bits
+    localparam integer HB   = (WA > FZ) ? WA - FZ : 1;                    // group base bits above them
+    localparam integer FH   = FAN_IN >> FZ;
+    localparam [HB-1:0] STEP_H = FH[HB-1:0];                              // group base step (upper bits)
     localparam integer ASYNC_MAX = 128;  // RAM64M pairs + a 2:1 mux: the read stays two LUT levels
     localparam integer W_ASYNC = (RAM_STYLE == 2 || (RAM_STYLE == 0 && WD <= ASYNC_MAX)) ? 1 : 0;
 
@@ -100,66 +121,36 @@ module spike_linear #(
         end
     endgenerate
 
-    // ------------------------------------------------------------------ the incoming token's first spike
-    wire             fp_any;
-    wire [CW-1:0]    fp_idx;
-    // the token is kept whole (t_tok_q): the finder's rest-of-mask is not needed
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [FAN_IN-1:0] fp_rest;
-    /* verilator lint_on UNUSEDSIGNAL */
-    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_pre (.mask(tok_data), .any(fp_any), .idx(fp_idx), .rest(fp_rest));
-
-    // ------------------------------------------------------------------ issue stage
+    // ------------------------------------------------------------------ issue stage: the two-level finder
+    // spike_chunks (net_slin's finder): the group's spikes not yet issued (the one issued now included) in
+    // m_q, with per-chunk flags nz_q / g2_q registered beside it; the spike issued now is m_q's lowest (its
+    // chunk one-hot, every chunk's lowest bit: registered for R, which encodes the index), and "it is the
+    // group's last" is a function of the flags alone. A token is taken as it stands (its chunk flags from a
+    // shallow pop_sat3 per chunk, no finder on tok_data), and every group restarts from the token's copy.
+    localparam integer KW = (FAN_IN >= 128 && ksel(FAN_IN) < 4) ? 4 : ksel(FAN_IN);  // chunk index bits
+    localparam integer C  = (FAN_IN + (1 << KW) - 1) / (1 << KW);                    // chunks
     reg              have_q;                 // a token is being issued
     reg [TAG_W-1:0]  t_tag_q;
-    reg              t_any_q;                // the token's first spike (for each group's restart)
-    reg [CW-1:0]     t_idx_q;
-    reg [FAN_IN-1:0] t_tok_q;                // the token's spikes
-    reg              s_any_q;                // the spike issued now (0: an empty group's bubble)
-    reg [CW-1:0]     s_idx_q;
+    reg [FAN_IN-1:0] t_tok_q;                // the token's spikes (each group restarts from them)
+    reg [C-1:0]      t_nz_q, t_g2_q;         // ... and their chunk flags
+    reg [FAN_IN-1:0] m_q;                    // the group's spikes not yet issued, the one issued now included
+    reg [C-1:0]      nz_q, g2_q;             // per chunk of m_q: some spike / at least two
     reg              s_first_q;              // this issue is the group's first
     reg [GW-1:0]     g_q;
-    reg [WA-1:0]     gb_q;                   // g * FAN_IN
-    // the spikes after the one issued now: the token's spikes above s_idx (no rest-of-mask register), as
-    // one thermometer mask (bits s_idx+1 and up): the same per-bit compare to a synthesis tool, a few word
-    // operations instead of FAN_IN single-bit ones to a cycle-based simulator (Verilator)
-    localparam [FAN_IN-1:0] ALL1 = {FAN_IN{1'b1}};
-    wire [FAN_IN-1:0] above = (ALL1 << s_idx_q) << 1;
-    wire [FAN_IN-1:0] s_rest = t_tok_q & above;
-    genvar gk;
-    wire [CW-1:0]    fs_idx;
-    // the finder's rest-of-mask is not needed (the next one is derived from s_idx again), nor its `any`:
-    // whether a spike is left is t_hi_q > s_idx_q (a short compare, not the finder's depth)
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire             fs_any;
-    wire [FAN_IN-1:0] fs_rest;
-    /* verilator lint_on UNUSEDSIGNAL */
-    spike_finder #(.W(FAN_IN), .IW(CW)) u_find_grp (.mask(s_rest), .any(fs_any), .idx(fs_idx), .rest(fs_rest));
-
-    // the incoming token's highest spike: the lowest of its spikes in reverse order over 2^CW positions, so
-    // the index is the bitwise complement (2^CW - 1 - j = ~j)
-    localparam integer NPW = 1 << CW;
-    wire [NPW-1:0]   tok_rev;
-    wire [CW-1:0]    hi_rev;
-    generate
-        for (gk = 0; gk < NPW; gk = gk + 1) begin : gen_rev
-            if (NPW - 1 - gk < FAN_IN) begin : gen_bit
-                assign tok_rev[gk] = tok_data[NPW - 1 - gk];
-            end else begin : gen_pad
-                assign tok_rev[gk] = 1'b0;
-            end
-        end
-    endgenerate
-    // only the index is needed (the token's `any` comes from the first-spike finder)
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire             hi_any;
-    wire [NPW-1:0]   hi_rest;
-    /* verilator lint_on UNUSEDSIGNAL */
-    spike_finder #(.W(NPW), .IW(CW)) u_find_hi (.mask(tok_rev), .any(hi_any), .idx(hi_rev), .rest(hi_rest));
-    reg [CW-1:0]     t_hi_q;                 // the token's highest spike index
+    reg [HB-1:0]     gbh_q;                  // g * FAN_IN >> FZ: the group's weight base above its zero bits
+    reg [C-1:0]      r_sel_q;                // R: the spike's chunk (one-hot) and every chunk's lowest bit
+    reg [C*KW-1:0]   r_loc_q;
+    wire             s_any, grp_last;
+    wire [C-1:0]     sel, nz_rest, g2_rest, in_nz, in_g2;
+    wire [C*KW-1:0]  locs;
+    wire [FAN_IN-1:0] m_rest;
+    wire [CW-1:0]    r_idx;                  // R: the issued spike's index (0 for a bubble)
+    spike_chunks #(.W(FAN_IN), .KW(KW), .IW(CW)) u_find (
+        .mask(m_q), .nz(nz_q), .g2(g2_q), .any(s_any), .one(grp_last), .sel(sel), .locs(locs), .rest(m_rest),
+        .nz_rest(nz_rest), .g2_rest(g2_rest), .in(tok_data), .in_nz(in_nz), .in_g2(in_g2),
+        .r_sel(r_sel_q), .r_loc(r_loc_q), .r_idx(r_idx));
 
     wire issue_w  = have_q && en;
-    wire grp_last = !s_any_q || !(t_hi_q > s_idx_q);
     wire tok_last = grp_last && (g_q == G_LAST);
     assign tok_ready = en && (!have_q || tok_last);
     wire xfer     = tok_valid && tok_ready;                   // token in -> issue stage
@@ -167,7 +158,7 @@ module spike_linear #(
     // ------------------------------------------------------------------ R and A stage controls
     reg              r_v_q, r_first_q, r_last_q, r_bub_q, r_tend_q;
     reg [GW-1:0]     r_g_q;
-    reg [WA-1:0]     r_wa_q;                 // weight address g * FAN_IN + j (added in I)
+    reg [HB-1:0]     r_gbh_q;                // the group's weight base (its upper bits)
     reg [TAG_W-1:0]  r_tag_q;
     reg              a_v_q, a_first_q, a_last_q, a_bub_q, a_tend_q;
     reg [GW-1:0]     a_g_q;
@@ -176,48 +167,42 @@ module spike_linear #(
     reg [GW-1:0]     o_g_q;
     reg [TAG_W-1:0]  o_tag_q;
 
-    // the issued spike's index at the weight-address width (the R stage's address is gb + j)
-    wire [WA-1:0] idx_x;
-    generate
-        if (WA > CW) begin : gen_idx_ext
-            assign idx_x = {{(WA - CW){1'b0}}, s_idx_q};
-        end else begin : gen_idx_same
-            assign idx_x = s_idx_q[WA-1:0];
-        end
-    endgenerate
     always @(posedge clk) begin
         if (en) begin
-            if (issue_w) begin
-                if (!grp_last) begin
-                    s_idx_q   <= fs_idx;
-                    s_any_q   <= 1'b1;
-                    s_first_q <= 1'b0;
-                end else if (!tok_last) begin
-                    g_q       <= g_q + 1'b1;
-                    gb_q      <= gb_q + STEP;
-                    s_idx_q   <= t_idx_q;
-                    s_any_q   <= t_any_q;
-                    s_first_q <= 1'b1;
-                end
-            end
             if (xfer) begin
                 t_tag_q   <= tok_tag;
-                t_any_q   <= fp_any;
-                t_idx_q   <= fp_idx;
                 t_tok_q   <= tok_data;
-                t_hi_q    <= ~hi_rev;
-                s_any_q   <= fp_any;
-                s_idx_q   <= fp_idx;
+                t_nz_q    <= in_nz;
+                t_g2_q    <= in_g2;
+                m_q       <= tok_data;
+                nz_q      <= in_nz;
+                g2_q      <= in_g2;
                 s_first_q <= 1'b1;
                 g_q       <= {GW{1'b0}};
-                gb_q      <= {WA{1'b0}};
+                gbh_q     <= {HB{1'b0}};
+            end else if (issue_w) begin
+                if (!grp_last) begin
+                    m_q       <= m_rest;
+                    nz_q      <= nz_rest;
+                    g2_q      <= g2_rest;
+                    s_first_q <= 1'b0;
+                end else if (!tok_last) begin
+                    m_q       <= t_tok_q;
+                    nz_q      <= t_nz_q;
+                    g2_q      <= t_g2_q;
+                    s_first_q <= 1'b1;
+                    g_q       <= g_q + 1'b1;
+                    gbh_q     <= gbh_q + STEP_H;
+                end
             end
             r_first_q <= s_first_q;
             r_last_q  <= grp_last;
-            r_bub_q   <= !s_any_q;
+            r_bub_q   <= !s_any;
             r_tend_q  <= tok_last;
             r_g_q     <= g_q;
-            r_wa_q    <= gb_q + idx_x;
+            r_gbh_q   <= gbh_q;
+            r_sel_q   <= sel;
+            r_loc_q   <= locs;
             r_tag_q   <= t_tag_q;
             a_first_q <= r_first_q;
             a_last_q  <= r_last_q;
@@ -245,8 +230,27 @@ module spike_linear #(
         end
     end
 
-    // ------------------------------------------------------------------ weight read address
-    wire [WA-1:0] w_raddr = r_wa_q;
+    // ------------------------------------------------------------------ weight read address (R)
+    // g * FAN_IN + j: FAN_IN's FZ low zero bits make the group base's low bits zero, so only the bits above FZ
+    // are added (j's bits above FZ into the base's), the low ones are j's: a concatenation when FAN_IN is a
+    // power of two (G = 1: j alone)
+    wire [WA-1:0] w_raddr;
+    generate
+        if (G == 1) begin : gen_ra_one
+            assign w_raddr = r_idx[WA-1:0];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_gbh = |r_gbh_q;
+            /* verilator lint_on UNUSEDSIGNAL */
+        end else if (CW <= FZ) begin : gen_ra_cat
+            assign w_raddr = {r_gbh_q, r_idx};
+        end else if (FZ > 0) begin : gen_ra_add
+            wire [HB-1:0] jh = {{(HB - CW + FZ){1'b0}}, r_idx[CW-1:FZ]};
+            assign w_raddr = {r_gbh_q + jh, r_idx[FZ-1:0]};
+        end else begin : gen_ra_odd
+            wire [HB-1:0] jh = {{(HB - CW){1'b0}}, r_idx};
+            assign w_raddr = r_gbh_q + jh;
+        end
+    endgenerate
     wire [WA-1:0] a_waddr;  // the A stage's weight address (asynchronous-read branch)
     generate
         if (W_ASYNC != 0) begin : gen_wa
