@@ -21,10 +21,14 @@
 // accumulates. A full output register with an emitting row in S2 stalls every stage (the memory's read
 // data holds).
 // Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
-// element per word, by read-modify-write of the element's word (a word read while the previous word's
-// write to the same word is in flight takes that write's data): element (j, c) of a linear weight is
-// lane c mod OB of word j*G + c div OB, which net_wdec counts as row j*G + c div OB, column c mod OB of a
-// (FI*G) x OB segment (no division). The bias from segment SEG_B: into registers (G = 1), or (G > 1)
+// element per word: element (j, c) of a linear weight is lane c mod OB of word j*G + c div OB, which
+// net_wdec counts as row j*G + c div OB, column c mod OB of a (FI*G) x OB segment (no division), so a
+// word's OB lanes are OB consecutive elements (lane 0 first): they are shifted into a word register and
+// the word is written once, after its last lane (no read, no merge: the read port is the datapath's
+// alone). A conv weight (COL_OUTER = 1, out o outer) reaches a word one lane at a time, FI elements
+// apart: each element is a read-modify-write of its word (with FI = 1 a word read while the previous
+// word's write to the same word is in flight takes that write's data; with FI >= 2 two consecutive
+// elements of one load never share a word). The bias from segment SEG_B: into registers (G = 1), or (G > 1)
 // into one G-word memory per lane (lane l, word g: bias of channel g*OB + l), read beside the weights.
 // Active cycles: the S1 issue cycles; waiting for a token or for a free output is a stall.
 module net_slin #(
@@ -300,20 +304,6 @@ module net_slin #(
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(G), .COLS(OB), .COL_OUTER(0), .RW(GW), .CLW(OBW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
-    reg           lv_q, fv_q;          // a load word is merged this cycle / a word was written last cycle
-    reg [AW-1:0]  lrow_q, frow_q;
-    reg [OBW-1:0] lcol_q;
-    reg [W_W-1:0] ldat_q;
-    reg [RW-1:0]  fdat_q;
-    wire [RW-1:0] w_rd;                // the word read (S2, or the load's merge)
-    wire [RW-1:0] w_base = (fv_q && frow_q == lrow_q) ? fdat_q : w_rd;
-    wire [RW-1:0] w_wr;
-    genvar gl;
-    generate
-        for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
-            assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
-        end
-    endgenerate
     // the word of row j, pass g: j*G + g (G = 1: j). No multiplier (a DSP on UltraScale+): G a power of
     // two is the concatenation {j, g}; otherwise j*G is the sum of j shifted by G's set bits (adders)
     function [AW-1:0] mul_g;
@@ -341,23 +331,62 @@ module net_slin #(
             assign r_word = ridx;
         end
     endgenerate
-    wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : r_word;
+    reg           lv_q;                // a word is written this cycle
+    reg [AW-1:0]  lrow_q;
+    wire [RW-1:0] w_rd;                // the word read (S2, or the load's merge)
+    wire [RW-1:0] w_wr;
+    wire [AW-1:0] w_raddr;
+    localparam integer OM1 = OB - 1;
+    localparam [OBW-1:0] OB_LAST = OM1[OBW-1:0];
+    genvar gl;
+    generate
+        if (COL_OUTER == 0) begin : gen_wshift
+            // the word's lanes in a shift register (lane 0 enters first and ends lowest); written after the last
+            reg [RW-1:0] sh_q;
+            assign w_wr    = sh_q;
+            assign w_raddr = r_word;
+            if (OB > 1) begin : gen_sh
+                always @(posedge clk) if (w_we) sh_q <= {wl_data[W_W-1:0], sh_q[RW-1:W_W]};
+            end else begin : gen_sh1
+                always @(posedge clk) if (w_we) sh_q <= wl_data[W_W-1:0];
+            end
+            always @(posedge clk) begin
+                lrow_q <= w_row[AW-1:0];
+                if (rst) lv_q <= 1'b0;
+                else     lv_q <= w_we && w_col == OB_LAST;
+            end
+        end else begin : gen_wrmw
+            // read-modify-write: the element's word read in the take cycle, merged and written in the next
+            reg [OBW-1:0] lcol_q;
+            reg [W_W-1:0] ldat_q;
+            wire [RW-1:0] w_base;
+            assign w_raddr = w_we ? w_row[AW-1:0] : r_word;
+            if (FI * G > 1) begin : gen_nofwd
+                assign w_base = w_rd;
+            end else begin : gen_fwd  // one word: the previous element's write may be in flight
+                reg          fv_q;
+                reg [RW-1:0] fdat_q;
+                assign w_base = fv_q ? fdat_q : w_rd;
+                always @(posedge clk) begin
+                    fdat_q <= w_wr;
+                    if (rst) fv_q <= 1'b0;
+                    else     fv_q <= lv_q;
+                end
+            end
+            for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
+                assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
+            end
+            always @(posedge clk) begin
+                lrow_q <= w_row[AW-1:0];
+                lcol_q <= w_col;
+                ldat_q <= wl_data[W_W-1:0];
+                if (rst) lv_q <= 1'b0;
+                else     lv_q <= w_we;
+            end
+        end
+    endgenerate
     sdp_ram #(.W(RW), .DEPTH(FI * G), .STYLE(RAM_STYLE)) u_w (
         .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
-    always @(posedge clk) begin
-        lrow_q <= w_row[AW-1:0];
-        lcol_q <= w_col;
-        ldat_q <= wl_data[W_W-1:0];
-        frow_q <= lrow_q;
-        fdat_q <= w_wr;
-        if (rst) begin
-            lv_q <= 1'b0;
-            fv_q <= 1'b0;
-        end else begin
-            lv_q <= w_we;
-            fv_q <= lv_q;
-        end
-    end
 
     // ------------------------------------------------------------------ S2: accumulate
     // The lane sum is a function called inside the clocked block (under v2_q && adv), not a wire: a
@@ -370,8 +399,8 @@ module net_slin #(
         input [W_W-1:0]   w;
         input             fresh, add;
         begin
-            lane_sum = (fresh ? {{(ACC_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
-                     + (add ? {{(ACC_W - W_W + 1){w[W_W-1]}}, w[W_W-2:0]} : {ACC_W{1'b0}});
+            lane_sum = (add ? {{(ACC_W - W_W + 1){w[W_W-1]}}, w[W_W-2:0]} : {ACC_W{1'b0}})
+                     + (fresh ? {{(ACC_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc);
         end
     endfunction
     function [OUT_W-1:0] lane_out;
