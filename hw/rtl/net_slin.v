@@ -295,8 +295,8 @@ module net_slin #(
     // ------------------------------------------------------------------ weight memory and load
     wire            w_we, b_we;
     wire [WRW-1:0]  w_row;
-    wire [OBW-1:0]  w_col, b_col;
     /* verilator lint_off UNUSEDSIGNAL */
+    wire [OBW-1:0]  w_col, b_col;      // the weight's lane (COL_OUTER = 0), the bias's (G > 1)
     wire [GW-1:0]   b_row;             // the bias's pass (G > 1)
     /* verilator lint_on UNUSEDSIGNAL */
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(FI * G), .COLS(OB), .COL_OUTER(COL_OUTER), .RW(WRW), .CLW(OBW))
@@ -356,8 +356,12 @@ module net_slin #(
                 else     lv_q <= w_we && w_col == OB_LAST;
             end
         end else begin : gen_wrmw
-            // read-modify-write: the element's word read in the take cycle, merged and written in the next
-            reg [OBW-1:0] lcol_q;
+            // read-modify-write: the element's word read in the take cycle, merged and written in the next.
+            // The element's lane one-hot (oh_q: net_wdec's column, which moves on after a column's last row;
+            // loh_q: of the word being merged): a lane's merge select is one register bit, no lane compare
+            localparam integer RM1 = FI * G - 1;
+            localparam [WRW-1:0] R_LAST = RM1[WRW-1:0];
+            reg [OB-1:0]  oh_q, loh_q;
             reg [W_W-1:0] ldat_q;
             wire [RW-1:0] w_base;
             assign w_raddr = w_we ? w_row[AW-1:0] : r_word;
@@ -374,11 +378,19 @@ module net_slin #(
                 end
             end
             for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
-                assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
+                assign w_wr[gl * W_W +: W_W] = loh_q[gl] ? ldat_q : w_base[gl * W_W +: W_W];
+            end
+            if (OB > 1) begin : gen_oh
+                always @(posedge clk) begin
+                    if (wl_start) oh_q <= {{(OB - 1){1'b0}}, 1'b1};
+                    else if (w_we && w_row == R_LAST) oh_q <= {oh_q[OB-2:0], oh_q[OB-1]};
+                end
+            end else begin : gen_oh1
+                always @(posedge clk) oh_q <= 1'b1;
             end
             always @(posedge clk) begin
                 lrow_q <= w_row[AW-1:0];
-                lcol_q <= w_col;
+                loh_q  <= oh_q;
                 ldat_q <= wl_data[W_W-1:0];
                 if (rst) lv_q <= 1'b0;
                 else     lv_q <= w_we;
@@ -409,6 +421,18 @@ module net_slin #(
             lane_out = {{(OUT_W - ACC_W + 1){v[ACC_W-1]}}, v[ACC_W-2:0]};
         end
     endfunction
+    // G = 1: the OB biases arrive in lane order (net_wdec's columns): a shift register of lanes, lane 0 entering
+    // first and ending lowest (no per-lane write decode)
+    /* verilator lint_off UNUSEDSIGNAL */  // G > 1: the biases are in the lanes' memories
+    reg [OB*B_W-1:0] bsh_q;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (G == 1 && OB > 1) begin : gen_bsh
+            always @(posedge clk) if (b_we) bsh_q <= {wl_data[B_W-1:0], bsh_q[OB*B_W-1:B_W]};
+        end else if (G == 1) begin : gen_bsh1
+            always @(posedge clk) if (b_we) bsh_q <= wl_data[B_W-1:0];
+        end
+    endgenerate
     generate
         for (gl = 0; gl < OB; gl = gl + 1) begin : gen_lane
             wire [B_W-1:0]  b_q;  // this lane's bias (of this pass, G > 1)
@@ -420,13 +444,7 @@ module net_slin #(
                     .clk(clk), .we(b_we && b_col == gl[OBW-1:0]), .waddr(b_row), .wdata(wl_data[B_W-1:0]),
                     .re(adv), .raddr(rg), .rdata(b_q));
             end else begin : gen_breg
-                reg [B_W-1:0] br_q;
-                assign b_q = br_q;
-                always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
-                    if (b_we) begin
-                        if (b_col == gl[OBW-1:0]) br_q <= wl_data[B_W-1:0];
-                    end
-                end
+                assign b_q = bsh_q[gl * B_W +: B_W];
             end
             always @(posedge clk) begin
                 // o_q before acc_q: every read of acc_q precedes its write, so Verilator needs no shadow copy
