@@ -206,7 +206,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
+    w_bits, sdp_ram, and a zero word when the fan-in is no power of two; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
     per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
     tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits; LUT RAM when short: net_generate
     fifo_style); net_dwc keeps its window in a shift register
@@ -229,6 +229,9 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         st = styles.get(module, 0)
         return "ultra" if st == STYLE_ULTRA else "async" if st == 2 else "sync"
 
+    def rows(fi: int) -> int:  # net_slin without passes: fan-in rows, and its zero word when fi is no power of two
+        return fi + (1 if fi > 1 and fi & (fi - 1) else 0)
+
     def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
         return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, rd(module))
 
@@ -237,7 +240,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         Memory("tok", "conv1 weights per stem channel", 9 * cfg.in_ch, cfg.w_bits, S),
         Memory("tok", "s1[t] per timestep and position (sdp_ram, 9 window reads in turn)", cfg.T * npos, S, 1,
                "sync"),
-        Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, rd("conv2")),
+        Memory("conv2", "weight rows", rows(9 * S), D * cfg.w_bits, 1, rd("conv2")),
     ]
     for i in range(cfg.L):
         p = f"b{i}."
@@ -256,16 +259,16 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
                             rd(p + "mlp.fc1")),
                      Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
         else:
-            mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
+            mems += [Memory(p + "mlp.fc1", "weight rows", rows(D), H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
         mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW)]
         if NB > 1:  # stream beats: fc2 in NB passes of SB channels, as fc1's fold
             mems += [Memory(p + "mlp.fc2", f"weight words (row, pass of {SB} channels)", H * NB, SB * cfg.w_bits, 1,
                             rd(p + "mlp.fc2")),
                      Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync")]
         else:
-            mems += [Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
+            mems += [Memory(p + "mlp.fc2", "weight rows", rows(H), D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
-             Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, rd("head"))]
+             Memory("head", "weight rows", rows(D), cfg.n_classes * cfg.w_bits, 1, rd("head"))]
     return mems
 
 
