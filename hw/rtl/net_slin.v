@@ -213,51 +213,73 @@ module net_slin #(
     wire          nz_ge1, nz_ge3;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] sp_rest = rest_u[FI-1:0];
-    wire [JW-1:0] ridx = idx_u[JW-1:0];  // R: the row of the spike
+    wire [JW-1:0] ridx_f = idx_u[JW-1:0];  // R: the row of the spike the finder found
     wire          nz_ge2;
     pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
     wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
 
-    // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's
-    // last; a token's last spike of a pass other than its last reloads the token (tok_q, its chunk flags)
-    wire          g_last;
+    // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's last.
+    // Only pass 0 runs the finder; it leaves the mask empty and writes its spikes' rows, in order, to a
+    // list (LUT RAM, from R: the encoded row), and passes 1 .. G-1 replay the list: max(1, nnz) issues each,
+    // as pass 0. A replayed pass ends at a count (rp_q == cm_q, pass 0's spikes minus one), so the next
+    // token's take (in the last pass's last issue) does not wait for the finder's flags: no reload of the
+    // token into the mask either. A replayed row reads list entry rp_q in S1 (data in R); entry 0 of a
+    // one-spike token is still being written then, and is still R's own chunk select (held while replaying).
+    wire          g_last, g0, rl;      // last pass / pass 0 / a replayed pass's last issue
+    wire          pe = g0 ? one : rl;  // this issue ends its pass
+    wire          pe_l;                // ... and its token (the last pass)
+    wire          rl_none;             // the token has no spike (its replayed passes add no row)
+    wire          radd_d = g0 ? sp_any : !rl_none;
     /* verilator lint_off UNUSEDSIGNAL */  // G = 1: no pass to address
     wire [GW-1:0] rg;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [FI-1:0] tok;
-    wire [C-1:0]  tnz, tg2;
+    wire [JW-1:0] ridx;                // R: the row of the spike
     generate
         if (G > 1) begin : gen_pass
             reg [GW-1:0] g_q, rg_q;
-            reg [FI-1:0] tok_q;
-            reg [C-1:0]  tnz_q, tg2_q;
-            assign g_last = (g_q == G_LAST);
-            assign rg     = rg_q;
-            assign tok    = tok_q;
-            assign tnz    = tnz_q;
-            assign tg2    = tg2_q;
+            reg [JW:0]   cm_q;          // pass 0's spikes minus one (top bit set: none)
+            reg [JW-1:0] rp_q, wc_q;    // S1: the replayed issue's entry; R: pass 0's next entry
+            reg          rrep_q, rone_q;  // R: a replayed row / of a one-spike token
+            wire [JW-1:0] list_rd;
+            assign g_last  = (g_q == G_LAST);
+            assign g0      = (g_q == {GW{1'b0}});
+            assign rl_none = cm_q[JW];
+            assign rl      = rl_none || (rp_q == cm_q[JW-1:0]);
+            assign pe_l    = rl && g_last;
+            assign rg      = rg_q;
+            assign ridx    = (rrep_q && !rone_q) ? list_rd : ridx_f;
+            sdp_ram #(.W(JW), .DEPTH(FI), .STYLE(2)) u_list (
+                .clk(clk), .we(adv && rv_q && radd_q && !rrep_q), .waddr(wc_q), .wdata(ridx_f),
+                .re(adv), .raddr(rp_q), .rdata(list_rd));
             always @(posedge clk) begin
-                if (take) begin
-                    tok_q <= s_data;
-                    tnz_q <= in_nz;
-                    tg2_q <= in_g2;
+                if (take) cm_q <= {(JW + 1){1'b1}};
+                else if (issue && g0 && sp_any) cm_q <= cm_q + 1'b1;
+                if (issue && pe) rp_q <= {JW{1'b0}};
+                else if (issue && !g0) rp_q <= rp_q + 1'b1;
+                if (take) wc_q <= {JW{1'b0}};
+                else if (adv && rv_q && radd_q && !rrep_q) wc_q <= wc_q + 1'b1;
+                if (adv) begin
+                    rg_q   <= g_q;
+                    rrep_q <= !g0;
+                    rone_q <= (cm_q == {(JW + 1){1'b0}});
                 end
-                if (adv) rg_q <= g_q;
                 if (rst) g_q <= {GW{1'b0}};
-                else if (issue && one) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+                else if (issue && pe) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
             end
         end else begin : gen_one_pass
-            assign g_last = 1'b1;
-            assign rg     = {GW{1'b0}};
-            assign tok    = {FI{1'b0}};
-            assign tnz    = {C{1'b0}};
-            assign tg2    = {C{1'b0}};
+            assign g_last  = 1'b1;
+            assign g0      = 1'b1;
+            assign rl      = 1'b1;
+            assign rl_none = 1'b0;
+            assign pe_l    = one;
+            assign rg      = {GW{1'b0}};
+            assign ridx    = ridx_f;
         end
     endgenerate
 
-    assign s_ready = adv && (!busy_q || (one && g_last));
+    assign s_ready = adv && (!busy_q || pe_l);
     assign act     = issue;
-    assign img_end = issue && one && tl_q && g_last;
+    assign img_end = issue && pe_l && tl_q;
 
     always @(posedge clk) begin
         if (take) begin
@@ -265,24 +287,22 @@ module net_slin #(
             nz_q   <= in_nz;
             g2_q   <= in_g2;
             tl_q   <= s_last;
-        end else if (issue && one && !g_last) begin
-            mask_q <= tok;
-            nz_q   <= tnz;
-            g2_q   <= tg2;
-        end else if (issue) begin
+        end else if (issue && g0) begin
             mask_q <= sp_rest;
             nz_q   <= nz_rest;
             g2_q   <= g2_rest;
         end
         if (adv) begin
-            radd_q <= issue && sp_any;
-            rend_q <= one;
+            radd_q <= issue && radd_d;
+            rend_q <= pe;
             rtl_q  <= tl_q && g_last;
-            rsel_q <= sel;
-            rloc_q <= locs;
             add2_q <= radd_q;
             end2_q <= rend_q;
             tl2_q  <= rtl_q;
+        end
+        if (adv && g0) begin  // held while a pass is replayed (a one-spike token's row)
+            rsel_q <= sel;
+            rloc_q <= locs;
         end
         if (rst) begin
             busy_q <= 1'b0;
@@ -290,7 +310,7 @@ module net_slin #(
             v2_q   <= 1'b0;
         end else begin
             if (take) busy_q <= 1'b1;
-            else if (issue && one && g_last) busy_q <= 1'b0;
+            else if (issue && pe_l) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
