@@ -206,8 +206,10 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram, and a zero word when the fan-in is no power of two; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
-    per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
+    w_bits, sdp_ram, and a zero word when the fan-in is no power of two; fc1 with the MLP fold: fan-in x G
+    words of hidden_beat x w_bits, a G-word bias memory per lane and the list of pass 0's rows that the other
+    passes replay, fan-in words of row-index bits in LUT RAM; fc2 with stream beats the same at stream_beat
+    lanes); net_shortcut's U FIFO is an sdp_ram (FD
     tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits; LUT RAM when short: net_generate
     fifo_style); net_dwc keeps its window in a shift register
     (flip-flops and SRLs, no memory) and its tap weights and biases in per-lane LUT RAMs of G = ceil(D/P) words (a
@@ -257,14 +259,18 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
             mems += [Memory(p + "mlp.fc1", f"weight words (row, pass of {HB} channels)", D * G, HB * cfg.w_bits, 1,
                             rd(p + "mlp.fc1")),
-                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
+                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync"),
+                     Memory(p + "mlp.fc1", "pass 0's rows, replayed (LUT RAM)", D, max(1, (D - 1).bit_length()), 1,
+                            "async")]
         else:
             mems += [Memory(p + "mlp.fc1", "weight rows", rows(D), H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
         mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW)]
         if NB > 1:  # stream beats: fc2 in NB passes of SB channels, as fc1's fold
             mems += [Memory(p + "mlp.fc2", f"weight words (row, pass of {SB} channels)", H * NB, SB * cfg.w_bits, 1,
                             rd(p + "mlp.fc2")),
-                     Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync")]
+                     Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync"),
+                     Memory(p + "mlp.fc2", "pass 0's rows, replayed (LUT RAM)", H, max(1, (H - 1).bit_length()), 1,
+                            "async")]
         else:
             mems += [Memory(p + "mlp.fc2", "weight rows", rows(H), D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),

@@ -6,11 +6,12 @@
 // accumulators start from the bias, and a pass's last row hands the OB currents (OUT_W bits each,
 // sign-extended) to the output register as one beat.
 // Output folding: with G = FO / OB passes (OB = FO: one pass, the whole token per beat), pass g of a
-// token visits the token's active spikes again and accumulates channels g*OB .. g*OB+OB-1; the token's
-// beats leave in pass order, m_last on the image's last beat (the last pass of the token with s_last).
-// A pass with no spike costs one cycle (its bias only), so a token costs G * max(1, nnz) active cycles:
-// the next pass starts in the cycle after the current one's last spike, and the next token is taken in
-// the cycle of the last pass's last spike (pop_sat3 tells one cycle ahead that at most one spike is left).
+// token visits the token's active spikes again (pass 0 finds them, the others replay its list of rows)
+// and accumulates channels g*OB .. g*OB+OB-1; the token's beats leave in pass order, m_last on the
+// image's last beat (the last pass of the token with s_last). A pass with no spike costs one cycle (its
+// bias only), so a token costs G * max(1, nnz) active cycles: the next pass starts in the cycle after the
+// current one's last spike, and the next token is taken in the cycle of the last pass's last spike
+// (pop_sat3 tells one cycle ahead that at most one spike is left; a replayed pass, a count).
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
 // counts . W, so the counts need no multiplier); only with OB = FO.
