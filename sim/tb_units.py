@@ -456,8 +456,9 @@ async def net_slin_matches_reference(dut) -> None:
     """Random weights and biases loaded in the layout's element order (COL_OUTER 0: linear (in j, out c), c
     inner; 1: conv (out c, in j), j inner; then the bias), images of random tokens (densities 0..1, empty and
     full ones) under random input gaps and output backpressure: every beat equals bias + the sum of the active
-    rows over its pass's OB channels (pass g: channels g*OB .. g*OB+OB-1), in pass order, m_last on the image's last beat, and the active cycles equal
-    G * max(1, nnz) per token (stall-invariant), one img_end per image."""
+    rows over its pass's OB channels (pass g: channels g*OB .. g*OB+OB-1), in pass order, m_last on the
+    image's last beat, and the active cycles equal G * max(1, nnz) per token (stall-invariant), one img_end
+    per image."""
     fi, fo, ob = int(dut.FI.value), int(dut.FO.value), int(dut.OB.value)
     ww, bw, ow = int(dut.W_W.value), int(dut.B_W.value), int(dut.OUT_W.value)
     swt, sb, co = int(dut.SEG_WT.value), int(dut.SEG_B.value), int(dut.COL_OUTER.value)
