@@ -367,16 +367,20 @@ VALIDATION_NETWORK = {
 # e839cd8 (the MLP fold with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic
 # levels): module -> (LUT, LUT as memory, FF, BRAM36). b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
 # fold, per-module flow, 2026-12-02; was (950, 0, 1423, 0.0)); the total is the flat run's with that difference.
+# b0.mlp.fc1: net_slin of branch slin-lut alone (its pass list replayed, the list's 16 x 4 bits in LUT RAM:
+# +4 LUT as memory; `scripts/synth_slin.py <dir> xc7 FI=16 FO=32 OB=8 ... --abc9`, the instance's parameters,
+# 2026-12-02; was (486, 108, 458, 0.0)); the total has that difference too (conv2 and the head of that run are
+# of the old net_slin, not re-measured).
 VALIDATION_FOLD = {
     "config": "fold",
     "modules": {
         "tok": (1185, 124, 1036, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (967, 252, 897, 0.0),
         "b0.dwc.lif": (967, 252, 897, 0.0), "b0.mlp.lif": (964, 252, 888, 0.0), "b0.sasa": (1690, 400, 1037, 0.0),
-        "b0.dwc": (676, 128, 726, 0.0), "b0.mlp.fc1": (486, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
+        "b0.dwc": (676, 128, 726, 0.0), "b0.mlp.fc1": (387, 112, 461, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
         "b0.mlp.fc2": (763, 44, 821, 0.0), "head.lif": (547, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (212, 0, 1659, 0.0),
     },
-    "total": (10754, 1676, 13031, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
+    "total": (10655, 1680, 13034, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
 # D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), re-run on the merge of branch beats into main
@@ -384,16 +388,19 @@ VALIDATION_FOLD = {
 # (LUT, LUT as memory, FF, BRAM36). The same config without beats (stream_beat 0, branch beats before the merge):
 # 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36. b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
 # beats, per-module flow, 2026-12-02; was (957, 0, 1216, 0.0)); the total is the flat run's with that difference.
+# b0.mlp.fc2: net_slin of branch slin-lut alone (as fold's fc1: its 32 x 5-bit list, +4 LUT as memory;
+# scripts/synth_slin.py xc7 FI=32 FO=16 OB=8 ... --abc9, 2026-12-02; was (573, 108, 488, 0.0)); the total has
+# that difference too.
 VALIDATION_BEATS = {
     "config": "beats",
     "modules": {
         "tok": (1118, 124, 1036, 0.0), "conv2": (1012, 0, 805, 1.0), "b0.sasa.lif": (708, 172, 661, 0.0),
         "b0.dwc.lif": (708, 172, 661, 0.0), "b0.mlp.lif": (704, 172, 652, 0.0), "b0.sasa": (1689, 400, 828, 0.0),
         "b0.dwc": (674, 128, 517, 0.0), "b0.mlp.fc1": (1221, 88, 1540, 0.0), "b0.mlp.hlif": (615, 0, 328, 1.0),
-        "b0.mlp.fc2": (573, 108, 488, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
+        "b0.mlp.fc2": (446, 112, 497, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (469, 0, 2057, 0.0), "ctrl": (200, 0, 1659, 0.0),
     },
-    "total": (10609, 1480, 12295, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
+    "total": (10482, 1484, 12304, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # net_dwc alone (branch dwc-mem: per-lane LUT-RAM weights and biases, registered group spikes), measured by
 # scripts/synth_dwc.py CONFIG (the hw/synth_modules.py per-module flow: the accelerator of CONFIG for its target
