@@ -90,12 +90,6 @@ module net_slin #(
     localparam integer GW  = sbw(G - 1);   // pass bits
     localparam integer AW  = (FI * G > 1) ? $clog2(FI * G) : 1;  // weight memory address bits
     localparam integer RW  = OB * W_W;     // weight word bits
-    // ZW: G = 1 and FI not a power of two: word FI of the weight memory (inside the address range: no more
-    // block RAM) holds zeros, written when a load begins, and a token without spikes reads it, so every row
-    // that reaches S2 adds its word and the lanes' adders need no gate on the weight (the carry chain's
-    // first operand, one LUT per lane and weight bit)
-    localparam integer ZW  = (G == 1 && FI > 1 && (FI & (FI - 1)) != 0) ? 1 : 0;
-    localparam integer WD  = FI * G + ZW;  // weight memory words
     localparam integer GM1 = G - 1;
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     generate
@@ -354,9 +348,6 @@ module net_slin #(
             wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx};
             wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
             assign r_word = mul_g(rj) + rp;
-        end else if (ZW != 0) begin : gen_row_zero
-            localparam [AW-1:0] ZADDR = FI[AW-1:0];
-            assign r_word = radd_q ? ridx : ZADDR;
         end else begin : gen_row
             assign r_word = ridx;
         end
@@ -368,8 +359,6 @@ module net_slin #(
     wire [AW-1:0] w_raddr;
     localparam integer OM1 = OB - 1;
     localparam [OBW-1:0] OB_LAST = OM1[OBW-1:0];
-    localparam [AW-1:0]  ZROW    = FI[AW-1:0];  // the zero word (ZW)
-    wire          zst = (ZW != 0) && wl_start;  // write the zero word in the next cycle
     genvar gl;
     generate
         if (COL_OUTER == 0) begin : gen_wshift
@@ -378,20 +367,14 @@ module net_slin #(
             assign w_wr    = sh_q;
             assign w_raddr = r_word;
             if (OB > 1) begin : gen_sh
-                always @(posedge clk) begin
-                    if (zst) sh_q <= {RW{1'b0}};
-                    else if (w_we) sh_q <= {wl_data[W_W-1:0], sh_q[RW-1:W_W]};
-                end
+                always @(posedge clk) if (w_we) sh_q <= {wl_data[W_W-1:0], sh_q[RW-1:W_W]};
             end else begin : gen_sh1
-                always @(posedge clk) begin
-                    if (zst) sh_q <= {RW{1'b0}};
-                    else if (w_we) sh_q <= wl_data[W_W-1:0];
-                end
+                always @(posedge clk) if (w_we) sh_q <= wl_data[W_W-1:0];
             end
             always @(posedge clk) begin
-                lrow_q <= zst ? ZROW : w_row[AW-1:0];
+                lrow_q <= w_row[AW-1:0];
                 if (rst) lv_q <= 1'b0;
-                else     lv_q <= (w_we && w_col == OB_LAST) || zst;
+                else     lv_q <= w_we && w_col == OB_LAST;
             end
         end else begin : gen_wrmw
             // read-modify-write: the element's word read in the take cycle, merged and written in the next.
@@ -426,26 +409,23 @@ module net_slin #(
             end else begin : gen_oh1
                 always @(posedge clk) oh_q <= 1'b1;
             end
-            always @(posedge clk) begin  // the zero word: every lane merges a zero
-                lrow_q <= zst ? ZROW : w_row[AW-1:0];
-                loh_q  <= zst ? {OB{1'b1}} : oh_q;
-                ldat_q <= zst ? {W_W{1'b0}} : wl_data[W_W-1:0];
+            always @(posedge clk) begin
+                lrow_q <= w_row[AW-1:0];
+                loh_q  <= oh_q;
+                ldat_q <= wl_data[W_W-1:0];
                 if (rst) lv_q <= 1'b0;
-                else     lv_q <= w_we || zst;
+                else     lv_q <= w_we;
             end
         end
     endgenerate
-    sdp_ram #(.W(RW), .DEPTH(WD), .STYLE(RAM_STYLE)) u_w (
+    sdp_ram #(.W(RW), .DEPTH(FI * G), .STYLE(RAM_STYLE)) u_w (
         .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
 
     // ------------------------------------------------------------------ S2: accumulate
     // The lane sum is a function called inside the clocked block (under v2_q && adv), not a wire: a
     // cycle-based simulator (Verilator) then evaluates the FO adders only in the cycles that use them; the
     // logic is the same adder and sign extensions (Verilog-2001 has no zero-width replication, so the
-    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2). The weight is the first operand:
-    // Yosys' Xilinx carry mapping feeds the first operand to the CARRY4/CARRY8 DI pins, so that operand needs a
-    // net of its own; the weight's is shared by its sign-extension bits (and is the memory's output with ZW),
-    // while the bias/accumulator select folds into each bit's sum LUT (the other order spends a LUT per bit).
+    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2).
     function [ACC_W-1:0] lane_sum;
         input [ACC_W-1:0] acc;
         input [B_W-1:0]   b;
@@ -474,7 +454,6 @@ module net_slin #(
             always @(posedge clk) if (b_we) bsh_q <= wl_data[B_W-1:0];
         end
     endgenerate
-    wire add2_w = (ZW != 0) || add2_q;  // ZW: an empty token's row is the zero word
     generate
         for (gl = 0; gl < OB; gl = gl + 1) begin : gen_lane
             wire [B_W-1:0]  b_q;  // this lane's bias (of this pass, G > 1)
@@ -491,8 +470,8 @@ module net_slin #(
             always @(posedge clk) begin
                 // o_q before acc_q: every read of acc_q precedes its write, so Verilator needs no shadow copy
                 if (v2_q && adv) begin
-                    if (end2_q && emit2) o_q <= lane_out(lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_w));
-                    acc_q <= lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_w);
+                    if (end2_q && emit2) o_q <= lane_out(lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q));
+                    acc_q <= lane_sum(acc_q, b_q, w_rd[gl * W_W +: W_W], fresh_q, add2_q);
                 end
             end
             assign m_data[gl * OUT_W +: OUT_W] = o_q;
