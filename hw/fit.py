@@ -206,7 +206,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram, and a zero word when the fan-in is no power of two; fc1 with the MLP fold: fan-in x G
+    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G
     words of hidden_beat x w_bits, a G-word bias memory per lane and the list of pass 0's rows that the other
     passes replay, fan-in words of row-index bits in LUT RAM; fc2 with stream beats the same at stream_beat
     lanes); net_shortcut's U FIFO is an sdp_ram (FD
@@ -231,9 +231,6 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         st = styles.get(module, 0)
         return "ultra" if st == STYLE_ULTRA else "async" if st == 2 else "sync"
 
-    def rows(fi: int) -> int:  # net_slin without passes: fan-in rows, and its zero word when fi is no power of two
-        return fi + (1 if fi > 1 and fi & (fi - 1) else 0)
-
     def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
         return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, rd(module))
 
@@ -242,7 +239,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         Memory("tok", "conv1 weights per stem channel", 9 * cfg.in_ch, cfg.w_bits, S),
         Memory("tok", "s1[t] per timestep and position (sdp_ram, 9 window reads in turn)", cfg.T * npos, S, 1,
                "sync"),
-        Memory("conv2", "weight rows", rows(9 * S), D * cfg.w_bits, 1, rd("conv2")),
+        Memory("conv2", "weight rows", 9 * S, D * cfg.w_bits, 1, rd("conv2")),
     ]
     for i in range(cfg.L):
         p = f"b{i}."
@@ -263,7 +260,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
                      Memory(p + "mlp.fc1", "pass 0's rows, replayed (LUT RAM)", D, max(1, (D - 1).bit_length()), 1,
                             "async")]
         else:
-            mems += [Memory(p + "mlp.fc1", "weight rows", rows(D), H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
+            mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
         mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW)]
         if NB > 1:  # stream beats: fc2 in NB passes of SB channels, as fc1's fold
             mems += [Memory(p + "mlp.fc2", f"weight words (row, pass of {SB} channels)", H * NB, SB * cfg.w_bits, 1,
@@ -272,9 +269,9 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
                      Memory(p + "mlp.fc2", "pass 0's rows, replayed (LUT RAM)", H, max(1, (H - 1).bit_length()), 1,
                             "async")]
         else:
-            mems += [Memory(p + "mlp.fc2", "weight rows", rows(H), D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
+            mems += [Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
-             Memory("head", "weight rows", rows(D), cfg.n_classes * cfg.w_bits, 1, rd("head"))]
+             Memory("head", "weight rows", D, cfg.n_classes * cfg.w_bits, 1, rd("head"))]
     return mems
 
 
