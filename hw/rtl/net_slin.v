@@ -425,7 +425,10 @@ module net_slin #(
     // The lane sum is a function called inside the clocked block (under v2_q && adv), not a wire: a
     // cycle-based simulator (Verilator) then evaluates the FO adders only in the cycles that use them; the
     // logic is the same adder and sign extensions (Verilog-2001 has no zero-width replication, so the
-    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2).
+    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2). The weight is the first operand:
+    // Yosys' Xilinx carry mapping feeds the first operand to the CARRY4/CARRY8 DI pins, so that operand needs a
+    // net of its own; the gated weight's is shared by its sign-extension bits, while the bias/accumulator
+    // select folds into each bit's sum LUT (the other order spends a LUT per bit on it: conv2 -917 LUT).
     function [ACC_W-1:0] lane_sum;
         input [ACC_W-1:0] acc;
         input [B_W-1:0]   b;
