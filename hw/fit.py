@@ -325,17 +325,23 @@ def uram_styles(cfg: SAFormerConfig, b: Board | None) -> dict[str, int]:
 # the total (22240, 3132, 26635, 4.5) with the flip-flop weights. The other modules of that run differ from the
 # rows below by main's changes since e10d14f (tok 1922 / 108 / 1894, conv2 2320, b0.sasa 3381, b0.mlp.fc1
 # 2411 / 172 / 3035, the shortcut LIFs 1899 / 1899 / 1896, head.lif 1079, ctrl 212 LUT), not pasted here.
+# conv2, b0.mlp.fc1, b0.mlp.fc2, head: net_slin after branch slin-lut's LUT round, each row the run's figure plus the
+# difference the unit alone measured (scripts/synth_slin.py <dir> xc7 <the default instance's parameters> --abc9,
+# 2026-12-02, main 39e71c5's net_slin -> the branch's: conv2 1,706 / 1,603 -> 1,478 / 1,521 LUT / FF, fc1 1,861 /
+# 3,068 -> 1,595 / 3,046, fc2 1,541 / 1,636 -> 1,085 / 1,615, head 561 / 638 -> 406 / 620; LUT as memory and BRAM
+# unchanged); the rows were (2324, 0, 1556, 2.0), (2089, 172, 3035, 0.0), (1605, 172, 1596, 0.0), (618, 28, 605,
+# 0.0) and the total, which has the same differences, (22022, 3388, 25159, 4.5).
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (1858, 108, 1894, 0.5), "conv2": (2324, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
+        "tok": (1858, 108, 1894, 0.5), "conv2": (2096, 0, 1474, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
         "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
-        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1296, 256, 1391, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
-        "head": (618, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
+        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1296, 256, 1391, 0.0), "b0.mlp.fc1": (1823, 172, 3013, 0.0),
+        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1149, 172, 1575, 0.0), "head.lif": (1072, 172, 752, 0.0),
+        "head": (463, 28, 587, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
         "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (22022, 3388, 25159, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
+    "total": (20917, 3388, 25016, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
 # tokens), sources of tok-lines commit bb9d805 (the tokenizer before its pixel-row address register of
