@@ -206,8 +206,10 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
     ceil(C/P) words of P x membrane bits); net_slin one weight row per input spike (fan-in words of fan-out x
-    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G words of hidden_beat x w_bits and a G-word bias memory
-    per lane; fc2 with stream beats the same at stream_beat lanes); net_shortcut's U FIFO is an sdp_ram (FD
+    w_bits, sdp_ram; fc1 with the MLP fold: fan-in x G
+    words of hidden_beat x w_bits, a G-word bias memory per lane and the list of pass 0's rows that the other
+    passes replay, fan-in words of row-index bits in LUT RAM; fc2 with stream beats the same at stream_beat
+    lanes); net_shortcut's U FIFO is an sdp_ram (FD
     tokens: FD x D / stream_beat words of stream_beat x UW + 1 bits; LUT RAM when short: net_generate
     fifo_style); net_dwc keeps its window in a shift register
     (flip-flops and SRLs, no memory) and its tap weights and biases in per-lane LUT RAMs of G = ceil(D/P) words (a
@@ -254,14 +256,18 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
         if G > 1:  # the MLP fold: word j*G + g holds row j's HB channels of pass g; a bias memory per lane
             mems += [Memory(p + "mlp.fc1", f"weight words (row, pass of {HB} channels)", D * G, HB * cfg.w_bits, 1,
                             rd(p + "mlp.fc1")),
-                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync")]
+                     Memory(p + "mlp.fc1", "bias per lane (a word per pass)", G, cfg.bias_bits, HB, "sync"),
+                     Memory(p + "mlp.fc1", "pass 0's rows, replayed (LUT RAM)", D, max(1, (D - 1).bit_length()), 1,
+                            "async")]
         else:
             mems += [Memory(p + "mlp.fc1", "weight rows", D, H * cfg.w_bits, 1, rd(p + "mlp.fc1"))]
         mems += [lif(p + "mlp.hlif", "hidden", H, w.HMW)]
         if NB > 1:  # stream beats: fc2 in NB passes of SB channels, as fc1's fold
             mems += [Memory(p + "mlp.fc2", f"weight words (row, pass of {SB} channels)", H * NB, SB * cfg.w_bits, 1,
                             rd(p + "mlp.fc2")),
-                     Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync")]
+                     Memory(p + "mlp.fc2", "bias per lane (a word per pass)", NB, cfg.bias_bits, SB, "sync"),
+                     Memory(p + "mlp.fc2", "pass 0's rows, replayed (LUT RAM)", H, max(1, (H - 1).bit_length()), 1,
+                            "async")]
         else:
             mems += [Memory(p + "mlp.fc2", "weight rows", H, D * cfg.w_bits, 1, rd(p + "mlp.fc2"))]
     mems += [lif("head.lif", "head", D, w.UMW),
@@ -319,17 +325,23 @@ def uram_styles(cfg: SAFormerConfig, b: Board | None) -> dict[str, int]:
 # the total (22240, 3132, 26635, 4.5) with the flip-flop weights. The other modules of that run differ from the
 # rows below by main's changes since e10d14f (tok 1922 / 108 / 1894, conv2 2320, b0.sasa 3381, b0.mlp.fc1
 # 2411 / 172 / 3035, the shortcut LIFs 1899 / 1899 / 1896, head.lif 1079, ctrl 212 LUT), not pasted here.
+# conv2, b0.mlp.fc1, b0.mlp.fc2, head: net_slin after branch slin-lut's LUT round, each row the run's figure plus the
+# difference the unit alone measured (scripts/synth_slin.py <dir> xc7 <the default instance's parameters> --abc9,
+# 2026-12-02, main 39e71c5's net_slin -> the branch's: conv2 1,706 / 1,603 -> 1,478 / 1,521 LUT / FF, fc1 1,861 /
+# 3,068 -> 1,595 / 3,046, fc2 1,541 / 1,636 -> 1,085 / 1,615, head 561 / 638 -> 406 / 620; LUT as memory and BRAM
+# unchanged); the rows were (2324, 0, 1556, 2.0), (2089, 172, 3035, 0.0), (1605, 172, 1596, 0.0), (618, 28, 605,
+# 0.0) and the total, which has the same differences, (22022, 3388, 25159, 4.5).
 MEASURED_NETWORK = {
     "config": "default",
     "modules": {
-        "tok": (1858, 108, 1894, 0.5), "conv2": (2324, 0, 1556, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
+        "tok": (1858, 108, 1894, 0.5), "conv2": (2096, 0, 1474, 2.0), "b0.sasa.lif": (1892, 496, 1729, 0.0),
         "b0.dwc.lif": (1892, 496, 1729, 0.0), "b0.mlp.lif": (1889, 496, 1720, 0.0),
-        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1296, 256, 1391, 0.0), "b0.mlp.fc1": (2089, 172, 3035, 0.0),
-        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1605, 172, 1596, 0.0), "head.lif": (1072, 172, 752, 0.0),
-        "head": (618, 28, 605, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
+        "b0.sasa": (3462, 992, 1735, 0.0), "b0.dwc": (1296, 256, 1391, 0.0), "b0.mlp.fc1": (1823, 172, 3013, 0.0),
+        "b0.mlp.hlif": (1233, 0, 628, 2.0), "b0.mlp.fc2": (1149, 172, 1575, 0.0), "head.lif": (1072, 172, 752, 0.0),
+        "head": (463, 28, 587, 0.0), "out": (199, 0, 185, 0.0), "skids": (515, 0, 5074, 0.0),
         "ctrl": (218, 0, 1661, 0.0),
     },
-    "total": (22022, 3388, 25159, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
+    "total": (20917, 3388, 25016, 4.5),  # flattened: LUT (8 of them SRL), LUT as memory, FF, BRAM36
 }
 # Held-out validation (not used by `calibrate`): the same run for the default config with img = 16 (N = 64
 # tokens), sources of tok-lines commit bb9d805 (the tokenizer before its pixel-row address register of
@@ -358,16 +370,20 @@ VALIDATION_NETWORK = {
 # e839cd8 (the MLP fold with issue 13's tokenizer), 2026-12-01 (hw/synth.py synth_network on pynq-z2; 10 logic
 # levels): module -> (LUT, LUT as memory, FF, BRAM36). b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
 # fold, per-module flow, 2026-12-02; was (950, 0, 1423, 0.0)); the total is the flat run's with that difference.
+# b0.mlp.fc1: net_slin of branch slin-lut alone (its pass list replayed, the list's 16 x 4 bits in LUT RAM:
+# +4 LUT as memory; `scripts/synth_slin.py <dir> xc7 FI=16 FO=32 OB=8 ... --abc9`, the instance's parameters,
+# 2026-12-02; was (486, 108, 458, 0.0)); the total has that difference too (conv2 and the head of that run are
+# of the old net_slin, not re-measured).
 VALIDATION_FOLD = {
     "config": "fold",
     "modules": {
         "tok": (1185, 124, 1036, 0.0), "conv2": (1189, 0, 805, 1.0), "b0.sasa.lif": (967, 252, 897, 0.0),
         "b0.dwc.lif": (967, 252, 897, 0.0), "b0.mlp.lif": (964, 252, 888, 0.0), "b0.sasa": (1690, 400, 1037, 0.0),
-        "b0.dwc": (676, 128, 726, 0.0), "b0.mlp.fc1": (486, 108, 458, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
+        "b0.dwc": (676, 128, 726, 0.0), "b0.mlp.fc1": (387, 112, 461, 0.0), "b0.mlp.hlif": (335, 0, 329, 1.0),
         "b0.mlp.fc2": (763, 44, 821, 0.0), "head.lif": (547, 88, 400, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (347, 0, 2416, 0.0), "ctrl": (212, 0, 1659, 0.0),
     },
-    "total": (10754, 1676, 13031, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
+    "total": (10655, 1680, 13034, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # Held-out validation of stream beats (not used by `calibrate`): config 'beats' (contract/configs.py NETWORK_NAMED:
 # D = 16, P = 4, stream_beat 8: U and the increments in 2 beats), re-run on the merge of branch beats into main
@@ -375,16 +391,19 @@ VALIDATION_FOLD = {
 # (LUT, LUT as memory, FF, BRAM36). The same config without beats (stream_beat 0, branch beats before the merge):
 # 12,191 LUT, 1,868 LUT as memory, 14,891 FF, 2 BRAM36. b0.dwc: net_dwc of branch dwc-mem alone (scripts/synth_dwc.py
 # beats, per-module flow, 2026-12-02; was (957, 0, 1216, 0.0)); the total is the flat run's with that difference.
+# b0.mlp.fc2: net_slin of branch slin-lut alone (as fold's fc1: its 32 x 5-bit list, +4 LUT as memory;
+# scripts/synth_slin.py xc7 FI=32 FO=16 OB=8 ... --abc9, 2026-12-02; was (573, 108, 488, 0.0)); the total has
+# that difference too.
 VALIDATION_BEATS = {
     "config": "beats",
     "modules": {
         "tok": (1118, 124, 1036, 0.0), "conv2": (1012, 0, 805, 1.0), "b0.sasa.lif": (708, 172, 661, 0.0),
         "b0.dwc.lif": (708, 172, 661, 0.0), "b0.mlp.lif": (704, 172, 652, 0.0), "b0.sasa": (1689, 400, 828, 0.0),
         "b0.dwc": (674, 128, 517, 0.0), "b0.mlp.fc1": (1221, 88, 1540, 0.0), "b0.mlp.hlif": (615, 0, 328, 1.0),
-        "b0.mlp.fc2": (573, 108, 488, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
+        "b0.mlp.fc2": (446, 112, 497, 0.0), "head.lif": (483, 88, 401, 0.0), "head": (489, 28, 565, 0.0),
         "out": (189, 0, 174, 0.0), "skids": (469, 0, 2057, 0.0), "ctrl": (200, 0, 1659, 0.0),
     },
-    "total": (10609, 1480, 12295, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
+    "total": (10482, 1484, 12304, 2.0),  # flattened (b0.dwc's difference added): LUT, LUT as memory, FF, BRAM36
 }
 # net_dwc alone (branch dwc-mem: per-lane LUT-RAM weights and biases, registered group spikes), measured by
 # scripts/synth_dwc.py CONFIG (the hw/synth_modules.py per-module flow: the accelerator of CONFIG for its target

@@ -493,14 +493,15 @@ async def _net_weights(dut, rng: random.Random, words: list[tuple[int, int]]) ->
 
 @cocotb.test()
 async def net_slin_matches_reference(dut) -> None:
-    """Random weights and biases loaded in the layout's element order (linear (in j, out c), c inner; then the
-    bias), images of random tokens (densities 0..1, empty and full ones) under random input gaps and output
-    backpressure: every beat equals bias + the sum of the active rows over its pass's OB channels (pass g:
-    channels g*OB .. g*OB+OB-1), in pass order, m_last on the image's last beat, and the active cycles equal
-    G * max(1, nnz) per token (stall-invariant), one img_end per image."""
+    """Random weights and biases loaded in the layout's element order (COL_OUTER 0: linear (in j, out c), c
+    inner; 1: conv (out c, in j), j inner; then the bias), images of random tokens (densities 0..1, empty and
+    full ones) under random input gaps and output backpressure: every beat equals bias + the sum of the active
+    rows over its pass's OB channels (pass g: channels g*OB .. g*OB+OB-1), in pass order, m_last on the
+    image's last beat, and the active cycles equal G * max(1, nnz) per token (stall-invariant), one img_end
+    per image."""
     fi, fo, ob = int(dut.FI.value), int(dut.FO.value), int(dut.OB.value)
     ww, bw, ow = int(dut.W_W.value), int(dut.B_W.value), int(dut.OUT_W.value)
-    swt, sb = int(dut.SEG_WT.value), int(dut.SEG_B.value)
+    swt, sb, co = int(dut.SEG_WT.value), int(dut.SEG_B.value), int(dut.COL_OUTER.value)
     g_n = fo // ob
     rng = random.Random(fi * 1000 + fo * 10 + ob)
     W = [[rng.randint(-(1 << (ww - 1)), (1 << (ww - 1)) - 1) for _ in range(fo)] for _ in range(fi)]
@@ -509,7 +510,8 @@ async def net_slin_matches_reference(dut) -> None:
         sig.value = 0
     dut.wl_seg.value, dut.wl_data.value, dut.s_data.value = 0, 0, 0
     await _clock_reset(dut)
-    await _net_weights(dut, rng, [(swt, W[j][c]) for j in range(fi) for c in range(fo)] + [(sb, b) for b in B])
+    order = [(j, c) for c in range(fo) for j in range(fi)] if co else [(j, c) for j in range(fi) for c in range(fo)]
+    await _net_weights(dut, rng, [(swt, W[j][c]) for j, c in order] + [(sb, b) for b in B])
     imgs = [[0, (1 << fi) - 1, 1 << (fi - 1)]] + [[sum(1 << j for j in range(fi) if rng.random() < d)
                                                   for _ in range(rng.randint(1, 5))] for d in (0.05, 0.3, 0.7, 0.0)]
     toks = [(x, k == len(im) - 1) for im in imgs for k, x in enumerate(im)]

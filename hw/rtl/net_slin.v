@@ -6,11 +6,12 @@
 // accumulators start from the bias, and a pass's last row hands the OB currents (OUT_W bits each,
 // sign-extended) to the output register as one beat.
 // Output folding: with G = FO / OB passes (OB = FO: one pass, the whole token per beat), pass g of a
-// token visits the token's active spikes again and accumulates channels g*OB .. g*OB+OB-1; the token's
-// beats leave in pass order, m_last on the image's last beat (the last pass of the token with s_last).
-// A pass with no spike costs one cycle (its bias only), so a token costs G * max(1, nnz) active cycles:
-// the next pass starts in the cycle after the current one's last spike, and the next token is taken in
-// the cycle of the last pass's last spike (pop_sat3 tells one cycle ahead that at most one spike is left).
+// token visits the token's active spikes again (pass 0 finds them, the others replay its list of rows)
+// and accumulates channels g*OB .. g*OB+OB-1; the token's beats leave in pass order, m_last on the
+// image's last beat (the last pass of the token with s_last). A pass with no spike costs one cycle (its
+// bias only), so a token costs G * max(1, nnz) active cycles: the next pass starts in the cycle after the
+// current one's last spike, and the next token is taken in the cycle of the last pass's last spike
+// (pop_sat3 tells one cycle ahead that at most one spike is left; a replayed pass, a count).
 // IMG_ACC = 1 accumulates over every token of an image without clearing and emits once, after the token
 // with s_last (the head: logits = bias + sum over (t, n, j) of S[t,n,j] * W[j, :], which equals
 // counts . W, so the counts need no multiplier); only with OB = FO.
@@ -21,10 +22,14 @@
 // accumulates. A full output register with an emitting row in S2 stalls every stage (the memory's read
 // data holds).
 // Weights load from the network weight stream, segment SEG_WT (order COL_OUTER, see net_wdec), one
-// element per word, by read-modify-write of the element's word (a word read while the previous word's
-// write to the same word is in flight takes that write's data): element (j, c) of a linear weight is
-// lane c mod OB of word j*G + c div OB, which net_wdec counts as row j*G + c div OB, column c mod OB of a
-// (FI*G) x OB segment (no division). The bias from segment SEG_B: into registers (G = 1), or (G > 1)
+// element per word: element (j, c) of a linear weight is lane c mod OB of word j*G + c div OB, which
+// net_wdec counts as row j*G + c div OB, column c mod OB of a (FI*G) x OB segment (no division), so a
+// word's OB lanes are OB consecutive elements (lane 0 first): they are shifted into a word register and
+// the word is written once, after its last lane (no read, no merge: the read port is the datapath's
+// alone). A conv weight (COL_OUTER = 1, out o outer) reaches a word one lane at a time, FI elements
+// apart: each element is a read-modify-write of its word (with FI = 1 a word read while the previous
+// word's write to the same word is in flight takes that write's data; with FI >= 2 two consecutive
+// elements of one load never share a word). The bias from segment SEG_B: into registers (G = 1), or (G > 1)
 // into one G-word memory per lane (lane l, word g: bias of channel g*OB + l), read beside the weights.
 // Active cycles: the S1 issue cycles; waiting for a token or for a free output is a stall.
 module net_slin #(
@@ -203,51 +208,73 @@ module net_slin #(
     wire          nz_ge1, nz_ge3;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [FI-1:0] sp_rest = rest_u[FI-1:0];
-    wire [JW-1:0] ridx = idx_u[JW-1:0];  // R: the row of the spike
+    wire [JW-1:0] ridx_f = idx_u[JW-1:0];  // R: the row of the spike the finder found
     wire          nz_ge2;
     pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
     wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
 
-    // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's
-    // last; a token's last spike of a pass other than its last reloads the token (tok_q, its chunk flags)
-    wire          g_last;
+    // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's last.
+    // Only pass 0 runs the finder; it leaves the mask empty and writes its spikes' rows, in order, to a
+    // list (LUT RAM, from R: the encoded row), and passes 1 .. G-1 replay the list: max(1, nnz) issues each,
+    // as pass 0. A replayed pass ends at a count (rp_q == cm_q, pass 0's spikes minus one), so the next
+    // token's take (in the last pass's last issue) does not wait for the finder's flags: no reload of the
+    // token into the mask either. A replayed row reads list entry rp_q in S1 (data in R); entry 0 of a
+    // one-spike token is still being written then, and is still R's own chunk select (held while replaying).
+    wire          g_last, g0, rl;      // last pass / pass 0 / a replayed pass's last issue
+    wire          pe = g0 ? one : rl;  // this issue ends its pass
+    wire          pe_l;                // ... and its token (the last pass)
+    wire          rl_none;             // the token has no spike (its replayed passes add no row)
+    wire          radd_d = g0 ? sp_any : !rl_none;
     /* verilator lint_off UNUSEDSIGNAL */  // G = 1: no pass to address
     wire [GW-1:0] rg;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [FI-1:0] tok;
-    wire [C-1:0]  tnz, tg2;
+    wire [JW-1:0] ridx;                // R: the row of the spike
     generate
         if (G > 1) begin : gen_pass
             reg [GW-1:0] g_q, rg_q;
-            reg [FI-1:0] tok_q;
-            reg [C-1:0]  tnz_q, tg2_q;
-            assign g_last = (g_q == G_LAST);
-            assign rg     = rg_q;
-            assign tok    = tok_q;
-            assign tnz    = tnz_q;
-            assign tg2    = tg2_q;
+            reg [JW:0]   cm_q;          // pass 0's spikes minus one (top bit set: none)
+            reg [JW-1:0] rp_q, wc_q;    // S1: the replayed issue's entry; R: pass 0's next entry
+            reg          rrep_q, rone_q;  // R: a replayed row / of a one-spike token
+            wire [JW-1:0] list_rd;
+            assign g_last  = (g_q == G_LAST);
+            assign g0      = (g_q == {GW{1'b0}});
+            assign rl_none = cm_q[JW];
+            assign rl      = rl_none || (rp_q == cm_q[JW-1:0]);
+            assign pe_l    = rl && g_last;
+            assign rg      = rg_q;
+            assign ridx    = (rrep_q && !rone_q) ? list_rd : ridx_f;
+            sdp_ram #(.W(JW), .DEPTH(FI), .STYLE(2)) u_list (
+                .clk(clk), .we(adv && rv_q && radd_q && !rrep_q), .waddr(wc_q), .wdata(ridx_f),
+                .re(adv), .raddr(rp_q), .rdata(list_rd));
             always @(posedge clk) begin
-                if (take) begin
-                    tok_q <= s_data;
-                    tnz_q <= in_nz;
-                    tg2_q <= in_g2;
+                if (take) cm_q <= {(JW + 1){1'b1}};
+                else if (issue && g0 && sp_any) cm_q <= cm_q + 1'b1;
+                if (issue && pe) rp_q <= {JW{1'b0}};
+                else if (issue && !g0) rp_q <= rp_q + 1'b1;
+                if (take) wc_q <= {JW{1'b0}};
+                else if (adv && rv_q && radd_q && !rrep_q) wc_q <= wc_q + 1'b1;
+                if (adv) begin
+                    rg_q   <= g_q;
+                    rrep_q <= !g0;
+                    rone_q <= (cm_q == {(JW + 1){1'b0}});
                 end
-                if (adv) rg_q <= g_q;
                 if (rst) g_q <= {GW{1'b0}};
-                else if (issue && one) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
+                else if (issue && pe) g_q <= g_last ? {GW{1'b0}} : g_q + 1'b1;
             end
         end else begin : gen_one_pass
-            assign g_last = 1'b1;
-            assign rg     = {GW{1'b0}};
-            assign tok    = {FI{1'b0}};
-            assign tnz    = {C{1'b0}};
-            assign tg2    = {C{1'b0}};
+            assign g_last  = 1'b1;
+            assign g0      = 1'b1;
+            assign rl      = 1'b1;
+            assign rl_none = 1'b0;
+            assign pe_l    = one;
+            assign rg      = {GW{1'b0}};
+            assign ridx    = ridx_f;
         end
     endgenerate
 
-    assign s_ready = adv && (!busy_q || (one && g_last));
+    assign s_ready = adv && (!busy_q || pe_l);
     assign act     = issue;
-    assign img_end = issue && one && tl_q && g_last;
+    assign img_end = issue && pe_l && tl_q;
 
     always @(posedge clk) begin
         if (take) begin
@@ -255,24 +282,22 @@ module net_slin #(
             nz_q   <= in_nz;
             g2_q   <= in_g2;
             tl_q   <= s_last;
-        end else if (issue && one && !g_last) begin
-            mask_q <= tok;
-            nz_q   <= tnz;
-            g2_q   <= tg2;
-        end else if (issue) begin
+        end else if (issue && g0) begin
             mask_q <= sp_rest;
             nz_q   <= nz_rest;
             g2_q   <= g2_rest;
         end
         if (adv) begin
-            radd_q <= issue && sp_any;
-            rend_q <= one;
+            radd_q <= issue && radd_d;
+            rend_q <= pe;
             rtl_q  <= tl_q && g_last;
-            rsel_q <= sel;
-            rloc_q <= locs;
             add2_q <= radd_q;
             end2_q <= rend_q;
             tl2_q  <= rtl_q;
+        end
+        if (adv && g0) begin  // held while a pass is replayed (a one-spike token's row)
+            rsel_q <= sel;
+            rloc_q <= locs;
         end
         if (rst) begin
             busy_q <= 1'b0;
@@ -280,7 +305,7 @@ module net_slin #(
             v2_q   <= 1'b0;
         end else begin
             if (take) busy_q <= 1'b1;
-            else if (issue && one && g_last) busy_q <= 1'b0;
+            else if (issue && pe_l) busy_q <= 1'b0;
             if (adv) begin
                 rv_q <= issue;
                 v2_q <= rv_q;
@@ -291,8 +316,8 @@ module net_slin #(
     // ------------------------------------------------------------------ weight memory and load
     wire            w_we, b_we;
     wire [WRW-1:0]  w_row;
-    wire [OBW-1:0]  w_col, b_col;
     /* verilator lint_off UNUSEDSIGNAL */
+    wire [OBW-1:0]  w_col, b_col;      // the weight's lane (COL_OUTER = 0), the bias's (G > 1)
     wire [GW-1:0]   b_row;             // the bias's pass (G > 1)
     /* verilator lint_on UNUSEDSIGNAL */
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(FI * G), .COLS(OB), .COL_OUTER(COL_OUTER), .RW(WRW), .CLW(OBW))
@@ -300,20 +325,6 @@ module net_slin #(
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B), .ROWS(G), .COLS(OB), .COL_OUTER(0), .RW(GW), .CLW(OBW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
 
-    reg           lv_q, fv_q;          // a load word is merged this cycle / a word was written last cycle
-    reg [AW-1:0]  lrow_q, frow_q;
-    reg [OBW-1:0] lcol_q;
-    reg [W_W-1:0] ldat_q;
-    reg [RW-1:0]  fdat_q;
-    wire [RW-1:0] w_rd;                // the word read (S2, or the load's merge)
-    wire [RW-1:0] w_base = (fv_q && frow_q == lrow_q) ? fdat_q : w_rd;
-    wire [RW-1:0] w_wr;
-    genvar gl;
-    generate
-        for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
-            assign w_wr[gl * W_W +: W_W] = (lcol_q == gl[OBW-1:0]) ? ldat_q : w_base[gl * W_W +: W_W];
-        end
-    endgenerate
     // the word of row j, pass g: j*G + g (G = 1: j). No multiplier (a DSP on UltraScale+): G a power of
     // two is the concatenation {j, g}; otherwise j*G is the sum of j shifted by G's set bits (adders)
     function [AW-1:0] mul_g;
@@ -341,37 +352,91 @@ module net_slin #(
             assign r_word = ridx;
         end
     endgenerate
-    wire [AW-1:0] w_raddr = w_we ? w_row[AW-1:0] : r_word;
+    reg           lv_q;                // a word is written this cycle
+    reg [AW-1:0]  lrow_q;
+    wire [RW-1:0] w_rd;                // the word read (S2, or the load's merge)
+    wire [RW-1:0] w_wr;
+    wire [AW-1:0] w_raddr;
+    localparam integer OM1 = OB - 1;
+    localparam [OBW-1:0] OB_LAST = OM1[OBW-1:0];
+    genvar gl;
+    generate
+        if (COL_OUTER == 0) begin : gen_wshift
+            // the word's lanes in a shift register (lane 0 enters first and ends lowest); written after the last
+            reg [RW-1:0] sh_q;
+            assign w_wr    = sh_q;
+            assign w_raddr = r_word;
+            if (OB > 1) begin : gen_sh
+                always @(posedge clk) if (w_we) sh_q <= {wl_data[W_W-1:0], sh_q[RW-1:W_W]};
+            end else begin : gen_sh1
+                always @(posedge clk) if (w_we) sh_q <= wl_data[W_W-1:0];
+            end
+            always @(posedge clk) begin
+                lrow_q <= w_row[AW-1:0];
+                if (rst) lv_q <= 1'b0;
+                else     lv_q <= w_we && w_col == OB_LAST;
+            end
+        end else begin : gen_wrmw
+            // read-modify-write: the element's word read in the take cycle, merged and written in the next.
+            // The element's lane one-hot (oh_q: net_wdec's column, which moves on after a column's last row;
+            // loh_q: of the word being merged): a lane's merge select is one register bit, no lane compare
+            localparam integer RM1 = FI * G - 1;
+            localparam [WRW-1:0] R_LAST = RM1[WRW-1:0];
+            reg [OB-1:0]  oh_q, loh_q;
+            reg [W_W-1:0] ldat_q;
+            wire [RW-1:0] w_base;
+            assign w_raddr = w_we ? w_row[AW-1:0] : r_word;
+            if (FI * G > 1) begin : gen_nofwd
+                assign w_base = w_rd;
+            end else begin : gen_fwd  // one word: the previous element's write may be in flight
+                reg          fv_q;
+                reg [RW-1:0] fdat_q;
+                assign w_base = fv_q ? fdat_q : w_rd;
+                always @(posedge clk) begin
+                    fdat_q <= w_wr;
+                    if (rst) fv_q <= 1'b0;
+                    else     fv_q <= lv_q;
+                end
+            end
+            for (gl = 0; gl < OB; gl = gl + 1) begin : gen_merge
+                assign w_wr[gl * W_W +: W_W] = loh_q[gl] ? ldat_q : w_base[gl * W_W +: W_W];
+            end
+            if (OB > 1) begin : gen_oh
+                always @(posedge clk) begin
+                    if (wl_start) oh_q <= {{(OB - 1){1'b0}}, 1'b1};
+                    else if (w_we && w_row == R_LAST) oh_q <= {oh_q[OB-2:0], oh_q[OB-1]};
+                end
+            end else begin : gen_oh1
+                always @(posedge clk) oh_q <= 1'b1;
+            end
+            always @(posedge clk) begin
+                lrow_q <= w_row[AW-1:0];
+                loh_q  <= oh_q;
+                ldat_q <= wl_data[W_W-1:0];
+                if (rst) lv_q <= 1'b0;
+                else     lv_q <= w_we;
+            end
+        end
+    endgenerate
     sdp_ram #(.W(RW), .DEPTH(FI * G), .STYLE(RAM_STYLE)) u_w (
         .clk(clk), .we(lv_q), .waddr(lrow_q), .wdata(w_wr), .re(adv), .raddr(w_raddr), .rdata(w_rd));
-    always @(posedge clk) begin
-        lrow_q <= w_row[AW-1:0];
-        lcol_q <= w_col;
-        ldat_q <= wl_data[W_W-1:0];
-        frow_q <= lrow_q;
-        fdat_q <= w_wr;
-        if (rst) begin
-            lv_q <= 1'b0;
-            fv_q <= 1'b0;
-        end else begin
-            lv_q <= w_we;
-            fv_q <= lv_q;
-        end
-    end
 
     // ------------------------------------------------------------------ S2: accumulate
     // The lane sum is a function called inside the clocked block (under v2_q && adv), not a wire: a
     // cycle-based simulator (Verilator) then evaluates the FO adders only in the cycles that use them; the
     // logic is the same adder and sign extensions (Verilog-2001 has no zero-width replication, so the
-    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2).
+    // extensions keep one copy of the sign bit: B_W >= 2, ACC_W >= 2). The weight is the first operand:
+    // Yosys' Xilinx carry mapping feeds the first operand to the CARRY4/CARRY8 DI pins, so that operand needs a
+    // net of its own; the gated weight's is shared by its sign-extension bits, while the bias/accumulator
+    // select folds into each bit's sum LUT (the other order spends a LUT per bit on it: conv2 -917 LUT).
     function [ACC_W-1:0] lane_sum;
         input [ACC_W-1:0] acc;
         input [B_W-1:0]   b;
         input [W_W-1:0]   w;
         input             fresh, add;
         begin
-            lane_sum = (fresh ? {{(ACC_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
-                     + (add ? {{(ACC_W - W_W + 1){w[W_W-1]}}, w[W_W-2:0]} : {ACC_W{1'b0}});
+            lane_sum = (add ? {{(ACC_W - W_W + 1){w[W_W-1]}}, w[W_W-2:0]} : {ACC_W{1'b0}})
+                     + (fresh ? {{(ACC_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc);
         end
     endfunction
     function [OUT_W-1:0] lane_out;
@@ -380,6 +445,18 @@ module net_slin #(
             lane_out = {{(OUT_W - ACC_W + 1){v[ACC_W-1]}}, v[ACC_W-2:0]};
         end
     endfunction
+    // G = 1: the OB biases arrive in lane order (net_wdec's columns): a shift register of lanes, lane 0 entering
+    // first and ending lowest (no per-lane write decode)
+    /* verilator lint_off UNUSEDSIGNAL */  // G > 1: the biases are in the lanes' memories
+    reg [OB*B_W-1:0] bsh_q;
+    /* verilator lint_on UNUSEDSIGNAL */
+    generate
+        if (G == 1 && OB > 1) begin : gen_bsh
+            always @(posedge clk) if (b_we) bsh_q <= {wl_data[B_W-1:0], bsh_q[OB*B_W-1:B_W]};
+        end else if (G == 1) begin : gen_bsh1
+            always @(posedge clk) if (b_we) bsh_q <= wl_data[B_W-1:0];
+        end
+    endgenerate
     generate
         for (gl = 0; gl < OB; gl = gl + 1) begin : gen_lane
             wire [B_W-1:0]  b_q;  // this lane's bias (of this pass, G > 1)
@@ -391,13 +468,7 @@ module net_slin #(
                     .clk(clk), .we(b_we && b_col == gl[OBW-1:0]), .waddr(b_row), .wdata(wl_data[B_W-1:0]),
                     .re(adv), .raddr(rg), .rdata(b_q));
             end else begin : gen_breg
-                reg [B_W-1:0] br_q;
-                assign b_q = br_q;
-                always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
-                    if (b_we) begin
-                        if (b_col == gl[OBW-1:0]) br_q <= wl_data[B_W-1:0];
-                    end
-                end
+                assign b_q = bsh_q[gl * B_W +: B_W];
             end
             always @(posedge clk) begin
                 // o_q before acc_q: every read of acc_q precedes its write, so Verilator needs no shadow copy
