@@ -187,28 +187,30 @@ module net_tok #(
     end
 
     // pixel (unsigned) times weight (signed), multiplier-free: one shifted copy of the pixel per weight bit
-    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8).
-    function [C1_W-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
+    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8), all PRW = PXB + W_W
+    // bits wide (the product's exact width; sign-extended into the accumulator), not C1_W: narrower adders.
+    localparam integer PRW = PXB + W_W;
+    function [PRW-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
         input [PXB-1:0] p;
         input [W_W-1:0] w;
         input integer i;
-        reg [C1_W-1:0] px;
+        reg [PRW-1:0] px;
         begin
-            px = {{(C1_W - PXB){1'b0}}, p};
-            wterm = (i < W_W && w[i]) ? (px << i) : {C1_W{1'b0}};
+            px = {{W_W{1'b0}}, p};
+            wterm = (i < W_W && w[i]) ? (px << i) : {PRW{1'b0}};
         end
     endfunction
-    function [C1_W-1:0] wpair;  // terms 2k and 2k+1 with their signs
+    function [PRW-1:0] wpair;  // terms 2k and 2k+1 with their signs
         input [PXB-1:0] p;
         input [W_W-1:0] w;
         input integer k;
         begin
-            if (2 * k == W_W - 1) wpair = {C1_W{1'b0}} - wterm(p, w, 2 * k);
+            if (2 * k == W_W - 1) wpair = {PRW{1'b0}} - wterm(p, w, 2 * k);
             else if (2 * k + 1 == W_W - 1) wpair = wterm(p, w, 2 * k) - wterm(p, w, 2 * k + 1);
             else wpair = wterm(p, w, 2 * k) + wterm(p, w, 2 * k + 1);
         end
     endfunction
-    function [C1_W-1:0] mulpw;
+    function [PRW-1:0] mulpw;
         input [PXB-1:0] p;
         input [W_W-1:0] w;
         begin
@@ -218,24 +220,38 @@ module net_tok #(
 
     // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is formed in the
     // next cycle (stage B1) and added in the one after (stage B2), where the position's last tap completes
-    // its current. The LIF latches it (with I - theta) and runs the position's T steps, two cycles each:
-    // L0 computes v - (v >>> K) (v = 0 at t = 0), L1 the spike, the new membrane and the s1 write. The next
-    // position's current comes PP >= 2*T cycles later, in or after the last L1.
+    // its current (cycle c, l_go). The LIF runs the position's T steps, two cycles each: L0 computes
+    // a = v - (v >>> K) (v = 0 at t = 0) and I - theta, L1 the spike a + I - theta >= 0 and the new membrane.
+    // One LIF datapath serves two channels (a lane: channels A = 2j, B = 2j + 1), B one cycle behind A: A's
+    // L0 of step t is in cycle c + 1 + 2t, A's L1 and B's L0 in c + 2 + 2t, B's L1 in c + 3 + 2t, so each
+    // cycle the lane's L0 works one channel and its L1 the other. Its two registers form a ring: la_q (and
+    // ld_q, I - theta) is written by one channel's L0 and read by the same channel's L1 in the next cycle,
+    // v_q written by one channel's L1 and read by the same channel's L0 in the next cycle. A's current is
+    // latched at c (from the adder), B's at c + 1 (from acc_q, which holds it in that cycle): each is read up
+    // to its channel's last L1 (c + 2T, c + 2T + 1) and overwritten only at the next position's c' (c' + 1),
+    // c' = c + PP >= c + 2T. The s1 word of step t (all STEM spikes) is written with B's L1 (A's spike kept
+    // one cycle in sa_q), one cycle later than the step's A L1; the last one (the image's last position,
+    // t = T - 1) lands in the gather's first cycle, whose read is tap (0, 0) of token (0, 0): padding, no
+    // read. The cycles at every port are those of one datapath per channel.
     reg           cv_q, cf_q, cl_q, cp_q;     // stage B1: a tap / the position's first / last / last position
     reg [PIW-1:0] cpos_q;
     reg           cv2_q, cf2_q, cl2_q, cp2_q; // stage B2
     reg [PIW-1:0] cpos2_q;
     reg [PXB-1:0] pix_q;
-    reg           lb_q, lph_q, lp_q;          // LIF busy, in L1, its position is the image's last
+    reg           lb_q, lph_q, lp_q;          // LIF busy, in L1 (of channel A), its position is the image's last
+    reg           lgo1_q;                     // the cycle after l_go: channel B's current is in acc_q
+    reg           l2_q;                       // channel B's L1 (and the s1 write)
     reg [TW-1:0]  lt_q;                       // LIF timestep
-    reg [SAW-1:0] lwa_q;                      // its s1 word: lt * IMG^2 + position
+    reg [SAW-1:0] lwa_q, lwa2_q;              // its s1 word: lt * IMG^2 + position (channel A's, B's L1)
     wire          l_go  = cv2_q && cl2_q;     // a position's current is complete
-    wire          l_l1  = lb_q && lph_q;
+    wire          l_l1  = lb_q && lph_q;      // A's L1, B's L0 (lb_q && !lph_q: A's L0)
     wire          l_fin = l_l1 && (lt_q == T_LAST);
     wire          l_clr = (lt_q == {TW{1'b0}});
     wire [STEM-1:0] s1_new;
+    localparam integer LN  = (STEM + 1) / 2;                               // LIF lanes
     localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
     wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
+    wire [LN*2*M1_W-1:0] lc_all;  // the latched currents, channel c at bits c*M1_W (0 beyond STEM)
     // The per-channel arithmetic after the product is functions called in the clocked blocks under their
     // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
     // the cycles that use it; the logic is the same adders, shift and sign extensions (Verilog-2001 has no
@@ -243,9 +259,11 @@ module net_tok #(
     function [C1_W-1:0] acc_nx;  // the current after this tap: bias (first tap) or sum so far, + product
         input             fresh;
         input [B_W-1:0]   b;
-        input [C1_W-1:0]  acc, pr;
+        input [C1_W-1:0]  acc;
+        input [PRW-1:0]   pr;
         begin
-            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc) + pr;
+            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
+                   + {{(C1_W - PRW + 1){pr[PRW-1]}}, pr[PRW-2:0]};
         end
     endfunction
     function [M1_W-1:0] sx_m1;
@@ -286,24 +304,49 @@ module net_tok #(
                 end
                 wk_q <= w1[kk[KW-1:0]];
             end
-            reg  [C1_W-1:0] pr_q;
+            reg  [PRW-1:0] pr_q;
+            reg  [M1_W-1:0] lc_q;  // the position's current I
             always @(posedge clk) begin
                 pr_q <= mulpw(pix_q, wk_q);
                 if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
-            // LIF: the position's current and I - theta, latched
-            reg [M1_W-1:0] lc_q, v_q, la_q;
-            reg [LCW-1:0]  ld_q;
-            // stage L1
-            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
-            assign s1_new[go] = !ldif[LCW-1];
-            always @(posedge clk) begin
-                if (l_go) begin
-                    lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
-                    ld_q <= sx_lc(sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q))) - th_x;
+            if (go % 2 == 0) begin : gen_a  // channel A of its lane: at l_go, from the adder
+                always @(posedge clk) begin
+                    if (l_go) lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
                 end
-                if (lb_q && !lph_q) la_q <= leak(v_q, l_clr);  // stage L0
-                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : la_q + lc_q;
+            end else begin : gen_b  // channel B: a cycle later, from acc_q
+                always @(posedge clk) begin
+                    if (lgo1_q) lc_q <= sx_m1(acc_q);
+                end
+            end
+            assign lc_all[go * M1_W +: M1_W] = lc_q;
+        end
+        if (2 * LN > STEM) begin : gen_lc_pad
+            assign lc_all[STEM * M1_W +: M1_W] = {M1_W{1'b0}};
+        end
+    endgenerate
+    genvar gj;
+    generate
+        for (gj = 0; gj < LN; gj = gj + 1) begin : gen_lane
+            wire [M1_W-1:0] lc_a = lc_all[(2 * gj) * M1_W +: M1_W];
+            wire [M1_W-1:0] lc_b = lc_all[(2 * gj + 1) * M1_W +: M1_W];
+            reg  [M1_W-1:0] la_q, v_q;
+            reg  [LCW-1:0]  ld_q;
+            reg             sa_q;  // A's spike of the step, written with B's
+            // L1 of the channel in la_q / ld_q (B when l2_q)
+            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
+            wire           spk  = !ldif[LCW-1];
+            always @(posedge clk) begin
+                if (lb_q) begin  // L0 of A (l_l0) or of B (l_l1)
+                    la_q <= leak(v_q, l_clr);
+                    ld_q <= sx_lc(lph_q ? lc_b : lc_a) - th_x;
+                end
+                if (l_l1 || l2_q) v_q <= spk ? {M1_W{1'b0}} : la_q + (l2_q ? lc_b : lc_a);
+                if (l_l1) sa_q <= spk;
+            end
+            assign s1_new[2 * gj] = sa_q;
+            if (2 * gj + 1 < STEM) begin : gen_sb
+                assign s1_new[2 * gj + 1] = spk;
             end
         end
     endgenerate
@@ -318,7 +361,7 @@ module net_tok #(
     wire [AW1-1:0] g_addr_u = g_addr;
     /* verilator lint_on UNUSEDSIGNAL */
     sdp_ram #(.W(STEM), .DEPTH(NS1), .STYLE(0)) u_s1 (
-        .clk(clk), .we(l_l1), .waddr(lwa_q), .wdata(s1_new),
+        .clk(clk), .we(l2_q), .waddr(lwa2_q), .wdata(s1_new),
         .re(g_rd), .raddr(g_addr_u[SAW-1:0]), .rdata(s1_rd));
     reg            cap_q;                // the previous cycle issued one of taps 0..7
     reg            cok_q;                // the last issued tap was inside the image (else it reads as 0)
@@ -377,6 +420,8 @@ module net_tok #(
             cv2_q <= 1'b0;
             lb_q <= 1'b0;
             lph_q <= 1'b0;
+            lgo1_q <= 1'b0;
+            l2_q <= 1'b0;
         end else begin
             cv_q <= (ph_q == P_CONV) && is_tap;
             cv2_q <= cv_q;
@@ -388,7 +433,10 @@ module net_tok #(
                 lb_q <= 1'b1;
                 lph_q <= 1'b0;
             end
+            lgo1_q <= l_go;
+            l2_q <= l_l1;
         end
+        if (l_l1) lwa2_q <= lwa_q;
         if (l_go) begin
             lt_q <= {TW{1'b0}};
             lp_q <= cp2_q;
