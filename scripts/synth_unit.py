@@ -2,8 +2,10 @@
 """Per-module Yosys figures of chosen units alone (the hw/synth_modules.py flow: generate the accelerator of a
 config for its board, elaborate it once, synthesize each distinct instance of the named modules out of context
 with its elaborated parameters), with the cells of one longest path. Usage:
-    nice -n 10 .venv/bin/python scripts/synth_unit.py CONFIG[:key=value,...] MODULE[,MODULE...] [BOARD] [TAG]
--> one JSON line per distinct unit (its instance count, parameters, figures) and its longest path."""
+    nice -n 10 .venv/bin/python scripts/synth_unit.py CONFIG[:key=value,...] MODULE[,MODULE...] [BOARD] [TAG] [--abc9]
+-> one JSON line per distinct unit (its instance count, parameters, figures) and its longest path. Classic ABC
+unless --abc9 (hw/synth_modules.py tries ABC9 first; on these units it crashes and falls back to classic ABC,
+so classic alone gives the per-module figures in half the time)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from synth_slin import longest_cells  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
+    abc9 = "--abc9" in argv
+    argv = [a for a in argv if a != "--abc9"]
     name, _, over = argv[0].partition(":")
     mods = set(argv[1].split(","))
     b = board(argv[2] if len(argv) > 2 else TARGET_BOARD.get(name, "pynq-z2"))
@@ -51,7 +55,7 @@ def main(argv: list[str]) -> int:
         f = wd / "unit.il"
         f.write_text(head + "".join(blocks[m] for m in sm.closure(tree, t)))
         pre = f"read_rtlil {f}\nhierarchy -top {t}\nrename -top unit\n"
-        r = synthesize([], "unit", wd, family=b.family, prelude=pre, nice=True)
+        r = synthesize([], "unit", wd, family=b.family, prelude=pre, nice=True, abc9=abc9)
         nl = json.loads((wd / f"unit_{b.family}.json").read_text())
         print(json.dumps({"module": sm.base_name(t), "instances": n, "params": dict(k[1]),
                           **{k2: r.get(k2) for k2 in (*sm.RES_KEYS, "logic_levels", "abc9", "abc9_fallback")}}),

@@ -7,7 +7,8 @@
 // conv2's input windows. The conv1 LIF is position-local and the static image gives the same current at
 // every timestep, so it runs position-outer: for each pixel position (raster order) the current (bias
 // included) is accumulated over the 9*IC taps, then that position's T LIF steps run back to back (two
-// cycles a step, STEM membranes in registers) while the next position's taps accumulate; every position
+// cycles a step; one LIF datapath per two channels, its membranes in registers, the second channel a cycle
+// behind the first) while the next position's taps accumulate; every position
 // costs PP = max(9*IC, 2*T) cycles. Only the spikes are stored: s1[t] of every position in one sdp_ram of
 // T*IMG^2 words of STEM bits (word t*IMG^2 + y*IMG + x; registered read, block RAM when large). Positions
 // no conv2 window reads are skipped (PATCH >= 3: rows and columns beyond PATCH*(GRID-1) + 1; PATCH >= 4:
@@ -133,7 +134,6 @@ module net_tok #(
     // LUT RAM (read at the registered tap address pra_q, pcx_q below): in block RAM Yosys would absorb
     // that register into the read port and lengthen the address path instead
     (* ram_style = "distributed" *) reg [IMG*8-1:0] prow [0:NR-1];
-    reg [TH_W-1:0] th_q;
 
     wire ld_take  = (ph_q == P_LOAD) && s_valid && en;
     wire g_take   = (ph_q == P_GATH) && gv_q && m_ready;
@@ -182,39 +182,42 @@ module net_tok #(
         u_wdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(w_we), .row(w_row), .col(w_col));
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B1), .ROWS(1), .COLS(STEM), .COL_OUTER(0), .RW(1), .CLW(SW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
+    localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
+    // -theta, kept as a register (loaded with theta): the first operand of the lanes' I - theta
+    reg  [LCW-1:0] thn_q;
     always @(posedge clk) begin
-        if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
+        if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) thn_q <= {LCW{1'b0}} - {{(LCW - TH_W){1'b0}}, wl_data[TH_W-1:0]};
     end
 
     // pixel (unsigned) times weight (signed), multiplier-free: one shifted copy of the pixel per weight bit
     // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8), all PRW = PXB + W_W
-    // bits wide (the product's exact width; sign-extended into the accumulator), not C1_W: narrower adders.
+    // bits wide (the product's exact width; sign-extended into the accumulator). The copies are registers
+    // (stage A: the pixel, or 0 where the weight bit is clear: a flip-flop's synchronous reset), so each
+    // adder's first operand is a register or an adder's output: on xc7 that operand feeds the carry chain's
+    // DI directly and each bit costs one LUT (an AND of pixel and weight bit in front would cost a second).
     localparam integer PRW = PXB + W_W;
-    function [PRW-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+    function [PRW-1:0] wterm;  // copy i (the pixel or 0), shifted to its weight bit
+        input [W_W*PXB-1:0] tm;
         input integer i;
         reg [PRW-1:0] px;
         begin
-            px = {{W_W{1'b0}}, p};
-            wterm = (i < W_W && w[i]) ? (px << i) : {PRW{1'b0}};
+            px = (i < W_W) ? {{W_W{1'b0}}, tm[((i < W_W) ? i : 0) * PXB +: PXB]} : {PRW{1'b0}};
+            wterm = px << i;
         end
     endfunction
     function [PRW-1:0] wpair;  // terms 2k and 2k+1 with their signs
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+        input [W_W*PXB-1:0] tm;
         input integer k;
         begin
-            if (2 * k == W_W - 1) wpair = {PRW{1'b0}} - wterm(p, w, 2 * k);
-            else if (2 * k + 1 == W_W - 1) wpair = wterm(p, w, 2 * k) - wterm(p, w, 2 * k + 1);
-            else wpair = wterm(p, w, 2 * k) + wterm(p, w, 2 * k + 1);
+            if (2 * k == W_W - 1) wpair = {PRW{1'b0}} - wterm(tm, 2 * k);
+            else if (2 * k + 1 == W_W - 1) wpair = wterm(tm, 2 * k) - wterm(tm, 2 * k + 1);
+            else wpair = wterm(tm, 2 * k) + wterm(tm, 2 * k + 1);
         end
     endfunction
     function [PRW-1:0] mulpw;
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+        input [W_W*PXB-1:0] tm;
         begin
-            mulpw = (wpair(p, w, 0) + wpair(p, w, 1)) + (wpair(p, w, 2) + wpair(p, w, 3));
+            mulpw = (wpair(tm, 0) + wpair(tm, 1)) + (wpair(tm, 2) + wpair(tm, 3));
         end
     endfunction
 
@@ -225,11 +228,11 @@ module net_tok #(
     // One LIF datapath serves two channels (a lane: channels A = 2j, B = 2j + 1), B one cycle behind A: A's
     // L0 of step t is in cycle c + 1 + 2t, A's L1 and B's L0 in c + 2 + 2t, B's L1 in c + 3 + 2t, so each
     // cycle the lane's L0 works one channel and its L1 the other. Its two registers form a ring: la_q (and
-    // ld_q, I - theta) is written by one channel's L0 and read by the same channel's L1 in the next cycle,
-    // v_q written by one channel's L1 and read by the same channel's L0 in the next cycle. A's current is
-    // latched at c (from the adder), B's at c + 1 (from acc_q, which holds it in that cycle): each is read up
-    // to its channel's last L1 (c + 2T, c + 2T + 1) and overwritten only at the next position's c' (c' + 1),
-    // c' = c + PP >= c + 2T. The s1 word of step t (all STEM spikes) is written with B's L1 (A's spike kept
+    // ld_q, I - theta, li_q, I) is written by one channel's L0 and read by the same channel's L1 in the next
+    // cycle, v_q written by one channel's L1 and read by the same channel's L0 in the next cycle. Both
+    // currents are latched at c; the latch is read up to the channel's last L0 (c + 2T - 1, c + 2T) and
+    // overwritten at the end of the next position's c' = c + PP >= c + 2T. The s1 word of step t (all STEM
+    // spikes) is written with B's L1 (A's spike kept
     // one cycle in sa_q), one cycle later than the step's A L1; the last one (the image's last position,
     // t = T - 1) lands in the gather's first cycle, whose read is tap (0, 0) of token (0, 0): padding, no
     // read. The cycles at every port are those of one datapath per channel.
@@ -237,9 +240,7 @@ module net_tok #(
     reg [PIW-1:0] cpos_q;
     reg           cv2_q, cf2_q, cl2_q, cp2_q; // stage B2
     reg [PIW-1:0] cpos2_q;
-    reg [PXB-1:0] pix_q;
     reg           lb_q, lph_q, lp_q;          // LIF busy, in L1 (of channel A), its position is the image's last
-    reg           lgo1_q;                     // the cycle after l_go: channel B's current is in acc_q
     reg           l2_q;                       // channel B's L1 (and the s1 write)
     reg [TW-1:0]  lt_q;                       // LIF timestep
     reg [SAW-1:0] lwa_q, lwa2_q;              // its s1 word: lt * IMG^2 + position (channel A's, B's L1)
@@ -249,8 +250,6 @@ module net_tok #(
     wire          l_clr = (lt_q == {TW{1'b0}});
     wire [STEM-1:0] s1_new;
     localparam integer LN  = (STEM + 1) / 2;                               // LIF lanes
-    localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
-    wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
     wire [LN*2*M1_W-1:0] lc_all;  // the latched currents, channel c at bits c*M1_W (0 beyond STEM)
     // The per-channel arithmetic after the product is functions called in the clocked blocks under their
     // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
@@ -262,8 +261,11 @@ module net_tok #(
         input [C1_W-1:0]  acc;
         input [PRW-1:0]   pr;
         begin
+            // written as a subtraction of the negated product: Yosys then takes the (sign-extended, narrower)
+            // product register as the carry chain's DI operand and folds the multiplexer into the sum LUT
+            // (one LUT a bit; as `mux + product` it makes the multiplexer a LUT of its own, two a bit)
             acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
-                   + {{(C1_W - PRW + 1){pr[PRW-1]}}, pr[PRW-2:0]};
+                   - ({C1_W{1'b0}} - {{(C1_W - PRW + 1){pr[PRW-1]}}, pr[PRW-2:0]});
         end
     endfunction
     function [M1_W-1:0] sx_m1;
@@ -278,46 +280,43 @@ module net_tok #(
             sx_lc = {{(LCW - M1_W + 1){x[M1_W-1]}}, x[M1_W-2:0]};
         end
     endfunction
-    function [M1_W-1:0] leak;  // v - (v >>> K), v = 0 at t = 0
+    function [M1_W-1:0] leak;  // v - (v >>> K) (v = 0 at t = 0 is the register's reset: leak(0) = 0)
         input [M1_W-1:0] v;
-        input            clr;
         reg signed [M1_W-1:0] vs;
         begin
-            vs = clr ? {M1_W{1'b0}} : v;
+            vs = v;
             leak = vs - (vs >>> K);
         end
     endfunction
     genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
-            reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go, tap k at address k
+            reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go (inverted), tap k at address k
             reg [B_W-1:0] b_q;
             reg [C1_W-1:0] acc_q;
-            reg [W_W-1:0] wk_q;
+            reg [W_W*PXB-1:0] tm_q;  // stage A: copy i = the pixel if weight bit i is set, else 0
+            // w1 holds the weights inverted: a set bit of wkn is then the copy's reset as it is (not one
+            // inverter per flip-flop)
+            wire [W_W-1:0] wkn = w1[kk[KW-1:0]];
+            integer ti;
             always @(posedge clk) begin
                 // the enable tested alone first: Verilator then tests it once for every channel
                 if (w_we) begin
-                    if (w_col == go[SW-1:0]) w1[w_row] <= wl_data[W_W-1:0];
+                    if (w_col == go[SW-1:0]) w1[w_row] <= ~wl_data[W_W-1:0];
                 end
                 if (b_we) begin
                     if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
                 end
-                wk_q <= w1[kk[KW-1:0]];
+                for (ti = 0; ti < W_W; ti = ti + 1) tm_q[ti * PXB +: PXB] <= wkn[ti] ? {PXB{1'b0}} : pix;
             end
             reg  [PRW-1:0] pr_q;
             reg  [M1_W-1:0] lc_q;  // the position's current I
             always @(posedge clk) begin
-                pr_q <= mulpw(pix_q, wk_q);
+                pr_q <= mulpw(tm_q);
                 if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
-            if (go % 2 == 0) begin : gen_a  // channel A of its lane: at l_go, from the adder
-                always @(posedge clk) begin
-                    if (l_go) lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
-                end
-            end else begin : gen_b  // channel B: a cycle later, from acc_q
-                always @(posedge clk) begin
-                    if (lgo1_q) lc_q <= sx_m1(acc_q);
-                end
+            always @(posedge clk) begin
+                if (l_go) lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
             end
             assign lc_all[go * M1_W +: M1_W] = lc_q;
         end
@@ -330,18 +329,20 @@ module net_tok #(
         for (gj = 0; gj < LN; gj = gj + 1) begin : gen_lane
             wire [M1_W-1:0] lc_a = lc_all[(2 * gj) * M1_W +: M1_W];
             wire [M1_W-1:0] lc_b = lc_all[(2 * gj + 1) * M1_W +: M1_W];
-            reg  [M1_W-1:0] la_q, v_q;
+            reg  [M1_W-1:0] la_q, v_q, li_q;
             reg  [LCW-1:0]  ld_q;
             reg             sa_q;  // A's spike of the step, written with B's
-            // L1 of the channel in la_q / ld_q (B when l2_q)
+            // L1 of the channel in la_q / ld_q / li_q (its current, selected at its L0: L1 adds two
+            // registers, no multiplexer in front of the carry chain)
             wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
             wire           spk  = !ldif[LCW-1];
             always @(posedge clk) begin
                 if (lb_q) begin  // L0 of A (l_l0) or of B (l_l1)
-                    la_q <= leak(v_q, l_clr);
-                    ld_q <= sx_lc(lph_q ? lc_b : lc_a) - th_x;
+                    la_q <= l_clr ? {M1_W{1'b0}} : leak(v_q);
+                    li_q <= lph_q ? lc_b : lc_a;
+                    ld_q <= thn_q + sx_lc(lph_q ? lc_b : lc_a);
                 end
-                if (l_l1 || l2_q) v_q <= spk ? {M1_W{1'b0}} : la_q + (l2_q ? lc_b : lc_a);
+                if (l_l1 || l2_q) v_q <= spk ? {M1_W{1'b0}} : la_q + li_q;
                 if (l_l1) sa_q <= spk;
             end
             assign s1_new[2 * gj] = sa_q;
@@ -405,7 +406,6 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        pix_q  <= pix;
         cf_q   <= first_tap;
         cl_q   <= last_tap;
         cp_q   <= pos_last;
@@ -420,7 +420,6 @@ module net_tok #(
             cv2_q <= 1'b0;
             lb_q <= 1'b0;
             lph_q <= 1'b0;
-            lgo1_q <= 1'b0;
             l2_q <= 1'b0;
         end else begin
             cv_q <= (ph_q == P_CONV) && is_tap;
@@ -433,7 +432,6 @@ module net_tok #(
                 lb_q <= 1'b1;
                 lph_q <= 1'b0;
             end
-            lgo1_q <= l_go;
             l2_q <= l_l1;
         end
         if (l_l1) lwa2_q <= lwa_q;
