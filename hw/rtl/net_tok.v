@@ -255,17 +255,23 @@ module net_tok #(
     // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
     // the cycles that use it; the logic is the same adders, shift and sign extensions (Verilog-2001 has no
     // zero-width replication, so an extension keeps one copy of the sign bit: B_W, C1_W, M1_W >= 2).
+    // The product enters the accumulator offset to unsigned, pr + 2^(PRW-1) (its sign bit inverted) and
+    // zero-extended, and the bias register holds b - 9*IC * 2^(PRW-1) (mod 2^C1_W): the position's sum is
+    // the same, and Yosys maps (first tap ? bias : sum) + a zero-extended register in one LUT a bit (with a
+    // sign-extended one it makes the multiplexer a LUT of its own, the carry chain's DI operand: two a bit).
+    localparam integer POFF = 1 << (PRW - 1);
+    localparam integer B_OFFI = K1 * POFF;
+    localparam [C1_W-1:0] B_OFF = B_OFFI[C1_W-1:0];
     function [C1_W-1:0] acc_nx;  // the current after this tap: bias (first tap) or sum so far, + product
         input             fresh;
-        input [B_W-1:0]   b;
+        input [C1_W-1:0]  b;
         input [C1_W-1:0]  acc;
         input [PRW-1:0]   pr;
+        reg   [C1_W-1:0]  pu;  // pr + 2^(PRW-1), zero-extended (C1_W >= PRW: no zero-width replication)
         begin
-            // written as a subtraction of the negated product: Yosys then takes the (sign-extended, narrower)
-            // product register as the carry chain's DI operand and folds the multiplexer into the sum LUT
-            // (one LUT a bit; as `mux + product` it makes the multiplexer a LUT of its own, two a bit)
-            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc)
-                   - ({C1_W{1'b0}} - {{(C1_W - PRW + 1){pr[PRW-1]}}, pr[PRW-2:0]});
+            pu = {C1_W{1'b0}};
+            pu[PRW-1:0] = {~pr[PRW-1], pr[PRW-2:0]};
+            acc_nx = (fresh ? b : acc) + pu;
         end
     endfunction
     function [M1_W-1:0] sx_m1;
@@ -288,11 +294,12 @@ module net_tok #(
             leak = vs - (vs >>> K);
         end
     endfunction
+    wire [C1_W-1:0] b_load = {{(C1_W - B_W + 1){wl_data[B_W-1]}}, wl_data[B_W-2:0]} - B_OFF;
     genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
             reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go (inverted), tap k at address k
-            reg [B_W-1:0] b_q;
+            reg [C1_W-1:0] b_q;  // the bias, less the products' offsets (acc_nx)
             reg [C1_W-1:0] acc_q;
             reg [W_W*PXB-1:0] tm_q;  // stage A: copy i = the pixel if weight bit i is set, else 0
             // w1 holds the weights inverted: a set bit of wkn is then the copy's reset as it is (not one
@@ -305,7 +312,7 @@ module net_tok #(
                     if (w_col == go[SW-1:0]) w1[w_row] <= ~wl_data[W_W-1:0];
                 end
                 if (b_we) begin
-                    if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
+                    if (b_col == go[SW-1:0]) b_q <= b_load;
                 end
                 for (ti = 0; ti < W_W; ti = ti + 1) tm_q[ti * PXB +: PXB] <= wkn[ti] ? {PXB{1'b0}} : pix;
             end
