@@ -7,7 +7,8 @@
 // conv2's input windows. The conv1 LIF is position-local and the static image gives the same current at
 // every timestep, so it runs position-outer: for each pixel position (raster order) the current (bias
 // included) is accumulated over the 9*IC taps, then that position's T LIF steps run back to back (two
-// cycles a step, STEM membranes in registers) while the next position's taps accumulate; every position
+// cycles a step; one LIF datapath per two channels, its membranes in registers, the second channel a cycle
+// behind the first) while the next position's taps accumulate; every position
 // costs PP = max(9*IC, 2*T) cycles. Only the spikes are stored: s1[t] of every position in one sdp_ram of
 // T*IMG^2 words of STEM bits (word t*IMG^2 + y*IMG + x; registered read, block RAM when large). Positions
 // no conv2 window reads are skipped (PATCH >= 3: rows and columns beyond PATCH*(GRID-1) + 1; PATCH >= 4:
@@ -133,7 +134,6 @@ module net_tok #(
     // LUT RAM (read at the registered tap address pra_q, pcx_q below): in block RAM Yosys would absorb
     // that register into the read port and lengthen the address path instead
     (* ram_style = "distributed" *) reg [IMG*8-1:0] prow [0:NR-1];
-    reg [TH_W-1:0] th_q;
 
     wire ld_take  = (ph_q == P_LOAD) && s_valid && en;
     wire g_take   = (ph_q == P_GATH) && gv_q && m_ready;
@@ -182,70 +182,96 @@ module net_tok #(
         u_wdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(w_we), .row(w_row), .col(w_col));
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_B1), .ROWS(1), .COLS(STEM), .COL_OUTER(0), .RW(1), .CLW(SW))
         u_bdec (.clk(clk), .start(wl_start), .take(wl_take), .seg(wl_seg), .we(b_we), .row(b_row), .col(b_col));
+    localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
+    // -theta, kept as a register (loaded with theta): the first operand of the lanes' I - theta
+    reg  [LCW-1:0] thn_q;
     always @(posedge clk) begin
-        if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) th_q <= wl_data[TH_W-1:0];
+        if (wl_take && wl_seg == SEG_TH1[SEG_W-1:0]) thn_q <= {LCW{1'b0}} - {{(LCW - TH_W){1'b0}}, wl_data[TH_W-1:0]};
     end
 
     // pixel (unsigned) times weight (signed), multiplier-free: one shifted copy of the pixel per weight bit
-    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8).
-    function [C1_W-1:0] wterm;  // pixel << i if weight bit i is set (0 beyond the weight)
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+    // (the sign bit's copy subtracted), summed as a two-level tree of pairs (W_W <= 8), all PRW = PXB + W_W
+    // bits wide (the product's exact width; sign-extended into the accumulator). The copies are registers
+    // (stage A: the pixel, or 0 where the weight bit is clear: a flip-flop's synchronous reset), so each
+    // adder's first operand is a register or an adder's output: on xc7 that operand feeds the carry chain's
+    // DI directly and each bit costs one LUT (an AND of pixel and weight bit in front would cost a second).
+    localparam integer PRW = PXB + W_W;
+    function [PRW-1:0] wterm;  // copy i (the pixel or 0), shifted to its weight bit
+        input [W_W*PXB-1:0] tm;
         input integer i;
-        reg [C1_W-1:0] px;
+        reg [PRW-1:0] px;
         begin
-            px = {{(C1_W - PXB){1'b0}}, p};
-            wterm = (i < W_W && w[i]) ? (px << i) : {C1_W{1'b0}};
+            px = (i < W_W) ? {{W_W{1'b0}}, tm[((i < W_W) ? i : 0) * PXB +: PXB]} : {PRW{1'b0}};
+            wterm = px << i;
         end
     endfunction
-    function [C1_W-1:0] wpair;  // terms 2k and 2k+1 with their signs
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+    function [PRW-1:0] wpair;  // terms 2k and 2k+1 with their signs
+        input [W_W*PXB-1:0] tm;
         input integer k;
         begin
-            if (2 * k == W_W - 1) wpair = {C1_W{1'b0}} - wterm(p, w, 2 * k);
-            else if (2 * k + 1 == W_W - 1) wpair = wterm(p, w, 2 * k) - wterm(p, w, 2 * k + 1);
-            else wpair = wterm(p, w, 2 * k) + wterm(p, w, 2 * k + 1);
+            if (2 * k == W_W - 1) wpair = {PRW{1'b0}} - wterm(tm, 2 * k);
+            else if (2 * k + 1 == W_W - 1) wpair = wterm(tm, 2 * k) - wterm(tm, 2 * k + 1);
+            else wpair = wterm(tm, 2 * k) + wterm(tm, 2 * k + 1);
         end
     endfunction
-    function [C1_W-1:0] mulpw;
-        input [PXB-1:0] p;
-        input [W_W-1:0] w;
+    function [PRW-1:0] mulpw;
+        input [W_W*PXB-1:0] tm;
         begin
-            mulpw = (wpair(p, w, 0) + wpair(p, w, 1)) + (wpair(p, w, 2) + wpair(p, w, 3));
+            mulpw = (wpair(tm, 0) + wpair(tm, 1)) + (wpair(tm, 2) + wpair(tm, 3));
         end
     endfunction
 
     // conv1 pipeline: this cycle's pixel and weights are registered (stage A), the product is formed in the
     // next cycle (stage B1) and added in the one after (stage B2), where the position's last tap completes
-    // its current. The LIF latches it (with I - theta) and runs the position's T steps, two cycles each:
-    // L0 computes v - (v >>> K) (v = 0 at t = 0), L1 the spike, the new membrane and the s1 write. The next
-    // position's current comes PP >= 2*T cycles later, in or after the last L1.
+    // its current (cycle c, l_go). The LIF runs the position's T steps, two cycles each: L0 computes
+    // a = v - (v >>> K) (v = 0 at t = 0) and I - theta, L1 the spike a + I - theta >= 0 and the new membrane.
+    // One LIF datapath serves two channels (a lane: channels A = 2j, B = 2j + 1), B one cycle behind A: A's
+    // L0 of step t is in cycle c + 1 + 2t, A's L1 and B's L0 in c + 2 + 2t, B's L1 in c + 3 + 2t, so each
+    // cycle the lane's L0 works one channel and its L1 the other. Its two registers form a ring: la_q (and
+    // ld_q, I - theta, li_q, I) is written by one channel's L0 and read by the same channel's L1 in the next
+    // cycle, v_q written by one channel's L1 and read by the same channel's L0 in the next cycle. Both
+    // currents are latched at c; the latch is read up to the channel's last L0 (c + 2T - 1, c + 2T) and
+    // overwritten at the end of the next position's c' = c + PP >= c + 2T. The s1 word of step t (all STEM
+    // spikes) is written with B's L1 (A's spike kept
+    // one cycle in sa_q), one cycle later than the step's A L1; the last one (the image's last position,
+    // t = T - 1) lands in the gather's first cycle, whose read is tap (0, 0) of token (0, 0): padding, no
+    // read. The cycles at every port are those of one datapath per channel.
     reg           cv_q, cf_q, cl_q, cp_q;     // stage B1: a tap / the position's first / last / last position
     reg [PIW-1:0] cpos_q;
     reg           cv2_q, cf2_q, cl2_q, cp2_q; // stage B2
     reg [PIW-1:0] cpos2_q;
-    reg [PXB-1:0] pix_q;
-    reg           lb_q, lph_q, lp_q;          // LIF busy, in L1, its position is the image's last
+    reg           lb_q, lph_q, lp_q;          // LIF busy, in L1 (of channel A), its position is the image's last
+    reg           l2_q;                       // channel B's L1 (and the s1 write)
     reg [TW-1:0]  lt_q;                       // LIF timestep
-    reg [SAW-1:0] lwa_q;                      // its s1 word: lt * IMG^2 + position
+    reg [SAW-1:0] lwa_q, lwa2_q;              // its s1 word: lt * IMG^2 + position (channel A's, B's L1)
     wire          l_go  = cv2_q && cl2_q;     // a position's current is complete
-    wire          l_l1  = lb_q && lph_q;
+    wire          l_l1  = lb_q && lph_q;      // A's L1, B's L0 (lb_q && !lph_q: A's L0)
     wire          l_fin = l_l1 && (lt_q == T_LAST);
     wire          l_clr = (lt_q == {TW{1'b0}});
     wire [STEM-1:0] s1_new;
-    localparam integer LCW = ((M1_W > TH_W + 1) ? M1_W : TH_W + 1) + 2;  // holds a + I - theta exactly
-    wire [LCW-1:0] th_x = {{(LCW - TH_W){1'b0}}, th_q};
+    localparam integer LN  = (STEM + 1) / 2;                               // LIF lanes
+    wire [LN*2*M1_W-1:0] lc_all;  // the latched currents, channel c at bits c*M1_W (0 beyond STEM)
     // The per-channel arithmetic after the product is functions called in the clocked blocks under their
     // enables (cv2_q, l_go, L0), not wires: a cycle-based simulator (Verilator) then evaluates it only in
     // the cycles that use it; the logic is the same adders, shift and sign extensions (Verilog-2001 has no
     // zero-width replication, so an extension keeps one copy of the sign bit: B_W, C1_W, M1_W >= 2).
+    // The product enters the accumulator offset to unsigned, pr + 2^(PRW-1) (its sign bit inverted) and
+    // zero-extended, and the bias register holds b - 9*IC * 2^(PRW-1) (mod 2^C1_W): the position's sum is
+    // the same, and Yosys maps (first tap ? bias : sum) + a zero-extended register in one LUT a bit (with a
+    // sign-extended one it makes the multiplexer a LUT of its own, the carry chain's DI operand: two a bit).
+    localparam integer POFF = 1 << (PRW - 1);
+    localparam integer B_OFFI = K1 * POFF;
+    localparam [C1_W-1:0] B_OFF = B_OFFI[C1_W-1:0];
     function [C1_W-1:0] acc_nx;  // the current after this tap: bias (first tap) or sum so far, + product
         input             fresh;
-        input [B_W-1:0]   b;
-        input [C1_W-1:0]  acc, pr;
+        input [C1_W-1:0]  b;
+        input [C1_W-1:0]  acc;
+        input [PRW-1:0]   pr;
+        reg   [C1_W-1:0]  pu;  // pr + 2^(PRW-1), zero-extended (C1_W >= PRW: no zero-width replication)
         begin
-            acc_nx = (fresh ? {{(C1_W - B_W + 1){b[B_W-1]}}, b[B_W-2:0]} : acc) + pr;
+            pu = {C1_W{1'b0}};
+            pu[PRW-1:0] = {~pr[PRW-1], pr[PRW-2:0]};
+            acc_nx = (fresh ? b : acc) + pu;
         end
     endfunction
     function [M1_W-1:0] sx_m1;
@@ -260,50 +286,75 @@ module net_tok #(
             sx_lc = {{(LCW - M1_W + 1){x[M1_W-1]}}, x[M1_W-2:0]};
         end
     endfunction
-    function [M1_W-1:0] leak;  // v - (v >>> K), v = 0 at t = 0
+    function [M1_W-1:0] leak;  // v - (v >>> K) (v = 0 at t = 0 is the register's reset: leak(0) = 0)
         input [M1_W-1:0] v;
-        input            clr;
         reg signed [M1_W-1:0] vs;
         begin
-            vs = clr ? {M1_W{1'b0}} : v;
+            vs = v;
             leak = vs - (vs >>> K);
         end
     endfunction
+    wire [C1_W-1:0] b_load = {{(C1_W - B_W + 1){wl_data[B_W-1]}}, wl_data[B_W-2:0]} - B_OFF;
     genvar go;
     generate
         for (go = 0; go < STEM; go = go + 1) begin : gen_stem
-            reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go, tap k at address k
-            reg [B_W-1:0] b_q;
+            reg [W_W-1:0] w1 [0:K1-1];  // conv1 weights of output channel go (inverted), tap k at address k
+            reg [C1_W-1:0] b_q;  // the bias, less the products' offsets (acc_nx)
             reg [C1_W-1:0] acc_q;
-            reg [W_W-1:0] wk_q;
+            reg [W_W*PXB-1:0] tm_q;  // stage A: copy i = the pixel if weight bit i is set, else 0
+            // w1 holds the weights inverted: a set bit of wkn is then the copy's reset as it is (not one
+            // inverter per flip-flop)
+            wire [W_W-1:0] wkn = w1[kk[KW-1:0]];
+            integer ti;
             always @(posedge clk) begin
                 // the enable tested alone first: Verilator then tests it once for every channel
                 if (w_we) begin
-                    if (w_col == go[SW-1:0]) w1[w_row] <= wl_data[W_W-1:0];
+                    if (w_col == go[SW-1:0]) w1[w_row] <= ~wl_data[W_W-1:0];
                 end
                 if (b_we) begin
-                    if (b_col == go[SW-1:0]) b_q <= wl_data[B_W-1:0];
+                    if (b_col == go[SW-1:0]) b_q <= b_load;
                 end
-                wk_q <= w1[kk[KW-1:0]];
+                for (ti = 0; ti < W_W; ti = ti + 1) tm_q[ti * PXB +: PXB] <= wkn[ti] ? {PXB{1'b0}} : pix;
             end
-            reg  [C1_W-1:0] pr_q;
+            reg  [PRW-1:0] pr_q;
+            reg  [M1_W-1:0] lc_q;  // the position's current I
             always @(posedge clk) begin
-                pr_q <= mulpw(pix_q, wk_q);
+                pr_q <= mulpw(tm_q);
                 if (cv2_q) acc_q <= acc_nx(cf2_q, b_q, acc_q, pr_q);
             end
-            // LIF: the position's current and I - theta, latched
-            reg [M1_W-1:0] lc_q, v_q, la_q;
-            reg [LCW-1:0]  ld_q;
-            // stage L1
-            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
-            assign s1_new[go] = !ldif[LCW-1];
             always @(posedge clk) begin
-                if (l_go) begin
-                    lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
-                    ld_q <= sx_lc(sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q))) - th_x;
+                if (l_go) lc_q <= sx_m1(acc_nx(cf2_q, b_q, acc_q, pr_q));
+            end
+            assign lc_all[go * M1_W +: M1_W] = lc_q;
+        end
+        if (2 * LN > STEM) begin : gen_lc_pad
+            assign lc_all[STEM * M1_W +: M1_W] = {M1_W{1'b0}};
+        end
+    endgenerate
+    genvar gj;
+    generate
+        for (gj = 0; gj < LN; gj = gj + 1) begin : gen_lane
+            wire [M1_W-1:0] lc_a = lc_all[(2 * gj) * M1_W +: M1_W];
+            wire [M1_W-1:0] lc_b = lc_all[(2 * gj + 1) * M1_W +: M1_W];
+            reg  [M1_W-1:0] la_q, v_q, li_q;
+            reg  [LCW-1:0]  ld_q;
+            reg             sa_q;  // A's spike of the step, written with B's
+            // L1 of the channel in la_q / ld_q / li_q (its current, selected at its L0: L1 adds two
+            // registers, no multiplexer in front of the carry chain)
+            wire [LCW-1:0] ldif = sx_lc(la_q) + ld_q;
+            wire           spk  = !ldif[LCW-1];
+            always @(posedge clk) begin
+                if (lb_q) begin  // L0 of A (l_l0) or of B (l_l1)
+                    la_q <= l_clr ? {M1_W{1'b0}} : leak(v_q);
+                    li_q <= lph_q ? lc_b : lc_a;
+                    ld_q <= thn_q + sx_lc(lph_q ? lc_b : lc_a);
                 end
-                if (lb_q && !lph_q) la_q <= leak(v_q, l_clr);  // stage L0
-                if (l_l1) v_q <= s1_new[go] ? {M1_W{1'b0}} : la_q + lc_q;
+                if (l_l1 || l2_q) v_q <= spk ? {M1_W{1'b0}} : la_q + li_q;
+                if (l_l1) sa_q <= spk;
+            end
+            assign s1_new[2 * gj] = sa_q;
+            if (2 * gj + 1 < STEM) begin : gen_sb
+                assign s1_new[2 * gj + 1] = spk;
             end
         end
     endgenerate
@@ -318,7 +369,7 @@ module net_tok #(
     wire [AW1-1:0] g_addr_u = g_addr;
     /* verilator lint_on UNUSEDSIGNAL */
     sdp_ram #(.W(STEM), .DEPTH(NS1), .STYLE(0)) u_s1 (
-        .clk(clk), .we(l_l1), .waddr(lwa_q), .wdata(s1_new),
+        .clk(clk), .we(l2_q), .waddr(lwa2_q), .wdata(s1_new),
         .re(g_rd), .raddr(g_addr_u[SAW-1:0]), .rdata(s1_rd));
     reg            cap_q;                // the previous cycle issued one of taps 0..7
     reg            cok_q;                // the last issued tap was inside the image (else it reads as 0)
@@ -362,7 +413,6 @@ module net_tok #(
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk) begin
         if (ld_take) prow[lr_q[RIW-1:0]] <= s_data;
-        pix_q  <= pix;
         cf_q   <= first_tap;
         cl_q   <= last_tap;
         cp_q   <= pos_last;
@@ -377,6 +427,7 @@ module net_tok #(
             cv2_q <= 1'b0;
             lb_q <= 1'b0;
             lph_q <= 1'b0;
+            l2_q <= 1'b0;
         end else begin
             cv_q <= (ph_q == P_CONV) && is_tap;
             cv2_q <= cv_q;
@@ -388,7 +439,9 @@ module net_tok #(
                 lb_q <= 1'b1;
                 lph_q <= 1'b0;
             end
+            l2_q <= l_l1;
         end
+        if (l_l1) lwa2_q <= lwa_q;
         if (l_go) begin
             lt_q <= {TW{1'b0}};
             lp_q <= cp2_q;
