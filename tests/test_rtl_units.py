@@ -108,12 +108,14 @@ def test_sasa_attn(d: int, n: int, h: int, p: int, dly: int, style: int, tmp_pat
 
 
 @pytest.mark.parametrize("fi,fo,ob,co", [(16, 32, 32, 0), (16, 32, 8, 0), (13, 24, 8, 0), (16, 12, 3, 0), (5, 8, 1, 0),
-                                         (128, 24, 8, 0), (13, 24, 24, 1), (1, 8, 8, 1)])
+                                         (128, 24, 8, 0), (384, 24, 2, 0), (1536, 12, 1, 0), (13, 24, 24, 1),
+                                         (1, 8, 8, 1)])
 def test_net_slin(fi: int, fo: int, ob: int, co: int, tmp_path: Path) -> None:
     """net_slin with OB = FO (one pass: the unfolded module) and the output fold OB < FO: G = 4, 3 (word j*G +
-    g not a shift), 4 with OB = 3, 8 passes of one lane; FI not a power of two; FI = 128 (chunks of 16). The
-    linear weight order (COL_OUTER 0: a word's lanes shifted in) and the conv order (1: read-modify-write per
-    element; FI = 1: one word, the previous element's write forwarded)."""
+    g not a shift), 4 with OB = 3, 8 passes of one lane; FI not a power of two; FI = 128 (chunks of 16); FI = 384
+    and 1536 with G = 12 (cifar10-384's fc1 / fc2 sizes). The linear weight order (COL_OUTER 0: a word's lanes
+    shifted in) and the conv order (1: read-modify-write per element; FI = 1: one word, the previous element's
+    write forwarded)."""
     params = {"FI": fi, "FO": fo, "OB": ob, "W_W": 4, "B_W": 6, "ACC_W": 12, "OUT_W": 14, "SEG_W": 3,
               "SEG_WT": 2, "SEG_B": 5, "COL_OUTER": co}
     _run(tmp_path, "net_slin", ["spike_finder.v", "pop_sat3.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
