@@ -10,15 +10,11 @@ hw/synth.py `synthesize` (synth_xilinx, classic ABC unless --abc9), with the par
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 
-from saformer.hw.synth import synthesize
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synth_slin import longest_cells  # noqa: E402  (one longest-path walk for both scripts)
+from synth_slin import synth_alone  # noqa: E402  (one synthesis and longest-path walk for both scripts)
 
 UNIT_FILES = ("net_sasa.v", "sasa_core.v", "sasa_wload.v", "spike_deser.v", "spike_linear.v", "spike_chunks.v",
               "pop_sat3.v", "lif_lanes.v", "sasa_attn.v", "sdp_ram.v", "sign_extend.v")
@@ -32,16 +28,7 @@ def main() -> int:
     ap.add_argument("--top", default="net_sasa")
     ap.add_argument("--abc9", action="store_true")
     a = ap.parse_args()
-    rtl = Path(os.environ.get("RTLDIR", Path(__file__).resolve().parents[1] / "hw" / "rtl")).resolve()
-    pre = "".join(f"read_verilog -defer {rtl / f}\n" for f in UNIT_FILES)
-    pre += "chparam " + " ".join(f"-set {p.replace('=', ' ')}" for p in a.params) + f" {a.top}\n"
-    pre += f"hierarchy -top {a.top}\nrename -top unit\n"
-    res = synthesize([], "unit", a.workdir, family=a.family, prelude=pre, nice=True, abc9=a.abc9)
-    nl = json.loads((a.workdir / f"unit_{a.family}.json").read_text())
-    keys = ("lut", "lut_mem", "ff", "carry", "muxf", "bram36", "dsp", "logic_levels", "abc9")
-    print(json.dumps({k: res[k] for k in keys}))
-    print("longest path:", " ".join(longest_cells(nl["modules"]["unit"])))
-    return 0
+    return synth_alone(a.workdir, a.family, UNIT_FILES, a.top, a.params, a.abc9)
 
 
 if __name__ == "__main__":

@@ -73,12 +73,19 @@ def main() -> int:
     ap.add_argument("params", nargs="+", help="NAME=VALUE parameters of net_slin")
     ap.add_argument("--abc9", action="store_true")
     a = ap.parse_args()
+    return synth_alone(a.workdir, a.family, UNIT_FILES, "net_slin", a.params, a.abc9)
+
+
+def synth_alone(workdir: Path, family: str, files: tuple[str, ...], top: str, params: list[str],
+                abc9: bool) -> int:
+    """Synthesize hw/rtl (or $RTLDIR) `files` with `top` at NAME=VALUE `params`; print the figures and the
+    longest path (shared by scripts/synth_sasa.py)."""
     rtl = Path(os.environ.get("RTLDIR", Path(__file__).resolve().parents[1] / "hw" / "rtl")).resolve()
-    pre = "".join(f"read_verilog -defer {rtl / f}\n" for f in UNIT_FILES)
-    pre += "chparam " + " ".join(f"-set {p.replace('=', ' ')}" for p in a.params) + " net_slin\n"
-    pre += "hierarchy -top net_slin\nrename -top unit\n"
-    res = synthesize([], "unit", a.workdir, family=a.family, prelude=pre, nice=True, abc9=a.abc9)
-    nl = json.loads((a.workdir / f"unit_{a.family}.json").read_text())
+    pre = "".join(f"read_verilog -defer {rtl / f}\n" for f in files)
+    pre += "chparam " + " ".join(f"-set {p.replace('=', ' ')}" for p in params) + f" {top}\n"
+    pre += f"hierarchy -top {top}\nrename -top unit\n"
+    res = synthesize([], "unit", workdir, family=family, prelude=pre, nice=True, abc9=abc9)
+    nl = json.loads((workdir / f"unit_{family}.json").read_text())
     keys = ("lut", "lut_mem", "ff", "carry", "muxf", "bram36", "dsp", "logic_levels", "abc9")
     print(json.dumps({k: res[k] for k in keys}))
     print("longest path:", " ".join(longest_cells(nl["modules"]["unit"])))
