@@ -38,9 +38,12 @@ module pop_sat3 #(
                 assign a3 = {NL{1'b0}};
             end else begin : gen_inner
                 for (j = 0; j < NL; j = j + 1) begin : gen_node
-                    wire l1 = gen_lvl[lv + 1].a1[2 * j], r1 = gen_lvl[lv + 1].a1[2 * j + 1];
-                    wire l2 = gen_lvl[lv + 1].a2[2 * j], r2 = gen_lvl[lv + 1].a2[2 * j + 1];
-                    wire l3 = gen_lvl[lv + 1].a3[2 * j], r3 = gen_lvl[lv + 1].a3[2 * j + 1];
+                    wire l1 = gen_lvl[lv + 1].a1[j + j];  // children 2j, 2j + 1 (no '*': a genvar sum)
+                    wire r1 = gen_lvl[lv + 1].a1[j + j + 1];
+                    wire l2 = gen_lvl[lv + 1].a2[j + j];
+                    wire r2 = gen_lvl[lv + 1].a2[j + j + 1];
+                    wire l3 = gen_lvl[lv + 1].a3[j + j];
+                    wire r3 = gen_lvl[lv + 1].a3[j + j + 1];
                     assign a1[j] = l1 | r1;
                     assign a2[j] = l2 | r2 | (l1 & r1);
                     assign a3[j] = l3 | r3 | (l2 & r1) | (l1 & r2);

@@ -40,7 +40,7 @@ module spike_chunks #(
     output wire [IW-1:0]                   r_idx
 );
     function integer sbw;  // bits of an index that holds x (>= 1)
-        input integer x;
+        input [31:0] x;
         integer v;
         begin
             sbw = 1;
@@ -58,14 +58,14 @@ module spike_chunks #(
         end
     endgenerate
     function [K-1:0] kbits;  // the bits of a chunk whose index has bit b set
-        input integer b;
+        input [31:0] b;
         integer i;
         begin
             for (i = 0; i < K; i = i + 1) kbits[i] = ((i >> b) & 1) != 0;
         end
     endfunction
     function [C-1:0] cbits;  // the chunks whose number has bit b set
-        input integer b;
+        input [31:0] b;
         integer i;
         begin
             for (i = 0; i < C; i = i + 1) cbits[i] = ((i >> b) & 1) != 0;
@@ -96,7 +96,7 @@ module spike_chunks #(
                 assign below[gi] = |m[gi-1:0];
             end
             for (gb = 0; gb < KW; gb = gb + 1) begin : gen_loc
-                assign locs[gc * KW + gb] = |(lo & kbits(gb));
+                assign locs[gc * KW + gb +: 1] = |(lo & kbits(gb));
             end
             if (gc == 0) begin : gen_first
                 assign sel[gc] = nz[gc];
@@ -106,6 +106,7 @@ module spike_chunks #(
             assign rest_p[gc * K +: K] = sel[gc] ? clr : m;
             assign nz_rest[gc] = sel[gc] ? g2[gc] : nz[gc];
             assign g2_rest[gc] = sel[gc] ? g3[gc] : g2[gc];
+            // pop_sat3's unused outputs (only the flags this chunk needs are read)
             /* verilator lint_off UNUSEDSIGNAL */
             wire m1, m2, s3;
             /* verilator lint_on UNUSEDSIGNAL */
@@ -113,6 +114,7 @@ module spike_chunks #(
             pop_sat3 #(.W(K)) u_pi (.mask(ip[gc * K +: K]), .ge1(in_nz[gc]), .ge2(in_g2[gc]), .ge3(s3));
         end
     endgenerate
+    // the padding bits of the last chunk (always zero) and the chunk-count flags not read
     /* verilator lint_off UNUSEDSIGNAL */
     wire [FIP-1:0] rest_u = rest_p;  // the padding stays zero
     wire           nz_ge1, nz_ge3;
@@ -132,7 +134,7 @@ module spike_chunks #(
         for (gb = 0; gb < KW; gb = gb + 1) begin : gen_lidx
             wire [C-1:0] lb;  // bit gb of every chunk's lowest spike
             for (gc = 0; gc < C; gc = gc + 1) begin : gen_lb
-                assign lb[gc] = r_loc[gc * KW + gb];
+                assign lb[gc] = r_loc[gc * KW + gb +: 1];
             end
             assign full[gb] = |(r_sel & lb);
         end

@@ -78,15 +78,15 @@ module spike_linear #(
     output wire [TAG_W-1:0]         tok_done_tag
 );
     function integer ksel;  // spike_chunks' chunk index bits: the least k >= 1 with 2 * 4^k >= x
-        input integer x;
+        input [31:0] x;
         integer v;
         begin
             ksel = 1;
-            for (v = 8; v < x; v = v * 4) ksel = ksel + 1;
+            for (v = 8; v < x; v = v << 2) ksel = ksel + 1;
         end
     endfunction
     function integer tz;  // trailing zero bits of x (>= 1)
-        input integer x;
+        input [31:0] x;
         integer v;
         begin
             tz = 0;
@@ -238,6 +238,7 @@ module spike_linear #(
     generate
         if (G == 1) begin : gen_ra_one
             assign w_raddr = r_idx[WA-1:0];
+            // one group: the group base is always 0 and unread
             /* verilator lint_off UNUSEDSIGNAL */
             wire unused_gbh = |r_gbh_q;
             /* verilator lint_on UNUSEDSIGNAL */
@@ -247,7 +248,12 @@ module spike_linear #(
             wire [HB-1:0] jh = {{(HB - CW + FZ){1'b0}}, r_idx[CW-1:FZ]};
             assign w_raddr = {r_gbh_q + jh, r_idx[FZ-1:0]};
         end else begin : gen_ra_odd
-            wire [HB-1:0] jh = {{(HB - CW){1'b0}}, r_idx};
+            wire [HB-1:0] jh;
+            if (HB > CW) begin : gen_jh_ext
+                assign jh = {{(HB - CW){1'b0}}, r_idx};
+            end else begin : gen_jh_same
+                assign jh = r_idx[HB-1:0];
+            end
             assign w_raddr = r_gbh_q + jh;
         end
     endgenerate
