@@ -28,7 +28,7 @@ TOP = "net_accel"  # the house-style top (contract/names.py NET_IP_NAME)
 VITIS_TOP = "net_top"  # the Vitis-named wrapper: the HLS kernel's top function (hls/net_generate.py NET_TOP)
 CFG_HEADER = "net_accel_cfg.vh"
 REGS = "net_accel_regs"
-UNITS = ("axil_slave", "sasa_ctrl")  # the accelerator's own units besides net_engine's
+UNITS = ("axil_slave", "sasa_ctrl", "axis_skid")  # the accelerator's own units besides net_engine's
 
 # AXI4-Lite slave signals (direction, signal) in the order of the tops' port lists
 AXIL = (("input", "awaddr"), ("input", "awvalid"), ("output", "awready"), ("input", "wdata"), ("input", "wstrb"),

@@ -202,11 +202,16 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     a("    // ---------------------------------------------------------------- network weight stream")
     a(f"    wire wp_valid, wp_ready, wl_start, wl_abort, wl_busy, wl_loaded;\n    wire [{seg_w - 1}:0] wp_seg;")
     a(f"    wire [{el_w - 1}:0] wp_elem;\n    wire [31:0] wp_data;\n    wire wl_take = wp_valid && wp_ready;")
-    a("    reg [15:0] inflight_q;  // images taken and not yet out")
+    # the image count in flight: tok_start enters it through a register (tstart_q), so the tokenizer's
+    # start (and the weight stream's `tok_en` before it) does not reach the counter's carry chain in the same
+    # cycle; idle = no image in flight, exactly as a direct count would say (inflight_q + tstart_q is it)
+    a("    reg [15:0] inflight_q;  // images taken and not yet out, but for one taken last cycle (tstart_q)")
+    a("    reg tstart_q;  // tok_start, registered")
+    a("    wire idle = (inflight_q == 16'd0) && !tstart_q;")
     a(f"    net_wload #(.WW(32), .MAGIC(32'h{itf.NET_WEIGHT_MAGIC:08x}), .VERSION(32'd{itf.NET_WEIGHT_FORMAT_VERSION}),"
       f" .HASH(32'h{cfg.hash32:08x}), .COUNT(32'd{count}),\n        .NSEG({nseg}), .SEG_W({seg_w}), .EL_W({el_w}), "
       f".SEG_LAST({nseg * el_w}'b{seg_last})) u_wload (\n"
-      "        .clk(aclk), .rst(rst_q), .en(inflight_q == 16'd0), .s_data(s_axis_w_tdata), .s_valid(s_axis_w_tvalid),\n"
+      "        .clk(aclk), .rst(rst_q), .en(idle), .s_data(s_axis_w_tdata), .s_valid(s_axis_w_tvalid),\n"
       "        .s_last(s_axis_w_tlast), .s_ready(s_axis_w_tready), .p_valid(wp_valid), .p_ready(wp_ready),\n"
       "        .p_seg(wp_seg), .p_elem(wp_elem), .p_data(wp_data), .start(wl_start), .abort(wl_abort),\n"
       "        .busy(wl_busy), .loaded(wl_loaded), .err_hdr(err_hdr), .err_len(err_len));")
@@ -394,9 +399,10 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     a("    assign weights_loaded = all_loaded;")
     a("    assign err_proto = |perr;")
     a("    wire out_end = m_axis_tvalid && m_axis_tready && m_axis_tlast;")
-    a("    always @(posedge aclk) begin\n        if (rst_q) inflight_q <= 16'd0;\n"
-      "        else inflight_q <= inflight_q + {15'd0, tok_start} - {15'd0, out_end};\n    end")
-    a("    assign busy = (inflight_q != 16'd0);")
+    a("    always @(posedge aclk) begin\n        if (rst_q) begin\n            inflight_q <= 16'd0;\n"
+      "            tstart_q <= 1'b0;\n        end else begin\n            tstart_q <= tok_start;\n"
+      "            inflight_q <= inflight_q + {15'd0, tstart_q} - {15'd0, out_end};\n        end\n    end")
+    a("    assign busy = !idle;")
     a("    assign mon_img_start = tok_start;")
     for j, m in enumerate(mods):
         if m.endswith("sasa") and m.startswith("b"):

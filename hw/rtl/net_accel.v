@@ -11,7 +11,8 @@
 // Runs (sasa_ctrl, the SASA engine's run logic, reused as is): ap_start is taken only with the weights loaded
 // and no weight word waiting; a run takes the pixels of IMAGES images (0 counts as 1; the pixel stream is
 // held off outside a run and after the run's last image), and ends -- ap_done, ap_ready, ISR, interrupt --
-// when the run's last result beat (tlast) has left m_axis. Weight words are taken only outside a run.
+// when the run's last result beat (tlast) has left m_axis. Weight words are taken only outside a run, through
+// a register slice (axis_skid) in front of the engine.
 // Counters (64 bits, registered carry into the high word, exact one cycle after the last count):
 //   CYCLES_TOTAL   cycles from ap_start to ap_done (sasa_ctrl);
 //   <MOD>_ACTIVE   per module: its per-image active cycles (mon_cyc at mon_done) summed over the run;
@@ -103,15 +104,30 @@ module net_accel (
     wire [32*NM-1:0] mon_cyc, mon_stall;
     wire            start_en, load_en;
     assign s_axis_tready   = px_tready && start_en;
-    assign s_axis_w_tready = w_tready && load_en;
+    // the weight stream enters the engine through a register slice: the engine's s_axis_w_tvalid (its
+    // tokenizer enable and weight loader) starts at a flip-flop, not at sasa_ctrl's load_en gate (the
+    // composed logic levels); one cycle of latency, full throughput. A word held in the slice counts as
+    // waiting (load_active), so a run never begins with a weight word in flight.
+    wire [31:0]     w_data;
+    wire            w_last, w_valid, wsk_ready;
+    // The slice resets from rst_q (a flip-flop: its m_valid gate is one LUT from registers, not from the
+    // aresetn pin); the input handshake is held off by the combinational rst as well, so nothing is taken
+    // while aresetn is low.
+    wire            w_in_en = load_en && !rst;
+    assign s_axis_w_tready = wsk_ready && w_in_en;
+    axis_skid #(.W(33)) u_skid_w (
+        .clk(aclk), .rst(rst_q),
+        .s_data({s_axis_w_tlast, s_axis_w_tdata}), .s_valid(s_axis_w_tvalid && w_in_en), .s_ready(wsk_ready),
+        .m_data({w_last, w_data}), .m_valid(w_valid), .m_ready(w_tready)
+    );
     // the boundary monitors (mon_fire, mon_<k>_data, ...) are the testbench's, not the accelerator's
     /* verilator lint_off PINMISSING */
     net_engine u_engine (
         .aclk(aclk), .aresetn(aresetn),
         .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid && start_en), .s_axis_tready(px_tready),
         .s_axis_tlast(s_axis_tlast),
-        .s_axis_w_tdata(s_axis_w_tdata), .s_axis_w_tvalid(s_axis_w_tvalid && load_en), .s_axis_w_tready(w_tready),
-        .s_axis_w_tlast(s_axis_w_tlast),
+        .s_axis_w_tdata(w_data), .s_axis_w_tvalid(w_valid), .s_axis_w_tready(w_tready),
+        .s_axis_w_tlast(w_last),
         .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
         .m_axis_tlast(m_axis_tlast),
         .weights_loaded(weights_loaded), .err_hdr(err_hdr), .err_len(err_len), .err_proto(err_proto),
@@ -130,7 +146,7 @@ module net_accel (
         .clk(aclk), .rst(rst),
         .ap_start_req(ap_start_req), .auto_restart(auto_restart), .images(images), .run(run), .finish(finish),
         .started(started),
-        .weights_loaded(weights_loaded), .load_active(s_axis_w_tvalid), .img_start(img_in), .img_done(img_out),
+        .weights_loaded(weights_loaded), .load_active(s_axis_w_tvalid || w_valid), .img_start(img_in), .img_done(img_out),
         .img_cycles_active(32'd0), .start_en(start_en), .load_en(load_en),
         .cycles_active_lo(), .cycles_active_hi(), .cycles_total_lo(tot_lo), .cycles_total_hi(tot_hi)
     );

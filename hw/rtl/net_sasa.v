@@ -65,6 +65,11 @@ module net_sasa #(
     localparam integer GW   = bw(G - 1);
     localparam integer GM1  = G - 1;
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
+    // the forwarded-word counter holds 0 .. COUNT - 1: as wide as COUNT - 1 needs (a 32-bit increment's
+    // carry chain was this module's longest path), not 32 bits
+    localparam [31:0] CM1 = COUNT - 32'd1;
+    localparam integer FC_W = bw(CM1);
+    localparam [FC_W-1:0] FC_LAST = CM1[FC_W-1:0];
     generate
         if (IW < ACC_W || ACC_W > LB) begin : gen_bad_widths
             net_bad_parameter_set_sasa_widths u_bad ();
@@ -78,7 +83,7 @@ module net_sasa #(
     localparam [1:0] A_IDLE = 2'd0, A_HDR = 2'd1, A_FWD = 2'd2, A_CLOSE = 2'd3;
     reg [1:0]  a_q, a_d;
     reg [1:0]  hk_q, hk_d;
-    reg [31:0] fc_q, fc_d;
+    reg [FC_W-1:0] fc_q, fc_d;
     reg        ew_valid, ew_last;
     reg [31:0] ew_data;
     wire       ew_ready;
@@ -87,10 +92,14 @@ module net_sasa #(
         a_d = a_q; hk_d = hk_q; fc_d = fc_q;
         ew_valid = 1'b0; ew_last = 1'b0; ew_data = wl_data; my_ready = 1'b1;
         case (a_q)
-            A_IDLE: if (wl_valid && wl_seg == SEG_FIRST[SEG_W-1:0]) begin
-                my_ready = 1'b0;
-                a_d = A_HDR;
-                hk_d = 2'd0;
+            A_IDLE: begin
+                // not ready on this block's first segment id whether or not a word is offered: wl_ready
+                // does not depend on wl_valid (the network loader's take is not a path through here)
+                if (wl_seg == SEG_FIRST[SEG_W-1:0]) my_ready = 1'b0;
+                if (wl_valid && wl_seg == SEG_FIRST[SEG_W-1:0]) begin
+                    a_d = A_HDR;
+                    hk_d = 2'd0;
+                end
             end
             A_HDR: begin
                 my_ready = 1'b0;
@@ -105,18 +114,18 @@ module net_sasa #(
                     hk_d = hk_q + 2'd1;
                     if (hk_q == 2'd3) begin
                         a_d = A_FWD;
-                        fc_d = 32'd0;
+                        fc_d = {FC_W{1'b0}};
                     end
                 end
                 if (wl_abort) a_d = A_CLOSE;
             end
             A_FWD: begin
                 ew_valid = wl_valid;
-                ew_last = (fc_q == COUNT - 1);
+                ew_last = (fc_q == FC_LAST);
                 my_ready = ew_ready;
                 if (wl_valid && ew_ready) begin
-                    fc_d = fc_q + 32'd1;
-                    if (fc_q == COUNT - 1) a_d = A_IDLE;
+                    fc_d = fc_q + 1'b1;
+                    if (fc_q == FC_LAST) a_d = A_IDLE;
                 end
                 if (wl_abort) a_d = A_CLOSE;
             end

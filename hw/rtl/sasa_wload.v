@@ -103,6 +103,10 @@ module sasa_wload #(
 
     wire take = s_valid && en && !rst;  // nothing is taken (and s_ready is low) while reset is high
     wire row_end = (c_q == C_LAST);
+    // a load's tlast leaves it `loaded` only on the last bias word of bo, with no length or value error
+    // before it and this word fitting B_W bits: written out, so the value check (sx_b) reaches `loaded`
+    // directly rather than through `fits` and err_val_d (a shorter path; the same function)
+    wire fin_ok = (seg_q == SEG_BO) && row_end && !err_len_q && !err_val_q && sx_b;
 
     assign s_ready = en && !rst;
     assign busy    = busy_q;
@@ -217,16 +221,11 @@ module sasa_wload #(
             endcase
             if (s_last) begin
                 seg_d = SEG_MAGIC;
-                if (seg_q == SEG_SKIP || (seg_q == SEG_COUNT && !(hdr_ok_q && s_data == COUNT))) begin
-                    loaded_d = 1'b0;
-                end else if (seg_q == SEG_BO && row_end && !err_len_q && !err_val_d) begin
-                    loaded_d = 1'b1;
-                end else if (seg_q == SEG_BO && row_end && !err_len_q) begin
-                    loaded_d = 1'b0;   // complete, but a word did not fit its width (err_val)
-                end else begin
-                    err_len_d = 1'b1;  // truncated (or over-long: SEG_OVER)
-                    loaded_d  = 1'b0;
-                end
+                loaded_d = fin_ok;
+                // truncated (or over-long: SEG_OVER); not after a bad header (err_hdr), nor on a complete
+                // load (loaded unless a word did not fit its width: err_val)
+                if (!(seg_q == SEG_SKIP || (seg_q == SEG_COUNT && !(hdr_ok_q && s_data == COUNT)))
+                    && !(seg_q == SEG_BO && row_end && !err_len_q)) err_len_d = 1'b1;
             end
         end
     end
