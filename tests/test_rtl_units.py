@@ -118,7 +118,7 @@ def test_net_slin(fi: int, fo: int, ob: int, co: int, tmp_path: Path) -> None:
     write forwarded)."""
     params = {"FI": fi, "FO": fo, "OB": ob, "W_W": 4, "B_W": 6, "ACC_W": 12, "OUT_W": 14, "SEG_W": 3,
               "SEG_WT": 2, "SEG_B": 5, "COL_OUTER": co}
-    _run(tmp_path, "net_slin", ["spike_finder.v", "pop_sat3.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
+    _run(tmp_path, "net_slin", ["pop_sat3.v", "spike_chunks.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
          "net_slin_matches_reference")
 
 
