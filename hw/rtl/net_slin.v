@@ -271,6 +271,25 @@ module net_slin #(
             wire [JW+GW-1:0] cat = {ridx, rg};
             /* verilator lint_on UNUSEDSIGNAL */
             assign r_word = cat[AW-1:0];
+        end else if (G > 1 && G % 3 == 0 && ((G / 3) & (G / 3 - 1)) == 0) begin : gen_word3
+            // G = 3 * 2^S (cifar10-384: 12): j*G + g = {j*3 + gh, gl} with gh = g >> S (0, 1 or 2) and gl the low
+            // S bits, and j*3 + gh is ONE adder: (2j + gh[1]) + j + (gh[1] | gh[0]) (gh = 2 has gh[0] = 0), its
+            // carry-in entering as an extra low bit of both operands ({A, 1} + {B, cin} = 2(A + B + cin) + 1):
+            // the word's carry chain is one adder long, not two (one logic level less)
+            localparam integer S = GW - 2;  // 3 * 2^S > G - 1 >= 2^(S+1): g has S + 2 bits
+            wire [1:0]      gh = rg[GW-1:S];
+            wire [JW+2:0]   opa = {1'b0, ridx, gh[1], 1'b1};
+            wire [JW+2:0]   opb = {2'b00, ridx, gh[1] | gh[0]};
+            /* verilator lint_off UNUSEDSIGNAL */  // the low bit is the carry trick's, the top bits above FI*G - 1 zero
+            wire [JW+2:0]   sum3 = opa + opb;
+            wire [JW+1+S:0] cat3;
+            /* verilator lint_on UNUSEDSIGNAL */
+            if (S > 0) begin : gen_lo
+                assign cat3 = {sum3[JW+2:1], rg[S-1:0]};
+            end else begin : gen_nolo
+                assign cat3 = sum3[JW+2:1];
+            end
+            assign r_word = cat3[AW-1:0];
         end else if (G > 1) begin : gen_word
             wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx};
             wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
