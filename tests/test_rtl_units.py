@@ -45,7 +45,8 @@ def test_spike_finder(w: int, tmp_path: Path) -> None:
          "spike_finder_lowest_bit")
 
 
-@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4)])  # exhaustive at 8; a padded last chunk
+@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4), (40, 5), (1100, 5)])  # exhaustive at 8; a padded
+# last chunk; chunks of 32 (KW = 5: the grouped "three or more")
 def test_spike_chunks(w: int, kw: int, tmp_path: Path) -> None:
     _run(tmp_path, "spike_chunks", ["pop_sat3.v", "spike_chunks.v"],
          {"W": w, "KW": kw, "IW": max(1, (w - 1).bit_length())}, "spike_chunks_port_contract")

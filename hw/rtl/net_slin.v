@@ -271,11 +271,13 @@ module net_slin #(
             wire [JW+GW-1:0] cat = {ridx, rg};
             /* verilator lint_on UNUSEDSIGNAL */
             assign r_word = cat[AW-1:0];
-        end else if (G > 1 && G % 3 == 0 && ((G / 3) & (G / 3 - 1)) == 0) begin : gen_word3
+        end else if (G > 1 && G % 3 == 0 && ((G / 3) & (G / 3 - 1)) == 0 && FI <= 512) begin : gen_word3
             // G = 3 * 2^S (cifar10-384: 12): j*G + g = {j*3 + gh, gl} with gh = g >> S (0, 1 or 2) and gl the low
             // S bits, and j*3 + gh is ONE adder: (2j + gh[1]) + j + (gh[1] | gh[0]) (gh = 2 has gh[0] = 0), its
             // carry-in entering as an extra low bit of both operands ({A, 1} + {B, cin} = 2(A + B + cin) + 1):
-            // the word's carry chain is one adder long, not two (one logic level less)
+            // the word's carry chain is one adder long, not two (cifar10-384 fc1: 11 -> 10 levels). Only up to FI =
+            // 512 (chunks of <= 16 bits): at fc2's FI = 1536 (48 chunks of 32) classic ABC maps the row encoder and this
+            // adder to 12-13 levels, the two adders below to 11 (scripts/synth_slin.py, 2026-12-02)
             localparam integer S = GW - 2;  // 3 * 2^S > G - 1 >= 2^(S+1): g has S + 2 bits
             wire [1:0]      gh = rg[GW-1:S];
             wire [JW+2:0]   opa = {1'b0, ridx, gh[1], 1'b1};
