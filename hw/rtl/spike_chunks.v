@@ -118,6 +118,7 @@ module spike_chunks #(
                 for (gg = 0; gg < K / 8; gg = gg + 1) begin : gen_grp
                     pop_sat3 #(.W(8)) u_pg (.mask(m[gg * 8 +: 8]), .ge1(e1[gg]), .ge2(e2[gg]), .ge3(e3[gg]));
                 end
+                // the groups' "one or more" count's lowest flag is not needed
                 /* verilator lint_off UNUSEDSIGNAL */
                 wire p1;
                 /* verilator lint_on UNUSEDSIGNAL */
