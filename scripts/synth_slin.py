@@ -15,7 +15,7 @@ from pathlib import Path
 
 from saformer.hw.synth import SEQ, _comb_input, synthesize
 
-UNIT_FILES = ("net_slin.v", "spike_finder.v", "pop_sat3.v", "net_wdec.v", "sdp_ram.v")
+UNIT_FILES = ("net_slin.v", "spike_chunks.v", "pop_sat3.v", "net_wdec.v", "sdp_ram.v")
 
 
 def longest_cells(mod: dict) -> list[str]:

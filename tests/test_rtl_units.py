@@ -45,7 +45,8 @@ def test_spike_finder(w: int, tmp_path: Path) -> None:
          "spike_finder_lowest_bit")
 
 
-@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4)])  # exhaustive at 8; a padded last chunk
+@pytest.mark.parametrize("w,kw", [(8, 1), (33, 3), (128, 4), (384, 4), (40, 5), (1100, 5)])  # exhaustive at 8; a padded
+# last chunk; chunks of 32 (KW = 5: the grouped "three or more")
 def test_spike_chunks(w: int, kw: int, tmp_path: Path) -> None:
     _run(tmp_path, "spike_chunks", ["pop_sat3.v", "spike_chunks.v"],
          {"W": w, "KW": kw, "IW": max(1, (w - 1).bit_length())}, "spike_chunks_port_contract")
@@ -118,7 +119,7 @@ def test_net_slin(fi: int, fo: int, ob: int, co: int, tmp_path: Path) -> None:
     write forwarded)."""
     params = {"FI": fi, "FO": fo, "OB": ob, "W_W": 4, "B_W": 6, "ACC_W": 12, "OUT_W": 14, "SEG_W": 3,
               "SEG_WT": 2, "SEG_B": 5, "COL_OUTER": co}
-    _run(tmp_path, "net_slin", ["spike_finder.v", "pop_sat3.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
+    _run(tmp_path, "net_slin", ["pop_sat3.v", "spike_chunks.v", "sdp_ram.v", "net_wdec.v", "net_slin.v"], params,
          "net_slin_matches_reference")
 
 

@@ -102,34 +102,17 @@ module net_slin #(
     endgenerate
 
     // ------------------------------------------------------------------ S1: the spike finder
-    // A two-level find-first-set (no FI-wide priority chain on the mask's loop): the mask is cut into C chunks of K
-    // bits (K = 2^KW, the smallest power of two >= 2 with 2*K*K >= FI, but 16 at FI = 128: fewer LUTs than 8 there by
-    // Yosys' classic ABC; the last chunk zero-padded) and per chunk two flags are registered beside it, nz_q (the chunk
-    // holds a spike) and g2_q (it holds two or more). Each cycle the lowest non-empty chunk is selected from nz_q alone
-    // (one-hot sel), every chunk's lowest spike is found and cleared in parallel (a K-bit prefix OR), and only the
-    // selected chunk takes its cleared bits: its nz becomes its g2, its g2 becomes "three or more" (pop_sat3 of the
-    // chunk). The index is {chunk, bit in chunk} (one-hot selects, no adder); "at most one spike left" (one) is a
-    // function of the flags: at most one chunk non-empty and none with two. Same values as spike_finder and pop_sat3
-    // over the whole mask (the port contract of tests/test_rtl_units.py and the cycle model).
+    // A two-level find-first-set (spike_chunks, the finder shared with spike_linear; no FI-wide priority chain on
+    // the mask's loop): the mask is cut into C chunks of K bits (K = 2^KW, the smallest power of two >= 2 with
+    // 2*K*K >= FI, but 16 at FI = 128: fewer LUTs than 8 there by Yosys' classic ABC) and per chunk two flags are
+    // registered beside it, nz_q (the chunk holds a spike) and g2_q (it holds two or more); the finder gives the
+    // selected chunk (one-hot), every chunk's lowest bit, the mask without its spike and its flags, and "at most one
+    // spike left" (one) from the flags alone. The spike's chunk and every chunk's lowest bit are registered (R) and
+    // encoded to the row there ({chunk, bit in chunk}, one-hot selects, no adder), off the mask's loop. Same values as
+    // spike_finder and pop_sat3 over the whole mask (the port contract of tests/test_rtl_units.py, the cycle model).
     localparam integer KW  = (FI >= 128 && ksel(FI) < 4) ? 4 : ksel(FI);  // chunk index bits
     localparam integer K   = 1 << KW;       // chunk bits
     localparam integer C   = (FI + K - 1) / K;  // chunks
-    localparam integer CW  = sbw(C - 1);    // chunk number bits
-    localparam integer FIP = C * K;         // the mask padded to whole chunks
-    function [K-1:0] kbits;  // the bits of a chunk whose index has bit b set
-        input integer b;
-        integer i;
-        begin
-            for (i = 0; i < K; i = i + 1) kbits[i] = ((i >> b) & 1) != 0;
-        end
-    endfunction
-    function [C-1:0] cbits;  // the chunks whose number has bit b set
-        input integer b;
-        integer i;
-        begin
-            for (i = 0; i < C; i = i + 1) cbits[i] = ((i >> b) & 1) != 0;
-        end
-    endfunction
     reg          busy_q, tl_q;  // a token is held / it ends the image
     reg [FI-1:0] mask_q;
     reg [C-1:0]  nz_q, g2_q;    // per chunk of mask_q: some spike / at least two
@@ -144,74 +127,18 @@ module net_slin #(
     wire         issue  = busy_q && adv;
     wire         take   = s_valid && s_ready;
 
-    wire [FIP-1:0] mp, sp;              // mask_q and s_data padded to FIP bits
-    wire [FIP-1:0] rest_p;              // mask_q without its lowest spike
+    wire [FI-1:0]  sp_rest;             // mask_q without its lowest spike
     wire [C-1:0]   sel;                 // the lowest non-empty chunk, one-hot
-    wire [C-1:0]   g3, in_nz, in_g2;    // per chunk: mask_q's >= 3 spikes; s_data's >= 1, >= 2
-    wire [C-1:0]   nz_rest, g2_rest;    // the flags of rest_p
+    wire [C-1:0]   in_nz, in_g2;        // per chunk of s_data: >= 1, >= 2 spikes
+    wire [C-1:0]   nz_rest, g2_rest;    // the flags of sp_rest
     wire [C*KW-1:0] locs;               // per chunk: its lowest spike's bit
-    genvar gc, gi, gb;
-    generate
-        for (gi = 0; gi < FIP; gi = gi + 1) begin : gen_pad
-            if (gi < FI) begin : gen_bit
-                assign mp[gi] = mask_q[gi];
-                assign sp[gi] = s_data[gi];
-            end else begin : gen_zero
-                assign mp[gi] = 1'b0;
-                assign sp[gi] = 1'b0;
-            end
-        end
-        for (gc = 0; gc < C; gc = gc + 1) begin : gen_chunk
-            wire [K-1:0] m = mp[gc * K +: K];
-            wire [K-1:0] below;  // below[i]: a lower bit of the chunk is set
-            wire [K-1:0] lo  = m & ~below;  // the lowest spike, one-hot
-            wire [K-1:0] clr = m & below;   // the chunk without it
-            assign below[0] = 1'b0;
-            for (gi = 1; gi < K; gi = gi + 1) begin : gen_below
-                assign below[gi] = |m[gi-1:0];
-            end
-            for (gb = 0; gb < KW; gb = gb + 1) begin : gen_loc
-                assign locs[gc * KW + gb] = |(lo & kbits(gb));
-            end
-            if (gc == 0) begin : gen_first
-                assign sel[gc] = nz_q[gc];
-            end else begin : gen_next
-                assign sel[gc] = nz_q[gc] && !(|nz_q[gc-1:0]);
-            end
-            assign rest_p[gc * K +: K] = sel[gc] ? clr : m;
-            assign nz_rest[gc] = sel[gc] ? g2_q[gc] : nz_q[gc];
-            assign g2_rest[gc] = sel[gc] ? g3[gc] : g2_q[gc];
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire m1, m2, s3;
-            /* verilator lint_on UNUSEDSIGNAL */
-            pop_sat3 #(.W(K)) u_pm (.mask(m), .ge1(m1), .ge2(m2), .ge3(g3[gc]));
-            pop_sat3 #(.W(K)) u_ps (.mask(sp[gc * K +: K]), .ge1(in_nz[gc]), .ge2(in_g2[gc]), .ge3(s3));
-        end
-    endgenerate
-    wire [CW+KW-1:0] sp_full;  // {chunk, bit}: the R stage's spike index (0 when none)
-    generate
-        for (gb = 0; gb < CW; gb = gb + 1) begin : gen_cidx
-            assign sp_full[KW + gb] = |(rsel_q & cbits(gb));
-        end
-        for (gb = 0; gb < KW; gb = gb + 1) begin : gen_lidx
-            wire [C-1:0] lb;  // bit gb of every chunk's lowest spike
-            for (gc = 0; gc < C; gc = gc + 1) begin : gen_lb
-                assign lb[gc] = rloc_q[gc * KW + gb];
-            end
-            assign sp_full[gb] = |(rsel_q & lb);
-        end
-    endgenerate
-    wire          sp_any = |nz_q;
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [FIP-1:0] rest_u = rest_p;      // the padding stays zero
-    wire [CW+KW-1:0] idx_u = sp_full;    // bits above the row index are zero
-    wire          nz_ge1, nz_ge3;
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [FI-1:0] sp_rest = rest_u[FI-1:0];
-    wire [JW-1:0] ridx_f = idx_u[JW-1:0];  // R: the row of the spike the finder found
-    wire          nz_ge2;
-    pop_sat3 #(.W(C)) u_pnz (.mask(nz_q), .ge1(nz_ge1), .ge2(nz_ge2), .ge3(nz_ge3));
-    wire          one = !nz_ge2 && !(|g2_q);  // <= 1 spike left in the mask (this pass)
+    wire          sp_any;               // mask_q holds a spike
+    wire          one;                  // <= 1 spike left in the mask (this pass)
+    wire [JW-1:0] ridx_f;               // R: the row of the spike the finder found
+    spike_chunks #(.W(FI), .KW(KW), .IW(JW)) u_find (
+        .mask(mask_q), .nz(nz_q), .g2(g2_q), .any(sp_any), .one(one), .sel(sel), .locs(locs), .rest(sp_rest),
+        .nz_rest(nz_rest), .g2_rest(g2_rest), .in(s_data), .in_nz(in_nz), .in_g2(in_g2),
+        .r_sel(rsel_q), .r_loc(rloc_q), .r_idx(ridx_f));
 
     // the pass counter (G > 1): g_q in S1, rg_q in R (the weight and bias word), g_last the pass's last.
     // Only pass 0 runs the finder; it leaves the mask empty and writes its spikes' rows, in order, to a
@@ -317,7 +244,7 @@ module net_slin #(
     wire            w_we, b_we;
     wire [WRW-1:0]  w_row;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [OBW-1:0]  w_col, b_col;      // the weight's lane (COL_OUTER = 0), the bias's (G > 1)
+    wire [OBW-1:0]  w_col, b_col;      // the weight's lane (COL_OUTER = 0), the bias's
     wire [GW-1:0]   b_row;             // the bias's pass (G > 1)
     /* verilator lint_on UNUSEDSIGNAL */
     net_wdec #(.SEG_W(SEG_W), .SEG(SEG_WT), .ROWS(FI * G), .COLS(OB), .COL_OUTER(COL_OUTER), .RW(WRW), .CLW(OBW))
@@ -344,6 +271,27 @@ module net_slin #(
             wire [JW+GW-1:0] cat = {ridx, rg};
             /* verilator lint_on UNUSEDSIGNAL */
             assign r_word = cat[AW-1:0];
+        end else if (G > 1 && G % 3 == 0 && ((G / 3) & (G / 3 - 1)) == 0 && FI <= 512) begin : gen_word3
+            // G = 3 * 2^S (cifar10-384: 12): j*G + g = {j*3 + gh, gl} with gh = g >> S (0, 1 or 2) and gl the low
+            // S bits, and j*3 + gh is ONE adder: (2j + gh[1]) + j + (gh[1] | gh[0]) (gh = 2 has gh[0] = 0), its
+            // carry-in entering as an extra low bit of both operands ({A, 1} + {B, cin} = 2(A + B + cin) + 1):
+            // the word's carry chain is one adder long, not two (cifar10-384 fc1: 11 -> 10 levels). Only up to FI =
+            // 512 (chunks of <= 16 bits): at fc2's FI = 1536 (48 chunks of 32) classic ABC maps the row encoder and this
+            // adder to 12-13 levels, the two adders below to 11 (scripts/synth_slin.py, 2026-12-02)
+            localparam integer S = GW - 2;  // 3 * 2^S > G - 1 >= 2^(S+1): g has S + 2 bits
+            wire [1:0]      gh = rg[GW-1:S];
+            wire [JW+2:0]   opa = {1'b0, ridx, gh[1], 1'b1};
+            wire [JW+2:0]   opb = {2'b00, ridx, gh[1] | gh[0]};
+            /* verilator lint_off UNUSEDSIGNAL */  // the low bit is the carry trick's, the top bits above FI*G - 1 zero
+            wire [JW+2:0]   sum3 = opa + opb;
+            wire [JW+1+S:0] cat3;
+            /* verilator lint_on UNUSEDSIGNAL */
+            if (S > 0) begin : gen_lo
+                assign cat3 = {sum3[JW+2:1], rg[S-1:0]};
+            end else begin : gen_nolo
+                assign cat3 = sum3[JW+2:1];
+            end
+            assign r_word = cat3[AW-1:0];
         end else if (G > 1) begin : gen_word
             wire [AW-1:0] rj = {{(AW - JW){1'b0}}, ridx};
             wire [AW-1:0] rp = {{(AW - GW){1'b0}}, rg};
@@ -445,18 +393,6 @@ module net_slin #(
             lane_out = {{(OUT_W - ACC_W + 1){v[ACC_W-1]}}, v[ACC_W-2:0]};
         end
     endfunction
-    // G = 1: the OB biases arrive in lane order (net_wdec's columns): a shift register of lanes, lane 0 entering
-    // first and ending lowest (no per-lane write decode)
-    /* verilator lint_off UNUSEDSIGNAL */  // G > 1: the biases are in the lanes' memories
-    reg [OB*B_W-1:0] bsh_q;
-    /* verilator lint_on UNUSEDSIGNAL */
-    generate
-        if (G == 1 && OB > 1) begin : gen_bsh
-            always @(posedge clk) if (b_we) bsh_q <= {wl_data[B_W-1:0], bsh_q[OB*B_W-1:B_W]};
-        end else if (G == 1) begin : gen_bsh1
-            always @(posedge clk) if (b_we) bsh_q <= wl_data[B_W-1:0];
-        end
-    endgenerate
     generate
         for (gl = 0; gl < OB; gl = gl + 1) begin : gen_lane
             wire [B_W-1:0]  b_q;  // this lane's bias (of this pass, G > 1)
@@ -468,7 +404,15 @@ module net_slin #(
                     .clk(clk), .we(b_we && b_col == gl[OBW-1:0]), .waddr(b_row), .wdata(wl_data[B_W-1:0]),
                     .re(adv), .raddr(rg), .rdata(b_q));
             end else begin : gen_breg
-                assign b_q = bsh_q[gl * B_W +: B_W];
+                // G = 1: one register per lane, written at its column (decoded: conv2 ~256 LUT fewer than the
+                // biases as a lane shift register, scripts/synth_slin.py)
+                reg [B_W-1:0] br_q;
+                assign b_q = br_q;
+                always @(posedge clk) begin  // the enable tested alone first: once for every lane in Verilator
+                    if (b_we) begin
+                        if (b_col == gl[OBW-1:0]) br_q <= wl_data[B_W-1:0];
+                    end
+                end
             end
             always @(posedge clk) begin
                 // o_q before acc_q: every read of acc_q precedes its write, so Verilator needs no shadow copy

@@ -75,7 +75,7 @@ module spike_chunks #(
     wire [FIP-1:0] mp, ip;      // mask and in, padded to FIP bits
     wire [FIP-1:0] rest_p;      // mask without its lowest spike
     wire [C-1:0]   g3;          // per chunk of mask: >= 3 spikes
-    genvar gc, gi, gb;
+    genvar gc, gi, gb, gg;
     generate
         for (gi = 0; gi < FIP; gi = gi + 1) begin : gen_pad
             if (gi < W) begin : gen_bit
@@ -110,7 +110,26 @@ module spike_chunks #(
             /* verilator lint_off UNUSEDSIGNAL */
             wire m1, m2, s3;
             /* verilator lint_on UNUSEDSIGNAL */
-            pop_sat3 #(.W(K)) u_pm (.mask(m), .ge1(m1), .ge2(m2), .ge3(g3[gc]));
+            if (K >= 32) begin : gen_g3_groups
+                // a wide chunk's "three or more" from groups of 8 bits (each group's saturated count, then: a group
+                // with three, or three groups with one, or a group with two and another with one): two shallow
+                // stages, where one pop_sat3 over the chunk maps deeper (classic ABC: cifar10-384 fc2's longest path)
+                wire [K/8-1:0] e1, e2, e3;
+                for (gg = 0; gg < K / 8; gg = gg + 1) begin : gen_grp
+                    pop_sat3 #(.W(8)) u_pg (.mask(m[gg * 8 +: 8]), .ge1(e1[gg]), .ge2(e2[gg]), .ge3(e3[gg]));
+                end
+                // the groups' "one or more" count's lowest flag is not needed
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire p1;
+                /* verilator lint_on UNUSEDSIGNAL */
+                wire p2, p3;
+                pop_sat3 #(.W(K / 8)) u_pe (.mask(e1), .ge1(p1), .ge2(p2), .ge3(p3));
+                assign g3[gc] = (|e3) || p3 || ((|e2) && p2);
+                assign m1 = 1'b0;
+                assign m2 = 1'b0;
+            end else begin : gen_g3_one
+                pop_sat3 #(.W(K)) u_pm (.mask(m), .ge1(m1), .ge2(m2), .ge3(g3[gc]));
+            end
             pop_sat3 #(.W(K)) u_pi (.mask(ip[gc * K +: K]), .ge1(in_nz[gc]), .ge2(in_g2[gc]), .ge3(s3));
         end
     endgenerate
