@@ -202,6 +202,18 @@ def styled_units(cfg: SAFormerConfig) -> list[str]:
     return out + ["head.lif", "head"]
 
 
+def _read_kind(style: int) -> str:
+    """The Memory read kind of an sdp_ram of RAM_STYLE `style` (2: LUT RAM, STYLE_ULTRA: UltraRAM)."""
+    return "ultra" if style == STYLE_ULTRA else "async" if style == 2 else "sync"
+
+
+def lif_memory(cfg: SAFormerConfig, module: str, fo: int, lane_w: int, style: int = 0, what: str = "LIF") -> Memory:
+    """The membrane memory of a net_lif stage of `fo` neurons: N x ceil(fo / P) words of P lanes of `lane_w`
+    bits (the membrane, plus its fired bit where net_generate.lif_fired sets it), read as RAM_STYLE `style`."""
+    P = cfg.lanes
+    return Memory(module, f"{what} membranes ({P} per word)", cfg.N * -(-fo // P), P * lane_w, 1, _read_kind(style))
+
+
 def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) -> list[Memory]:
     """Every memory of the network RTL of today (hw/rtl/net_*.v; module names of contract/cycles.py). The LIF
     stages (net_lif, the LIF of net_shortcut) hold their membranes P neurons to a word in an sdp_ram (N x
@@ -218,7 +230,7 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     and pixel position (an sdp_ram of T*img^2 words of stem bits; a position's current and membranes are
     registers).
     `styles`: module -> RAM_STYLE of the `styled_units` (`uram_styles`; absent: 0, the tool's choice)."""
-    from saformer.hw.net_generate import fifo_style, ram_styles  # the generator's rules (U FIFO, fixed styles)
+    from saformer.hw.net_generate import fifo_style, lif_fired, ram_styles  # the generator's rules
 
     w = _w(cfg)
     D, N, H, S, img, P = cfg.D, cfg.N, cfg.hidden, cfg.stem_ch, cfg.img, cfg.lanes
@@ -227,12 +239,12 @@ def network_memories(cfg: SAFormerConfig, styles: dict[str, int] | None = None) 
     npos = img * img
     styles = ram_styles(styles)
 
-    def rd(module: str) -> str:  # the read kind of a styled unit's sdp_ram (STYLE 2: LUT RAM)
-        st = styles.get(module, 0)
-        return "ultra" if st == STYLE_ULTRA else "async" if st == 2 else "sync"
+    def rd(module: str) -> str:  # the read kind of a styled unit's sdp_ram
+        return _read_kind(styles.get(module, 0))
 
-    def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:
-        return Memory(module, f"{what} membranes ({P} per word)", N * -(-fo // P), P * mem_w, 1, rd(module))
+    def lif(module: str, what: str, fo: int, mem_w: int) -> Memory:  # with the generator's fired-bit rule
+        st = styles.get(module, 0)
+        return lif_memory(cfg, module, fo, mem_w + lif_fired(cfg, fo, mem_w, st), st, what)
 
     mems = [
         Memory("tok", "pixel rows", cfg.in_ch * img, img * 8),

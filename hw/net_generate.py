@@ -54,6 +54,19 @@ def ram_styles(styles: dict[str, int] | None) -> dict[str, int]:
 def fifo_style(words: int) -> int:
     """net_shortcut FIFO_STYLE of a U FIFO of `words` beats (hw/fit.py network_memories reads the same rule)."""
     return 2 if words <= FIFO_LUTRAM_WORDS else 0
+
+
+def lif_fired(cfg: SAFormerConfig, fo: int, mem_w: int, style: int = 0) -> int:
+    """net_lif FIRED of a LIF stage of `fo` neurons and `mem_w`-bit membranes whose memory has RAM_STYLE `style`:
+    1 (a fired bit per lane beside the membrane, no write-back multiplexer) where its memory maps to block RAM
+    or UltraRAM (hw/fit.py map_memory) and the wider word takes no more of them; else 0. hw/fit.py
+    network_memories counts the membrane words with the same rule."""
+    from saformer.hw.fit import lif_memory, map_memory  # the resource model's mapping rules
+
+    narrow, wide = (map_memory(lif_memory(cfg, "", fo, mem_w + b, style)) for b in (0, 1))
+    if narrow["mapped_to"] not in ("BRAM", "URAM") or wide["mapped_to"] != narrow["mapped_to"]:
+        return 0
+    return int(wide["bram18"] <= narrow["bram18"] and wide["uram"] <= narrow["uram"])
 NET_UNITS = ("sign_extend", "axis_skid", "axis_half", "pop_sat3", "spike_chunks", "sdp_ram", "spike_linear",
              "lif_lanes", "sasa_attn", "spike_deser", "sasa_wload", "sasa_core",
              "net_wload", "net_wdec", "net_cnt", "net_slin", "net_lif", "net_shortcut", "net_sasa", "net_dwc",
@@ -280,7 +293,8 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
             else:
                 a(_skid(prev, pm + "_uin", SB * w.UW, WIDE).rstrip("\n"))
             a(f"    net_shortcut #(.D({D}), .UW({w.UW}), .IW({iw}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), "
-              f".T({T}), .FD({fd}), .FIFO_STYLE({fifo_style(fd * NB)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')},\n"
+              f".T({T}), .FD({fd}), .FIFO_STYLE({fifo_style(fd * NB)}), .P({cfg.lanes}), {st(f'b{i}.{m}.lif')}, "
+              f".FIRED({lif_fired(cfg, D, w.UMW, rs.get(f'b{i}.{m}.lif', 0))}),\n"
               f"        .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .SB({SB})) u_{pm}_sc (\n"
               f"        .clk(aclk), .rst(rst_q), .s_u_data({pm}_uin_data), .s_u_last({pm}_uin_last), "
               f".s_u_valid({pm}_uin_valid), .s_u_ready({pm}_uin_ready),\n"
@@ -344,6 +358,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
                 a(_skid(pm + "_hc", pm + "_hc_c", HB * w.HCW, WIDE).rstrip("\n"))
                 a(f"    net_lif #(.FO({HID}), .IN_W({w.HCW}), .MEM_W({w.HMW}), .TH_W({thw}), .K({k_}), .N({N}), "
                   f".T({T}), .P({cfg.lanes}), {st(f'b{i}.mlp.hlif')}, "
+                  f".FIRED({lif_fired(cfg, HID, w.HMW, rs.get(f'b{i}.mlp.hlif', 0))}), "
                   f".SEG_W({seg_w}), .SEG_TH({sid[f'b{i}.mlp.theta_h']}), .IB({HB})) u_{pm}_hlif (\n"
                   f"        .clk(aclk), .rst(rst_q), .s_data({pm}_hc_c_data), .s_last({pm}_hc_c_last), "
                   f".s_valid({pm}_hc_c_valid), .s_ready({pm}_hc_c_ready),\n"
@@ -367,7 +382,7 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     a(_skid(prev, "head_uin", SB * w.UW, WIDE).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".P({cfg.lanes}), {st('head.lif')}, .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .IB({SB})) u_head_lif (\n"
+      f".P({cfg.lanes}), {st('head.lif')}, .FIRED({lif_fired(cfg, D, w.UMW, rs.get('head.lif', 0))}), .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .IB({SB})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "

@@ -123,14 +123,16 @@ def test_net_slin(fi: int, fo: int, ob: int, co: int, tmp_path: Path) -> None:
          "net_slin_matches_reference")
 
 
-@pytest.mark.parametrize("fo,ib,p,n", [(32, 32, 4, 3), (32, 8, 4, 3), (24, 8, 8, 2), (12, 6, 3, 1), (16, 4, 4, 4)])
-def test_net_lif(fo: int, ib: int, p: int, n: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fo,ib,p,n,fired", [(32, 32, 4, 3, 0), (32, 8, 4, 3, 0), (24, 8, 8, 2, 0), (12, 6, 3, 1, 0),
+                                         (16, 4, 4, 4, 0), (32, 8, 4, 3, 1), (12, 6, 3, 1, 1)])
+def test_net_lif(fo: int, ib: int, p: int, n: int, fired: int, tmp_path: Path) -> None:
     """net_lif with IB = FO (the whole token per beat) and beats of IB < FO currents: 2 groups a beat, one
-    group a beat (IB = P), P = 3 with N = 1 (N*G = 4); membrane width the proven bound for these currents."""
+    group a beat (IB = P), P = 3 with N = 1 (N*G = 4); membrane width the proven bound for these currents;
+    FIRED = 1 (a fired bit per lane stored beside the membrane instead of writing 0) on two of them."""
     from saformer.contract.config import membrane_range, signed_width
 
     in_w, th_w, k, t = 7, 6, 1, 3
     mem_w = signed_width(*membrane_range(-(1 << (in_w - 1)), (1 << (in_w - 1)) - 1, (1 << th_w) - 1, k, t))
     params = {"FO": fo, "IB": ib, "IN_W": in_w, "MEM_W": mem_w, "TH_W": th_w, "K": k, "N": n, "T": t, "P": p,
-              "SEG_W": 3, "SEG_TH": 6}
+              "SEG_W": 3, "SEG_TH": 6, "FIRED": fired}
     _run(tmp_path, "net_lif", ["sign_extend.v", "sdp_ram.v", "net_lif.v"], params, "net_lif_matches_semantics")

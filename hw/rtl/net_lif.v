@@ -18,6 +18,9 @@
 // (s_ready) at its last group. The same membrane word is read again only N*G groups later, so the
 // read-modify-write has no hazard (N*G >= 3 is checked). A full output register with a token's last
 // group in S2 stalls every stage.
+// FIRED = 1 (the generator's rule, hw/fit.py `lif_fired_bit`: where the wider word takes no more block RAM):
+// each lane's memory word holds a + I and a fired bit instead of (fired ? 0 : a + I); S1 reads the membrane
+// as 0 where the bit is set (as at t = 0), so the values are the same and S2 needs no write-back multiplexer.
 // The threshold is a register loaded from segment SEG_TH of the network weight stream. A beat whose
 // s_last differs from the token counters' image end sets err_proto (sticky until reset).
 // Active cycles: one per group issued (S0), T*N*G per image.
@@ -33,7 +36,8 @@ module net_lif #(
     parameter integer RAM_STYLE = 0, // membrane memory: sdp_ram STYLE (0 tool's choice, 3 UltraRAM: hw/fit.py)
     parameter integer SEG_W = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0,  // segment of the threshold
-    parameter integer IB    = FO   // input lanes per beat (IB < FO: P divides IB, IB divides FO)
+    parameter integer IB    = FO,  // input lanes per beat (IB < FO: P divides IB, IB divides FO)
+    parameter integer FIRED = 0    // 1: a fired bit per lane beside the membrane (header)
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -77,9 +81,13 @@ module net_lif #(
     localparam [GW-1:0] G_LAST = GM1[GW-1:0];
     localparam [AW-1:0] A_LAST = DM1[AW-1:0];
     localparam integer CTOP = GP - P;  // the newest group's position in the spike collector
+    localparam integer LW   = MEM_W + ((FIRED != 0) ? 1 : 0);  // a lane's memory word
     generate
         if (IN_W > MEM_W || IN_W < 2 || P < 1 || N * G < 3) begin : gen_bad_widths
             net_bad_parameter_set_lif_widths u_bad ();
+        end
+        if (FIRED != 0 && FIRED != 1) begin : gen_bad_fired
+            net_bad_parameter_set_lif_fired u_bad ();
         end
         if (IB < 1 || IB > FO || (IB < FO && (IB % P != 0 || FO % IB != 0))) begin : gen_bad_beat
             net_bad_parameter_set_lif_beat u_bad ();
@@ -217,17 +225,18 @@ module net_lif #(
     endfunction
 
     // ------------------------------------------------------------------ membrane memory
-    wire [P*MEM_W-1:0] v_rd;     // S1: the group's stored membranes
-    wire [P*MEM_W-1:0] v_wr;     // S2: the group's new membranes
-    sdp_ram #(.W(P * MEM_W), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_vmem (
+    wire [P*LW-1:0] v_rd;        // S1: the group's stored membranes (and fired bits)
+    wire [P*LW-1:0] v_wr;        // S2: the group's new membranes (and fired bits)
+    sdp_ram #(.W(P * LW), .DEPTH(DEPTH), .STYLE(RAM_STYLE)) u_vmem (
         .clk(clk), .we(v2_q && adv), .waddr(a2_q), .wdata(v_wr), .re(adv), .raddr(a_q), .rdata(v_rd));
 
     genvar gl;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : gen_lane
+            wire lane_fired;  // S1: the stored word's fired bit (FIRED = 1; 0 otherwise)
             always @(posedge clk) begin
                 if (adv && v1_q) begin
-                    a2_v[gl * MEM_W +: MEM_W] <= s1_a(v_rd[gl * MEM_W +: MEM_W], clr1_q);
+                    a2_v[gl * MEM_W +: MEM_W] <= s1_a(v_rd[gl * LW +: MEM_W], clr1_q || lane_fired);
                     c2_q[gl * MEM_W +: MEM_W] <= ext_m(cur1_q[gl * IN_W +: IN_W]);
                     d2_q[gl * CMP_W +: CMP_W] <= ext_c(cur1_q[gl * IN_W +: IN_W]) - th_x;
                 end
@@ -240,7 +249,13 @@ module net_lif #(
             wire [CMP_W-1:0] a2x = {{(CMP_W - MEM_W + 1){a2[MEM_W-1]}}, a2[MEM_W-2:0]};
             wire [MEM_W-1:0] sum = a2 + c2_q[gl * MEM_W +: MEM_W];
             wire [CMP_W-1:0] dif = a2x + d2_q[gl * CMP_W +: CMP_W];
-            assign v_wr[gl * MEM_W +: MEM_W] = dif[CMP_W-1] ? sum : {MEM_W{1'b0}};  // 0 where it fired
+            if (FIRED != 0) begin : gen_fired
+                assign lane_fired = v_rd[gl * LW + MEM_W];
+                assign v_wr[gl * LW +: LW] = {!dif[CMP_W-1], sum};  // the bit set where it fired
+            end else begin : gen_zero
+                assign lane_fired = 1'b0;
+                assign v_wr[gl * LW +: LW] = dif[CMP_W-1] ? sum : {MEM_W{1'b0}};  // 0 where it fired
+            end
         end
     endgenerate
 

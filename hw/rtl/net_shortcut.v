@@ -25,6 +25,7 @@ module net_shortcut #(
     parameter integer FD     = 16,  // U FIFO depth in tokens
     parameter integer P      = 8,   // LIF neurons per cycle (net_lif lanes)
     parameter integer RAM_STYLE = 0, // the LIF's membrane memory: net_lif RAM_STYLE
+    parameter integer FIRED = 0,    // the LIF's net_lif FIRED (the generator's rule, hw/net_generate.py lif_fired)
     parameter integer FIFO_STYLE = 0, // the U FIFO's sdp_ram STYLE (0: tool's choice, 2: LUT RAM; the generator's rule)
     parameter integer SEG_W  = 5,   // bits of a weight-stream segment id
     parameter integer SEG_TH = 0,   // segment of the threshold (u.theta)
@@ -96,7 +97,7 @@ module net_shortcut #(
         .clk(clk), .we(push), .waddr(wp_q), .wdata({s_u_last, s_u_data}), .re(rd), .raddr(rp_q), .rdata(head));
 
     net_lif #(.FO(D), .IN_W(UW), .MEM_W(MEM_W), .TH_W(TH_W), .K(K), .N(N), .T(T), .P(P), .RAM_STYLE(RAM_STYLE),
-              .SEG_W(SEG_W), .SEG_TH(SEG_TH), .IB(SB)) u_lif (
+              .FIRED(FIRED), .SEG_W(SEG_W), .SEG_TH(SEG_TH), .IB(SB)) u_lif (
         .clk(clk), .rst(rst), .s_data(s_u_data), .s_last(s_u_last), .s_valid(s_u_valid && !full),
         .s_ready(lif_ready), .m_data(m_s_data), .m_last(m_s_last), .m_valid(m_s_valid), .m_ready(m_s_ready),
         .wl_take(wl_take), .wl_seg(wl_seg), .wl_data(wl_data), .act(act), .img_end(img_end),
