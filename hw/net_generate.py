@@ -29,6 +29,7 @@ from saformer.contract.cycles import network_modules
 from saformer.contract.errors import SaformerError
 from saformer.contract.fsutil import write_atomic
 from saformer.hw.generate import RTL_DIR, config_id, sources_hash
+from saformer.hw.memmap import lif_memory, map_memory
 
 NET_TOP = "net_engine"
 # The wide token streams (U, increments, hidden currents, logits) get the one-entry register slice: their
@@ -61,7 +62,6 @@ def lif_fired(cfg: SAFormerConfig, fo: int, mem_w: int, style: int = 0) -> int:
     1 (a fired bit per lane beside the membrane, no write-back multiplexer) where its memory maps to block RAM
     or UltraRAM (hw/fit.py map_memory) and the wider word takes no more of them; else 0. hw/fit.py
     network_memories counts the membrane words with the same rule."""
-    from saformer.hw.fit import lif_memory, map_memory  # the resource model's mapping rules
 
     narrow, wide = (map_memory(lif_memory(cfg, "", fo, mem_w + b, style)) for b in (0, 1))
     if narrow["mapped_to"] not in ("BRAM", "URAM") or wide["mapped_to"] != narrow["mapped_to"]:
@@ -382,7 +382,8 @@ def render_net_top(cfg: SAFormerConfig, name: str, styles: dict[str, int] | None
     a(_skid(prev, "head_uin", SB * w.UW, WIDE).rstrip("\n"))
     hl, hd, ou = mi["head.lif"], mi["head"], mi["out"]
     a(f"    net_lif #(.FO({D}), .IN_W({w.UW}), .MEM_W({w.UMW}), .TH_W({thw}), .K({k_}), .N({N}), .T({T}), "
-      f".P({cfg.lanes}), {st('head.lif')}, .FIRED({lif_fired(cfg, D, w.UMW, rs.get('head.lif', 0))}), .SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .IB({SB})) u_head_lif (\n"
+      f".P({cfg.lanes}), {st('head.lif')}, .FIRED({lif_fired(cfg, D, w.UMW, rs.get('head.lif', 0))}), "
+      f".SEG_W({seg_w}), .SEG_TH({sid['u.theta']}), .IB({SB})) u_head_lif (\n"
       "        .clk(aclk), .rst(rst_q), .s_data(head_uin_data), .s_last(head_uin_last), .s_valid(head_uin_valid),\n"
       "        .s_ready(head_uin_ready), .m_data(head_s_data), .m_last(head_s_last), .m_valid(head_s_valid),\n"
       f"        .m_ready(head_s_ready), {wl()}, .act(m_act[{hl}]), .img_end(m_end[{hl}]), "

@@ -15,8 +15,12 @@ import numpy as np
 from saformer.golden import reference as ref
 from saformer.sim.net_runner import net_artifact
 
-from tests.net_cases import (bulk_mutation_fails_where_predicted, bulk_sets_bit_exact, every_stall_bit_exact,
-                             mutation_fails_where_predicted)
+from tests.net_cases import (
+    bulk_mutation_fails_where_predicted,
+    bulk_sets_bit_exact,
+    every_stall_bit_exact,
+    mutation_fails_where_predicted,
+)
 
 NAME = "beats"
 IMAGES = 6

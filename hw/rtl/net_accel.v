@@ -146,7 +146,8 @@ module net_accel (
         .clk(aclk), .rst(rst),
         .ap_start_req(ap_start_req), .auto_restart(auto_restart), .images(images), .run(run), .finish(finish),
         .started(started),
-        .weights_loaded(weights_loaded), .load_active(s_axis_w_tvalid || w_valid), .img_start(img_in), .img_done(img_out),
+        .weights_loaded(weights_loaded), .load_active(s_axis_w_tvalid || w_valid),
+        .img_start(img_in), .img_done(img_out),
         .img_cycles_active(32'd0), .start_en(start_en), .load_en(load_en),
         .cycles_active_lo(), .cycles_active_hi(), .cycles_total_lo(tot_lo), .cycles_total_hi(tot_hi)
     );
